@@ -1,0 +1,3 @@
+module github.com/chaperone-project/chaperone
+
+go 1.26
