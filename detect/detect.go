@@ -2,22 +2,234 @@
 // and item-level findings in a text and decides allow, review or block, as
 // the annotation guideline says. It imports no storage or web code; any Go
 // program may embed it.
+//
+// The pipeline (Engine.Screen) is: tokenise; read the patient context;
+// run the span recognizers and pattern rules; resolve overlaps; derive the
+// item-level findings; decide.
 package detect
 
 import (
+	"sort"
+	"sync"
+	"unicode/utf8"
+
 	chaperone "github.com/chaperone-project/chaperone"
+	"github.com/chaperone-project/chaperone/lexicon"
 )
 
+// Threshold is the score a candidate span needs to be reported.
+const Threshold = 0.5
+
 // Engine screens items. It is safe for concurrent use by many goroutines.
-type Engine struct{}
-
-// New returns an engine with the embedded default rules and dictionaries.
-func New() (*Engine, error) { return &Engine{}, nil }
-
-// Screen screens one item. (stub: replaced by the real pipeline)
-func (e *Engine) Screen(it chaperone.Item) chaperone.Result {
-	return chaperone.Result{ID: it.ID, Decision: chaperone.Allow, Findings: []chaperone.Finding{}, Spans: []chaperone.Span{}}
+type Engine struct {
+	rules *ruleSet
+	lex   *lexicon.Lexicon
+	sets  map[string]map[string]bool // word lists as sets
+	brand *phraseIndex               // brand names for industry ties
 }
 
-// Rules describes the rules the engine runs, for reports (SARIF) and docs.
-func (e *Engine) Rules() []chaperone.RuleInfo { return nil }
+var (
+	defaultOnce   sync.Once
+	defaultEngine *Engine
+	defaultErr    error
+)
+
+// New returns an engine with the embedded default rules and dictionaries.
+// Engines are built once and shared; New returns the same engine each time.
+func New() (*Engine, error) {
+	defaultOnce.Do(func() { defaultEngine, defaultErr = NewWithRules() })
+	return defaultEngine, defaultErr
+}
+
+// NewWithRules returns an engine with the default rules overlaid by the
+// organisation's rule files, in order. Errors name the file, rule and key.
+func NewWithRules(paths ...string) (*Engine, error) {
+	base, err := loadDefaultRules()
+	if err != nil {
+		return nil, err
+	}
+	var overlays []*RuleFile
+	for _, p := range paths {
+		if p == "" {
+			continue
+		}
+		f, err := LoadRuleFile(p)
+		if err != nil {
+			return nil, err
+		}
+		overlays = append(overlays, f)
+	}
+	return newEngine(base, overlays...)
+}
+
+func newEngine(base *RuleFile, overlays ...*RuleFile) (*Engine, error) {
+	rs, err := compileRules(base, overlays...)
+	if err != nil {
+		return nil, err
+	}
+	e := &Engine{rules: rs, lex: lexicon.Default(), sets: map[string]map[string]bool{}}
+	for name, words := range rs.lists {
+		m := make(map[string]bool, len(words))
+		for _, w := range words {
+			m[w] = true
+		}
+		e.sets[name] = m
+	}
+	e.brand = newPhraseIndex(e.lex.Brands())
+	return e, nil
+}
+
+// set returns the named word list as a set (empty if the list is unknown).
+func (e *Engine) set(name string) map[string]bool { return e.sets[name] }
+
+// Rules describes the enabled rules the engine runs, for reports (SARIF)
+// and documentation.
+func (e *Engine) Rules() []chaperone.RuleInfo {
+	out := make([]chaperone.RuleInfo, 0, len(e.rules.rules))
+	for _, r := range e.rules.rules {
+		if r.On() {
+			out = append(out, r.info())
+		}
+	}
+	return out
+}
+
+// Rule returns the enabled rule with this id, or nil.
+func (e *Engine) Rule(id string) *Rule { return e.rules.get(id) }
+
+// Screen screens one item. The text must be valid UTF-8 (invalid bytes are
+// never part of a span); callers bound its size.
+func (e *Engine) Screen(it chaperone.Item) chaperone.Result {
+	d := e.newDoc(it)
+	d.readContext()
+	d.findSpans()
+	spans := d.resolve()
+	d.itemFindings(spans)
+	return chaperone.Result{ID: it.ID, Decision: decide(d.findings), Findings: d.findings, Spans: spans}
+}
+
+func (e *Engine) newDoc(it chaperone.Item) *doc {
+	if it.Channel == "" {
+		it.Channel = chaperone.ChannelPost
+	}
+	if it.Author.Account == "" {
+		it.Author.Account = chaperone.AccountProfessional
+	}
+	d := &doc{e: e, item: it, text: it.Text, lower: asciiLower(it.Text)}
+	d.toks = tokenize(it.Text)
+	d.sent = sentenceIndex(d.toks)
+	if it.Context != "" {
+		d.ctx = tokenize(it.Context)
+		d.ctxLower = asciiLower(it.Context)
+	}
+	return d
+}
+
+// asciiLower lower-cases ASCII letters only, so byte offsets into the
+// result are offsets into s.
+func asciiLower(s string) string {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c >= 'A' && c <= 'Z' {
+			b := []byte(s)
+			for j := i; j < len(b); j++ {
+				if c := b[j]; c >= 'A' && c <= 'Z' {
+					b[j] = c + 32
+				}
+			}
+			return string(b)
+		}
+	}
+	return s
+}
+
+// findSpans runs every enabled span recognizer and pattern rule.
+func (d *doc) findSpans() {
+	for _, r := range d.e.rules.rules {
+		if !r.On() || !r.appliesTo(d.item.Channel) {
+			continue
+		}
+		switch r.Kind {
+		case KindRecognizer:
+			if rec := recognizers[r.ID]; rec.span {
+				rec.fn(d, r)
+			}
+		case KindPattern:
+			d.runPattern(r)
+		}
+	}
+}
+
+// resolve keeps the candidates at or above the threshold and removes
+// overlaps: the higher score wins, then the longer span.
+func (d *doc) resolve() []chaperone.Span {
+	c := make([]cand, 0, len(d.cands))
+	for _, x := range d.cands {
+		if x.score >= Threshold && utf8.ValidString(d.text[x.start:x.end]) {
+			c = append(c, x)
+		}
+	}
+	sort.Slice(c, func(i, j int) bool {
+		if c[i].score != c[j].score {
+			return c[i].score > c[j].score
+		}
+		if li, lj := c[i].end-c[i].start, c[j].end-c[j].start; li != lj {
+			return li > lj
+		}
+		return c[i].start < c[j].start
+	})
+	var kept []cand
+	for _, x := range c {
+		ok := true
+		for _, k := range kept {
+			if x.start < k.end && k.start < x.end {
+				ok = false
+				break
+			}
+		}
+		if ok {
+			kept = append(kept, x)
+		}
+	}
+	sort.Slice(kept, func(i, j int) bool { return kept[i].start < kept[j].start })
+	spans := make([]chaperone.Span, len(kept))
+	for i, k := range kept {
+		spans[i] = chaperone.Span{Start: k.start, End: k.end, Type: k.typ, Rule: k.rule, Score: round2(k.score)}
+	}
+	return spans
+}
+
+func round2(f float64) float64 {
+	if f > 1 {
+		f = 1
+	}
+	return float64(int(f*100+0.5)) / 100
+}
+
+// decide applies the guideline: block for PHI or a confirmed relationship,
+// review for any other finding, allow otherwise.
+func decide(fs []chaperone.Finding) chaperone.Decision {
+	dec := chaperone.Allow
+	for _, f := range fs {
+		switch f.Type {
+		case chaperone.FindingPHI, chaperone.FindingRelationshipConfirmed:
+			return chaperone.Block
+		default:
+			dec = chaperone.Review
+		}
+	}
+	return dec
+}
+
+// recognizer is a built-in rule: span recognizers add candidates, finding
+// recognizers add item findings.
+type recognizer struct {
+	span bool
+	fn   func(d *doc, r *Rule)
+}
+
+// recognizers maps rule ids to their code. Filled by init functions in the
+// files that define them.
+var recognizers = map[string]recognizer{}
+
+func registerSpan(id string, fn func(d *doc, r *Rule))    { recognizers[id] = recognizer{true, fn} }
+func registerFinding(id string, fn func(d *doc, r *Rule)) { recognizers[id] = recognizer{false, fn} }

@@ -1,0 +1,225 @@
+package detect
+
+import (
+	"net/mail"
+	"strings"
+
+	chaperone "github.com/chaperone-project/chaperone"
+)
+
+func init() {
+	registerSpan("contact-phone", (*doc).findPhones)
+	registerSpan("contact-email", (*doc).findEmails)
+	registerSpan("contact-url", (*doc).findURLs)
+	registerSpan("contact-handle", (*doc).findHandles)
+}
+
+// ownContact reports whether the contact at [s,e) is the practice's own, a
+// hotline or the author's: "call us at", "Book:", "reach our billing team".
+// Those are never spans. patientOwned reports cues that it is a patient's
+// or a relative's: "her cell", "called you at", "calls from".
+func (d *doc) contactOwner(s int) (own, patient bool) {
+	before := d.textBefore(s, 48)
+	// cut at the previous sentence end so cues don't leak across
+	if k := strings.LastIndexAny(before, ".!?\n"); k >= 0 && k < len(before)-1 {
+		before = before[k+1:]
+	}
+	near := before
+	if len(near) > 28 {
+		near = near[len(near)-28:]
+	}
+	patient = containsAny(near, d.e.rules.list("contact_patient_cues"))
+	own = containsAny(before, d.e.rules.list("contact_own_cues"))
+	for _, c := range d.item.Author.ClinicContacts {
+		if c != "" && strings.Contains(d.text[s:min(len(d.text), s+len(c)+4)], c) {
+			own = true
+		}
+	}
+	return own, patient
+}
+
+// contactScore scores a contact span by who owns it.
+func (d *doc) contactScore(r *Rule, s int, alone float64) float64 {
+	own, patient := d.contactOwner(s)
+	base := r.ScoreOr(0.9)
+	switch {
+	case patient:
+		return base
+	case own:
+		return 0
+	case d.item.Channel == chaperone.ChannelBio:
+		return base * 0.2
+	}
+	return d.contextScoreWith(s, base, alone)
+}
+
+// findPhones finds NANP and international phone numbers; a fax label
+// makes them FAX. Hotlines (988, poison control, toll-free) are not spans.
+func (d *doc) findPhones(r *Rule) {
+	for _, re := range r.compiled {
+		for _, m := range re.FindAllStringSubmatchIndex(d.text, -1) {
+			s, e := m[0], m[1]
+			if vi := re.SubexpIndex("v"); vi > 0 && m[2*vi] >= 0 {
+				s, e = m[2*vi], m[2*vi+1]
+			}
+			if s > 0 && (isAlnum(d.text[s-1]) || d.text[s-1] == '-' || d.text[s-1] == '/') {
+				continue
+			}
+			if e < len(d.text) && (isAlnum(d.text[e]) || d.text[e] == '-') {
+				continue
+			}
+			dg := digitsOf(d.text[s:e])
+			if len(dg) == 11 && dg[0] == '1' {
+				dg = dg[1:]
+			}
+			if len(dg) == 10 {
+				if dg[0] < '2' || dg[3] < '2' {
+					continue
+				}
+				switch dg[:3] {
+				case "800", "888", "877", "866", "855", "844", "833":
+					continue // toll-free: a business or hotline
+				}
+			}
+			typ := chaperone.SpanPhone
+			if d.isFax(s) {
+				typ = chaperone.SpanFax
+			}
+			d.add(s, e, typ, r.ID, d.contactScore(r, s, 0.35))
+		}
+	}
+}
+
+// isFax reports a fax label before the number in its sentence.
+func (d *doc) isFax(s int) bool {
+	b := d.textBefore(s, 60)
+	if k := strings.LastIndexAny(b, ".!?\n"); k >= 0 && k < len(b)-1 {
+		b = b[k+1:]
+	}
+	f := strings.LastIndex(b, "fax")
+	if f < 0 {
+		f = max(strings.LastIndex(b, "f:"), strings.LastIndex(b, "fx"))
+		if f < 0 {
+			return false
+		}
+	}
+	// a phone label after the fax label wins: "fax 555-1234, phone 555-…"
+	rest := b[f:]
+	return !containsAny(rest, []string{"phone", "cell", "call", "tel", "text"}) || strings.Contains(rest, "fax")
+}
+
+// findEmails finds e-mail addresses; role accounts of the practice
+// (info@, jobs@…) and the practice's domains are not spans.
+func (d *doc) findEmails(r *Rule) {
+	if !strings.Contains(d.text, "@") {
+		return
+	}
+	for _, re := range r.compiled {
+		for _, m := range re.FindAllStringIndex(d.text, -1) {
+			s, e := m[0], m[1]
+			for e > s && strings.IndexByte(".-_", d.text[e-1]) >= 0 {
+				e--
+			}
+			addr := d.text[s:e]
+			if _, err := mail.ParseAddress(addr); err != nil {
+				continue
+			}
+			at := strings.IndexByte(addr, '@')
+			local, domain := strings.ToLower(addr[:at]), strings.ToLower(addr[at+1:])
+			if d.e.set("role_mailboxes")[local] {
+				continue
+			}
+			alone := 0.35
+			if d.e.set("free_mail_domains")[domain] {
+				alone = 0.6
+			}
+			d.add(s, e, chaperone.SpanEmail, r.ID, d.contactScore(r, s, alone))
+		}
+	}
+}
+
+// findURLs finds web addresses. Fundraiser and personal pages
+// (gofundme.com/f/…, caringbridge.org/visit/…) identify a patient; the
+// practice's own pages are not spans.
+func (d *doc) findURLs(r *Rule) {
+	if !strings.Contains(d.text, ".") {
+		return
+	}
+	for _, re := range r.compiled {
+		for _, m := range re.FindAllStringIndex(d.text, -1) {
+			s, e := m[0], m[1]
+			for e > s && strings.IndexByte(".,;:!?)'\"", d.text[e-1]) >= 0 {
+				e--
+			}
+			if s > 0 && (d.text[s-1] == '@' || isAlnum(d.text[s-1])) {
+				continue // part of an e-mail address
+			}
+			u := strings.ToLower(d.text[s:e])
+			host := strings.TrimPrefix(strings.TrimPrefix(u, "https://"), "http://")
+			host = strings.TrimPrefix(host, "www.")
+			path := ""
+			if k := strings.IndexByte(host, '/'); k >= 0 {
+				host, path = host[:k], host[k:]
+			}
+			if strings.Contains(d.lower[max(0, s-1):min(len(d.lower), e+1)], "@") {
+				continue
+			}
+			switch {
+			case d.e.set("fundraiser_domains")[host] && len(path) > 2:
+				d.add(s, e, chaperone.SpanURL, r.ID, d.contextScoreWith(s, r.ScoreOr(0.9), 0.7))
+			case d.e.set("social_domains")[host] && len(path) > 2:
+				d.add(s, e, chaperone.SpanURL, r.ID, d.contactScore(r, s, 0.3))
+			default:
+				own, patient := d.contactOwner(s)
+				if patient && !own {
+					d.add(s, e, chaperone.SpanURL, r.ID, r.ScoreOr(0.9)*0.8)
+				}
+			}
+		}
+	}
+}
+
+// findHandles finds social-media handles of patients and relatives. The
+// author's own handles, colleagues' ("@DrLinPeds"), companies' and the
+// practice's are not spans.
+func (d *doc) findHandles(r *Rule) {
+	orgParts := d.e.rules.list("handle_org_parts")
+	for i := range d.toks {
+		t := &d.toks[i]
+		if t.kind != tokHandle {
+			continue
+		}
+		h := strings.ToLower(t.text[1:])
+		if k := strings.IndexByte(h, '@'); k > 0 {
+			h = h[:k]
+		}
+		if strings.HasPrefix(h, "dr") && len(t.text) > 3 && (t.text[3] >= 'A' && t.text[3] <= 'Z' || t.text[3] == '_' || t.text[3] == '.') {
+			continue
+		}
+		if containsAny(h, orgParts) || d.e.brand.has(h) {
+			continue
+		}
+		if _, ok := d.e.lex.CanonicalMaker(h); ok {
+			continue
+		}
+		before := d.textBefore(t.start, 40)
+		if containsAny(before, d.e.rules.list("own_handle_cues")) {
+			continue
+		}
+		// the practice or author being answered: "@CityHealthClinic" in the context
+		score := r.ScoreOr(0.9)
+		switch {
+		case d.patientNear(i) >= 0.5:
+		case d.item.Channel.IsReply() && d.replyConfirms():
+		case d.patientItem >= 0.5:
+			score *= 0.9
+		default:
+			score *= 0.3
+		}
+		// the handle of someone being argued with is not a patient's
+		if d.e.set("insult_words")[d.word(i+2)] || d.e.set("insult_words")[d.word(i+3)] {
+			score *= 0.3
+		}
+		d.add(t.start, t.end, chaperone.SpanHandle, r.ID, score)
+	}
+}

@@ -1,0 +1,120 @@
+package detect
+
+import (
+	"strings"
+
+	chaperone "github.com/chaperone-project/chaperone"
+)
+
+// readContext scores each sentence for cues that it is about a specific
+// patient (or a patient's relative), and marks sentences about colleagues
+// or the practice itself. Span recognizers use these scores to tell a
+// patient's name, date or place from anyone else's.
+func (d *doc) readContext() {
+	d.patientSent = map[int]float64{}
+	d.staffSent = map[int]bool{}
+	patientNouns := d.e.set("patient_nouns")
+	personNouns := d.e.set("person_nouns")
+	kin := d.e.set("kinship")
+	titles := d.e.set("patient_titles")
+	events := d.e.set("clinical_events")
+	care := d.e.set("care_nouns")
+	staffCue := d.e.set("staff_event_words")
+	reply := d.item.Channel.IsReply()
+	for i := range d.toks {
+		t := &d.toks[i]
+		if t.kind != tokWord && t.kind != tokNumber {
+			continue
+		}
+		s := d.sent[i]
+		w := t.lower
+		prev := d.word(i - 1)
+		var v float64
+		switch {
+		case patientNouns[w]:
+			v = 1
+			if w == "patients" || w == "clients" || w == "residents" || w == "pts" {
+				v = 0.4
+				if prev == "our" || prev == "my" || prev == "the" {
+					v = 0.5
+				}
+			}
+		case titles[w] && i+1 < len(d.toks) && (d.toks[i+1].text == "." || d.toks[i+1].cap) && t.cap:
+			v = 1
+		case kin[w] && (isPossessive(prev) || prev == "pt's" || prev == "patient's"):
+			v = 0.8
+			if prev == "my" || prev == "our" {
+				v = 0
+			}
+		case events[w]:
+			v = 0.6
+		case personNouns[w] && (isDeterminer(prev) || isAgeToken(prev)):
+			v = 0.4
+		case isAgeToken(w):
+			v = 0.5
+		case reply && (prev == "your" || prev == "you're") && care[w]:
+			v = 1
+		}
+		if w == "dob" || w == "mrn" || w == "ssn" || w == "d.o.b" {
+			v = 1
+		}
+		if staffCue[w] {
+			d.staffSent[s] = true
+		}
+		if v > d.patientSent[s] {
+			d.patientSent[s] = v
+		}
+	}
+	for _, v := range d.patientSent {
+		if v > d.patientItem {
+			d.patientItem = v
+		}
+	}
+	// A reply to a review whose writer speaks of their own care.
+	if reply && d.item.Context != "" && d.patientItem < 0.5 {
+		if containsAny(d.ctxLower, d.e.rules.list("reviewer_patient_cues")) {
+			d.patientItem = 0.5
+		}
+	}
+	if d.item.Channel == chaperone.ChannelNote {
+		d.patientItem = 1
+		for s := range d.patientSent {
+			d.patientSent[s] = 1
+		}
+	}
+}
+
+func isPossessive(w string) bool {
+	switch w {
+	case "her", "his", "their", "your", "my", "our", "pt's", "patient's", "its":
+		return true
+	}
+	return strings.HasSuffix(w, "'s")
+}
+
+func isDeterminer(w string) bool {
+	switch w {
+	case "a", "an", "the", "this", "that", "my", "our", "one", "some", "another":
+		return true
+	}
+	return false
+}
+
+// isAgeToken reports words such as "34yo", "58-year-old", "22m", "16yo".
+func isAgeToken(w string) bool {
+	if strings.HasSuffix(w, "-year-old") || strings.HasSuffix(w, "-yr-old") || strings.HasSuffix(w, "-years-old") {
+		return true
+	}
+	n := 0
+	for n < len(w) && w[n] >= '0' && w[n] <= '9' {
+		n++
+	}
+	if n == 0 || n > 3 {
+		return false
+	}
+	switch w[n:] {
+	case "yo", "y/o", "yof", "yom", "m", "f", "yr", "yrs":
+		return true
+	}
+	return false
+}

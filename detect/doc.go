@@ -1,0 +1,185 @@
+package detect
+
+import (
+	"strings"
+
+	chaperone "github.com/chaperone-project/chaperone"
+)
+
+// doc is one item being screened: the text, its tokens and what the
+// recognizers have found so far. It lives for one Screen call.
+type doc struct {
+	e     *Engine
+	item  chaperone.Item
+	text  string
+	lower string
+	toks  []token
+	sent  []int // sentence index of each token
+	// ctx holds the tokens of item.Context, for replies.
+	ctx      []token
+	ctxLower string
+
+	cands    []cand
+	spans    []chaperone.Span
+	findings []chaperone.Finding
+
+	// what the context analysis found
+	patientSent map[int]float64 // sentence -> strength of patient cues
+	patientItem float64         // item-level strength of patient cues
+	staffSent   map[int]bool    // sentences about colleagues or the practice
+}
+
+// cand is a candidate span before overlaps are resolved.
+type cand struct {
+	start, end int
+	typ        chaperone.SpanType
+	rule       string
+	score      float64
+}
+
+func (d *doc) add(start, end int, typ chaperone.SpanType, rule string, score float64) {
+	if start < 0 || end > len(d.text) || start >= end {
+		return
+	}
+	d.cands = append(d.cands, cand{start, end, typ, rule, score})
+}
+
+// word returns the lower-cased word at token index i, or "" out of range.
+func (d *doc) word(i int) string {
+	if i < 0 || i >= len(d.toks) {
+		return ""
+	}
+	return d.toks[i].lower
+}
+
+// tokAt returns the index of the first token starting at or after byte off.
+func (d *doc) tokAt(off int) int {
+	lo, hi := 0, len(d.toks)
+	for lo < hi {
+		m := (lo + hi) / 2
+		if d.toks[m].start < off {
+			lo = m + 1
+		} else {
+			hi = m
+		}
+	}
+	return lo
+}
+
+// tokBefore returns the index of the last token ending at or before off.
+func (d *doc) tokBefore(off int) int {
+	i := d.tokAt(off) - 1
+	for i >= 0 && d.toks[i].end > off {
+		i--
+	}
+	return i
+}
+
+// prevWords returns up to n lower-cased word tokens before token i, nearest
+// first, skipping punctuation other than sentence ends.
+func (d *doc) prevWords(i, n int) []string {
+	out := make([]string, 0, n)
+	for j := i - 1; j >= 0 && len(out) < n; j-- {
+		t := &d.toks[j]
+		if t.kind == tokPunct && (t.text == "." || t.text == "!" || t.text == "?") {
+			break
+		}
+		if t.kind == tokWord || t.kind == tokNumber {
+			out = append(out, t.lower)
+		}
+	}
+	return out
+}
+
+// nextWords returns up to n lower-cased word tokens after token i.
+func (d *doc) nextWords(i, n int) []string {
+	out := make([]string, 0, n)
+	for j := i + 1; j < len(d.toks) && len(out) < n; j++ {
+		t := &d.toks[j]
+		if t.kind == tokPunct && (t.text == "." || t.text == "!" || t.text == "?") {
+			break
+		}
+		if t.kind == tokWord || t.kind == tokNumber {
+			out = append(out, t.lower)
+		}
+	}
+	return out
+}
+
+// textBefore returns up to n bytes of lower-cased text before off.
+func (d *doc) textBefore(off, n int) string {
+	s := off - n
+	if s < 0 {
+		s = 0
+	}
+	for s > 0 && s < len(d.lower) && d.lower[s]&0xC0 == 0x80 {
+		s--
+	}
+	return d.lower[s:off]
+}
+
+// textAfter returns up to n bytes of lower-cased text after off.
+func (d *doc) textAfter(off, n int) string {
+	e := off + n
+	if e > len(d.lower) {
+		e = len(d.lower)
+	}
+	for e < len(d.lower) && d.lower[e]&0xC0 == 0x80 {
+		e++
+	}
+	return d.lower[off:e]
+}
+
+// sentenceBounds returns the byte range of the sentence holding token i.
+func (d *doc) sentenceBounds(i int) (int, int) {
+	s := d.sent[i]
+	a, b := i, i
+	for a > 0 && d.sent[a-1] == s {
+		a--
+	}
+	for b+1 < len(d.toks) && d.sent[b+1] == s {
+		b++
+	}
+	return d.toks[a].start, d.toks[b].end
+}
+
+// sentenceText returns the lower-cased sentence holding the byte offset.
+func (d *doc) sentenceAt(off int) string {
+	if len(d.toks) == 0 {
+		return ""
+	}
+	i := d.tokAt(off)
+	if i >= len(d.toks) {
+		i = len(d.toks) - 1
+	}
+	a, b := d.sentenceBounds(i)
+	return d.lower[a:b]
+}
+
+// hasAny reports whether any of the words is in set.
+func hasAny(words []string, set map[string]bool) bool {
+	for _, w := range words {
+		if set[w] {
+			return true
+		}
+	}
+	return false
+}
+
+func containsAny(s string, subs []string) bool {
+	for _, x := range subs {
+		if strings.Contains(s, x) {
+			return true
+		}
+	}
+	return false
+}
+
+// patientNear reports the strength of patient cues in the sentence of the
+// token at index i.
+func (d *doc) patientNear(i int) float64 {
+	if i < 0 || i >= len(d.toks) {
+		return d.patientItem
+	}
+	return d.patientSent[d.sent[i]]
+}

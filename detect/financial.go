@@ -1,0 +1,88 @@
+package detect
+
+import (
+	"strings"
+
+	chaperone "github.com/chaperone-project/chaperone"
+)
+
+func init() { registerFinding("financial-undisclosed", (*doc).findFinancial) }
+
+// findFinancial raises UNDISCLOSED_FINANCIAL when the text discusses a
+// product or company the author has a declared relationship with (brands
+// count for their maker: CeraVe is L'Oréal's) and carries no disclosure.
+func (d *doc) findFinancial(r *Rule) {
+	rels := d.item.Author.Relationships
+	if len(rels) == 0 || d.cues("disclosure") {
+		return
+	}
+	lex := d.e.lex
+	var makers []string
+	var relWords []string
+	for _, rel := range rels {
+		// "L'Oréal (CeraVe)": the maker and, in brackets, a brand
+		name, inner := rel, ""
+		if k := strings.IndexByte(rel, '('); k > 0 {
+			name, inner = strings.TrimSpace(rel[:k]), strings.Trim(rel[k:], "() ")
+		}
+		for _, n := range []string{name, inner} {
+			if n == "" {
+				continue
+			}
+			relWords = append(relWords, strings.ToLower(n))
+			if m, ok := lex.CanonicalMaker(n); ok {
+				makers = append(makers, m)
+			}
+		}
+	}
+	related := func(brand string) bool {
+		for _, bm := range lex.MakersOf(brand) {
+			for _, m := range makers {
+				if lex.Related(bm, m) {
+					return true
+				}
+			}
+		}
+		return false
+	}
+	hit := ""
+	for _, p := range d.e.brand.find(d) {
+		b := strings.ToLower(d.text[p[0]:p[1]])
+		if lex.BrandIsCommonWord(b) && !d.toks[d.tokAt(p[0])].cap {
+			continue
+		}
+		if related(b) {
+			hit = b
+			break
+		}
+	}
+	if hit == "" {
+		for _, w := range relWords {
+			if len(w) >= 3 && containsWord(d.lower, w) {
+				hit = w
+				break
+			}
+		}
+	}
+	if hit == "" {
+		return
+	}
+	d.addFinding(r, r.ScoreOr(0.8), "")
+}
+
+// containsWord reports whether w occurs in s between word boundaries.
+func containsWord(s, w string) bool {
+	for off := 0; ; {
+		k := strings.Index(s[off:], w)
+		if k < 0 {
+			return false
+		}
+		a, b := off+k, off+k+len(w)
+		if (a == 0 || !isAlnum(s[a-1])) && (b == len(s) || !isAlnum(s[b])) {
+			return true
+		}
+		off = a + 1
+	}
+}
+
+var _ = chaperone.FindingUndisclosedFinancial

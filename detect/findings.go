@@ -1,0 +1,285 @@
+package detect
+
+import (
+	"regexp"
+
+	chaperone "github.com/chaperone-project/chaperone"
+)
+
+func init() {
+	registerFinding("story-patient", (*doc).findStory)
+	registerFinding("relationship-confirmed", (*doc).findRelationship)
+	registerFinding("advice-individual", (*doc).findAdvice)
+	registerFinding("unprofessional-content", (*doc).findUnprofessional)
+	registerFinding("misinformation-claim", (*doc).findMisinformation)
+	registerFinding("consent-needed", (*doc).findConsent)
+	registerFinding("personal-account-clinical", (*doc).findPersonal)
+}
+
+// spanCites gives, for each span type, the reason line and the Safe Harbor
+// identifier it is (45 CFR 164.514(b)(2)(i)).
+var spanCites = map[chaperone.SpanType][2]string{
+	chaperone.SpanName:       {"Names a patient or a patient's relative.", "HIPAA 45 CFR 164.514(b)(2)(i)(A) names"},
+	chaperone.SpanHandle:     {"Gives a patient's or relative's social-media handle.", "HIPAA 45 CFR 164.514(b)(2)(i)(R) other unique identifying characteristic"},
+	chaperone.SpanDate:       {"Gives a date tied to a patient (more specific than a year).", "HIPAA 45 CFR 164.514(b)(2)(i)(C) dates"},
+	chaperone.SpanAge:        {"Gives an age over 89.", "HIPAA 45 CFR 164.514(b)(2)(i)(C) ages over 89"},
+	chaperone.SpanLocation:   {"Locates a patient more precisely than a state.", "HIPAA 45 CFR 164.514(b)(2)(i)(B) geographic subdivisions smaller than a state"},
+	chaperone.SpanFacility:   {"Names a facility or workplace tied to a patient's event.", "HIPAA 45 CFR 164.514(b)(2)(i)(B),(R) location and other identifying characteristic"},
+	chaperone.SpanPhone:      {"Gives a patient's or relative's phone number.", "HIPAA 45 CFR 164.514(b)(2)(i)(D) telephone numbers"},
+	chaperone.SpanFax:        {"Gives a fax number tied to a patient.", "HIPAA 45 CFR 164.514(b)(2)(i)(E) fax numbers"},
+	chaperone.SpanEmail:      {"Gives a patient's or relative's e-mail address.", "HIPAA 45 CFR 164.514(b)(2)(i)(F) email addresses"},
+	chaperone.SpanURL:        {"Links a page that identifies a patient.", "HIPAA 45 CFR 164.514(b)(2)(i)(N) web URLs"},
+	chaperone.SpanIP:         {"Gives a patient's IP address.", "HIPAA 45 CFR 164.514(b)(2)(i)(O) IP addresses"},
+	chaperone.SpanSSN:        {"Gives a Social Security number (or part of one).", "HIPAA 45 CFR 164.514(b)(2)(i)(G) social security numbers"},
+	chaperone.SpanMRN:        {"Gives a medical record number.", "HIPAA 45 CFR 164.514(b)(2)(i)(H) medical record numbers"},
+	chaperone.SpanHealthPlan: {"Gives a health-plan member number.", "HIPAA 45 CFR 164.514(b)(2)(i)(I) health plan beneficiary numbers"},
+	chaperone.SpanAccount:    {"Gives an account number.", "HIPAA 45 CFR 164.514(b)(2)(i)(J) account numbers"},
+	chaperone.SpanLicense:    {"Gives a licence or certificate number.", "HIPAA 45 CFR 164.514(b)(2)(i)(K) certificate/license numbers"},
+	chaperone.SpanVehicle:    {"Gives a licence plate or vehicle identification number.", "HIPAA 45 CFR 164.514(b)(2)(i)(L) vehicle identifiers and serial numbers"},
+	chaperone.SpanDevice:     {"Gives a medical device's serial number.", "HIPAA 45 CFR 164.514(b)(2)(i)(M) device identifiers and serial numbers"},
+	chaperone.SpanID:         {"Gives a number or code unique to a patient (room, bed, case, prescription).", "HIPAA 45 CFR 164.514(b)(2)(i)(R) any other unique identifying number"},
+}
+
+// itemFindings turns spans into PHI findings and runs the item-level
+// finding rules, phrase rules and claims.
+func (d *doc) itemFindings(spans []chaperone.Span) {
+	d.spans = spans
+	for _, s := range spans {
+		c := spanCites[s.Type]
+		d.findings = append(d.findings, chaperone.Finding{Rule: s.Rule, Type: chaperone.FindingPHI,
+			SpanType: s.Type, Start: s.Start, End: s.End, Score: s.Score, Reason: c[0], Cite: c[1]})
+	}
+	for _, r := range d.e.rules.rules {
+		if !r.On() || !r.appliesTo(d.item.Channel) {
+			continue
+		}
+		switch r.Kind {
+		case KindRecognizer:
+			if rec := recognizers[r.ID]; !rec.span {
+				rec.fn(d, r)
+			}
+		case KindPhrase:
+			if d.phraseHit(r) {
+				d.addFinding(r, r.ScoreOr(0.8), "")
+			}
+		}
+	}
+}
+
+func (d *doc) addFinding(r *Rule, score float64, reason string) {
+	if score < Threshold {
+		return
+	}
+	if reason == "" {
+		reason = r.Reason
+	}
+	for _, f := range d.findings {
+		if f.Type == chaperone.FindingType(r.Type) && f.Rule == r.ID {
+			return
+		}
+	}
+	d.findings = append(d.findings, chaperone.Finding{Rule: r.ID, Type: chaperone.FindingType(r.Type),
+		Score: round2(score), Reason: reason, Cite: r.Cite})
+}
+
+func (d *doc) has(t chaperone.FindingType) bool {
+	for _, f := range d.findings {
+		if f.Type == t {
+			return true
+		}
+	}
+	return false
+}
+
+// phraseHit reports whether any regex of the rule matches a sentence of
+// the text that no "unless" regex matches.
+func (d *doc) phraseHit(r *Rule) bool {
+	if !r.hasKeyword(d.lower) {
+		return false
+	}
+	for _, re := range r.compiled {
+		for _, m := range re.FindAllStringIndex(d.text, -1) {
+			if !d.unlessHit(r, m[0]) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// cueScore sums the weights of the named cue lists whose regexes match:
+// each list "NAME" in the rule file holds regexes (matched on lower-cased
+// text with word boundaries implied by the regex).
+func (d *doc) cues(list string) bool {
+	for _, re := range d.e.cueRegexes(list) {
+		if re.MatchString(d.lower) {
+			return true
+		}
+	}
+	return false
+}
+
+// cuesIn reports whether a cue list matches s.
+func (d *doc) cuesIn(list, s string) bool {
+	for _, re := range d.e.cueRegexes(list) {
+		if re.MatchString(s) {
+			return true
+		}
+	}
+	return false
+}
+
+// findStory raises PATIENT_STORY for a specific, real patient or
+// encounter: a patient reference ("my pt", "a 34yo teacher", "the guy in
+// bed 9") with an event or a time, and no sign the case is hypothetical.
+func (d *doc) findStory(r *Rule) {
+	if d.cues("story_hypothetical") {
+		return
+	}
+	score := 0.0
+	switch {
+	case d.cues("story_strong"):
+		score = 0.9
+	case d.cues("story_person") && (d.cues("story_time") || d.cues("story_event")):
+		score = 0.8
+	case d.cues("story_event") && d.cues("story_time"):
+		score = 0.6
+	}
+	if score == 0 && len(d.spans) > 0 && d.patientItem >= 0.5 {
+		for _, s := range d.spans {
+			if s.Type == chaperone.SpanName || s.Type == chaperone.SpanAge || s.Type == chaperone.SpanID || s.Type == chaperone.SpanDevice || s.Type == chaperone.SpanIP {
+				score = 0.7
+			}
+		}
+	}
+	if d.item.Channel == chaperone.ChannelReviewReply || (d.item.Channel.IsReply() && d.replyConfirms() && !d.cues("story_third_person")) {
+		score = 0
+	}
+	d.addFinding(r, score, "")
+}
+
+// replyConfirms reports whether a reply confirms that the person answered,
+// or someone they speak of, is or was a patient, or discusses their care.
+func (d *doc) replyConfirms() bool {
+	if !d.item.Channel.IsReply() {
+		return false
+	}
+	if d.cues("relationship_confirm") {
+		return true
+	}
+	// the reply names the reviewer or their relative and speaks of care
+	for _, s := range d.spans {
+		if s.Type == chaperone.SpanName || s.Type == chaperone.SpanHandle {
+			if d.cues("relationship_care_words") || d.cues("story_event") {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// findRelationship raises RELATIONSHIP_CONFIRMED for replies and comments
+// that confirm a patient relationship or discuss the person's care.
+func (d *doc) findRelationship(r *Rule) {
+	if !d.item.Channel.IsReply() {
+		return
+	}
+	if d.replyConfirms() {
+		d.addFinding(r, 0.9, "")
+	}
+}
+
+// findAdvice raises INDIVIDUAL_ADVICE for advice to a specific person in
+// public: a reply to someone's own health question that tells them what to
+// take, stop or do.
+func (d *doc) findAdvice(r *Rule) {
+	personal := d.cuesIn("advice_personal_question", d.ctxLower) || d.cues("advice_to_person")
+	if !personal {
+		return
+	}
+	if d.cuesIn("advice_general_question", d.ctxLower) {
+		return
+	}
+	if d.cues("advice_directive") {
+		d.addFinding(r, 0.8, "")
+	}
+}
+
+// findUnprofessional raises UNPROFESSIONAL for demeaning remarks about
+// patients or groups, intoxication at work, harassment and profanity aimed
+// at people.
+func (d *doc) findUnprofessional(r *Rule) {
+	if d.cues("unprofessional") {
+		d.addFinding(r, 0.8, "")
+	}
+}
+
+// findMisinformation raises MISINFORMATION when a curated claim is made
+// (and not refuted in the same sentence); the reason names the evidence.
+func (d *doc) findMisinformation(r *Rule) {
+	refute := d.e.cueRegexes("refutation")
+	for _, c := range d.e.rules.claims {
+		for _, re := range c.compiled {
+			m := re.FindStringIndex(d.text)
+			if m == nil {
+				continue
+			}
+			sent := d.sentenceAt(m[0])
+			refuted := false
+			for _, u := range c.unless {
+				if u.MatchString(sent) {
+					refuted = true
+				}
+			}
+			for _, u := range refute {
+				if u.MatchString(sent) {
+					refuted = true
+				}
+			}
+			if refuted {
+				continue
+			}
+			reason := c.Reason
+			if c.Source != "" {
+				reason += " Evidence: " + c.Source
+			}
+			d.findings = append(d.findings, chaperone.Finding{Rule: r.ID + ":" + c.ID, Type: chaperone.FindingMisinformation,
+				Score: round2(r.ScoreOr(0.8)), Reason: reason, Cite: r.Cite})
+			return
+		}
+	}
+}
+
+// findConsent raises CONSENT_NEEDED when a patient story comes with the
+// patient's photo, image, work or quoted words: those need the patient's
+// written authorisation (45 CFR 164.508).
+func (d *doc) findConsent(r *Rule) {
+	if !d.has(chaperone.FindingPatientStory) && !(d.has(chaperone.FindingPHI) && d.patientItem >= 0.5) {
+		return
+	}
+	if d.item.Channel == chaperone.ChannelReviewReply || d.item.Channel == chaperone.ChannelReply {
+		return
+	}
+	if d.cues("consent_image") && (d.item.Channel == chaperone.ChannelImageCaption || d.cues("consent_shared")) {
+		d.addFinding(r, 0.8, "")
+		return
+	}
+	if d.has(chaperone.FindingPatientStory) && d.cues("consent_quote") {
+		d.addFinding(r, 0.75, "")
+	}
+}
+
+// findPersonal raises PERSONAL_ACCOUNT_CLINICAL when a personal account
+// posts about patients or clinical work.
+func (d *doc) findPersonal(r *Rule) {
+	if d.item.Author.Account != chaperone.AccountPersonal {
+		return
+	}
+	if d.has(chaperone.FindingPatientStory) || d.has(chaperone.FindingPHI) || d.cues("personal_clinical") ||
+		d.has(chaperone.FindingIndividualAdvice) || d.has(chaperone.FindingRelationshipConfirmed) {
+		d.addFinding(r, 0.8, "")
+	}
+}
+
+// cueRegexes returns a compiled cue list of the rule files.
+func (e *Engine) cueRegexes(list string) []*regexp.Regexp { return e.rules.cues[list] }

@@ -1,0 +1,352 @@
+package detect
+
+import (
+	"net"
+	"strconv"
+	"strings"
+	"time"
+
+	chaperone "github.com/chaperone-project/chaperone"
+)
+
+// runPattern reports a span wherever the rule's regexes match: the named
+// group "v" (or the whole match), if the validator accepts it. Rules with
+// context = "patient" count fully only in a sentence about a patient.
+func (d *doc) runPattern(r *Rule) {
+	if !r.hasKeyword(d.lower) {
+		return
+	}
+	val := validators[r.Validate]
+	for _, re := range r.compiled {
+		vi := re.SubexpIndex("v")
+		for _, m := range re.FindAllStringSubmatchIndex(d.text, -1) {
+			s, e := m[0], m[1]
+			if vi > 0 && m[2*vi] >= 0 {
+				s, e = m[2*vi], m[2*vi+1]
+			}
+			if val != nil && !val(d, s, e) {
+				continue
+			}
+			if d.unlessHit(r, s) {
+				continue
+			}
+			d.add(s, e, chaperone.SpanType(r.Type), r.ID, d.contextScore(r, s))
+		}
+	}
+}
+
+// unlessHit reports whether an "unless" regex of the rule matches the
+// sentence around byte offset off.
+func (d *doc) unlessHit(r *Rule, off int) bool {
+	if len(r.unless) == 0 {
+		return false
+	}
+	sent := d.sentenceAt(off)
+	for _, u := range r.unless {
+		if u.MatchString(sent) {
+			return true
+		}
+	}
+	return false
+}
+
+// contextScore scales the rule's score by the patient context at off.
+func (d *doc) contextScore(r *Rule, off int) float64 {
+	s := r.ScoreOr(0.9)
+	if r.Context != "patient" {
+		return s
+	}
+	i := d.tokAt(off)
+	if i >= len(d.toks) {
+		i = len(d.toks) - 1
+	}
+	switch p := d.patientNear(i); {
+	case p >= 0.5:
+		return s
+	case d.patientItem >= 0.5:
+		return s * 0.9
+	}
+	if r.Alone != nil {
+		return s * *r.Alone
+	}
+	return s * 0.3
+}
+
+// validator checks a candidate span text[start:end] in its document.
+type validator func(d *doc, start, end int) bool
+
+var validators = map[string]validator{
+	"date":     validDate,
+	"ssn":      validSSN,
+	"vin":      func(d *doc, s, e int) bool { return validVIN(d.text[s:e]) },
+	"ipv4":     validIPv4,
+	"ipv6":     func(d *doc, s, e int) bool { ip := net.ParseIP(d.text[s:e]); return ip != nil && ip.To4() == nil },
+	"old_year": validOldYear,
+	"ordinal":  validOrdinalDate,
+	"age":      validAge,
+	"zip":      validZIP,
+	"luhn":     func(d *doc, s, e int) bool { return luhn(digitsOf(d.text[s:e])) },
+	"npi":      func(d *doc, s, e int) bool { return validNPI(digitsOf(d.text[s:e])) },
+}
+
+func digitsOf(s string) string {
+	var b strings.Builder
+	for i := 0; i < len(s); i++ {
+		if s[i] >= '0' && s[i] <= '9' {
+			b.WriteByte(s[i])
+		}
+	}
+	return b.String()
+}
+
+// nextWordAfter returns the lower-cased word right after byte offset off.
+func (d *doc) nextWordAfter(off int) string {
+	i := d.tokAt(off)
+	for ; i < len(d.toks); i++ {
+		if d.toks[i].kind == tokWord || d.toks[i].kind == tokNumber {
+			return d.toks[i].lower
+		}
+		if d.toks[i].kind == tokPunct && d.toks[i].text != "(" && d.toks[i].text != ")" {
+			return d.toks[i].text
+		}
+	}
+	return ""
+}
+
+// validDate accepts numeric and written dates that exist on the calendar
+// and are not fractions, scores, doses or ratios.
+func validDate(d *doc, s, e int) bool {
+	v := d.text[s:e]
+	// what follows must not be a unit: "1/2 tab", "3/10 pain", "2/3 of"
+	next := d.nextWordAfter(e)
+	if d.e.set("date_not_before")[next] {
+		return false
+	}
+	if s > 0 {
+		c := d.text[s-1]
+		if c == '/' || c == '$' || c == '#' || c == '.' || c == '-' || c == '+' || (c >= '0' && c <= '9') {
+			return false
+		}
+	}
+	if e < len(d.text) {
+		c := d.text[e]
+		if c == '/' || c == '%' || (c == '-' && e+1 < len(d.text) && d.text[e+1] >= '0' && d.text[e+1] <= '9') {
+			return false
+		}
+	}
+	nums := splitNums(v)
+	if len(nums) >= 2 && !strings.ContainsAny(strings.ToLower(v), "abcdefghijklmnopqrstuvwxyz") {
+		m, dd := nums[0], nums[1]
+		if nums[0] > 31 { // 2024-03-14
+			if len(nums) < 3 {
+				return false
+			}
+			m, dd = nums[1], nums[2]
+		} else if m > 12 && dd <= 12 { // 14.03.2024
+			m, dd = dd, m
+		}
+		if m < 1 || m > 12 || dd < 1 || dd > daysIn(m) {
+			return false
+		}
+		// "1/2" and "1/3" are more often fractions; need a date cue
+		if len(nums) == 2 && m <= 2 && dd <= 4 && !strings.Contains(v, "-") {
+			return containsAny(d.textBefore(s, 20), []string{"on ", "dob", "since ", "from ", "due ", "by ", "until "})
+		}
+		return true
+	}
+	for _, n := range nums {
+		if n > 31 && n < 1800 {
+			return false
+		}
+	}
+	return true
+}
+
+func splitNums(s string) []int {
+	var out []int
+	n, in := 0, false
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if c >= '0' && c <= '9' {
+			n = n*10 + int(c-'0')
+			in = true
+			if n > 100000 {
+				n = 100000
+			}
+			continue
+		}
+		if in {
+			out = append(out, n)
+			n, in = 0, false
+		}
+	}
+	if in {
+		out = append(out, n)
+	}
+	return out
+}
+
+func daysIn(m int) int {
+	switch m {
+	case 2:
+		return 29
+	case 4, 6, 9, 11:
+		return 30
+	}
+	return 31
+}
+
+// validOrdinalDate accepts "the 14th" as a date only when no noun follows
+// ("the 3rd time", "4th floor", "7th grader" are not dates).
+func validOrdinalDate(d *doc, s, e int) bool {
+	n := splitNums(d.text[s:e])
+	if len(n) == 0 || n[0] < 1 || n[0] > 31 {
+		return false
+	}
+	next := d.nextWordAfter(e)
+	if next == "" || next == "." || next == "," || next == "!" || next == ")" || next == ":" || next == ";" || next == "—" || next == "-" {
+		return true
+	}
+	return d.e.set("ordinal_date_followers")[next]
+}
+
+// validOldYear accepts a birth year that implies an age over 89.
+func validOldYear(d *doc, s, e int) bool {
+	n := splitNums(d.text[s:e])
+	if len(n) == 0 {
+		return false
+	}
+	y := n[len(n)-1]
+	return y >= 1880 && y <= time.Now().Year()-90
+}
+
+// validAge accepts a bare number as an age over 89 only when no unit
+// follows ("at 94" yes, "at 95 mph", "is 90%" no).
+func validAge(d *doc, s, e int) bool {
+	n := splitNums(d.text[s:e])
+	if len(n) == 0 || n[0] < 90 || n[0] > 125 {
+		if !strings.ContainsAny(d.text[s:e], "abcdefghijklmnopqrstuvwxyz") {
+			return false
+		}
+	}
+	if e < len(d.text) && (d.text[e] == '%' || d.text[e] == '/' || d.text[e] == ':') {
+		return false
+	}
+	return !d.e.set("age_not_before")[d.nextWordAfter(e)]
+}
+
+// validSSN checks the Social Security number ranges; the well-known
+// placeholders (123-45-6789, 078-05-1120) and 000/666/9xx areas are not SSNs.
+func validSSN(d *doc, s, e int) bool {
+	v := d.text[s:e]
+	dg := digitsOf(v)
+	if strings.ContainsAny(v, "*xX") || len(dg) == 4 {
+		return true // masked or last four: the label made it an SSN
+	}
+	if len(dg) != 9 {
+		return false
+	}
+	if dg == "123456789" || dg == "078051120" || dg == "219099999" {
+		return false
+	}
+	area, _ := strconv.Atoi(dg[:3])
+	if area == 0 || area == 666 || area >= 900 || dg[3:5] == "00" || dg[5:] == "0000" {
+		return false
+	}
+	// a phone number with a different grouping is not an SSN
+	before := d.textBefore(s, 12)
+	return !strings.Contains(before, "fax") && !strings.Contains(before, "phone") && !strings.Contains(before, "call")
+}
+
+// validVIN checks a 17-character vehicle identification number and its
+// check digit (position 9).
+func validVIN(v string) bool {
+	if len(v) != 17 {
+		return false
+	}
+	weights := [17]int{8, 7, 6, 5, 4, 3, 2, 10, 0, 9, 8, 7, 6, 5, 4, 3, 2}
+	letters, digits, sum := 0, 0, 0
+	for i := 0; i < 17; i++ {
+		c := v[i]
+		var val int
+		switch {
+		case c >= '0' && c <= '9':
+			val = int(c - '0')
+			digits++
+		case c >= 'A' && c <= 'Z' && c != 'I' && c != 'O' && c != 'Q':
+			val = vinLetter(c)
+			letters++
+		default:
+			return false
+		}
+		sum += val * weights[i]
+	}
+	if letters == 0 || digits < 4 {
+		return false
+	}
+	check := sum % 11
+	want := byte('0' + check)
+	if check == 10 {
+		want = 'X'
+	}
+	return v[8] == want
+}
+
+func vinLetter(c byte) int {
+	const tbl = "12345678.12345.7.923456789"
+	v := tbl[c-'A']
+	if v == '.' {
+		return 0
+	}
+	return int(v - '0')
+}
+
+func validIPv4(d *doc, s, e int) bool {
+	ip := net.ParseIP(d.text[s:e])
+	if ip == nil || ip.To4() == nil {
+		return false
+	}
+	// version numbers: "v1.2.3.4", "iOS 17.1.2.1"
+	b := d.textBefore(s, 8)
+	if strings.HasSuffix(b, "v") || strings.Contains(b, "version") {
+		return false
+	}
+	return !ip.IsUnspecified()
+}
+
+// validZIP accepts a ZIP code that exists, in an address-like context.
+func validZIP(d *doc, s, e int) bool {
+	z := d.text[s:e]
+	if len(z) < 5 || !d.e.lex.ZipExists(z[:5]) {
+		return false
+	}
+	b := d.textBefore(s, 30)
+	return containsAny(b, []string{"zip", " st ", " ave", " rd", ", "}) || d.e.lex.State(strings.TrimSpace(strings.TrimRight(d.text[max(0, s-4):s], " ,")))
+}
+
+// luhn checks a Luhn check digit.
+func luhn(num string) bool {
+	if len(num) < 2 {
+		return false
+	}
+	sum := 0
+	alt := false
+	for i := len(num) - 1; i >= 0; i-- {
+		n := int(num[i] - '0')
+		if alt {
+			n *= 2
+			if n > 9 {
+				n -= 9
+			}
+		}
+		sum += n
+		alt = !alt
+	}
+	return sum%10 == 0
+}
+
+// validNPI checks a National Provider Identifier: ten digits whose Luhn
+// check digit is computed with the 80840 prefix.
+func validNPI(num string) bool {
+	return len(num) == 10 && luhn("80840"+num)
+}

@@ -1,0 +1,164 @@
+package detect
+
+import (
+	"strings"
+
+	chaperone "github.com/chaperone-project/chaperone"
+)
+
+func init() {
+	registerSpan("location-city", (*doc).findCities)
+	registerSpan("facility-named", (*doc).findFacilities)
+}
+
+// findCities finds towns, cities and counties from the embedded gazetteer
+// after a locating word ("in Leominster", "only in Cut Bank", "from
+// Dearborn") or before a state ("Noel, MO"). A place is a span only when
+// it locates a patient: the sentence or the item is about one.
+func (d *doc) findCities(r *Rule) {
+	lex := d.e.lex
+	preps := d.e.set("locating_words")
+	for i := 0; i < len(d.toks); i++ {
+		t := &d.toks[i]
+		if t.kind != tokWord || !t.cap || t.hasDigit {
+			continue
+		}
+		prev := d.word(i - 1)
+		// longest gazetteer phrase starting here (up to 4 words)
+		bestEnd := -1
+		for n := min(4, len(d.toks)-i); n >= 1; n-- {
+			last := i + n - 1
+			ok := true
+			for k := i; k <= last; k++ {
+				if d.toks[k].kind != tokWord || !d.toks[k].cap {
+					ok = false
+					break
+				}
+			}
+			if !ok {
+				continue
+			}
+			phrase := strings.ToLower(d.text[t.start:d.toks[last].end])
+			if _, _, ok := lex.City(phrase); ok {
+				bestEnd = last
+				break
+			}
+			if n <= 3 && last+1 < len(d.toks) && (d.toks[last+1].lower == "county" || d.toks[last+1].lower == "parish") && lex.County(phrase) {
+				bestEnd = last + 1
+				break
+			}
+		}
+		if bestEnd < 0 {
+			continue
+		}
+		located := preps[prev] || (bestEnd+2 < len(d.toks) && d.toks[bestEnd+1].text == "," && lex.State(d.toks[bestEnd+2].text))
+		if !located {
+			continue
+		}
+		phrase := strings.ToLower(d.text[t.start:d.toks[bestEnd].end])
+		if d.e.set("not_places")[phrase] || lex.State(d.text[t.start:d.toks[bestEnd].end]) {
+			continue
+		}
+		// a common word or first name after "in" is weaker evidence
+		score := r.ScoreOr(0.85)
+		if bestEnd == i {
+			if lvl, ok := lex.WordLevel(t.lower); ok && lvl <= 50 {
+				score *= 0.6
+			}
+		}
+		score = d.contextScoreWith(t.start, score, 0.25)
+		if d.item.Channel == chaperone.ChannelBio && d.patientNear(i) < 1 {
+			score = 0
+		}
+		if d.staffSent[d.sent[i]] && d.patientNear(i) < 1 {
+			score *= 0.5
+		}
+		d.add(t.start, d.toks[bestEnd].end, chaperone.SpanLocation, r.ID, score)
+		i = bestEnd
+	}
+}
+
+// findFacilities finds named hospitals, nursing homes, schools and
+// workplaces tied to a patient's event: the CMS hospital list, the
+// author's own employer when a patient event happened there, and names
+// ending in a facility word ("Willow Creek Manor", "Roosevelt Elementary").
+func (d *doc) findFacilities(r *Rule) {
+	lex := d.e.lex
+	fw := d.e.set("facility_words")
+	base := r.ScoreOr(0.85)
+	emp := strings.ToLower(strings.TrimSpace(d.item.Author.Employer))
+	for i := 0; i < len(d.toks); i++ {
+		t := &d.toks[i]
+		if t.kind != tokWord || !t.cap {
+			continue
+		}
+		// run of capitalised words (with "of", "the", "&", "'s")
+		j := i
+		for j+1 < len(d.toks) {
+			n := &d.toks[j+1]
+			if n.kind == tokWord && (n.cap || n.hasDigit && n.cap) {
+				j++
+				continue
+			}
+			if (n.lower == "of" || n.lower == "&" || n.text == "'" || n.text == "’") && j+2 < len(d.toks) && (d.toks[j+2].cap || d.toks[j+2].lower == "s") {
+				j += 2
+				continue
+			}
+			break
+		}
+		end := d.toks[j].end
+		// possessive "'s" belongs to the name: "St. Vincent's"
+		if j+2 < len(d.toks) && (d.toks[j+1].text == "'" || d.toks[j+1].text == "’") && d.toks[j+2].lower == "s" && d.toks[j+1].start == end {
+			end = d.toks[j+2].end
+		}
+		start := t.start
+		phrase := strings.ToLower(d.text[start:end])
+		isFac := false
+		switch {
+		case (t.lower == "st" || t.lower == "saint") && j > i:
+			isFac = true
+		case fw[d.toks[j].lower] && j > i:
+			isFac = true
+		case j > i && lex.Hospital(phrase):
+			isFac = true
+		case emp != "" && len(phrase) >= 5 && (strings.HasPrefix(emp, phrase) || strings.HasPrefix(phrase, emp)) && (j > i || len(phrase) >= 6):
+			isFac = true
+		}
+		// a workplace: "works at Dunmore Paper", "Costco HR", "the Ford plant"
+		if !isFac {
+			prevs := d.prevWords(i, 3)
+			if len(prevs) > 0 && containsAny(strings.Join(prevs, " "), []string{"works at", "works for", "employer", "employed at", "job at", "worked at", "hr at"}) {
+				isFac = true
+			}
+			if j+1 < len(d.toks) && (d.toks[j+1].lower == "hr" || d.toks[j+1].lower == "plant" || d.toks[j+1].lower == "warehouse" || d.toks[j+1].lower == "factory") {
+				isFac = true
+				if d.toks[j+1].lower != "hr" {
+					end = d.toks[j+1].end
+				}
+			}
+		}
+		if !isFac || d.e.set("not_facilities")[phrase] {
+			i = j
+			continue
+		}
+		score := d.contextScoreWith(start, base, 0.2)
+		si := d.sent[i]
+		if d.staffSent[si] && d.patientSent[si] < 1 {
+			score *= 0.4
+		}
+		if d.item.Channel == chaperone.ChannelBio && d.patientSent[si] < 1 {
+			score = 0
+		}
+		// the author's own workplace counts only for a patient event in
+		// the same sentence ("crazy night at Mercy General")
+		if emp != "" && strings.HasPrefix(emp, phrase) && d.patientSent[si] < 0.5 {
+			score = 0
+		}
+		// a signature at the end of a reply
+		if d.isSignature(nameGroup{first: i, last: j}) {
+			score = 0
+		}
+		d.add(start, end, chaperone.SpanFacility, r.ID, score)
+		i = j
+	}
+}

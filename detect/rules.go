@@ -1,0 +1,434 @@
+package detect
+
+import (
+	"bytes"
+	"embed"
+	"fmt"
+	"os"
+	"regexp"
+	"sort"
+	"strings"
+
+	"github.com/BurntSushi/toml"
+
+	chaperone "github.com/chaperone-project/chaperone"
+)
+
+//go:embed rules/*.toml
+var ruleFS embed.FS
+
+// Rule kinds.
+const (
+	// KindRecognizer rules are built into the engine (names, dates, places,
+	// labelled identifiers, item findings); the file holds their metadata,
+	// word lists and examples, and may disable them or change their score.
+	KindRecognizer = "recognizer"
+	// KindPattern rules report a span wherever their regex matches (the
+	// named group "v", or the whole match), checked by an optional validator.
+	KindPattern = "pattern"
+	// KindPhrase rules report an item-level finding when any regex matches
+	// a sentence and no "unless" regex matches it.
+	KindPhrase = "phrase"
+)
+
+// Rule is one screening rule as written in a rule file. Organisation files
+// use the same shape: a rule with a known id overrides the fields it sets;
+// a new id adds a rule; enabled = false disables one.
+type Rule struct {
+	ID       string   `toml:"id"`
+	Kind     string   `toml:"kind"`
+	Type     string   `toml:"type"`
+	Reason   string   `toml:"reason"`
+	Cite     string   `toml:"cite"`
+	Help     string   `toml:"help"`
+	Score    *float64 `toml:"score"`
+	Enabled  *bool    `toml:"enabled"`
+	Regex    []string `toml:"regex"`
+	Unless   []string `toml:"unless"`
+	Keywords []string `toml:"keywords"`
+	Validate string   `toml:"validate"`
+	// Context "patient" makes a pattern count fully only in a sentence
+	// about a patient; Alone is the score factor elsewhere (default 0.3).
+	Context string   `toml:"context"`
+	Alone   *float64 `toml:"alone"`
+	// Channels limits the rule to these channels (empty: all).
+	Channels []string `toml:"channels"`
+	// Match and NoMatch are the rule's own examples, run by one test.
+	// In Match, [[...]] marks the span the rule must report (span rules).
+	Match   []string  `toml:"match"`
+	NoMatch []string  `toml:"nomatch"`
+	Cases   []Example `toml:"cases"`
+
+	compiled []*regexp.Regexp
+	unless   []*regexp.Regexp
+	keywords []string
+}
+
+// Example is a rule example with item fields, for rules that read the
+// channel, the account, the author's relationships or the context.
+type Example struct {
+	Text          string   `toml:"text"`
+	Context       string   `toml:"context"`
+	Channel       string   `toml:"channel"`
+	Account       string   `toml:"account"`
+	Relationships []string `toml:"relationships"`
+	Employer      string   `toml:"employer"`
+	Want          bool     `toml:"want"`
+}
+
+// ScoreOr returns the rule's score or def when it sets none.
+func (r *Rule) ScoreOr(def float64) float64 {
+	if r.Score != nil {
+		return *r.Score
+	}
+	return def
+}
+
+// On reports whether the rule is enabled.
+func (r *Rule) On() bool { return r.Enabled == nil || *r.Enabled }
+
+// RuleFile is the shape of a rule file.
+type RuleFile struct {
+	Rules  []Rule              `toml:"rule"`
+	Claims []Claim             `toml:"claim"`
+	Lists  map[string][]string `toml:"lists"`
+	// Cues are lists of regular expressions (lower-case text), used by
+	// the built-in recognizers as context cues.
+	Cues map[string][]string `toml:"cues"`
+}
+
+// Claim is one curated misinformation claim with the evidence it
+// contradicts.
+type Claim struct {
+	ID       string   `toml:"id"`
+	Topic    string   `toml:"topic"`
+	Reason   string   `toml:"reason"`
+	Source   string   `toml:"source"`
+	Patterns []string `toml:"patterns"`
+	Unless   []string `toml:"unless"`
+	Match    []string `toml:"match"`
+	NoMatch  []string `toml:"nomatch"`
+
+	compiled []*regexp.Regexp
+	unless   []*regexp.Regexp
+}
+
+// ruleSet is the compiled, merged set of rules the engine runs.
+type ruleSet struct {
+	rules  []*Rule
+	byID   map[string]*Rule
+	claims []*Claim
+	lists  map[string][]string
+	cues   map[string][]*regexp.Regexp
+}
+
+func (rs *ruleSet) get(id string) *Rule {
+	if r, ok := rs.byID[id]; ok && r.On() {
+		return r
+	}
+	return nil
+}
+
+// list returns a named word list, lower-cased.
+func (rs *ruleSet) list(name string) []string { return rs.lists[name] }
+
+// loadDefaultRules parses the embedded rule files.
+func loadDefaultRules() (*RuleFile, error) {
+	entries, err := ruleFS.ReadDir("rules")
+	if err != nil {
+		return nil, err
+	}
+	merged := &RuleFile{Lists: map[string][]string{}, Cues: map[string][]string{}}
+	names := make([]string, 0, len(entries))
+	for _, e := range entries {
+		names = append(names, e.Name())
+	}
+	sort.Strings(names)
+	for _, n := range names {
+		b, err := ruleFS.ReadFile("rules/" + n)
+		if err != nil {
+			return nil, err
+		}
+		f, err := parseRuleFile(b, "rules/"+n)
+		if err != nil {
+			return nil, err
+		}
+		merged.Rules = append(merged.Rules, f.Rules...)
+		merged.Claims = append(merged.Claims, f.Claims...)
+		for k, v := range f.Lists {
+			merged.Lists[k] = append(merged.Lists[k], v...)
+		}
+		for k, v := range f.Cues {
+			merged.Cues[k] = append(merged.Cues[k], v...)
+		}
+	}
+	return merged, nil
+}
+
+// parseRuleFile decodes one rule file; errors name the file, the rule and
+// the key at fault.
+func parseRuleFile(b []byte, name string) (*RuleFile, error) {
+	var f RuleFile
+	md, err := toml.NewDecoder(bytes.NewReader(b)).Decode(&f)
+	if err != nil {
+		return nil, chaperone.Errorf(chaperone.ErrInvalid, "%s: %v", name, err)
+	}
+	if und := md.Undecoded(); len(und) > 0 {
+		return nil, chaperone.Errorf(chaperone.ErrInvalid, "%s: unknown key %q", name, und[0].String())
+	}
+	return &f, nil
+}
+
+// LoadRuleFile reads an organisation's rule file from disk.
+func LoadRuleFile(path string) (*RuleFile, error) {
+	st, err := os.Stat(path)
+	if err != nil {
+		return nil, chaperone.Errorf(chaperone.ErrInvalid, "rule file: %v", err)
+	}
+	if st.Size() > 4<<20 {
+		return nil, chaperone.Errorf(chaperone.ErrTooLarge, "rule file %s: larger than 4 MiB", path)
+	}
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return nil, chaperone.Errorf(chaperone.ErrInvalid, "rule file: %v", err)
+	}
+	return parseRuleFile(b, path)
+}
+
+// compileRules merges the organisation's files over the defaults and
+// compiles every rule, checking each field.
+func compileRules(base *RuleFile, overlays ...*RuleFile) (*ruleSet, error) {
+	rs := &ruleSet{byID: map[string]*Rule{}, lists: map[string][]string{}, cues: map[string][]*regexp.Regexp{}}
+	for k, v := range base.Lists {
+		rs.lists[k] = lowerAll(v)
+	}
+	cues := map[string][]string{}
+	for k, v := range base.Cues {
+		cues[k] = append(cues[k], v...)
+	}
+	add := func(r Rule, src string) error {
+		if r.ID == "" {
+			return chaperone.Errorf(chaperone.ErrInvalid, "%s: a rule has no id", src)
+		}
+		if old, ok := rs.byID[r.ID]; ok {
+			mergeRule(old, &r)
+			return nil
+		}
+		rr := r
+		rs.byID[r.ID] = &rr
+		rs.rules = append(rs.rules, &rr)
+		return nil
+	}
+	for _, r := range base.Rules {
+		if _, dup := rs.byID[r.ID]; dup {
+			return nil, chaperone.Errorf(chaperone.ErrInvalid, "default rules: rule %q defined twice", r.ID)
+		}
+		if err := add(r, "default rules"); err != nil {
+			return nil, err
+		}
+	}
+	claims := append([]Claim(nil), base.Claims...)
+	for _, o := range overlays {
+		for _, r := range o.Rules {
+			if err := add(r, "organisation rules"); err != nil {
+				return nil, err
+			}
+		}
+		for k, v := range o.Lists {
+			rs.lists[k] = append(rs.lists[k], lowerAll(v)...)
+		}
+		for k, v := range o.Cues {
+			cues[k] = append(cues[k], v...)
+		}
+		claims = append(claims, o.Claims...)
+	}
+	for _, r := range rs.rules {
+		if err := r.compile(); err != nil {
+			return nil, err
+		}
+	}
+	for k, v := range cues {
+		var err error
+		if rs.cues[k], err = compileAll(v, "cue list "+k, "cues"); err != nil {
+			return nil, err
+		}
+	}
+	seen := map[string]bool{}
+	for i := range claims {
+		c := &claims[i]
+		if c.ID == "" || seen[c.ID] {
+			return nil, chaperone.Errorf(chaperone.ErrInvalid, "claim %q: missing or duplicate id", c.ID)
+		}
+		seen[c.ID] = true
+		var err error
+		if c.compiled, err = compileAll(c.Patterns, "claim "+c.ID, "patterns"); err != nil {
+			return nil, err
+		}
+		if c.unless, err = compileAll(c.Unless, "claim "+c.ID, "unless"); err != nil {
+			return nil, err
+		}
+		if len(c.compiled) == 0 {
+			return nil, chaperone.Errorf(chaperone.ErrInvalid, "claim %q: key \"patterns\": at least one pattern is required", c.ID)
+		}
+		rs.claims = append(rs.claims, c)
+	}
+	return rs, nil
+}
+
+func mergeRule(dst, src *Rule) {
+	if src.Kind != "" {
+		dst.Kind = src.Kind
+	}
+	if src.Type != "" {
+		dst.Type = src.Type
+	}
+	if src.Reason != "" {
+		dst.Reason = src.Reason
+	}
+	if src.Cite != "" {
+		dst.Cite = src.Cite
+	}
+	if src.Help != "" {
+		dst.Help = src.Help
+	}
+	if src.Score != nil {
+		dst.Score = src.Score
+	}
+	if src.Enabled != nil {
+		dst.Enabled = src.Enabled
+	}
+	if len(src.Regex) > 0 {
+		dst.Regex = src.Regex
+	}
+	if len(src.Unless) > 0 {
+		dst.Unless = src.Unless
+	}
+	if len(src.Keywords) > 0 {
+		dst.Keywords = src.Keywords
+	}
+	if src.Validate != "" {
+		dst.Validate = src.Validate
+	}
+	if src.Context != "" {
+		dst.Context = src.Context
+	}
+	if src.Alone != nil {
+		dst.Alone = src.Alone
+	}
+	if len(src.Channels) > 0 {
+		dst.Channels = src.Channels
+	}
+	if len(src.Match) > 0 || len(src.NoMatch) > 0 || len(src.Cases) > 0 {
+		dst.Match, dst.NoMatch, dst.Cases = src.Match, src.NoMatch, src.Cases
+	}
+}
+
+func (r *Rule) compile() error {
+	where := "rule " + r.ID
+	switch r.Kind {
+	case KindRecognizer:
+		if _, ok := recognizers[r.ID]; !ok {
+			return chaperone.Errorf(chaperone.ErrInvalid, "%s: key \"kind\": no built-in recognizer has this id", where)
+		}
+	case KindPattern:
+		if !chaperone.SpanType(r.Type).Valid() {
+			return chaperone.Errorf(chaperone.ErrInvalid, "%s: key \"type\": %q is not a span type", where, r.Type)
+		}
+		if len(r.Regex) == 0 {
+			return chaperone.Errorf(chaperone.ErrInvalid, "%s: key \"regex\": a pattern rule needs a regex", where)
+		}
+		if r.Validate != "" {
+			if _, ok := validators[r.Validate]; !ok {
+				return chaperone.Errorf(chaperone.ErrInvalid, "%s: key \"validate\": unknown validator %q", where, r.Validate)
+			}
+		}
+	case KindPhrase:
+		if !chaperone.FindingType(r.Type).Valid() || r.Type == string(chaperone.FindingPHI) {
+			return chaperone.Errorf(chaperone.ErrInvalid, "%s: key \"type\": %q is not an item finding type", where, r.Type)
+		}
+		if len(r.Regex) == 0 {
+			return chaperone.Errorf(chaperone.ErrInvalid, "%s: key \"regex\": a phrase rule needs a regex", where)
+		}
+	default:
+		return chaperone.Errorf(chaperone.ErrInvalid, "%s: key \"kind\": %q is not one of recognizer, pattern, phrase", where, r.Kind)
+	}
+	if r.Reason == "" {
+		return chaperone.Errorf(chaperone.ErrInvalid, "%s: key \"reason\": every rule explains itself in one line", where)
+	}
+	if r.Cite == "" {
+		return chaperone.Errorf(chaperone.ErrInvalid, "%s: key \"cite\": every rule cites the rule it enforces", where)
+	}
+	if r.Score != nil && (*r.Score < 0 || *r.Score > 1) {
+		return chaperone.Errorf(chaperone.ErrInvalid, "%s: key \"score\": must be between 0 and 1", where)
+	}
+	for _, c := range r.Channels {
+		if !chaperone.Channel(c).Valid() {
+			return chaperone.Errorf(chaperone.ErrInvalid, "%s: key \"channels\": unknown channel %q", where, c)
+		}
+	}
+	var err error
+	if r.compiled, err = compileAll(r.Regex, where, "regex"); err != nil {
+		return err
+	}
+	if r.unless, err = compileAll(r.Unless, where, "unless"); err != nil {
+		return err
+	}
+	r.keywords = lowerAll(r.Keywords)
+	return nil
+}
+
+func compileAll(pats []string, where, key string) ([]*regexp.Regexp, error) {
+	out := make([]*regexp.Regexp, 0, len(pats))
+	for i, p := range pats {
+		if !strings.HasPrefix(p, "(?") {
+			p = "(?i)" + p
+		}
+		re, err := regexp.Compile(p)
+		if err != nil {
+			return nil, chaperone.Errorf(chaperone.ErrInvalid, "%s: key %q (entry %d): %v", where, key, i+1, err)
+		}
+		out = append(out, re)
+	}
+	return out, nil
+}
+
+func lowerAll(v []string) []string {
+	out := make([]string, len(v))
+	for i, s := range v {
+		out[i] = strings.ToLower(s)
+	}
+	return out
+}
+
+// appliesTo reports whether the rule runs on this channel.
+func (r *Rule) appliesTo(ch chaperone.Channel) bool {
+	if len(r.Channels) == 0 {
+		return true
+	}
+	for _, c := range r.Channels {
+		if chaperone.Channel(c) == ch {
+			return true
+		}
+	}
+	return false
+}
+
+// hasKeyword is the cheap prefilter of pattern rules: true when the rule
+// has no keywords or the lower-cased text holds one of them.
+func (r *Rule) hasKeyword(lower string) bool {
+	if len(r.keywords) == 0 {
+		return true
+	}
+	for _, k := range r.keywords {
+		if strings.Contains(lower, k) {
+			return true
+		}
+	}
+	return false
+}
+
+func (r *Rule) info() chaperone.RuleInfo {
+	return chaperone.RuleInfo{ID: r.ID, Kind: r.Kind, Type: r.Type, Reason: r.Reason, Cite: r.Cite, Help: r.Help}
+}
+
+var _ = fmt.Sprintf

@@ -1,0 +1,250 @@
+package detect
+
+import (
+	"strings"
+	"unicode"
+	"unicode/utf8"
+)
+
+// tokKind classifies a token.
+type tokKind uint8
+
+const (
+	tokWord   tokKind = iota // letters, possibly with digits, inner ' or -
+	tokNumber                // digits only (may hold inner , . for 1,800 or 3.5)
+	tokPunct                 // one punctuation rune
+	tokSymbol                // emoji and other symbols
+	tokHandle                // @user or @user@host
+	tokHashtag               // #word
+)
+
+// token is a piece of the text with its UTF-8 byte offsets.
+type token struct {
+	start, end int
+	kind       tokKind
+	text       string // text[start:end]
+	lower      string // lower-cased text, apostrophes folded to '
+	cap        bool   // first rune upper-case
+	allCaps    bool   // every letter upper-case and at least two letters
+	hasDigit   bool
+	hasLetter  bool
+	sentStart  bool // first word of a sentence
+	nl         bool // a line break precedes the token
+	space      bool // white space precedes the token
+}
+
+// isApostrophe reports the apostrophes people type: ' ’ ʼ ‘.
+func isApostrophe(r rune) bool { return r == '\'' || r == '’' || r == 'ʼ' || r == '‘' }
+
+func isWordRune(r rune) bool {
+	return unicode.IsLetter(r) || unicode.IsDigit(r) || unicode.Is(unicode.Mn, r)
+}
+
+// tokenize splits text into tokens. It runs once over the bytes; invalid
+// UTF-8 bytes become one-byte symbol tokens.
+func tokenize(text string) []token {
+	toks := make([]token, 0, len(text)/4+4)
+	sentStart := true
+	nl, space := false, false
+	i := 0
+	for i < len(text) {
+		r, sz := utf8.DecodeRuneInString(text[i:])
+		switch {
+		case r == '\n' || r == '\r':
+			nl, space = true, true
+			sentStart = true
+			i += sz
+			continue
+		case unicode.IsSpace(r):
+			space = true
+			i += sz
+			continue
+		}
+		start := i
+		var kind tokKind
+		switch {
+		case isWordRune(r):
+			i = scanWord(text, i)
+			kind = tokWord
+		case r == '@' && i+1 < len(text) && isHandleRune(rune(text[i+1])):
+			i = scanHandle(text, i+1)
+			kind = tokHandle
+		case r == '#' && i+1 < len(text) && isLetterByte(text[i+1]):
+			i = scanWord(text, i+1)
+			kind = tokHashtag
+		case unicode.IsPunct(r) || r == '$' || r == '+' || r == '<' || r == '>' || r == '=' || r == '|' || r == '~' || r == '^' || r == '`':
+			i += sz
+			kind = tokPunct
+		default:
+			i += sz
+			kind = tokSymbol
+		}
+		t := token{start: start, end: i, kind: kind, text: text[start:i], nl: nl, space: space || start == 0}
+		nl, space = false, false
+		if kind == tokWord || kind == tokHashtag || kind == tokHandle {
+			fillWordInfo(&t)
+			if kind == tokWord && !t.hasLetter {
+				t.kind = tokNumber
+			}
+		} else {
+			t.lower = t.text
+		}
+		if kind == tokWord {
+			t.sentStart = sentStart
+			sentStart = false
+		}
+		if kind == tokPunct {
+			switch t.text {
+			case ".", "!", "?", "…":
+				sentStart = !isAbbrevBefore(toks)
+			case ":", "|", "•", "—", "–":
+				sentStart = true
+			}
+		}
+		if kind == tokSymbol {
+			sentStart = true // emoji usually ends a clause in posts
+		}
+		toks = append(toks, t)
+	}
+	return toks
+}
+
+// isAbbrevBefore reports whether the period just seen ends an abbreviation
+// such as "Mr." or "Dr." rather than a sentence.
+func isAbbrevBefore(toks []token) bool {
+	if len(toks) == 0 {
+		return false
+	}
+	p := toks[len(toks)-1]
+	if p.kind != tokWord {
+		return false
+	}
+	switch p.lower {
+	case "mr", "mrs", "ms", "dr", "st", "jr", "sr", "mt", "ft", "ave", "vs", "no", "ext", "acct", "approx", "prof", "rev", "sgt", "capt", "lt", "col", "gen", "sen", "rep", "gov", "pres", "dept", "univ", "inc", "co", "corp", "ltd", "u.s", "e.g", "i.e", "etc", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec", "rx", "dob", "lic", "pt", "pts", "dl":
+		return true
+	}
+	// a lone capital letter: an initial ("Jim H.")
+	return utf8.RuneCountInString(p.text) == 1 && p.cap
+}
+
+func isLetterByte(b byte) bool { return b >= 0x80 || (b|0x20 >= 'a' && b|0x20 <= 'z') }
+
+func isHandleRune(r rune) bool {
+	return r == '_' || (r >= '0' && r <= '9') || (r|0x20 >= 'a' && r|0x20 <= 'z')
+}
+
+// scanWord scans letters and digits with inner apostrophes, hyphens and
+// periods between letters or digits ("O'Connell", "92-year-old", "3.5").
+// A possessive 's is left out so "Okafor's" gives "Okafor".
+func scanWord(text string, i int) int {
+	for i < len(text) {
+		r, sz := utf8.DecodeRuneInString(text[i:])
+		if isWordRune(r) {
+			i += sz
+			continue
+		}
+		if (isApostrophe(r) || r == '-' || r == '.' || r == ',') && i+sz < len(text) {
+			n, nsz := utf8.DecodeRuneInString(text[i+sz:])
+			prev, _ := utf8.DecodeLastRuneInString(text[:i])
+			switch {
+			case isApostrophe(r) && unicode.IsLetter(n):
+				// possessive 's or s' ends the word
+				if (n == 's' || n == 'S') && !followedByLetter(text, i+sz+nsz) {
+					return i
+				}
+				i += sz
+				continue
+			case r == '-' && isWordRune(n) && isWordRune(prev):
+				i += sz
+				continue
+			case (r == '.' || r == ',') && unicode.IsDigit(n) && unicode.IsDigit(prev):
+				i += sz
+				continue
+			}
+		}
+		break
+	}
+	return i
+}
+
+func followedByLetter(text string, i int) bool {
+	if i >= len(text) {
+		return false
+	}
+	r, _ := utf8.DecodeRuneInString(text[i:])
+	return unicode.IsLetter(r)
+}
+
+func scanHandle(text string, i int) int {
+	for i < len(text) {
+		c := text[i]
+		if isHandleRune(rune(c)) {
+			i++
+			continue
+		}
+		// inner dots and a second @host part (Mastodon), not a trailing dot
+		if (c == '.' || c == '@') && i+1 < len(text) && isHandleRune(rune(text[i+1])) {
+			i++
+			continue
+		}
+		break
+	}
+	return i
+}
+
+func fillWordInfo(t *token) {
+	s := t.text
+	if t.kind == tokHandle || t.kind == tokHashtag {
+		s = s[1:]
+	}
+	letters, uppers := 0, 0
+	first := true
+	var b strings.Builder
+	needLower := false
+	for _, r := range s {
+		if unicode.IsDigit(r) {
+			t.hasDigit = true
+		}
+		if unicode.IsLetter(r) {
+			t.hasLetter = true
+			letters++
+			if unicode.IsUpper(r) {
+				uppers++
+				needLower = true
+			}
+			if first {
+				t.cap = unicode.IsUpper(r) || unicode.IsTitle(r)
+			}
+		}
+		if r == '’' || r == 'ʼ' || r == '‘' {
+			needLower = true
+		}
+		first = false
+	}
+	t.allCaps = letters >= 2 && uppers == letters
+	if !needLower {
+		t.lower = t.text
+		return
+	}
+	b.Grow(len(t.text))
+	for _, r := range t.text {
+		if r == '’' || r == 'ʼ' || r == '‘' {
+			r = '\''
+		}
+		b.WriteRune(unicode.ToLower(r))
+	}
+	t.lower = b.String()
+}
+
+// sentences returns, for each token, the index of its sentence.
+func sentenceIndex(toks []token) []int {
+	idx := make([]int, len(toks))
+	s := 0
+	for i := range toks {
+		if toks[i].kind == tokWord && toks[i].sentStart && i > 0 {
+			s++
+		}
+		idx[i] = s
+	}
+	return idx
+}
