@@ -49,6 +49,9 @@ func (d *doc) contactScore(r *Rule, s int, alone float64) float64 {
 		return 0
 	case d.item.Channel == chaperone.ChannelBio:
 		return base * 0.2
+	case (d.item.Channel == chaperone.ChannelReviewReply || d.item.Channel == chaperone.ChannelReply) && !d.confirmed && d.patientNear(d.tokAt(s)) < 1:
+		// a number in a reply is the practice's unless something says otherwise
+		return base * 0.3
 	}
 	return d.contextScoreWith(s, base, alone)
 }
@@ -56,8 +59,9 @@ func (d *doc) contactScore(r *Rule, s int, alone float64) float64 {
 // findPhones finds NANP and international phone numbers; a fax label
 // makes them FAX. Hotlines (988, poison control, toll-free) are not spans.
 func (d *doc) findPhones(r *Rule) {
-	for _, re := range r.compiled {
-		for _, m := range re.FindAllStringSubmatchIndex(d.text, -1) {
+	for _, x := range r.compiled {
+		re := x.re
+		for _, m := range d.findAll(re, true) {
 			s, e := m[0], m[1]
 			if vi := re.SubexpIndex("v"); vi > 0 && m[2*vi] >= 0 {
 				s, e = m[2*vi], m[2*vi+1]
@@ -73,7 +77,7 @@ func (d *doc) findPhones(r *Rule) {
 				dg = dg[1:]
 			}
 			if len(dg) == 10 {
-				if dg[0] < '2' || dg[3] < '2' {
+				if dg[0] < '2' {
 					continue
 				}
 				switch dg[:3] {
@@ -114,8 +118,8 @@ func (d *doc) findEmails(r *Rule) {
 	if !strings.Contains(d.text, "@") {
 		return
 	}
-	for _, re := range r.compiled {
-		for _, m := range re.FindAllStringIndex(d.text, -1) {
+	for _, x := range r.compiled {
+		for _, m := range x.re.FindAllStringIndex(d.text, -1) {
 			s, e := m[0], m[1]
 			for e > s && strings.IndexByte(".-_", d.text[e-1]) >= 0 {
 				e--
@@ -145,8 +149,8 @@ func (d *doc) findURLs(r *Rule) {
 	if !strings.Contains(d.text, ".") {
 		return
 	}
-	for _, re := range r.compiled {
-		for _, m := range re.FindAllStringIndex(d.text, -1) {
+	for _, x := range r.compiled {
+		for _, m := range x.re.FindAllStringIndex(d.text, -1) {
 			s, e := m[0], m[1]
 			for e > s && strings.IndexByte(".,;:!?)'\"", d.text[e-1]) >= 0 {
 				e--
@@ -183,11 +187,13 @@ func (d *doc) findURLs(r *Rule) {
 // author's own handles, colleagues' ("@DrLinPeds"), companies' and the
 // practice's are not spans.
 func (d *doc) findHandles(r *Rule) {
-	orgParts := d.e.rules.list("handle_org_parts")
 	for i := range d.toks {
 		t := &d.toks[i]
 		if t.kind != tokHandle {
 			continue
+		}
+		if t.start > 0 && isAlnum(d.text[t.start-1]) {
+			continue // the domain of an e-mail address
 		}
 		h := strings.ToLower(t.text[1:])
 		if k := strings.IndexByte(h, '@'); k > 0 {
@@ -196,7 +202,7 @@ func (d *doc) findHandles(r *Rule) {
 		if strings.HasPrefix(h, "dr") && len(t.text) > 3 && (t.text[3] >= 'A' && t.text[3] <= 'Z' || t.text[3] == '_' || t.text[3] == '.') {
 			continue
 		}
-		if containsAny(h, orgParts) || d.e.brand.has(h) {
+		if d.orgHandle(t.text[1:]) || d.e.brand.has(h) {
 			continue
 		}
 		if _, ok := d.e.lex.CanonicalMaker(h); ok {
@@ -222,4 +228,24 @@ func (d *doc) findHandles(r *Rule) {
 		}
 		d.add(t.start, t.end, chaperone.SpanHandle, r.ID, score)
 	}
+}
+
+// orgHandle reports a handle of a practice, a clinician or a company:
+// "@CityHealthClinic", "@NICUnurseJess", "@AlignTech". Long org words
+// count anywhere in the handle; short ones ("md", "rn", "doc") only as a
+// whole part.
+func (d *doc) orgHandle(h string) bool {
+	lower := strings.ToLower(h)
+	if containsAny(lower, d.e.rules.list("handle_org_parts")) {
+		return true
+	}
+	short := d.e.set("handle_org_short")
+	for _, p := range strings.FieldsFunc(h, func(r rune) bool { return r == '_' || r == '.' || r == '-' || r >= '0' && r <= '9' }) {
+		for _, c := range camelParts(p) {
+			if short[strings.ToLower(c.s)] {
+				return true
+			}
+		}
+	}
+	return false
 }

@@ -31,6 +31,10 @@ func (d *doc) readContext() {
 		prev := d.word(i - 1)
 		var v float64
 		switch {
+		case patientNouns[w] && d.e.set("patient_noun_not_before")[d.word(i+1)]:
+			v = 0
+		case (w == "pt" || w == "pts") && t.allCaps && d.possWord(i) == w:
+			v = 0 // "PT": physical therapy or therapist
 		case patientNouns[w]:
 			v = 1
 			if w == "patients" || w == "clients" || w == "residents" || w == "pts" {
@@ -41,14 +45,14 @@ func (d *doc) readContext() {
 			}
 		case titles[w] && i+1 < len(d.toks) && (d.toks[i+1].text == "." || d.toks[i+1].cap) && t.cap:
 			v = 1
-		case kin[w] && (isPossessive(prev) || prev == "pt's" || prev == "patient's"):
+		case kin[w] && isPossessive(d.prevWord(i)):
 			v = 0.8
 			if prev == "my" || prev == "our" {
 				v = 0
 			}
 		case events[w]:
 			v = 0.6
-		case personNouns[w] && (isDeterminer(prev) || isAgeToken(prev)):
+		case personNouns[w] && (isDeterminer(prev) || isAgeToken(prev) || isDeterminer(d.word(i-2)) || t.sentStart && t.cap || strings.HasSuffix(d.prevWord(i-1), "'s")):
 			v = 0.4
 		case isAgeToken(w):
 			v = 0.5
@@ -58,17 +62,44 @@ func (d *doc) readContext() {
 		if w == "dob" || w == "mrn" || w == "ssn" || w == "d.o.b" {
 			v = 1
 		}
+		if v < 0.8 && d.e.set("identifier_labels")[w] && w != "age" && w != "phone" && w != "email" {
+			v = 0.8 // "acct 7720-33918": about a patient's records
+		}
+		// "Dr. Okafor's last clinic day": a sentence about a colleague
+		if (w == "dr" || w == "doctor") && t.cap && i+2 < len(d.toks) && (i < 3 || d.sent[i-3] != s) {
+			d.staffSent[s] = true // "Dr. Okafor's last clinic day is …"
+		}
 		if staffCue[w] {
 			d.staffSent[s] = true
+		}
+		if v >= 1 && (w == "pt" || w == "pt's" || w == "pts" || w == "pt.") {
+			d.ptCue = true
 		}
 		if v > d.patientSent[s] {
 			d.patientSent[s] = v
 		}
 	}
-	for _, v := range d.patientSent {
+	for s, v := range d.patientSent {
 		if v > d.patientItem {
 			d.patientItem = v
 		}
+		if v >= 1 {
+			d.staffSent[s] = false
+		}
+	}
+	d.hypothetical = d.cues("story_hypothetical")
+	// a person noun with a time: "last night's unresponsive guy"
+	if d.patientItem >= 0.4 && d.patientItem < 0.6 && d.cues("story_time") {
+		d.patientItem = 0.6
+	}
+	// a story about a specific person, or a reply that confirms care,
+	// makes the whole item about a patient
+	if d.patientItem < 0.6 && (d.cues("story_strong") || d.cues("story_person") && (d.cues("story_event") || d.cues("story_time"))) {
+		d.patientItem = 0.6
+	}
+	if reply && d.replyConfirms() {
+		d.confirmed = true
+		d.patientItem = 1
 	}
 	// A reply to a review whose writer speaks of their own care.
 	if reply && d.item.Context != "" && d.patientItem < 0.5 {

@@ -26,6 +26,7 @@ type Engine struct {
 	lex   *lexicon.Lexicon
 	sets  map[string]map[string]bool // word lists as sets
 	brand *phraseIndex               // brand names for industry ties
+	pre   *prefilter                 // literals of every rule regex
 }
 
 var (
@@ -67,7 +68,7 @@ func newEngine(base *RuleFile, overlays ...*RuleFile) (*Engine, error) {
 	if err != nil {
 		return nil, err
 	}
-	e := &Engine{rules: rs, lex: lexicon.Default(), sets: map[string]map[string]bool{}}
+	e := &Engine{rules: rs, lex: lexicon.Default(), sets: map[string]map[string]bool{}, pre: rs.pre}
 	for name, words := range rs.lists {
 		m := make(map[string]bool, len(words))
 		for _, w := range words {

@@ -27,6 +27,18 @@ type doc struct {
 	patientSent map[int]float64 // sentence -> strength of patient cues
 	patientItem float64         // item-level strength of patient cues
 	staffSent   map[int]bool    // sentences about colleagues or the practice
+	// hypothetical is set for teaching cases, simulations and made-up
+	// examples; confirmed for replies that confirm a relationship.
+	hypothetical bool
+	confirmed    bool
+	ptCue        bool // "pt", "my pt's": clinicians' shorthand for a patient
+
+	replyChecked, replyResult bool // replyConfirms, computed once
+
+	lits     []bool          // prefilter literals present in lower
+	windows  *[][2]int       // byte windows around digit runs
+	brands   *[][2]int       // brand names in the text
+	cueCache map[string]bool // cue list -> matched
 }
 
 // cand is a candidate span before overlaps are resolved.
@@ -81,14 +93,47 @@ func (d *doc) prevWords(i, n int) []string {
 	out := make([]string, 0, n)
 	for j := i - 1; j >= 0 && len(out) < n; j-- {
 		t := &d.toks[j]
-		if t.kind == tokPunct && (t.text == "." || t.text == "!" || t.text == "?") {
-			break
+		if t.kind == tokSymbol || t.kind == tokPunct && (t.text == "." || t.text == "!" || t.text == "?" || t.text == ":" || t.text == "|" || t.text == "—") {
+			if !(t.text == "." && j > 0 && isAbbrevWord(d.toks[j-1].lower)) {
+				break
+			}
+			continue
 		}
 		if t.kind == tokWord || t.kind == tokNumber {
-			out = append(out, t.lower)
+			out = append(out, d.possWord(j))
 		}
 	}
 	return out
+}
+
+// possWord returns the word at token j, with a possessive "'s" that
+// follows it re-attached ("pt" + "'" + "s" gives "pt's").
+func (d *doc) possWord(j int) string {
+	if j+2 < len(d.toks) && (d.toks[j+1].text == "'" || d.toks[j+1].text == "’") && d.toks[j+2].lower == "s" && d.toks[j+1].start == d.toks[j].end {
+		return d.toks[j].lower + "'s"
+	}
+	return d.toks[j].lower
+}
+
+// prevWord returns the word before token i, skipping a possessive "'s":
+// for "pt's wife" at "wife" it returns "pt's".
+func (d *doc) prevWord(i int) string {
+	j := i - 1
+	if j >= 2 && d.toks[j].lower == "s" && (d.toks[j-1].text == "'" || d.toks[j-1].text == "’") {
+		return d.toks[j-2].lower + "'s"
+	}
+	if j >= 0 && d.toks[j].kind == tokPunct && d.toks[j].text == "." && j > 0 {
+		return d.toks[j-1].lower
+	}
+	return d.word(j)
+}
+
+func isAbbrevWord(w string) bool {
+	switch w {
+	case "mr", "mrs", "ms", "dr", "st", "jr", "sr", "mt", "no", "vs", "lic", "acct", "ext", "rm", "pt":
+		return true
+	}
+	return false
 }
 
 // nextWords returns up to n lower-cased word tokens after token i.

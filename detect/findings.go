@@ -1,8 +1,6 @@
 package detect
 
 import (
-	"regexp"
-
 	chaperone "github.com/chaperone-project/chaperone"
 )
 
@@ -97,8 +95,11 @@ func (d *doc) phraseHit(r *Rule) bool {
 	if !r.hasKeyword(d.lower) {
 		return false
 	}
-	for _, re := range r.compiled {
-		for _, m := range re.FindAllStringIndex(d.text, -1) {
+	for _, x := range r.compiled {
+		if !d.may(x) {
+			continue
+		}
+		for _, m := range x.re.FindAllStringIndex(d.text, -1) {
 			if !d.unlessHit(r, m[0]) {
 				return true
 			}
@@ -111,18 +112,27 @@ func (d *doc) phraseHit(r *Rule) bool {
 // each list "NAME" in the rule file holds regexes (matched on lower-cased
 // text with word boundaries implied by the regex).
 func (d *doc) cues(list string) bool {
-	for _, re := range d.e.cueRegexes(list) {
-		if re.MatchString(d.lower) {
-			return true
+	if v, ok := d.cueCache[list]; ok {
+		return v
+	}
+	hit := false
+	for _, x := range d.e.cueRegexes(list) {
+		if d.may(x) && x.re.MatchString(d.lower) {
+			hit = true
+			break
 		}
 	}
-	return false
+	if d.cueCache == nil {
+		d.cueCache = map[string]bool{}
+	}
+	d.cueCache[list] = hit
+	return hit
 }
 
 // cuesIn reports whether a cue list matches s.
 func (d *doc) cuesIn(list, s string) bool {
-	for _, re := range d.e.cueRegexes(list) {
-		if re.MatchString(s) {
+	for _, x := range d.e.cueRegexes(list) {
+		if x.re.MatchString(s) {
 			return true
 		}
 	}
@@ -138,7 +148,7 @@ func (d *doc) findStory(r *Rule) {
 	}
 	score := 0.0
 	switch {
-	case d.cues("story_strong"):
+	case d.ptCue, d.cues("story_strong"):
 		score = 0.9
 	case d.cues("story_person") && (d.cues("story_time") || d.cues("story_event")):
 		score = 0.8
@@ -159,20 +169,75 @@ func (d *doc) findStory(r *Rule) {
 }
 
 // replyConfirms reports whether a reply confirms that the person answered,
-// or someone they speak of, is or was a patient, or discusses their care.
+// or someone they speak of, is or was a patient, or discusses their care:
+// a sentence with a confirming cue ("your visit", "see you at your next
+// check", "we got him"), or a sentence addressed to them that names a
+// treatment, condition, medicine or visit. Sentences that say the practice
+// can't discuss anyone's care don't count.
 func (d *doc) replyConfirms() bool {
-	if !d.item.Channel.IsReply() {
+	if !d.item.Channel.IsReply() || len(d.toks) == 0 {
 		return false
 	}
-	if d.cues("relationship_confirm") {
-		return true
+	if d.replyChecked {
+		return d.replyResult
 	}
-	// the reply names the reviewer or their relative and speaks of care
-	for _, s := range d.spans {
-		if s.Type == chaperone.SpanName || s.Type == chaperone.SpanHandle {
-			if d.cues("relationship_care_words") || d.cues("story_event") {
-				return true
-			}
+	d.replyChecked = true
+	treated := containsAny(d.ctxLower, d.e.rules.list("reviewer_patient_cues")) || len(d.contextNames()) > 0
+	for i := 0; i < len(d.toks); {
+		a, b := d.sentenceBounds(i)
+		sent := d.lower[a:b]
+		j := d.tokAt(b)
+		if j <= i {
+			j = i + 1
+		}
+		if d.cuesIn("privacy_template", sent) {
+			i = j
+			continue
+		}
+		if d.cuesIn("relationship_confirm", sent) {
+			d.replyResult = true
+			return true
+		}
+		if d.addressed(i, j, treated) && d.clinicalTerm(i, j) {
+			d.replyResult = true
+			return true
+		}
+		i = j
+	}
+	return false
+}
+
+// addressed reports whether tokens [i,j) speak to or about the person
+// answered: "you", "your", a handle, or "he/she/her/his" when the context
+// is about someone's own care.
+func (d *doc) addressed(i, j int, treated bool) bool {
+	for k := i; k < j && k < len(d.toks); k++ {
+		switch w := d.toks[k].lower; {
+		case w == "you" || w == "your" || w == "you're" || w == "yours" || w == "ur":
+			return true
+		case d.toks[k].kind == tokHandle:
+			return true
+		case treated && (w == "her" || w == "his" || w == "she" || w == "he" || w == "him"):
+			return true
+		}
+	}
+	return false
+}
+
+// clinicalTerm reports a treatment, condition, medicine or visit word in
+// tokens [i,j).
+func (d *doc) clinicalTerm(i, j int) bool {
+	terms := d.e.set("clinical_terms")
+	for k := i; k < j && k < len(d.toks); k++ {
+		t := &d.toks[k]
+		if t.kind != tokWord {
+			continue
+		}
+		if terms[t.lower] || d.e.lex.Drug(t.lower) && len(t.lower) > 4 && !d.e.set("not_names")[t.lower] {
+			return true
+		}
+		if k+1 < j && terms[t.lower+" "+d.toks[k+1].lower] {
+			return true
 		}
 	}
 	return false
@@ -219,20 +284,23 @@ func (d *doc) findUnprofessional(r *Rule) {
 func (d *doc) findMisinformation(r *Rule) {
 	refute := d.e.cueRegexes("refutation")
 	for _, c := range d.e.rules.claims {
-		for _, re := range c.compiled {
-			m := re.FindStringIndex(d.text)
+		for _, x := range c.compiled {
+			if !d.may(x) {
+				continue
+			}
+			m := x.re.FindStringIndex(d.text)
 			if m == nil {
 				continue
 			}
 			sent := d.sentenceAt(m[0])
 			refuted := false
 			for _, u := range c.unless {
-				if u.MatchString(sent) {
+				if u.re.MatchString(sent) {
 					refuted = true
 				}
 			}
 			for _, u := range refute {
-				if u.MatchString(sent) {
+				if u.re.MatchString(sent) {
 					refuted = true
 				}
 			}
@@ -282,4 +350,4 @@ func (d *doc) findPersonal(r *Rule) {
 }
 
 // cueRegexes returns a compiled cue list of the rule files.
-func (e *Engine) cueRegexes(list string) []*regexp.Regexp { return e.rules.cues[list] }
+func (e *Engine) cueRegexes(list string) []rx { return e.rules.cues[list] }

@@ -26,43 +26,68 @@ var labelLists = []struct {
 	{"label_license", chaperone.SpanLicense},
 	{"label_vehicle", chaperone.SpanVehicle},
 	{"label_device", chaperone.SpanDevice},
-	{"label_ssn", chaperone.SpanSSN},
 	{"label_id", chaperone.SpanID},
 	{"label_room", chaperone.SpanID},
 }
 
-// labelIndex is a compiled matcher over every identifier label.
+// labelIndex finds identifier labels with one Aho-Corasick pass.
 type labelIndex struct {
-	re   *regexp.Regexp
-	kind map[string]string // label -> list name
+	ac     *acMachine
+	labels []string
+	kind   map[string]string // label -> list name
 }
 
-var (
-	labelOnce sync.Map // *Engine -> *labelIndex
-)
+var labelOnce sync.Map // *Engine -> *labelIndex
 
 func (e *Engine) labels() *labelIndex {
 	if li, ok := labelOnce.Load(e); ok {
 		return li.(*labelIndex)
 	}
 	li := &labelIndex{kind: map[string]string{}}
-	var all []string
 	for _, l := range labelLists {
 		for _, w := range e.rules.list(l.list) {
 			if _, dup := li.kind[w]; !dup {
 				li.kind[w] = l.list
-				all = append(all, w)
+				li.labels = append(li.labels, w)
 			}
 		}
 	}
-	sort.Slice(all, func(i, j int) bool { return len(all[i]) > len(all[j]) })
-	parts := make([]string, len(all))
-	for i, w := range all {
-		parts[i] = regexp.QuoteMeta(w)
-	}
-	li.re = regexp.MustCompile(`(?:^|[^a-z0-9])(` + strings.Join(parts, "|") + `)(?:[^a-z0-9]|$)`)
+	li.ac = buildAC(li.labels)
 	v, _ := labelOnce.LoadOrStore(e, li)
 	return v.(*labelIndex)
+}
+
+// find returns the labels in lower, leftmost-longest, at word boundaries.
+func (li *labelIndex) find(lower string) [][2]int {
+	ms := li.ac.scanAll(lower, nil)
+	var hits [][2]int
+	for _, m := range ms {
+		l := li.labels[m.id]
+		e := int(m.end)
+		s := e - len(l)
+		if s > 0 && (isAlnum(lower[s-1]) || lower[s-1] == '@' || lower[s-1] == '#') {
+			continue
+		}
+		if isAlnum(l[len(l)-1]) && e < len(lower) && isAlnum(lower[e]) {
+			continue
+		}
+		hits = append(hits, [2]int{s, e})
+	}
+	sort.Slice(hits, func(i, j int) bool {
+		if hits[i][0] != hits[j][0] {
+			return hits[i][0] < hits[j][0]
+		}
+		return hits[i][1] > hits[j][1]
+	})
+	out := hits[:0]
+	end := -1
+	for _, h := range hits {
+		if h[0] >= end {
+			out = append(out, h)
+			end = h[1]
+		}
+	}
+	return out
 }
 
 // findLabelledIDs finds identifier values that follow a label. The label
@@ -77,19 +102,17 @@ func (d *doc) findLabelledIDs(r *Rule) {
 		typeOf[l.list] = l.typ
 	}
 	lower := d.lower
-	pos := 0
-	for pos < len(lower) {
-		m := li.re.FindStringSubmatchIndex(lower[pos:])
-		if m == nil {
-			break
-		}
-		ls, le := pos+m[2], pos+m[3]
-		pos = le
+	for _, h := range li.find(lower) {
+		ls, le := h[0], h[1]
 		label := lower[ls:le]
 		list := li.kind[label]
 		typ := typeOf[list]
-		// a label word inside a longer word or handle is no label
-		if ls > 0 && (lower[ls-1] == '@' || lower[ls-1] == '#' && list != "label_id") {
+		// "social security ending in 0912" is the SSN rule's
+		if list == "label_account" && containsAny(d.textBefore(ls, 30), []string{"ssn", "social"}) {
+			continue
+		}
+		// training dummies and placeholders
+		if containsAny(d.sentenceAt(ls), d.e.rules.list("placeholder_cues")) {
 			continue
 		}
 		vals := d.valuesAfter(le, list)
@@ -107,11 +130,17 @@ func (d *doc) findLabelledIDs(r *Rule) {
 				continue
 			case "label_license":
 				score = d.contextScoreWith(v[0], base, 0.4)
+				// the author's own licence next to their NPI or credentials
+				if strings.Contains(d.lower, "npi") || d.item.Channel == chaperone.ChannelBio {
+					score = 0
+				}
 			case "label_id", "label_account", "label_device", "label_vehicle":
 				score = d.contextScoreWith(v[0], base, 0.75)
 			}
 			d.add(v[0], v[1], vt, r.ID, score)
-			found[d.text[v[0]:v[1]]] = vt
+			if score >= Threshold {
+				found[d.text[v[0]:v[1]]] = vt
+			}
 		}
 	}
 	// recurrences of a value: "that beep on PZN118839S"
@@ -179,7 +208,7 @@ func (d *doc) valuesAfter(off int, list string) [][2]int {
 	skipped := 0
 	for len(out) < 4 && i < len(t) && skipped < 8 {
 		// separators
-		for i < len(t) && strings.IndexByte(" \t:#(=-–", t[i]) >= 0 {
+		for i < len(t) && strings.IndexByte(" \t:#(=-–.,", t[i]) >= 0 {
 			i++
 		}
 		if i >= len(t) {
@@ -190,6 +219,11 @@ func (d *doc) valuesAfter(off int, list string) [][2]int {
 		if w == "" {
 			break
 		}
+		if len(w) == 2 && w == strings.ToUpper(w) && d.e.lex.State(w) && i+2 < len(t) && t[i+2] == ' ' {
+			i += 3 // a state code before the number: "CA DL B7204431", "IL P884221"
+			skipped++
+			continue
+		}
 		vEnd := d.scanIDValue(i, list)
 		if vEnd > i {
 			out = append(out, [2]int{i, vEnd})
@@ -197,9 +231,11 @@ func (d *doc) valuesAfter(off int, list string) [][2]int {
 			// "00713355 and 00713356", "2/2 to 2/19"
 			rest := strings.ToLower(t[i:min(len(t), i+6)])
 			if strings.HasPrefix(rest, " and ") || strings.HasPrefix(rest, ", ") || strings.HasPrefix(rest, " & ") {
-				i += strings.Index(rest[1:], " ") + 2
-				skipped++
-				continue
+				k := i + strings.Index(rest[1:], " ") + 2
+				// only a bare second value continues the list: "00713355 and 00713356"
+				if nv := d.scanIDValue(k, list); nv > k {
+					out = append(out, [2]int{k, nv})
+				}
 			}
 			break
 		}
@@ -325,11 +361,13 @@ func (d *doc) scanIDValue(i int, list string) int {
 		}
 	}
 	// dates and money are not identifiers
-	if strings.Count(v, "/") > 0 {
+	if strings.Count(v, "/") > 0 || isoDate.MatchString(v) {
 		return i
 	}
 	return end
 }
+
+var isoDate = regexp.MustCompile(`^(?:\d{4}-\d{1,2}-\d{1,2}|\d{1,2}-\d{1,2}-\d{2,4})$`)
 
 func isAlnum(c byte) bool {
 	return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z')

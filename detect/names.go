@@ -46,10 +46,14 @@ func (d *doc) findNames(r *Rule) {
 		lex := d.nameLexScore(g)
 		rl, cue := d.nameRole(g, ctxNames)
 		key := d.toks[g.first].lower
-		if rl == roleUnknown {
-			if prev, ok := roles[key]; ok {
-				rl = prev
+		if prev, ok := roles[key]; ok && (rl == roleUnknown || prev == roleOther && cue < 1) {
+			rl = prev
+			if cue == 0 {
+				cue = 0.9
 			}
+		}
+		if rl == roleUnknown && d.item.Channel == chaperone.ChannelBio && lex < 0.8 {
+			rl = roleOther // a bio's single names are the author's people
 		}
 		var score float64
 		switch rl {
@@ -57,9 +61,11 @@ func (d *doc) findNames(r *Rule) {
 			roles[key] = roleOther
 			continue
 		case rolePatient:
-			score = base * cue
-			if lex < 0.2 && cue < 0.95 {
-				score = lex * 2
+			switch {
+			case lex >= 0.3 || lex > 0 && cue >= 1:
+				score = base * cue
+			case lex > 0:
+				score = lex * 2 * cue
 			}
 		default:
 			p := d.patientNear(g.first)
@@ -72,32 +78,94 @@ func (d *doc) findNames(r *Rule) {
 				score = lex * 0.4
 			}
 		}
+		if d.hypothetical {
+			score *= 0.5
+		}
 		if score >= Threshold {
 			roles[key] = rolePatient
 		}
 		d.add(g.start, g.end, chaperone.SpanName, r.ID, score)
 	}
-	// lowercase first names right after a patient's kinship word:
-	// "pt's wife linda called".
+	d.findLowercaseNames(r, base)
+}
+
+// findLowercaseNames finds names typed in lower case where the words
+// around them say a name follows: "pt's wife linda called", "a pt named
+// tomasina reyes", "pt is mr. delacroix".
+func (d *doc) findLowercaseNames(r *Rule, base float64) {
 	kin := d.e.set("kinship")
+	titles := d.e.set("patient_titles")
 	for i := 1; i < len(d.toks); i++ {
 		t := &d.toks[i]
-		if t.kind != tokWord || t.cap || t.hasDigit || !kin[d.word(i-1)] {
+		if t.kind != tokWord || t.cap || t.hasDigit || len(t.text) < 2 {
 			continue
 		}
-		if p := d.word(i - 2); p != "pt's" && p != "patient's" && p != "her" && p != "his" && p != "their" && p != "your" {
+		prev := d.prevWord(i)
+		prev2 := ""
+		if j := d.tokBefore(d.toks[i-1].start); j >= 0 {
+			prev2 = d.prevWord(j + 1)
+		}
+		cue := false
+		switch {
+		case titles[prev] && d.toks[i-1].text == ".":
+			cue = true
+		case prev == "named" || (prev == "is" && prev2 == "name"):
+			cue = true
+		case kin[prev] && (prev2 == "pt's" || prev2 == "patient's" || prev2 == "her" || prev2 == "his" || prev2 == "their" || prev2 == "your"):
+			cue = true
+		}
+		if !cue {
 			continue
 		}
-		if n, _, ok := d.e.lex.FirstName(t.lower); ok && n >= 2000 {
-			if lvl, ok := d.e.lex.WordLevel(t.lower); ok && lvl <= 60 {
-				continue
+		// "Mr. van der Berg": particles then a capitalised surname
+		if nameParticles[t.lower] {
+			k := i
+			for k < len(d.toks) && d.toks[k].kind == tokWord && nameParticles[d.toks[k].lower] {
+				k++
 			}
-			d.add(t.start, t.end, chaperone.SpanName, r.ID, base*0.9)
+			if d.isNameToken(k) {
+				d.add(t.start, d.toks[k].end, chaperone.SpanName, r.ID, base)
+				i = k
+			}
+			continue
 		}
+		if !d.lowerNameLike(t.lower, titles[prev]) {
+			continue
+		}
+		end := t.end
+		// a following surname: "tomasina reyes"
+		if i+1 < len(d.toks) && d.toks[i+1].kind == tokWord && !d.toks[i+1].cap && d.lowerNameLike(d.toks[i+1].lower, true) {
+			if _, ok := d.e.lex.Surname(d.toks[i+1].lower); ok {
+				end = d.toks[i+1].end
+				i++
+			}
+		}
+		d.add(t.start, end, chaperone.SpanName, r.ID, base*0.9)
 	}
 }
 
-// isNameToken reports whether token i could be part of a name.
+// lowerNameLike reports a lower-case word that is a known name and not a
+// common English word (any name if afterTitle).
+func (d *doc) lowerNameLike(w string, afterTitle bool) bool {
+	lex := d.e.lex
+	if lvl, ok := lex.WordLevel(w); ok && lvl <= 50 && !afterTitle {
+		return false
+	}
+	if d.e.set("not_names")[w] || d.e.set("kinship")[w] {
+		return false
+	}
+	if afterTitle {
+		return true
+	}
+	n, _, ok := lex.FirstName(w)
+	_, sur := lex.Surname(w)
+	f, l := lex.IntlName(w)
+	return ok && n >= 500 || sur || f || l
+}
+
+// isNameToken reports whether token i could be part of a name: a
+// capitalised word, or an all-capital word that is a known name
+// ("OFELIA BATUNGBAKAL", "AMARA").
 func (d *doc) isNameToken(i int) bool {
 	if i < 0 || i >= len(d.toks) {
 		return false
@@ -107,14 +175,29 @@ func (d *doc) isNameToken(i int) bool {
 		return false
 	}
 	if t.allCaps && utf8.RuneCountInString(t.text) > 1 {
-		return false
+		return d.capsName(t.lower)
 	}
 	return true
 }
 
+// capsName reports an all-capital word that is a known name and no
+// English word or abbreviation.
+func (d *doc) capsName(w string) bool {
+	lex := d.e.lex
+	if len(w) < 4 || d.e.set("not_names")[w] {
+		return false
+	}
+	if _, ok := lex.WordLevel(w); ok {
+		return false
+	}
+	n, _, ok := lex.FirstName(w)
+	_, sur := lex.Surname(w)
+	return ok && n >= 1000 || sur
+}
+
 var nameParticles = map[string]bool{"de": true, "la": true, "del": true, "van": true, "der": true, "von": true,
 	"bin": true, "binti": true, "al": true, "el": true, "da": true, "dos": true, "das": true, "di": true,
-	"le": true, "ibn": true, "y": true, "ten": true, "ter": true, "du": true}
+	"le": true, "ibn": true, "y": true, "ten": true, "ter": true, "du": true, "den": true}
 
 // nameGroupAt returns the name-like run starting at token i.
 func (d *doc) nameGroupAt(i int) (nameGroup, bool) {
@@ -122,39 +205,73 @@ func (d *doc) nameGroupAt(i int) (nameGroup, bool) {
 		return nameGroup{}, false
 	}
 	skip := d.e.set("name_prefix_words")
+	kin := d.e.set("kinship")
 	// leading words that are titles, kinship or endearments are not part
-	// of the name: "Miss Hattie", "Abuela Xiomara", "Baby June".
-	for d.isNameToken(i) && (skip[d.toks[i].lower] || d.e.set("kinship")[d.toks[i].lower]) && d.isNameToken(i+1) {
-		i++
+	// of the name: "Miss Hattie", "Abuela Xiomara", "Baby June"; nor is a
+	// common word that only starts the sentence: "Today Ernesto …".
+	for d.isNameToken(i+1) && d.toks[i+1].space {
+		w := d.toks[i].lower
+		if skip[w] || kin[w] {
+			i++
+			continue
+		}
+		if d.toks[i].sentStart {
+			if lvl, ok := d.e.lex.WordLevel(w); ok && lvl <= 50 {
+				if _, _, fn := d.e.lex.FirstName(w); !fn || lvl <= 20 {
+					i++
+					continue
+				}
+			}
+		}
+		break
 	}
 	g := nameGroup{first: i, last: i}
-	for j := i + 1; j < len(d.toks) && j-i < 5; j++ {
+	for j := i + 1; j < len(d.toks) && j-i < 6; j++ {
 		t := &d.toks[j]
-		if !t.space && t.kind == tokWord && !d.toks[j-1].space && j > 0 && d.toks[j-1].kind == tokWord {
+		if !t.space {
 			break
 		}
 		if d.isNameToken(j) {
 			g.last = j
 			continue
 		}
-		if nameParticles[t.lower] && d.isNameToken(j+1) && t.kind == tokWord {
-			continue
+		// an unknown all-capital word after an all-capital name: "OFELIA BATUNGBAKAL"
+		if t.kind == tokWord && t.allCaps && d.toks[g.last].allCaps && !t.hasDigit && len(t.text) >= 4 {
+			if _, ok := d.e.lex.WordLevel(t.lower); !ok && !d.e.set("not_names")[t.lower] {
+				g.last = j
+				continue
+			}
+		}
+		// particles: "de la Cruz", "van der Berg", "bin Rashid"
+		if t.kind == tokWord && nameParticles[t.lower] {
+			k := j
+			for k < len(d.toks) && d.toks[k].kind == tokWord && nameParticles[d.toks[k].lower] {
+				k++
+			}
+			if d.isNameToken(k) {
+				j = k - 1
+				continue
+			}
 		}
 		break
 	}
-	// a trailing initial keeps its period: "Jim H."
+	// a trailing initial keeps its period: "Jim H."; initials "J.T."
 	g.start, g.end = d.toks[g.first].start, d.toks[g.last].end
-	if lt := &d.toks[g.last]; utf8.RuneCountInString(lt.text) == 1 && g.last+1 < len(d.toks) && d.toks[g.last+1].text == "." && d.toks[g.last+1].start == lt.end {
-		g.end = d.toks[g.last+1].end
+	for k := g.last; k+1 < len(d.toks) && d.toks[k+1].text == "." && d.toks[k+1].start == d.toks[k].end && utf8.RuneCountInString(d.toks[k].text) == 1; {
+		g.end = d.toks[k+1].end
+		g.last = k
+		if k+2 < len(d.toks) && d.toks[k+2].start == d.toks[k+1].end && d.isNameToken(k+2) && utf8.RuneCountInString(d.toks[k+2].text) == 1 {
+			k += 2
+			g.last = k
+			continue
+		}
+		break
 	}
 	// drop trailing words that name an organisation or a place type
 	org := d.e.set("org_words")
 	for g.last > g.first && org[d.toks[g.last].lower] {
 		g.last--
 		g.end = d.toks[g.last].end
-	}
-	if org[d.toks[g.last].lower] && g.last == g.first {
-		return g, true // scored as non-name below
 	}
 	return g, true
 }
@@ -165,38 +282,59 @@ func (d *doc) nameLexScore(g nameGroup) float64 {
 	lex := d.e.lex
 	best := 0.0
 	nameLike := 0
+	n := 0
 	for i := g.first; i <= g.last; i++ {
 		t := &d.toks[i]
-		if nameParticles[t.lower] {
+		if nameParticles[t.lower] || t.kind != tokWord {
 			continue
 		}
+		n++
 		s := d.tokenNameScore(i)
+		// "Parkinson's disease", "Crohn's": an eponym, not a person
+		if d.e.lex.Eponym(t.lower) && (d.possWord(i) != t.lower || d.e.set("name_not_before")[d.nextWordAfter(t.end)]) {
+			s = 0
+		}
 		if s >= 0.5 {
 			nameLike++
 		}
 		if s > best {
 			best = s
 		}
+		if s == 0 && g.last > g.first {
+			return 0 // "Christmas Eve", "Tommy John surgery", brand words
+		}
 	}
-	n := g.last - g.first + 1
 	if n >= 2 && nameLike >= 2 {
 		best += 0.15
 	} else if n >= 2 && nameLike == 1 && best >= 0.6 {
 		best += 0.05
 	}
-	// whole-phrase dictionaries: places, hospitals, brands are not people
+	// whole-phrase dictionaries: places, hospitals, brands, streets are not people
 	phrase := strings.ToLower(d.text[g.start:g.end])
 	if _, _, ok := lex.City(phrase); ok && n >= 2 {
 		return 0.1
 	}
-	if lex.Hospital(phrase) || d.e.set("public_figures")[phrase] {
+	if lex.Hospital(phrase) || d.e.set("public_figures")[phrase] || d.e.brand.has(phrase) || d.inBrand(g.start, g.end) {
 		return 0
 	}
-	// a capitalised common word at the start of a sentence
-	if n == 1 && d.toks[g.first].sentStart {
-		if lvl, ok := lex.WordLevel(d.toks[g.first].lower); ok && lvl <= 60 {
-			best *= 0.5
+	if _, ok := lex.CanonicalMaker(phrase); ok && n >= 2 {
+		return 0
+	}
+	if n >= 2 {
+		if _, ok := lex.CanonicalMaker(strings.ToLower(d.text[g.start:d.toks[g.first+1].end])); ok {
+			return 0
 		}
+	}
+	last := d.toks[g.last].lower
+	if n >= 2 && (lex.StreetSuffix(last) || d.e.set("place_words")[last]) {
+		return 0
+	}
+	if fw := d.toks[g.first].lower; d.e.set("place_words")[fw] {
+		return 0
+	}
+	// a name used as a thing: "Tommy John surgery", "the Obama administration"
+	if nw := d.nextWordAfter(g.end); d.e.set("name_not_before")[nw] {
+		return 0
 	}
 	if best > 1 {
 		best = 1
@@ -210,11 +348,73 @@ func (d *doc) tokenNameScore(i int) float64 {
 	w := t.lower
 	lex := d.e.lex
 	e := d.e
-	if e.set("not_names")[w] || e.set("org_words")[w] || e.set("months")[w] || e.set("weekdays")[w] ||
-		lex.Drug(w) || lex.Eponym(w) || lex.State(t.text) || e.brand.has(w) {
+	if strings.ContainsRune(w, '-') {
+		// "Mary-Jane" and "Al-Hassan" are names; "X-ray" and "In-N-Out" are not
+		worst := 1.0
+		for _, p := range strings.Split(w, "-") {
+			if p == "" {
+				continue
+			}
+			s := d.wordNameScore(p, t.text, false)
+			if s < worst {
+				worst = s
+			}
+		}
+		return worst
+	}
+	s := d.wordNameScore(w, t.text, t.allCaps)
+	vocative := i+1 < len(d.toks) && (d.toks[i+1].text == "," || d.toks[i+1].text == "!")
+	if t.sentStart && s > 0 && !vocative {
+		// a capitalised word that only starts a sentence
+		if _, _, fn := lex.FirstName(w); !fn {
+			if _, sur := lex.Surname(w); !sur {
+				if f, l := lex.IntlName(w); !f && !l {
+					s *= 0.5
+				}
+			}
+		}
+		if lvl, ok := lex.WordLevel(w); ok && lvl <= 60 {
+			s *= 0.6
+		}
+	}
+	if e.set("kinship")[w] && !t.allCaps {
 		return 0
 	}
-	if utf8.RuneCountInString(t.text) == 1 {
+	// "SSNs", "EKGs": a plural acronym; "FaceTiming": joined common words
+	if n := len(t.text); n > 2 && t.text[n-1] == 's' && strings.ToUpper(t.text[:n-1]) == t.text[:n-1] {
+		return 0
+	}
+	if parts := camelParts(t.text); len(parts) > 1 {
+		common := true
+		for _, p := range parts {
+			if lvl, ok := lex.WordLevel(strings.ToLower(p.s)); !ok || lvl > 50 {
+				common = false
+			}
+		}
+		if common {
+			return 0
+		}
+	}
+	return s
+}
+
+// wordNameScore scores a lower-cased word as a name, from the dictionaries.
+func (d *doc) wordNameScore(w, orig string, allCaps bool) float64 {
+	lex := d.e.lex
+	e := d.e
+	if e.set("not_names")[w] || e.set("org_words")[w] || e.set("months")[w] || e.set("weekdays")[w] || e.set("vehicle_words")[w] ||
+		lex.Drug(w) || e.brand.has(w) || lex.State(orig) || lex.State(w) {
+		return 0
+	}
+	if _, ok := lex.CanonicalMaker(w); ok && len(w) > 3 {
+		if _, sur := lex.Surname(w); !sur {
+			return 0
+		}
+	}
+	if utf8.RuneCountInString(w) == 1 {
+		if orig == "I" || orig == "A" {
+			return 0
+		}
 		return 0.3 // an initial
 	}
 	level, isWord := lex.WordLevel(w)
@@ -223,7 +423,7 @@ func (d *doc) tokenNameScore(i int) float64 {
 	intlFirst, intlLast := lex.IntlName(w)
 	common := isWord && level <= 35
 	switch {
-	case common && (isFirst || isSur):
+	case common && (isFirst && fn >= 2000 || isSur):
 		return 0.35
 	case common:
 		return 0.05
@@ -242,7 +442,7 @@ func (d *doc) tokenNameScore(i int) float64 {
 	case isWord:
 		return 0.15
 	}
-	if _, ok := lex.ProperLevel(t.text); ok {
+	if _, ok := lex.ProperLevel(orig); ok {
 		return 0.3 // a proper noun that is no known name: likely a place or brand
 	}
 	if _, _, ok := lex.City(w); ok {
@@ -255,17 +455,20 @@ func (d *doc) tokenNameScore(i int) float64 {
 // patient, how strong the cue is (0..1).
 func (d *doc) nameRole(g nameGroup, ctxNames map[string]bool) (role, float64) {
 	e := d.e
-	prev1 := d.word(g.first - 1)
-	prevDot := prev1 == "."
+	prevDot := d.word(g.first-1) == "."
 	pi := g.first - 1
 	if prevDot {
 		pi--
 	}
 	pw := d.word(pi) // the word before, past an abbreviation's period
 	prevs := d.prevWords(g.first, 4)
-	nexts := d.nextWords(g.last, 3)
+	nexts := d.nextWords(g.last, 4)
 	first := d.toks[g.first].lower
 	if e.set("staff_titles")[pw] && (prevDot || d.toks[pi].cap || pw == "doctor" || pw == "nurse") {
+		return roleOther, 0
+	}
+	// "St. Vincent's", "Mt. Sinai", "Fort Worth": a place, not a person
+	if e.set("place_prefixes")[pw] && pi >= 0 && d.toks[pi].cap {
 		return roleOther, 0
 	}
 	if len(nexts) > 0 && e.set("credentials")[nexts[0]] && g.last+1 < len(d.toks) && (d.toks[g.last+1].text == "," || d.toks[g.last+1].allCaps) {
@@ -277,46 +480,45 @@ func (d *doc) nameRole(g nameGroup, ctxNames map[string]bool) (role, float64) {
 	if d.item.Author.Name != "" && strings.Contains(strings.ToLower(d.item.Author.Name), first) {
 		return roleOther, 0
 	}
-	if e.set("public_figures")[strings.ToLower(d.text[g.start:g.end])] {
+	if e.set("public_figures")[strings.ToLower(d.text[g.start:g.end])] || e.set("public_figures")[first] {
 		return roleOther, 0
 	}
 	// "my son Jake", "our daughter" - the author's family; "her son", "your mother Evelyn"
-	if len(prevs) >= 1 && (e.set("kinship")[prevs[0]] || (len(prevs) >= 2 && e.set("kinship")[prevs[1]] && prevs[0] == "named")) {
-		k := 1
-		if prevs[0] == "named" {
-			k = 2
-		}
-		owner := ""
-		if len(prevs) > k {
-			owner = prevs[k]
-		}
+	if pi >= 0 && pi == g.first-1 && e.set("kinship")[pw] {
+		owner := d.prevWord(pi)
 		if owner == "my" || owner == "our" {
 			return roleOther, 0
 		}
 		return rolePatient, 0.95
 	}
-	if hasAny(prevs[:min(2, len(prevs))], e.set("staff_roles")) || (len(nexts) > 0 && nexts[0] == "from" && len(nexts) > 1 && nexts[1] == "our") {
+	if len(prevs) >= 2 && prevs[0] == "named" && e.set("kinship")[prevs[1]] {
+		return rolePatient, 0.95
+	}
+	if g.first > 0 && d.toks[g.first-1].kind == tokWord && (pw == "his" || pw == "her" || pw == "their" || pw == "own" || pw == "my" || pw == "your" || pw == "our") {
+		return roleOther, 0 // "his own Foley", "her Sinatra records"
+	}
+	if hasAny(prevs[:min(2, len(prevs))], e.set("staff_roles")) || (len(nexts) > 1 && nexts[0] == "from" && nexts[1] == "our") {
 		return roleOther, 0
 	}
-	if len(prevs) > 0 && (e.set("patient_nouns")[prevs[0]] || prevs[0] == "little" || prevs[0] == "baby" || prevs[0] == "named" || prevs[0] == "is") {
-		if prevs[0] != "is" || (len(prevs) > 1 && prevs[1] == "name") {
-			return rolePatient, 1
-		}
+	// "Wanda (his niece)", "Margaret (pt's daughter)"
+	if len(nexts) >= 2 && isPossessive(nexts[0]) && e.set("kinship")[nexts[1]] && nexts[0] != "my" && nexts[0] != "our" {
+		return rolePatient, 0.95
+	}
+	if g.first > 0 && d.toks[g.first-1].kind == tokWord && (e.set("patient_nouns")[pw] || pw == "little" || pw == "baby" || pw == "named") {
+		return rolePatient, 1
+	}
+	if len(prevs) >= 2 && prevs[0] == "is" && prevs[1] == "name" {
+		return rolePatient, 1
 	}
 	// the author's family: "the kids are great, Jake made varsity"
 	a, b := d.sentenceBounds(g.first)
 	sent := d.lower[a:b]
-	if containsAny(sent, e.rules.list("author_family_cues")) {
+	if containsAny(sent, e.rules.list("author_family_cues")) && d.patientSent[d.sent[g.first]] < 1 {
 		return roleOther, 0
 	}
 	// vocatives and names taken from the review being answered
-	if ctxNames[d.toks[g.first].text] || ctxNames[d.text[g.start:g.end]] {
+	if ctxNames[d.toks[g.first].text] || ctxNames[d.text[g.start:g.end]] || ctxNames[strings.ToUpper(first[:1])+first[1:]] {
 		return rolePatient, 0.95
-	}
-	if d.isVocative(g) {
-		if d.item.Channel.IsReply() || d.patientItem >= 0.5 {
-			return rolePatient, 0.9
-		}
 	}
 	// colleagues, staff events, signatures
 	if d.staffSent[d.sent[g.first]] && d.patientNear(g.first) < 1 {
@@ -325,12 +527,20 @@ func (d *doc) nameRole(g nameGroup, ctxNames map[string]bool) (role, float64) {
 	if d.isSignature(g) {
 		return roleOther, 0
 	}
+	if d.isVocative(g) {
+		if d.item.Channel.IsReply() || d.patientItem >= 0.5 {
+			if d.item.Channel.IsReply() && containsAny(d.ctxLower, e.rules.list("staff_context_cues")) && !d.confirmed {
+				return roleOther, 0
+			}
+			return rolePatient, 0.9
+		}
+	}
 	// identifiers right after the name: "Guadalupe Ortiz, DOB 8/30/1961"
 	if len(nexts) > 0 && e.set("identifier_labels")[nexts[0]] {
 		return rolePatient, 0.95
 	}
 	// a place after a preposition: "in Dearborn"
-	if len(prevs) > 0 && (prevs[0] == "in" || prevs[0] == "near" || prevs[0] == "from" || prevs[0] == "at" || prevs[0] == "to") {
+	if len(prevs) > 0 && e.set("locating_words")[prevs[0]] {
 		if _, _, ok := d.e.lex.City(strings.ToLower(d.text[g.start:g.end])); ok {
 			return roleOther, 0
 		}
@@ -437,7 +647,16 @@ func (d *doc) findHashtagNames(r *Rule) {
 		if !hasCue {
 			continue
 		}
-		for _, p := range parts {
+		for k := 0; k < len(parts); k++ {
+			p := parts[k]
+			// "De" + "Shawn", "Mc" + "Kenzie": one name split by its capitals
+			if len(p.s) <= 3 && k+1 < len(parts) {
+				joined := strings.ToLower(p.s + parts[k+1].s)
+				if _, _, ok := d.e.lex.FirstName(joined); ok && !cues[strings.ToLower(p.s)] {
+					p = camelPart{p.s + parts[k+1].s, p.off}
+					k++
+				}
+			}
 			w := strings.ToLower(p.s)
 			if cues[w] || len(w) < 3 {
 				continue
@@ -476,4 +695,18 @@ func camelParts(s string) []camelPart {
 		out = append(out, camelPart{s[start:], start})
 	}
 	return out
+}
+
+// inBrand reports whether [s,e) overlaps a brand name in the text.
+func (d *doc) inBrand(s, e int) bool {
+	if d.brands == nil {
+		b := d.e.brand.find(d)
+		d.brands = &b
+	}
+	for _, b := range *d.brands {
+		if s < b[1] && b[0] < e {
+			return true
+		}
+	}
+	return false
 }

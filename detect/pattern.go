@@ -2,6 +2,7 @@ package detect
 
 import (
 	"net"
+	"regexp"
 	"strconv"
 	"strings"
 	"time"
@@ -17,12 +18,19 @@ func (d *doc) runPattern(r *Rule) {
 		return
 	}
 	val := validators[r.Validate]
-	for _, re := range r.compiled {
+	for _, x := range r.compiled {
+		if !d.may(x) {
+			continue
+		}
+		re := x.re
 		vi := re.SubexpIndex("v")
-		for _, m := range re.FindAllStringSubmatchIndex(d.text, -1) {
+		for _, m := range d.findAll(re, r.Needs == "digits") {
 			s, e := m[0], m[1]
 			if vi > 0 && m[2*vi] >= 0 {
 				s, e = m[2*vi], m[2*vi+1]
+			}
+			for e > s && (d.text[e-1] == ' ' || d.text[e-1] == '\t') {
+				e--
 			}
 			if val != nil && !val(d, s, e) {
 				continue
@@ -43,7 +51,7 @@ func (d *doc) unlessHit(r *Rule, off int) bool {
 	}
 	sent := d.sentenceAt(off)
 	for _, u := range r.unless {
-		if u.MatchString(sent) {
+		if d.may(u) && u.re.MatchString(sent) {
 			return true
 		}
 	}
@@ -59,6 +67,9 @@ func (d *doc) contextScore(r *Rule, off int) float64 {
 	i := d.tokAt(off)
 	if i >= len(d.toks) {
 		i = len(d.toks) - 1
+	}
+	if i >= 0 && d.staffSent[d.sent[i]] && d.patientSent[d.sent[i]] < 1 {
+		s *= 0.5 // a sentence about a colleague or the practice
 	}
 	switch p := d.patientNear(i); {
 	case p >= 0.5:
@@ -85,6 +96,7 @@ var validators = map[string]validator{
 	"ordinal":  validOrdinalDate,
 	"age":      validAge,
 	"zip":      validZIP,
+	"landmark": validLandmark,
 	"luhn":     func(d *doc, s, e int) bool { return luhn(digitsOf(d.text[s:e])) },
 	"npi":      func(d *doc, s, e int) bool { return validNPI(digitsOf(d.text[s:e])) },
 }
@@ -349,4 +361,100 @@ func luhn(num string) bool {
 // check digit is computed with the 80840 prefix.
 func validNPI(num string) bool {
 	return len(num) == 10 && luhn("80840"+num)
+}
+
+// findAll returns the submatch indexes of re in the text; with nearDigits
+// it searches only windows around runs of digits, which is where every
+// number-bearing pattern must match.
+func (d *doc) findAll(re *regexp.Regexp, nearDigits bool) [][]int {
+	if !nearDigits {
+		return re.FindAllStringSubmatchIndex(d.text, -1)
+	}
+	var out [][]int
+	for _, w := range d.digitWindows() {
+		for _, m := range re.FindAllStringSubmatchIndex(d.text[w[0]:w[1]], -1) {
+			for k := range m {
+				if m[k] >= 0 {
+					m[k] += w[0]
+				}
+			}
+			out = append(out, m)
+		}
+	}
+	return out
+}
+
+// digitWindows returns merged byte windows around every run of digits,
+// widened to white space, computed once per document.
+func (d *doc) digitWindows() [][2]int {
+	if d.windows != nil {
+		return *d.windows
+	}
+	const pad = 40
+	var ws [][2]int
+	t := d.text
+	for i := 0; i < len(t); i++ {
+		if t[i] < '0' || t[i] > '9' {
+			continue
+		}
+		j := i
+		for j < len(t) && (t[j] >= '0' && t[j] <= '9' || t[j] == '-' || t[j] == '.' || t[j] == '/' || t[j] == ':' || isAlnum(t[j])) {
+			j++
+		}
+		a, b := max(0, i-pad), min(len(t), j+pad)
+		for a > 0 && t[a-1] != ' ' && t[a-1] != '\n' {
+			a--
+		}
+		for b < len(t) && t[b] != ' ' && t[b] != '\n' {
+			b++
+		}
+		if n := len(ws); n > 0 && a <= ws[n-1][1] {
+			ws[n-1][1] = max(ws[n-1][1], b)
+		} else {
+			ws = append(ws, [2]int{a, b})
+		}
+		i = j
+	}
+	d.windows = &ws
+	return ws
+}
+
+// validLandmark accepts "the Kroger on Delmar Blvd", "the Love's in
+// Effingham": the place after the preposition must be a road, a numbered
+// route or exit, or a town in the gazetteer, and the landmark no holiday
+// or family ("the Hendersons on Thanksgiving").
+func validLandmark(d *doc, s, e int) bool {
+	v := d.text[s:e]
+	words := strings.Fields(v)
+	k := -1
+	for i, w := range words {
+		switch w {
+		case "on", "in", "off", "at", "near", "by":
+			k = i
+		}
+		if k >= 0 {
+			break
+		}
+	}
+	if k < 2 || k == len(words)-1 {
+		return false
+	}
+	place := words[k+1:]
+	last := strings.ToLower(strings.Trim(place[len(place)-1], ".,"))
+	if d.e.lex.StreetSuffix(last) || d.e.set("months")[last] == false && strings.ContainsAny(strings.Join(place, " "), "0123456789") {
+		return true
+	}
+	switch strings.ToLower(place[0]) {
+	case "route", "hwy", "highway", "interstate", "exit", "main", "broadway":
+		return true
+	}
+	if _, _, ok := d.e.lex.City(strings.ToLower(strings.Join(place, " "))); ok {
+		return true
+	}
+	if len(place) > 1 {
+		if _, _, ok := d.e.lex.City(strings.ToLower(place[0])); ok {
+			return true
+		}
+	}
+	return false
 }

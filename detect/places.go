@@ -92,19 +92,26 @@ func (d *doc) findFacilities(r *Rule) {
 		if t.kind != tokWord || !t.cap {
 			continue
 		}
-		// run of capitalised words (with "of", "the", "&", "'s")
+		// run of capitalised words ("St. Vincent's", "University of X", "Bone & Joint")
 		j := i
 		for j+1 < len(d.toks) {
 			n := &d.toks[j+1]
-			if n.kind == tokWord && (n.cap || n.hasDigit && n.cap) {
+			if n.kind == tokWord && n.cap {
 				j++
 				continue
 			}
-			if (n.lower == "of" || n.lower == "&" || n.text == "'" || n.text == "’") && j+2 < len(d.toks) && (d.toks[j+2].cap || d.toks[j+2].lower == "s") {
+			if n.text == "." && (d.toks[j].lower == "st" || d.toks[j].lower == "mt") && j+2 < len(d.toks) && d.toks[j+2].cap {
+				j += 2
+				continue
+			}
+			if (n.lower == "&" || n.lower == "of" && fw[d.toks[j].lower]) && j+2 < len(d.toks) && d.toks[j+2].cap {
 				j += 2
 				continue
 			}
 			break
+		}
+		for j > i && d.toks[j].allCaps && len(d.toks[j].text) <= 3 {
+			j-- // "Costco HR": the workplace is Costco
 		}
 		end := d.toks[j].end
 		// possessive "'s" belongs to the name: "St. Vincent's"

@@ -51,6 +51,9 @@ type Rule struct {
 	// about a patient; Alone is the score factor elsewhere (default 0.3).
 	Context string   `toml:"context"`
 	Alone   *float64 `toml:"alone"`
+	// Needs "digits" runs the regex only near digits (a speed hint for
+	// patterns that always hold a number).
+	Needs string `toml:"needs"`
 	// Channels limits the rule to these channels (empty: all).
 	Channels []string `toml:"channels"`
 	// Match and NoMatch are the rule's own examples, run by one test.
@@ -59,8 +62,8 @@ type Rule struct {
 	NoMatch []string  `toml:"nomatch"`
 	Cases   []Example `toml:"cases"`
 
-	compiled []*regexp.Regexp
-	unless   []*regexp.Regexp
+	compiled []rx
+	unless   []rx
 	keywords []string
 }
 
@@ -109,8 +112,8 @@ type Claim struct {
 	Match    []string `toml:"match"`
 	NoMatch  []string `toml:"nomatch"`
 
-	compiled []*regexp.Regexp
-	unless   []*regexp.Regexp
+	compiled []rx
+	unless   []rx
 }
 
 // ruleSet is the compiled, merged set of rules the engine runs.
@@ -119,7 +122,8 @@ type ruleSet struct {
 	byID   map[string]*Rule
 	claims []*Claim
 	lists  map[string][]string
-	cues   map[string][]*regexp.Regexp
+	cues   map[string][]rx
+	pre    *prefilter
 }
 
 func (rs *ruleSet) get(id string) *Rule {
@@ -198,7 +202,7 @@ func LoadRuleFile(path string) (*RuleFile, error) {
 // compileRules merges the organisation's files over the defaults and
 // compiles every rule, checking each field.
 func compileRules(base *RuleFile, overlays ...*RuleFile) (*ruleSet, error) {
-	rs := &ruleSet{byID: map[string]*Rule{}, lists: map[string][]string{}, cues: map[string][]*regexp.Regexp{}}
+	rs := &ruleSet{byID: map[string]*Rule{}, lists: map[string][]string{}, cues: map[string][]rx{}, pre: newPrefilter()}
 	for k, v := range base.Lists {
 		rs.lists[k] = lowerAll(v)
 	}
@@ -243,13 +247,14 @@ func compileRules(base *RuleFile, overlays ...*RuleFile) (*ruleSet, error) {
 		claims = append(claims, o.Claims...)
 	}
 	for _, r := range rs.rules {
-		if err := r.compile(); err != nil {
+		if err := r.compile(rs.pre); err != nil {
 			return nil, err
 		}
 	}
 	for k, v := range cues {
 		var err error
-		if rs.cues[k], err = compileAll(v, "cue list "+k, "cues"); err != nil {
+		// cues match lower-cased text: no case folding needed
+		if rs.cues[k], err = compileAllMode(rs.pre, v, "cue list "+k, "cues", false); err != nil {
 			return nil, err
 		}
 	}
@@ -261,10 +266,10 @@ func compileRules(base *RuleFile, overlays ...*RuleFile) (*ruleSet, error) {
 		}
 		seen[c.ID] = true
 		var err error
-		if c.compiled, err = compileAll(c.Patterns, "claim "+c.ID, "patterns"); err != nil {
+		if c.compiled, err = compileAll(rs.pre, c.Patterns, "claim "+c.ID, "patterns"); err != nil {
 			return nil, err
 		}
-		if c.unless, err = compileAll(c.Unless, "claim "+c.ID, "unless"); err != nil {
+		if c.unless, err = compileAll(rs.pre, c.Unless, "claim "+c.ID, "unless"); err != nil {
 			return nil, err
 		}
 		if len(c.compiled) == 0 {
@@ -272,6 +277,7 @@ func compileRules(base *RuleFile, overlays ...*RuleFile) (*ruleSet, error) {
 		}
 		rs.claims = append(rs.claims, c)
 	}
+	rs.pre.build()
 	return rs, nil
 }
 
@@ -315,6 +321,9 @@ func mergeRule(dst, src *Rule) {
 	if src.Alone != nil {
 		dst.Alone = src.Alone
 	}
+	if src.Needs != "" {
+		dst.Needs = src.Needs
+	}
 	if len(src.Channels) > 0 {
 		dst.Channels = src.Channels
 	}
@@ -323,7 +332,7 @@ func mergeRule(dst, src *Rule) {
 	}
 }
 
-func (r *Rule) compile() error {
+func (r *Rule) compile(pre *prefilter) error {
 	where := "rule " + r.ID
 	switch r.Kind {
 	case KindRecognizer:
@@ -358,6 +367,9 @@ func (r *Rule) compile() error {
 	if r.Cite == "" {
 		return chaperone.Errorf(chaperone.ErrInvalid, "%s: key \"cite\": every rule cites the rule it enforces", where)
 	}
+	if r.Needs != "" && r.Needs != "digits" {
+		return chaperone.Errorf(chaperone.ErrInvalid, "%s: key \"needs\": only \"digits\" is known", where)
+	}
 	if r.Score != nil && (*r.Score < 0 || *r.Score > 1) {
 		return chaperone.Errorf(chaperone.ErrInvalid, "%s: key \"score\": must be between 0 and 1", where)
 	}
@@ -367,27 +379,33 @@ func (r *Rule) compile() error {
 		}
 	}
 	var err error
-	if r.compiled, err = compileAll(r.Regex, where, "regex"); err != nil {
+	if r.compiled, err = compileAll(pre, r.Regex, where, "regex"); err != nil {
 		return err
 	}
-	if r.unless, err = compileAll(r.Unless, where, "unless"); err != nil {
+	if r.unless, err = compileAll(pre, r.Unless, where, "unless"); err != nil {
 		return err
 	}
 	r.keywords = lowerAll(r.Keywords)
 	return nil
 }
 
-func compileAll(pats []string, where, key string) ([]*regexp.Regexp, error) {
-	out := make([]*regexp.Regexp, 0, len(pats))
+// compileAll compiles patterns case-insensitively (unless a pattern opts
+// out with (?-i)) and registers their literals with the prefilter.
+func compileAll(pre *prefilter, pats []string, where, key string) ([]rx, error) {
+	return compileAllMode(pre, pats, where, key, true)
+}
+
+func compileAllMode(pre *prefilter, pats []string, where, key string, fold bool) ([]rx, error) {
+	out := make([]rx, 0, len(pats))
 	for i, p := range pats {
-		if !strings.HasPrefix(p, "(?") {
+		if fold && !strings.HasPrefix(p, "(?-i)") && !strings.HasPrefix(p, "(?i)") {
 			p = "(?i)" + p
 		}
 		re, err := regexp.Compile(p)
 		if err != nil {
 			return nil, chaperone.Errorf(chaperone.ErrInvalid, "%s: key %q (entry %d): %v", where, key, i+1, err)
 		}
-		out = append(out, re)
+		out = append(out, pre.wrap(re))
 	}
 	return out, nil
 }

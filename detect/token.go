@@ -10,12 +10,12 @@ import (
 type tokKind uint8
 
 const (
-	tokWord   tokKind = iota // letters, possibly with digits, inner ' or -
-	tokNumber                // digits only (may hold inner , . for 1,800 or 3.5)
-	tokPunct                 // one punctuation rune
-	tokSymbol                // emoji and other symbols
-	tokHandle                // @user or @user@host
-	tokHashtag               // #word
+	tokWord    tokKind = iota // letters, possibly with digits, inner ' or -
+	tokNumber                 // digits only (may hold inner , . for 1,800 or 3.5)
+	tokPunct                  // one punctuation rune
+	tokSymbol                 // emoji and other symbols
+	tokHandle                 // @user or @user@host
+	tokHashtag                // #word
 )
 
 // token is a piece of the text with its UTF-8 byte offsets.

@@ -1,0 +1,59 @@
+package main
+
+import (
+	"strings"
+
+	chaperone "github.com/chaperone-project/chaperone"
+	"github.com/chaperone-project/chaperone/detect"
+)
+
+// newEngine returns the screening engine, with the organisation rule file
+// at rulesPath merged over the default rules when it is not empty. A bad
+// rule file is bad input (exit 3); a failure to build the default engine
+// is internal (exit 4).
+func newEngine(rulesPath string) (*detect.Engine, error) {
+	if rulesPath != "" {
+		eng, err := detect.NewWithRules(rulesPath)
+		if err != nil {
+			if chaperone.CodeOf(err) == chaperone.ErrInternal {
+				return nil, internalError("--rules", err)
+			}
+			return nil, &chaperone.Error{Code: chaperone.CodeOf(err), Msg: "--rules", Err: err}
+		}
+		return eng, nil
+	}
+	eng, err := detect.New()
+	if err != nil {
+		return nil, internalError("loading the screening engine", err)
+	}
+	return eng, nil
+}
+
+// screen screens one item with eng. A blank text is allowed without
+// calling the engine; an engine panic or an unknown decision becomes an
+// internal error, whose message never holds the text. The result always
+// carries the item's id and non-nil findings and spans.
+func screen(eng *detect.Engine, it chaperone.Item) (res chaperone.Result, err error) {
+	if strings.TrimSpace(it.Text) == "" {
+		return chaperone.Result{ID: it.ID, Decision: chaperone.Allow, Findings: []chaperone.Finding{}, Spans: []chaperone.Span{}}, nil
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = panicError("the screening engine failed", r)
+		}
+	}()
+	res = eng.Screen(it)
+	if res.ID == "" {
+		res.ID = it.ID
+	}
+	if res.Findings == nil {
+		res.Findings = []chaperone.Finding{}
+	}
+	if res.Spans == nil {
+		res.Spans = []chaperone.Span{}
+	}
+	if res.Decision.Severity() < 0 {
+		return res, internalError("the screening engine failed", chaperone.Errorf(chaperone.ErrInternal, "unknown decision %q", res.Decision))
+	}
+	return res, nil
+}

@@ -1,0 +1,84 @@
+package main
+
+import (
+	"flag"
+	"fmt"
+	"strings"
+)
+
+// redactCommand prints the suggested safe rewrite of a text.
+var redactCommand = &command{
+	name:    "redact",
+	args:    "[FILE|-]",
+	short:   "print a safe rewrite of a text, identifiers replaced",
+	maxArgs: 1,
+	long: `
+Screen the text in FILE, or on stdin when FILE is "-" or missing, and print
+the suggested safe rewrite: every identifier found is replaced with the
+--operator, and a reply that confirms a patient relationship becomes a
+HIPAA-safe template. The item flags are those of scan.
+
+Operators: mask (*****), tag ([NAME]), surrogate (a consistent realistic
+fake; --seed makes the fakes repeatable and should be kept secret) and
+generalize (what Safe Harbor lets stay: a year for a date, "90 or older").
+
+Exit status: 0 when the rewrite is printed, 3 bad input or usage, 4
+internal error.`,
+	setup: func(fs *flag.FlagSet) runner {
+		o := &redactOptions{operator: defaultOperator}
+		o.item.register(fs)
+		fs.Func("operator", "the `operator` that replaces identifiers: mask, tag, surrogate or generalize (default generalize)",
+			choice(&o.operator, "mask", "tag", "surrogate", "generalize"))
+		fs.StringVar(&o.seed, "seed", "", "`seed` of the surrogate operator's fakes")
+		return func(e *env, args []string) int {
+			o.item.parsed(fs)
+			return o.run(e, args)
+		}
+	},
+}
+
+// redactOptions are the parsed flags of redact.
+type redactOptions struct {
+	item     itemFlags
+	operator string
+	seed     string
+}
+
+// run runs redact on the input named by args.
+func (o *redactOptions) run(e *env, args []string) int {
+	path := ""
+	if len(args) > 0 {
+		path = args[0]
+	}
+	rd, err := newRedactor(o.operator, o.seed)
+	if err != nil {
+		return fail(e, err)
+	}
+	eng, err := newEngine(o.item.rules)
+	if err != nil {
+		return fail(e, err)
+	}
+	text, _, err := readText(e, path, "input")
+	if err != nil {
+		return fail(e, err)
+	}
+	it, err := o.item.item(e, path, text)
+	if err != nil {
+		return fail(e, err)
+	}
+	res, err := screen(eng, it)
+	if err != nil {
+		return fail(e, err)
+	}
+	out, err := rewrite(rd, it, res)
+	if err != nil {
+		return fail(e, err)
+	}
+	if out != "" && !strings.HasSuffix(out, "\n") {
+		out += "\n"
+	}
+	if _, err := fmt.Fprint(e.stdout, out); err != nil {
+		return fail(e, internalError("writing the rewrite", err))
+	}
+	return exitOK
+}

@@ -1,0 +1,54 @@
+package detect
+
+import (
+	"regexp"
+
+	chaperone "github.com/chaperone-project/chaperone"
+)
+
+func init() { registerSpan("age-over-89", (*doc).findAges) }
+
+// ageForm is one way people write an age over 89, with the score factor it
+// keeps where the sentence has no other patient cue: "a 94yo" and "she's
+// 97" speak of one person, "turning 90" may be general advice.
+type ageForm struct {
+	re    *regexp.Regexp
+	alone float64
+	words bool // written in words: search the whole text, not near digits
+}
+
+var ageForms = []ageForm{
+	// "92-year-old", "94yo", "91 y/o", "95-yr-old"
+	{regexp.MustCompile(`(?i)\b(?P<v>(?:9\d|1[01]\d)(?:[\s-]?(?:years?|yrs?)[\s-]?old|[\s-]?(?:yo|y/o|y\.o\.|yof|yom)))\b`), 0.75, false},
+	// "she's 97", "he is 93", "who is 95", "the boyfriend is also 94"
+	{regexp.MustCompile(`(?i)\b(?:she'?s|he'?s|she’s|he’s|she is|he is|who is|who's|who’s|is|is also|is now|is still|was|were|be)\s+(?:also\s+|now\s+|still\s+|only\s+)?(?P<v>(?:9\d|1[01]\d))\b`), 0.75, false},
+	// "at 96,", "turned 100", "aged 91", "(92)"
+	{regexp.MustCompile(`(?i)(?:\b(?:aged?|at|turned|turning|turns|reached|hits?|celebrated|celebrating)\s+|\()(?P<v>(?:9\d|1[01]\d))\b`), 0.35, false},
+	// "in her late nineties", "in his 90s"
+	{regexp.MustCompile(`(?i)\bin (?:her|his) (?P<v>(?:(?:early|mid|late)[\s-])?(?:nineties|90s|90's|90’s|hundreds))\b`), 0.75, true},
+	// "turned ninety-three", "she's one hundred and one"
+	{regexp.MustCompile(`(?i)\b(?:aged?|at|is|turned|turning|turns|she'?s|he'?s)\s+(?P<v>(?:ninety|one hundred|a hundred)(?:[\s-](?:and[\s-])?(?:one|two|three|four|five|six|seven|eight|nine))?(?:[\s-]years?[\s-]old)?)\b`), 0.5, true},
+	{regexp.MustCompile(`(?i)\b(?P<v>(?:ninety|one hundred)[\s-](?:one|two|three|four|five|six|seven|eight|nine)[\s-]years?[\s-]old)\b`), 0.75, true},
+	// "a nonagenarian", "our centenarian"
+	{regexp.MustCompile(`(?i)\b(?:a|an|the|our|my|sweet|this)\s+(?:[a-z]+\s+)?(?P<v>(?:nonagenarian|centenarian|supercentenarian))\b`), 0.5, true},
+}
+
+var ageWords = []string{"ninet", "hundred", "90", "agenarian"}
+
+// findAges reports ages over 89 and the phrases that imply them.
+func (d *doc) findAges(r *Rule) {
+	base := r.ScoreOr(0.9)
+	for _, f := range ageForms {
+		vi := f.re.SubexpIndex("v")
+		if f.words && !containsAny(d.lower, ageWords) {
+			continue
+		}
+		for _, m := range d.findAll(f.re, !f.words) {
+			s, e := m[2*vi], m[2*vi+1]
+			if !validAge(d, s, e) {
+				continue
+			}
+			d.add(s, e, chaperone.SpanAge, r.ID, d.contextScoreWith(s, base, f.alone))
+		}
+	}
+}

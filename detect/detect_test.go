@@ -1,0 +1,253 @@
+package detect
+
+import (
+	"bufio"
+	"encoding/json"
+	"os"
+	"strings"
+	"testing"
+	"unicode/utf8"
+
+	chaperone "github.com/chaperone-project/chaperone"
+	"github.com/chaperone-project/chaperone/redact"
+)
+
+func engine(t testing.TB) *Engine {
+	t.Helper()
+	e, err := New()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return e
+}
+
+func TestScreenDecisions(t *testing.T) {
+	e := engine(t)
+	tests := []struct {
+		name string
+		item chaperone.Item
+		want chaperone.Decision
+		has  []chaperone.FindingType
+	}{
+		{"empty", chaperone.Item{}, chaperone.Allow, nil},
+		{"education", chaperone.Item{Text: "Crohn's and ulcerative colitis are not the same thing. Get your flu shot!"}, chaperone.Allow, nil},
+		{"ssn", chaperone.Item{Text: "pt's SSN is 519-04-7732, can someone fix the claim?"}, chaperone.Block, []chaperone.FindingType{chaperone.FindingPHI}},
+		{"story", chaperone.Item{Text: "my pt last night was a sweet old man who kept asking me to dance"}, chaperone.Review, []chaperone.FindingType{chaperone.FindingPatientStory}},
+		{"relationship", chaperone.Item{Channel: chaperone.ChannelReviewReply, Context: "Lab tech had to stick me 5 times.",
+			Text: "So sorry! We added a note to your chart so next time we'll use the ultrasound."}, chaperone.Block, []chaperone.FindingType{chaperone.FindingRelationshipConfirmed}},
+		{"safe reply", chaperone.Item{Channel: chaperone.ChannelReviewReply, Context: "Rude staff, never again.",
+			Text: "We're sorry to read this. Please contact us at feedback@brightsmiles.com or 555.322.1098."}, chaperone.Allow, nil},
+		{"personal", chaperone.Item{Author: chaperone.Author{Account: chaperone.AccountPersonal},
+			Text: "ugh 3 codes this shift, going to bed with a bottle of wine"}, chaperone.Review, []chaperone.FindingType{chaperone.FindingPersonalAccountClinical}},
+		{"note channel", chaperone.Item{Channel: chaperone.ChannelNote, Text: "Seen in clinic 3/14 with her daughter. Phone 555-201-8890."}, chaperone.Block, []chaperone.FindingType{chaperone.FindingPHI}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			res := e.Screen(tt.item)
+			if res.Decision != tt.want {
+				t.Errorf("decision %s, want %s (findings %v)", res.Decision, tt.want, findingTypes(res))
+			}
+			for _, f := range tt.has {
+				if !res.Has(f) {
+					t.Errorf("missing finding %s (got %v)", f, findingTypes(res))
+				}
+			}
+			for _, f := range res.Findings {
+				if f.Reason == "" || f.Cite == "" || f.Rule == "" {
+					t.Errorf("finding %+v does not explain itself", f)
+				}
+			}
+		})
+	}
+}
+
+func findingTypes(r chaperone.Result) []chaperone.FindingType {
+	var out []chaperone.FindingType
+	for _, f := range r.Findings {
+		out = append(out, f.Type)
+	}
+	return out
+}
+
+// TestReasonsNeverQuoteText checks that no finding's reason or rule repeats
+// the matched text: reasons go to logs.
+func TestReasonsNeverQuoteText(t *testing.T) {
+	e := engine(t)
+	text := "Found a face sheet for Ngozi Adeyemi, MRN 6620914, SSN 287-66-0194, cell 555-290-7714, ngozi.adeyemi@outlook.com"
+	res := e.Screen(chaperone.Item{Text: text})
+	if len(res.Spans) < 4 {
+		t.Fatalf("want at least 4 spans, got %v", res.Spans)
+	}
+	for _, f := range res.Findings {
+		for _, s := range res.Spans {
+			if strings.Contains(f.Reason, text[s.Start:s.End]) || strings.Contains(f.Rule, text[s.Start:s.End]) {
+				t.Errorf("finding %s quotes the text", f.Rule)
+			}
+		}
+	}
+}
+
+func TestValidators(t *testing.T) {
+	for _, tt := range []struct {
+		v    string
+		want bool
+	}{{"1HGCM82633A004352", true}, {"1HGCM82633A004353", false}, {"11111111111111111", false}, {"1HGCM8263OA004352", false}} {
+		if got := validVIN(tt.v); got != tt.want {
+			t.Errorf("validVIN(%s) = %v", tt.v, got)
+		}
+	}
+	for _, tt := range []struct {
+		v    string
+		want bool
+	}{{"1234567893", true}, {"1234567890", false}, {"123456789", false}} {
+		if got := validNPI(tt.v); got != tt.want {
+			t.Errorf("validNPI(%s) = %v", tt.v, got)
+		}
+	}
+	e := engine(t)
+	for _, tt := range []struct {
+		text string
+		want bool
+	}{{"519-04-7732", true}, {"123-45-6789", false}, {"000-12-3456", false}, {"666-12-3456", false}, {"912-12-3456", false}, {"519-00-7732", false}} {
+		d := e.newDoc(chaperone.Item{Text: tt.text})
+		if got := validSSN(d, 0, len(tt.text)); got != tt.want {
+			t.Errorf("validSSN(%s) = %v", tt.text, got)
+		}
+	}
+}
+
+func TestTokenize(t *testing.T) {
+	toks := tokenize("Mr. O'Connell's 92-year-old mom (DOB 3/14) @jess_runs_26 #PrayForLiam 🙏 555-440-2201.")
+	var got []string
+	for _, tk := range toks {
+		got = append(got, tk.text)
+	}
+	want := []string{"Mr", ".", "O'Connell", "'", "s", "92-year-old", "mom", "(", "DOB", "3", "/", "14", ")", "@jess_runs_26", "#PrayForLiam", "🙏", "555-440-2201", "."}
+	if strings.Join(got, "|") != strings.Join(want, "|") {
+		t.Errorf("tokens\n got %q\nwant %q", got, want)
+	}
+}
+
+// checkResult checks the invariants every screen result must hold.
+func checkResult(t *testing.T, text string, res chaperone.Result) {
+	t.Helper()
+	prevEnd := 0
+	for _, s := range res.Spans {
+		if s.Start < prevEnd || s.End > len(text) || s.Start >= s.End {
+			t.Fatalf("span %+v out of order or range in %d bytes", s, len(text))
+		}
+		if !utf8.ValidString(text[s.Start:s.End]) {
+			t.Fatalf("span %+v not on rune boundaries", s)
+		}
+		if !s.Type.Valid() {
+			t.Fatalf("span %+v has an unknown type", s)
+		}
+		prevEnd = s.End
+	}
+	if res.Decision.Severity() < 0 {
+		t.Fatalf("bad decision %q", res.Decision)
+	}
+}
+
+// FuzzScreen: no panic; spans inside the text, ordered, on rune
+// boundaries; no detected span text survives redaction; redacting the
+// rewrite again changes nothing.
+func FuzzScreen(f *testing.F) {
+	for _, s := range []string{"", "Mr. K in bed 4B", "pt's SSN 519-04-7732 DOB 3/14/1931 call 555-440-2201",
+		"Hi Lauren! see you at your visit", "\xff\xfe bad utf8 Mrs. \xc3", "#PrayForLiam @mikeyb_1990 gofundme.com/f/ava"} {
+		f.Add(s, "", "post")
+	}
+	f.Add("Thanks Will! glad the molar is better", "great dentist — Will", "review_reply")
+	e := engine(f)
+	tag := redact.New(redact.Tag)
+	f.Fuzz(func(t *testing.T, text, context, channel string) {
+		if len(text) > 4096 || len(context) > 1024 {
+			return
+		}
+		it := chaperone.Item{Text: text, Context: context, Channel: chaperone.Channel(channel)}
+		res := e.Screen(it)
+		checkResult(t, text, res)
+		out := tag.Apply(text, res.Spans)
+		for _, s := range res.Spans {
+			v := text[s.Start:s.End]
+			if len(v) >= 4 && strings.Count(text, v) == 1 && strings.Contains(out, v) && !strings.Contains("["+string(s.Type)+"]", v) {
+				t.Fatalf("span text survived redaction")
+			}
+		}
+		if !utf8.ValidString(text) {
+			return
+		}
+		again := tag.Apply(out, e.Screen(chaperone.Item{Text: out, Context: context, Channel: chaperone.Channel(channel)}).Spans)
+		third := tag.Apply(again, e.Screen(chaperone.Item{Text: again, Context: context, Channel: chaperone.Channel(channel)}).Spans)
+		if again != third {
+			t.Fatalf("redaction is not idempotent")
+		}
+	})
+}
+
+// FuzzTokenize: tokens are in order, inside the text, never empty.
+func FuzzTokenize(f *testing.F) {
+	f.Add("O'Connell's 92-year-old #Tag @h.x 3.5 \xff")
+	f.Fuzz(func(t *testing.T, s string) {
+		end := 0
+		for _, tk := range tokenize(s) {
+			if tk.start < end || tk.end <= tk.start || tk.end > len(s) || s[tk.start:tk.end] != tk.text {
+				t.Fatalf("bad token %+v", tk)
+			}
+			end = tk.end
+		}
+	})
+}
+
+// loadSet reads a labelled set committed under testdata/eval.
+func loadSet(tb testing.TB, path string) []chaperone.Item {
+	tb.Helper()
+	f, err := os.Open(path)
+	if err != nil {
+		tb.Skip(err)
+	}
+	defer f.Close()
+	var items []chaperone.Item
+	sc := bufio.NewScanner(f)
+	sc.Buffer(make([]byte, 1<<20), 16<<20)
+	for sc.Scan() {
+		var it chaperone.Item
+		if err := json.Unmarshal(sc.Bytes(), &it); err != nil {
+			tb.Fatal(err)
+		}
+		items = append(items, it)
+	}
+	return items
+}
+
+// BenchmarkScreen screens realistic posts (the held-out sets) on one core
+// and reports MB/s.
+func BenchmarkScreen(b *testing.B) {
+	e := engine(b)
+	items := append(loadSet(b, "../testdata/eval/heldout-a.jsonl"), loadSet(b, "../testdata/eval/heldout-b.jsonl")...)
+	n := 0
+	for _, it := range items {
+		n += len(it.Text)
+	}
+	b.SetBytes(int64(n))
+	b.ResetTimer()
+	for b.Loop() {
+		for _, it := range items {
+			e.Screen(it)
+		}
+	}
+	b.ReportMetric(float64(len(items))*float64(b.N)/b.Elapsed().Seconds(), "posts/s")
+}
+
+// BenchmarkNew measures building an engine with the rules and dictionaries.
+func BenchmarkNew(b *testing.B) {
+	for b.Loop() {
+		base, err := loadDefaultRules()
+		if err != nil {
+			b.Fatal(err)
+		}
+		if _, err := newEngine(base); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

@@ -1,0 +1,237 @@
+package detect
+
+import (
+	"regexp"
+	"regexp/syntax"
+	"strings"
+	"unicode"
+)
+
+// The prefilter keeps the screen fast: most rules are regular expressions
+// that can only match where one of a few literal words occurs ("pt",
+// "patient", "client" …). At load time every regex gets the set of literals
+// one of which any match must contain; at screen time one Aho-Corasick pass
+// over the lower-cased text finds which literals occur, and only regexes
+// with a present literal (or none known) run.
+
+// rx is a compiled regex with its required literals.
+type rx struct {
+	re   *regexp.Regexp
+	lits []int32 // indexes into the prefilter's literals; nil: always run
+}
+
+// prefilter collects literals while rules compile, then builds the automaton.
+type prefilter struct {
+	index map[string]int32
+	lits  []string
+	ac    *acMachine
+}
+
+func newPrefilter() *prefilter { return &prefilter{index: map[string]int32{}} }
+
+// wrap computes the required literals of re and registers them.
+func (p *prefilter) wrap(re *regexp.Regexp) rx {
+	sre, err := syntax.Parse(re.String(), syntax.Perl)
+	if err != nil {
+		return rx{re: re}
+	}
+	set, ok := requiredLiterals(sre.Simplify())
+	if !ok || len(set) == 0 || len(set) > 400 {
+		return rx{re: re}
+	}
+	out := rx{re: re}
+	for _, l := range set {
+		id, seen := p.index[l]
+		if !seen {
+			id = int32(len(p.lits))
+			p.index[l] = id
+			p.lits = append(p.lits, l)
+		}
+		out.lits = append(out.lits, id)
+	}
+	return out
+}
+
+func (p *prefilter) build() { p.ac = buildAC(p.lits) }
+
+// requiredLiterals returns lower-cased strings one of which every match of
+// re contains, or ok=false when there is no such small set.
+func requiredLiterals(re *syntax.Regexp) ([]string, bool) {
+	switch re.Op {
+	case syntax.OpLiteral:
+		s := string(re.Rune)
+		for _, r := range s {
+			if r > unicode.MaxASCII && unicode.ToLower(r) != r {
+				return nil, false // our lower-casing is ASCII only
+			}
+		}
+		s = strings.ToLower(s)
+		if len(s) < 2 {
+			return nil, false
+		}
+		return []string{s}, true
+	case syntax.OpCapture:
+		return requiredLiterals(re.Sub[0])
+	case syntax.OpPlus:
+		return requiredLiterals(re.Sub[0])
+	case syntax.OpRepeat:
+		if re.Min >= 1 {
+			return requiredLiterals(re.Sub[0])
+		}
+		return nil, false
+	case syntax.OpAlternate:
+		var all []string
+		for _, s := range re.Sub {
+			set, ok := requiredLiterals(s)
+			if !ok {
+				return nil, false
+			}
+			all = append(all, set...)
+		}
+		return all, true
+	case syntax.OpConcat:
+		// the sub-expression whose literals are rarest: fewest, longest
+		var best []string
+		bestScore := -1
+		for _, s := range re.Sub {
+			set, ok := requiredLiterals(s)
+			if !ok {
+				continue
+			}
+			minLen := 1 << 30
+			for _, l := range set {
+				minLen = min(minLen, len(l))
+			}
+			score := minLen*100 - len(set)
+			if score > bestScore {
+				best, bestScore = set, score
+			}
+		}
+		return best, best != nil
+	}
+	return nil, false
+}
+
+// acMachine is an Aho-Corasick automaton over bytes, as a full DFA on
+// byte classes, reporting every literal that occurs (overlaps included).
+type acMachine struct {
+	class  [256]uint8
+	nclass int
+	next   []int32   // state*nclass + class -> state
+	out    [][]int32 // literals ending at each state (suffixes included)
+}
+
+func buildAC(lits []string) *acMachine {
+	m := &acMachine{}
+	// byte classes: each byte used in a literal has its own class; 0 is "other"
+	for _, l := range lits {
+		for i := 0; i < len(l); i++ {
+			if m.class[l[i]] == 0 {
+				m.nclass++
+				m.class[l[i]] = uint8(m.nclass)
+				if m.nclass == 255 {
+					break
+				}
+			}
+		}
+	}
+	m.nclass++
+	// trie
+	type node struct {
+		edges map[uint8]int32
+		fail  int32
+		out   []int32
+	}
+	nodes := []node{{edges: map[uint8]int32{}}}
+	for id, l := range lits {
+		s := int32(0)
+		for i := 0; i < len(l); i++ {
+			c := m.class[l[i]]
+			nx, ok := nodes[s].edges[c]
+			if !ok {
+				nx = int32(len(nodes))
+				nodes = append(nodes, node{edges: map[uint8]int32{}})
+				nodes[s].edges[c] = nx
+			}
+			s = nx
+		}
+		nodes[s].out = append(nodes[s].out, int32(id))
+	}
+	// BFS: failure links and the full transition table
+	m.next = make([]int32, len(nodes)*m.nclass)
+	m.out = make([][]int32, len(nodes))
+	queue := []int32{}
+	for c := 0; c < m.nclass; c++ {
+		if nx, ok := nodes[0].edges[uint8(c)]; ok && c != 0 {
+			m.next[c] = nx
+			nodes[nx].fail = 0
+			queue = append(queue, nx)
+		}
+	}
+	m.out[0] = nodes[0].out
+	for len(queue) > 0 {
+		s := queue[0]
+		queue = queue[1:]
+		m.out[s] = append(append([]int32(nil), nodes[s].out...), m.out[nodes[s].fail]...)
+		for c := 0; c < m.nclass; c++ {
+			if nx, ok := nodes[s].edges[uint8(c)]; ok && c != 0 {
+				nodes[nx].fail = m.next[int(nodes[s].fail)*m.nclass+c]
+				m.next[int(s)*m.nclass+c] = nx
+				queue = append(queue, nx)
+			} else {
+				m.next[int(s)*m.nclass+c] = m.next[int(nodes[s].fail)*m.nclass+c]
+			}
+		}
+	}
+	return m
+}
+
+// scan marks in found every literal that occurs in text.
+func (m *acMachine) scan(text string, found []bool) {
+	if m == nil || len(m.out) == 0 {
+		return
+	}
+	s := int32(0)
+	for i := 0; i < len(text); i++ {
+		s = m.next[int(s)*m.nclass+int(m.class[text[i]])]
+		for _, id := range m.out[s] {
+			found[id] = true
+		}
+	}
+}
+
+// may reports whether r can match the document: it has no literals, or one
+// of them occurs.
+func (d *doc) may(r rx) bool {
+	if r.lits == nil {
+		return true
+	}
+	if d.lits == nil {
+		d.lits = make([]bool, len(d.e.pre.lits))
+		d.e.pre.ac.scan(d.lower, d.lits)
+	}
+	for _, id := range r.lits {
+		if d.lits[id] {
+			return true
+		}
+	}
+	return false
+}
+
+// acMatch is one literal occurrence: the literal's index and its end.
+type acMatch struct{ id, end int32 }
+
+// scanAll returns every occurrence of every literal in text.
+func (m *acMachine) scanAll(text string, out []acMatch) []acMatch {
+	if m == nil || len(m.out) == 0 {
+		return out
+	}
+	s := int32(0)
+	for i := 0; i < len(text); i++ {
+		s = m.next[int(s)*m.nclass+int(m.class[text[i]])]
+		for _, id := range m.out[s] {
+			out = append(out, acMatch{id, int32(i + 1)})
+		}
+	}
+	return out
+}
