@@ -52,6 +52,10 @@ func (d *doc) readContext() {
 			}
 		case events[w]:
 			v = 0.6
+		case (prev == "his" || prev == "her" || prev == "their") && (d.e.set("clinical_terms")[w] || d.e.set("body_parts")[w]):
+			v = 0.8 // "his troponin", "her insulin"
+		case w == "resident" && (d.e.set("specialty_words")[prev] || d.word(i+1) == "at" || d.word(i+1) == "physician"):
+			v = 0 // a doctor in training
 		case personNouns[w] && (isDeterminer(prev) || isAgeToken(prev) || isDeterminer(d.word(i-2)) || t.sentStart && t.cap || strings.HasSuffix(d.prevWord(i-1), "'s")):
 			v = 0.4
 		case isAgeToken(w):
@@ -91,6 +95,9 @@ func (d *doc) readContext() {
 	// a person noun with a time: "last night's unresponsive guy"
 	if d.patientItem >= 0.4 && d.patientItem < 0.6 && d.cues("story_time") {
 		d.patientItem = 0.6
+	}
+	if d.item.Channel == chaperone.ChannelImageCaption && d.patientItem < 0.6 && (d.cues("story_person") || d.cues("consent_image")) {
+		d.patientItem = 0.6 // a photo of a person
 	}
 	// a story about a specific person, or a reply that confirms care,
 	// makes the whole item about a patient

@@ -27,6 +27,7 @@ type Engine struct {
 	sets  map[string]map[string]bool // word lists as sets
 	brand *phraseIndex               // brand names for industry ties
 	pre   *prefilter                 // literals of every rule regex
+	model *Model                     // learned layer over the finding rules (nil: rules only)
 }
 
 var (
@@ -77,6 +78,7 @@ func newEngine(base *RuleFile, overlays ...*RuleFile) (*Engine, error) {
 		e.sets[name] = m
 	}
 	e.brand = newPhraseIndex(e.lex.Brands())
+	e.model = defaultModel()
 	return e, nil
 }
 
@@ -95,6 +97,21 @@ func (e *Engine) Rules() []chaperone.RuleInfo {
 	return out
 }
 
+// WithoutModel returns a copy of the engine that decides item findings by
+// the rules alone, for evaluation and training.
+func (e *Engine) WithoutModel() *Engine {
+	c := *e
+	c.model = nil
+	return &c
+}
+
+// SetModel returns a copy of the engine that uses model m.
+func (e *Engine) SetModel(m *Model) *Engine {
+	c := *e
+	c.model = m
+	return &c
+}
+
 // Rule returns the enabled rule with this id, or nil.
 func (e *Engine) Rule(id string) *Rule { return e.rules.get(id) }
 
@@ -106,6 +123,9 @@ func (e *Engine) Screen(it chaperone.Item) chaperone.Result {
 	d.findSpans()
 	spans := d.resolve()
 	d.itemFindings(spans)
+	if e.model != nil {
+		d.applyModel(e.model)
+	}
 	return chaperone.Result{ID: it.ID, Decision: decide(d.findings), Findings: d.findings, Spans: spans}
 }
 
@@ -163,9 +183,15 @@ func (d *doc) findSpans() {
 // resolve keeps the candidates at or above the threshold and removes
 // overlaps: the higher score wins, then the longer span.
 func (d *doc) resolve() []chaperone.Span {
+	d.boostNamesNearIDs()
+	// training examples and test patients identify no one
+	placeholders := containsAny(d.lower, d.e.rules.list("placeholder_cues"))
 	c := make([]cand, 0, len(d.cands))
 	for _, x := range d.cands {
 		if x.score >= Threshold && utf8.ValidString(d.text[x.start:x.end]) {
+			if placeholders && containsAny(d.sentenceAt(x.start), d.e.rules.list("placeholder_cues")) {
+				continue
+			}
 			c = append(c, x)
 		}
 	}
@@ -234,3 +260,29 @@ var recognizers = map[string]recognizer{}
 
 func registerSpan(id string, fn func(d *doc, r *Rule))    { recognizers[id] = recognizer{true, fn} }
 func registerFinding(id string, fn func(d *doc, r *Rule)) { recognizers[id] = recognizer{false, fn} }
+
+// boostNamesNearIDs raises a likely name that shares its sentence with a
+// strong identifier: "Kayla T. from 24.6.199.57 tried 14 passwords" is
+// about one person.
+func (d *doc) boostNamesNearIDs() {
+	strong := map[int]bool{}
+	for _, c := range d.cands {
+		if c.score >= Threshold && c.typ != chaperone.SpanName && c.typ != chaperone.SpanDate && c.typ != chaperone.SpanLocation && c.typ != chaperone.SpanFacility {
+			if i := d.tokAt(c.start); i < len(d.toks) {
+				strong[d.sent[i]] = true
+			}
+		}
+	}
+	if len(strong) == 0 {
+		return
+	}
+	for k := range d.cands {
+		c := &d.cands[k]
+		if c.typ != chaperone.SpanName || c.score < 0.3 || c.score >= Threshold {
+			continue
+		}
+		if i := d.tokAt(c.start); i < len(d.toks) && strong[d.sent[i]] {
+			c.score = 0.6
+		}
+	}
+}

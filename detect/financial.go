@@ -16,6 +16,11 @@ func (d *doc) findFinancial(r *Rule) {
 	if len(rels) == 0 || d.cues("disclosure") {
 		return
 	}
+	// a promo code or affiliate link for a declared relationship
+	if containsAny(d.lower, d.e.rules.list("promo_cues")) {
+		d.addFinding(r, r.ScoreOr(0.8), "")
+		return
+	}
 	lex := d.e.lex
 	var makers []string
 	var relWords []string
@@ -46,8 +51,20 @@ func (d *doc) findFinancial(r *Rule) {
 		return false
 	}
 	hit := ""
-	for _, p := range d.e.brand.find(d) {
-		b := strings.ToLower(d.text[p[0]:p[1]])
+	found := d.e.brand.find(d)
+	text := d.text
+	if d.item.Channel.IsReply() && len(d.ctx) > 0 {
+		// a reply about a product named in the question discusses it too
+		cd := &doc{e: d.e, text: d.item.Context, lower: d.ctxLower, toks: d.ctx}
+		for _, p := range d.e.brand.find(cd) {
+			b := strings.ToLower(d.item.Context[p[0]:p[1]])
+			if related(b) && len(d.toks) > 8 {
+				hit = b
+			}
+		}
+	}
+	for _, p := range found {
+		b := strings.ToLower(text[p[0]:p[1]])
 		if lex.BrandIsCommonWord(b) && !d.toks[d.tokAt(p[0])].cap {
 			continue
 		}

@@ -152,8 +152,8 @@ func (d *doc) findStory(r *Rule) {
 		score = 0.9
 	case d.cues("story_person") && (d.cues("story_time") || d.cues("story_event")):
 		score = 0.8
-	case d.cues("story_event") && d.cues("story_time"):
-		score = 0.6
+	case d.item.Channel == chaperone.ChannelImageCaption && (d.cues("story_person") || d.cues("consent_image")):
+		score = 0.8
 	}
 	if score == 0 && len(d.spans) > 0 && d.patientItem >= 0.5 {
 		for _, s := range d.spans {
@@ -182,7 +182,8 @@ func (d *doc) replyConfirms() bool {
 		return d.replyResult
 	}
 	d.replyChecked = true
-	treated := containsAny(d.ctxLower, d.e.rules.list("reviewer_patient_cues")) || len(d.contextNames()) > 0
+	treated := containsAny(d.ctxLower, d.e.rules.list("treated_cues"))
+	asking := d.cuesIn("advice_personal_question", d.ctxLower) && !treated
 	for i := 0; i < len(d.toks); {
 		a, b := d.sentenceBounds(i)
 		sent := d.lower[a:b]
@@ -198,7 +199,7 @@ func (d *doc) replyConfirms() bool {
 			d.replyResult = true
 			return true
 		}
-		if d.addressed(i, j, treated) && d.clinicalTerm(i, j) {
+		if !asking && d.addressed(i, j, treated) && d.clinicalTerm(i, j) {
 			d.replyResult = true
 			return true
 		}

@@ -134,8 +134,14 @@ func (d *doc) findLabelledIDs(r *Rule) {
 				if strings.Contains(d.lower, "npi") || d.item.Channel == chaperone.ChannelBio {
 					score = 0
 				}
-			case "label_id", "label_account", "label_device", "label_vehicle":
+			case "label_device":
+				score = d.contextScoreWith(v[0], base, 0.45) // equipment serials are not a patient's
+			case "label_id", "label_account", "label_vehicle":
 				score = d.contextScoreWith(v[0], base, 0.75)
+				// CPT codes: "99214-25"
+				if list == "label_id" && cptCode.MatchString(d.text[v[0]:v[1]]) {
+					score = 0
+				}
 			}
 			d.add(v[0], v[1], vt, r.ID, score)
 			if score >= Threshold {
@@ -366,6 +372,8 @@ func (d *doc) scanIDValue(i int, list string) int {
 	}
 	return end
 }
+
+var cptCode = regexp.MustCompile(`^\d{5}(?:-[0-9A-Z]{2})?$`)
 
 var isoDate = regexp.MustCompile(`^(?:\d{4}-\d{1,2}-\d{1,2}|\d{1,2}-\d{1,2}-\d{2,4})$`)
 

@@ -61,8 +61,12 @@ func (d *doc) findNames(r *Rule) {
 			roles[key] = roleOther
 			continue
 		case rolePatient:
+			if cue >= 1 && d.titled(g) {
+				score = base // "Mr. Whitfield", "Mrs. Brown": a title makes a name
+				break
+			}
 			switch {
-			case lex >= 0.3 || lex > 0 && cue >= 1:
+			case lex >= 0.3 || lex > 0 && cue >= 1: // a title makes even a common word a name
 				score = base * cue
 			case lex > 0:
 				score = lex * 2 * cue
@@ -107,7 +111,9 @@ func (d *doc) findLowercaseNames(r *Rule, base float64) {
 		}
 		cue := false
 		switch {
-		case titles[prev] && d.toks[i-1].text == ".":
+		case titles[prev] && (d.toks[i-1].text == "." || d.toks[i-1].kind == tokWord):
+			cue = true
+		case d.patientNear(i) >= 0.8 && d.strongLowerName(t.lower):
 			cue = true
 		case prev == "named" || (prev == "is" && prev2 == "name"):
 			cue = true
@@ -304,6 +310,9 @@ func (d *doc) nameLexScore(g nameGroup) float64 {
 			return 0 // "Christmas Eve", "Tommy John surgery", brand words
 		}
 	}
+	if g.end-g.start >= 4 && strings.Count(d.text[g.start:g.end], ".") >= 2 && g.last > g.first {
+		best = 0.6 // initials: "J.T."
+	}
 	if n >= 2 && nameLike >= 2 {
 		best += 0.15
 	} else if n >= 2 && nameLike == 1 && best >= 0.6 {
@@ -351,9 +360,13 @@ func (d *doc) tokenNameScore(i int) float64 {
 	if strings.ContainsRune(w, '-') {
 		// "Mary-Jane" and "Al-Hassan" are names; "X-ray" and "In-N-Out" are not
 		worst := 1.0
-		for _, p := range strings.Split(w, "-") {
+		parts := strings.Split(w, "-")
+		for k, p := range parts {
 			if p == "" {
 				continue
+			}
+			if k > 0 && len(p) <= 3 && t.cap && d.wordNameScore(parts[0], parts[0], false) >= 0.6 {
+				continue // "Soon-ja": a given-name syllable
 			}
 			s := d.wordNameScore(p, t.text, false)
 			if s < worst {
@@ -363,7 +376,12 @@ func (d *doc) tokenNameScore(i int) float64 {
 		return worst
 	}
 	s := d.wordNameScore(w, t.text, t.allCaps)
-	vocative := i+1 < len(d.toks) && (d.toks[i+1].text == "," || d.toks[i+1].text == "!")
+	vocative := false
+	if i+1 < len(d.toks) && (d.toks[i+1].text == "," || d.toks[i+1].text == "!") {
+		if n, _, ok := lex.FirstName(w); ok && n >= 1000 {
+			vocative = true
+		}
+	}
 	if t.sentStart && s > 0 && !vocative {
 		// a capitalised word that only starts a sentence
 		if _, _, fn := lex.FirstName(w); !fn {
@@ -378,6 +396,10 @@ func (d *doc) tokenNameScore(i int) float64 {
 		}
 	}
 	if e.set("kinship")[w] && !t.allCaps {
+		return 0
+	}
+	// "SCr", "BiPAP": a mixed-case abbreviation
+	if up := countUpper(t.text); up >= 2 && len(t.text) <= 5 && !t.allCaps {
 		return 0
 	}
 	// "SSNs", "EKGs": a plural acronym; "FaceTiming": joined common words
@@ -402,7 +424,7 @@ func (d *doc) tokenNameScore(i int) float64 {
 func (d *doc) wordNameScore(w, orig string, allCaps bool) float64 {
 	lex := d.e.lex
 	e := d.e
-	if e.set("not_names")[w] || e.set("org_words")[w] || e.set("months")[w] || e.set("weekdays")[w] || e.set("vehicle_words")[w] ||
+	if e.set("not_names")[w] || e.set("org_words")[w] || e.set("months")[w] || e.set("weekdays")[w] || e.set("vehicle_words")[w] || e.set("insurer_words")[w] ||
 		lex.Drug(w) || e.brand.has(w) || lex.State(orig) || lex.State(w) {
 		return 0
 	}
@@ -421,6 +443,9 @@ func (d *doc) wordNameScore(w, orig string, allCaps bool) float64 {
 	fn, _, isFirst := lex.FirstName(w)
 	sn, isSur := lex.Surname(w)
 	intlFirst, intlLast := lex.IntlName(w)
+	if lex.Eponym(w) && !isFirst && !isSur && !intlFirst && !intlLast {
+		return 0 // "the kid with Kawasaki"
+	}
 	common := isWord && level <= 35
 	switch {
 	case common && (isFirst && fn >= 2000 || isSur):
@@ -505,10 +530,26 @@ func (d *doc) nameRole(g nameGroup, ctxNames map[string]bool) (role, float64) {
 		return rolePatient, 0.95
 	}
 	if g.first > 0 && d.toks[g.first-1].kind == tokWord && (e.set("patient_nouns")[pw] || pw == "little" || pw == "baby" || pw == "named") {
-		return rolePatient, 1
+		return rolePatient, 0.98
 	}
 	if len(prevs) >= 2 && prevs[0] == "is" && prevs[1] == "name" {
-		return rolePatient, 1
+		return rolePatient, 0.98
+	}
+	// "Earl's sugar was 410", "Bill's earlobe": a person's body, labs or care
+	if pos := d.possWord(g.last); strings.HasSuffix(pos, "'s") && g.last+3 < len(d.toks) {
+		nx := d.toks[g.last+3]
+		if nx.kind == tokWord && !nx.cap && (e.set("clinical_terms")[nx.lower] || e.set("body_parts")[nx.lower]) {
+			return rolePatient, 0.95
+		}
+		if nx.kind == tokWord && nx.cap && !d.isNameToken(g.last+3) {
+			return roleOther, 0 // "Grey's Anatomy"
+		}
+	}
+	// "Sarge (87, Korea vet", "Ranch hand, 34,": a name with an age
+	if g.last+2 < len(d.toks) && (d.toks[g.last+1].text == "(" || d.toks[g.last+1].text == ",") && d.toks[g.last+2].kind == tokNumber {
+		if n := splitNums(d.toks[g.last+2].text); len(n) == 1 && n[0] > 0 && n[0] < 120 && g.last+3 < len(d.toks) && (d.toks[g.last+3].text == "," || d.toks[g.last+3].text == ")") {
+			return rolePatient, 0.95
+		}
 	}
 	// the author's family: "the kids are great, Jake made varsity"
 	a, b := d.sentenceBounds(g.first)
@@ -709,4 +750,39 @@ func (d *doc) inBrand(s, e int) bool {
 		}
 	}
 	return false
+}
+
+// strongLowerName reports a lower-case word that is a frequent first name
+// and no English word at all: "marcus", "ellie".
+func (d *doc) strongLowerName(w string) bool {
+	if _, ok := d.e.lex.WordLevel(w); ok || d.e.set("not_names")[w] || len(w) < 4 {
+		return false
+	}
+	n, _, ok := d.e.lex.FirstName(w)
+	return ok && n >= 20000
+}
+
+func countUpper(s string) int {
+	n := 0
+	for _, r := range s {
+		if unicode.IsUpper(r) {
+			n++
+		}
+	}
+	return n
+}
+
+// titled reports a name right after a patient title ("Mr.", "Mrs.", "Miss")
+// whose first word is no month, weekday or organisation word.
+func (d *doc) titled(g nameGroup) bool {
+	pi := g.first - 1
+	if pi >= 0 && d.toks[pi].text == "." {
+		pi--
+	}
+	if pi < 0 || !d.e.set("patient_titles")[d.toks[pi].lower] {
+		return false
+	}
+	w := d.toks[g.first].lower
+	e := d.e
+	return !(e.set("not_names")[w] || e.set("org_words")[w] || e.set("months")[w] || e.set("weekdays")[w])
 }

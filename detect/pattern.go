@@ -71,6 +71,9 @@ func (d *doc) contextScore(r *Rule, off int) float64 {
 	if i >= 0 && d.staffSent[d.sent[i]] && d.patientSent[d.sent[i]] < 1 {
 		s *= 0.5 // a sentence about a colleague or the practice
 	}
+	if (d.item.Channel == chaperone.ChannelReviewReply || d.item.Channel == chaperone.ChannelReply) && !d.confirmed && (i < 0 || d.patientNear(i) < 1) {
+		s *= 0.5 // a reply that confirms no one speaks of the practice
+	}
 	switch p := d.patientNear(i); {
 	case p >= 0.5:
 		return s
@@ -91,7 +94,10 @@ var validators = map[string]validator{
 	"ssn":      validSSN,
 	"vin":      func(d *doc, s, e int) bool { return validVIN(d.text[s:e]) },
 	"ipv4":     validIPv4,
-	"ipv6":     func(d *doc, s, e int) bool { ip := net.ParseIP(d.text[s:e]); return ip != nil && ip.To4() == nil },
+	"ipv6": func(d *doc, s, e int) bool {
+		ip := net.ParseIP(d.text[s:e])
+		return ip != nil && ip.To4() == nil && !ip.IsPrivate() && !ip.IsLoopback() && !docRange(ip)
+	},
 	"old_year": validOldYear,
 	"ordinal":  validOrdinalDate,
 	"age":      validAge,
@@ -318,6 +324,10 @@ func validIPv4(d *doc, s, e int) bool {
 	if ip == nil || ip.To4() == nil {
 		return false
 	}
+	// private, loopback and documentation ranges are infrastructure, not a patient's
+	if ip.IsPrivate() || ip.IsLoopback() || ip.IsLinkLocalUnicast() || docRange(ip) {
+		return false
+	}
 	// version numbers: "v1.2.3.4", "iOS 17.1.2.1"
 	b := d.textBefore(s, 8)
 	if strings.HasSuffix(b, "v") || strings.Contains(b, "version") {
@@ -436,6 +446,9 @@ func validLandmark(d *doc, s, e int) bool {
 			break
 		}
 	}
+	if k < 0 {
+		return true // "the Hwy 20 truck stop": no preposition to check
+	}
 	if k < 2 || k == len(words)-1 {
 		return false
 	}
@@ -453,6 +466,25 @@ func validLandmark(d *doc, s, e int) bool {
 	}
 	if len(place) > 1 {
 		if _, _, ok := d.e.lex.City(strings.ToLower(place[0])); ok {
+			return true
+		}
+	}
+	return false
+}
+
+var docNets = func() []*net.IPNet {
+	var out []*net.IPNet
+	for _, c := range []string{"192.0.2.0/24", "198.51.100.0/24", "203.0.113.0/24", "2001:db8::/32"} {
+		_, n, _ := net.ParseCIDR(c)
+		out = append(out, n)
+	}
+	return out
+}()
+
+// docRange reports the address ranges reserved for documentation.
+func docRange(ip net.IP) bool {
+	for _, n := range docNets {
+		if n.Contains(ip) {
 			return true
 		}
 	}

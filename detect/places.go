@@ -52,7 +52,11 @@ func (d *doc) findCities(r *Rule) {
 			continue
 		}
 		located := preps[prev] || (bestEnd+2 < len(d.toks) && d.toks[bestEnd+1].text == "," && lex.State(d.toks[bestEnd+2].text))
-		if !located {
+		if !located || d.word(i-2) == "here" || d.word(i-2) == "based" || d.word(i-2) == "located" {
+			continue // "our team here in Springfield": the practice's own town
+		}
+		// a city name followed by another capitalised name: "Taylor Swift"
+		if bestEnd+1 < len(d.toks) && d.toks[bestEnd+1].kind == tokWord && d.toks[bestEnd+1].cap && !lex.State(d.toks[bestEnd+1].text) {
 			continue
 		}
 		phrase := strings.ToLower(d.text[t.start:d.toks[bestEnd].end])
@@ -66,7 +70,11 @@ func (d *doc) findCities(r *Rule) {
 				score *= 0.6
 			}
 		}
-		score = d.contextScoreWith(t.start, score, 0.25)
+		if d.patientNear(i) < 0.5 && d.patientItem < 0.6 {
+			score *= 0.25
+		} else if d.patientNear(i) < 0.5 {
+			score *= 0.9
+		}
 		if d.item.Channel == chaperone.ChannelBio && d.patientNear(i) < 1 {
 			score = 0
 		}
@@ -137,14 +145,14 @@ func (d *doc) findFacilities(r *Rule) {
 			if len(prevs) > 0 && containsAny(strings.Join(prevs, " "), []string{"works at", "works for", "employer", "employed at", "job at", "worked at", "hr at"}) {
 				isFac = true
 			}
-			if j+1 < len(d.toks) && (d.toks[j+1].lower == "hr" || d.toks[j+1].lower == "plant" || d.toks[j+1].lower == "warehouse" || d.toks[j+1].lower == "factory") {
+			if j+1 < len(d.toks) && d.e.set("workplace_after")[d.toks[j+1].lower] {
 				isFac = true
 				if d.toks[j+1].lower != "hr" {
 					end = d.toks[j+1].end
 				}
 			}
 		}
-		if !isFac || d.e.set("not_facilities")[phrase] {
+		if !isFac || d.e.set("not_facilities")[phrase] || d.e.set("insurer_words")[t.lower] {
 			i = j
 			continue
 		}
@@ -156,9 +164,9 @@ func (d *doc) findFacilities(r *Rule) {
 		if d.item.Channel == chaperone.ChannelBio && d.patientSent[si] < 1 {
 			score = 0
 		}
-		// the author's own workplace counts only for a patient event in
-		// the same sentence ("crazy night at Mercy General")
-		if emp != "" && strings.HasPrefix(emp, phrase) && d.patientSent[si] < 0.5 {
+		// the author's own workplace counts only for a patient event
+		// ("crazy night at Mercy General: a 34yo came in")
+		if emp != "" && strings.HasPrefix(emp, phrase) && d.patientSent[si] < 0.5 && (d.patientItem < 0.6 || d.staffSent[si]) {
 			score = 0
 		}
 		// a signature at the end of a reply

@@ -1,0 +1,303 @@
+package detect
+
+import (
+	"bytes"
+	_ "embed"
+	"encoding/binary"
+	"errors"
+	"hash/fnv"
+	"io"
+	"math"
+	"strings"
+
+	chaperone "github.com/chaperone-project/chaperone"
+)
+
+// The item-level findings are decided by a small learned model on top of
+// the rules: a logistic regression per finding type over hashed features
+// of the text (words and word pairs), the context being answered, the
+// channel and account, the spans found, and which cue lists and finding
+// rules fired. It is trained in the repository (cmd/train, on our own
+// labelled sets under testdata/eval) and its weights are embedded; the
+// rules alone decide when no model is embedded.
+
+// modelTypes are the finding types the model predicts, in weight order.
+var modelTypes = []chaperone.FindingType{
+	chaperone.FindingPatientStory, chaperone.FindingConsentNeeded, chaperone.FindingRelationshipConfirmed,
+	chaperone.FindingUndisclosedFinancial, chaperone.FindingIndividualAdvice, chaperone.FindingUnprofessional,
+	chaperone.FindingMisinformation, chaperone.FindingPersonalAccountClinical,
+}
+
+// modelBits is the size of the hashed feature space: 2^modelBits weights
+// per finding type.
+const modelBits = 16
+
+// Model is the learned layer over the finding rules.
+type Model struct {
+	W [][]float32 // [type][hash] weights; W[t][0] is the bias
+}
+
+//go:embed model/findings.bin
+var embeddedModel []byte
+
+// modelMagic starts a model file.
+const modelMagic = "CHPM1"
+
+// LoadModel reads a model written by (*Model).Write.
+func LoadModel(r io.Reader) (*Model, error) {
+	magic := make([]byte, len(modelMagic))
+	if _, err := io.ReadFull(r, magic); err != nil || string(magic) != modelMagic {
+		return nil, errors.New("model: not a chaperone model file")
+	}
+	var n, bits uint32
+	if err := binary.Read(r, binary.LittleEndian, &n); err != nil {
+		return nil, err
+	}
+	if err := binary.Read(r, binary.LittleEndian, &bits); err != nil {
+		return nil, err
+	}
+	if int(n) != len(modelTypes) || bits != modelBits {
+		return nil, errors.New("model: shape does not match this build")
+	}
+	m := &Model{W: make([][]float32, n)}
+	for t := range m.W {
+		m.W[t] = make([]float32, 1<<modelBits)
+		if err := binary.Read(r, binary.LittleEndian, m.W[t]); err != nil {
+			return nil, err
+		}
+	}
+	return m, nil
+}
+
+// Write saves the model.
+func (m *Model) Write(w io.Writer) error {
+	if _, err := io.WriteString(w, modelMagic); err != nil {
+		return err
+	}
+	if err := binary.Write(w, binary.LittleEndian, uint32(len(m.W))); err != nil {
+		return err
+	}
+	if err := binary.Write(w, binary.LittleEndian, uint32(modelBits)); err != nil {
+		return err
+	}
+	for _, ws := range m.W {
+		if err := binary.Write(w, binary.LittleEndian, ws); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func defaultModel() *Model {
+	if len(embeddedModel) < len(modelMagic) {
+		return nil
+	}
+	m, err := LoadModel(bytes.NewReader(embeddedModel))
+	if err != nil {
+		return nil
+	}
+	return m
+}
+
+// prob returns the model's probability for finding type index t.
+func (m *Model) prob(t int, feats []uint32) float64 {
+	w := m.W[t]
+	z := float64(w[0])
+	for _, f := range feats {
+		z += float64(w[f])
+	}
+	return 1 / (1 + math.Exp(-z))
+}
+
+func hashFeature(s string) uint32 {
+	h := fnv.New32a()
+	h.Write([]byte(s))
+	v := h.Sum32() & (1<<modelBits - 1)
+	if v == 0 {
+		v = 1 // 0 is the bias
+	}
+	return v
+}
+
+// modelCues are the cue lists whose firing is a model feature.
+var modelCues = []string{"story_strong", "story_person", "story_time", "story_event", "story_hypothetical",
+	"relationship_confirm", "advice_directive", "advice_to_person", "unprofessional", "consent_image",
+	"consent_quote", "personal_clinical", "disclosure"}
+
+// features returns the hashed features of a screened document.
+func (d *doc) features() []uint32 {
+	var fs []string
+	add := func(s string) { fs = append(fs, s) }
+	add("ch:" + string(d.item.Channel))
+	add("acct:" + string(d.item.Author.Account))
+	if len(d.item.Author.Relationships) > 0 {
+		add("rel:yes")
+	}
+	if d.item.Context != "" {
+		add("ctx:yes")
+	}
+	prev := "<s>"
+	for i := range d.toks {
+		t := &d.toks[i]
+		w := t.lower
+		switch t.kind {
+		case tokNumber:
+			w = "<num>"
+		case tokHandle:
+			w = "<handle>"
+		case tokSymbol:
+			w = "<sym>"
+		case tokPunct:
+			if t.text != "?" && t.text != "!" && t.text != "\"" && t.text != "'" {
+				prev = "<p>"
+				continue
+			}
+		}
+		add("w:" + w)
+		add("b:" + prev + "_" + w)
+		prev = w
+	}
+	for i := range d.ctx {
+		if d.ctx[i].kind == tokWord {
+			add("c:" + d.ctx[i].lower)
+		}
+	}
+	for _, c := range modelCues {
+		if d.cues(c) {
+			add("cue:" + c)
+		}
+		if d.item.Context != "" && d.cuesIn(c, d.ctxLower) {
+			add("ccue:" + c)
+		}
+	}
+	if d.ptCue {
+		add("cue:pt")
+	}
+	if d.hypothetical {
+		add("cue:hypothetical")
+	}
+	if d.confirmed {
+		add("cue:confirmed")
+	}
+	for _, s := range d.spans {
+		add("span:" + string(s.Type))
+	}
+	if len(d.spans) > 0 {
+		add("span:any")
+	}
+	for _, f := range d.findings {
+		add("rule:" + string(f.Type))
+	}
+	out := make([]uint32, len(fs))
+	for i, s := range fs {
+		out[i] = hashFeature(s)
+	}
+	return out
+}
+
+// applyModel replaces the rule findings of the modelled types by the
+// model's decisions, keeping each rule finding's explanation where the
+// model agrees and writing one from the rule's metadata where it adds one.
+func (d *doc) applyModel(m *Model) {
+	feats := d.features()
+	keep := d.findings[:0]
+	ruleOf := map[chaperone.FindingType]chaperone.Finding{}
+	for _, f := range d.findings {
+		if f.Type == chaperone.FindingPHI {
+			keep = append(keep, f)
+			continue
+		}
+		if _, ok := ruleOf[f.Type]; !ok {
+			ruleOf[f.Type] = f
+		}
+	}
+	for ti, t := range modelTypes {
+		p := m.prob(ti, feats)
+		if p < 0.5 {
+			continue
+		}
+		if f, ok := ruleOf[t]; ok {
+			f.Score = round2(p)
+			keep = append(keep, f)
+			continue
+		}
+		r := d.e.ruleForType(t)
+		if r == nil {
+			continue
+		}
+		keep = append(keep, chaperone.Finding{Rule: r.ID, Type: t, Score: round2(p), Reason: r.Reason, Cite: r.Cite})
+	}
+	d.findings = keep
+}
+
+// ruleForType returns the enabled built-in rule that reports type t.
+func (e *Engine) ruleForType(t chaperone.FindingType) *Rule {
+	for _, r := range e.rules.rules {
+		if r.On() && r.Kind == KindRecognizer && r.Type == string(t) {
+			return r
+		}
+	}
+	return nil
+}
+
+// Example is one labelled item for training the model.
+type TrainItem struct {
+	Item     chaperone.Item
+	Findings []chaperone.FindingType
+}
+
+// TrainModel fits the finding model on labelled items: L2-regularised
+// logistic regression by AdaGrad, one model per finding type. Callers:
+// cmd/train, and tests.
+func (e *Engine) TrainModel(items []TrainItem, epochs int, l2 float64) *Model {
+	feats := make([][]uint32, len(items))
+	saved := e.model
+	e.model = nil // features come from the rules alone
+	for i, it := range items {
+		d := e.newDoc(it.Item)
+		d.readContext()
+		d.findSpans()
+		d.itemFindings(d.resolve())
+		feats[i] = d.features()
+	}
+	e.model = saved
+	m := &Model{W: make([][]float32, len(modelTypes))}
+	for ti, t := range modelTypes {
+		w := make([]float64, 1<<modelBits)
+		g2 := make([]float64, 1<<modelBits)
+		y := make([]float64, len(items))
+		for i, it := range items {
+			for _, f := range it.Findings {
+				if f == t {
+					y[i] = 1
+				}
+			}
+		}
+		const lr = 0.3
+		for ep := 0; ep < epochs; ep++ {
+			for i := range items {
+				z := w[0]
+				for _, f := range feats[i] {
+					z += w[f]
+				}
+				p := 1 / (1 + math.Exp(-z))
+				g := p - y[i]
+				upd := func(k uint32, grad float64) {
+					g2[k] += grad * grad
+					w[k] -= lr * grad / (math.Sqrt(g2[k]) + 1e-8)
+				}
+				upd(0, g)
+				for _, f := range feats[i] {
+					upd(f, g+l2*w[f])
+				}
+			}
+		}
+		m.W[ti] = make([]float32, len(w))
+		for k, v := range w {
+			m.W[ti][k] = float32(v)
+		}
+	}
+	return m
+}
+
+var _ = strings.Contains
