@@ -29,6 +29,8 @@ var ageForms = []ageForm{
 	// "turned ninety-three", "she's one hundred and one"
 	{regexp.MustCompile(`(?i)\b(?:aged?|at|is|turned|turning|turns|she'?s|he'?s)\s+(?P<v>(?:ninety|one hundred|a hundred)(?:[\s-](?:and[\s-])?(?:one|two|three|four|five|six|seven|eight|nine))?(?:[\s-]years?[\s-]old)?)\b`), 0.5, true},
 	{regexp.MustCompile(`(?i)\b(?P<v>(?:ninety|one hundred)[\s-](?:one|two|three|four|five|six|seven|eight|nine)[\s-]years?[\s-]old)\b`), 0.75, true},
+	// "a retired opera singer, 96, who …", "Pearl (yes, 99!)"
+	{regexp.MustCompile(`(?i)(?:, |\((?:yes, |age |aged )?)(?P<v>(?:9\d|1[01]\d))(?:,|\)|!| and\b| y)`), 0.6, false},
 	// "a nonagenarian", "our centenarian"
 	{regexp.MustCompile(`(?i)\b(?:a|an|the|our|my|sweet|this)\s+(?:[a-z]+\s+)?(?P<v>(?:nonagenarian|centenarian|supercentenarian))\b`), 0.5, true},
 }

@@ -175,8 +175,15 @@ func (d *doc) findURLs(r *Rule) {
 				d.add(s, e, chaperone.SpanURL, r.ID, d.contactScore(r, s, 0.3))
 			default:
 				own, patient := d.contactOwner(s)
-				if patient && !own {
+				if own || d.ownDomain(host) {
+					continue
+				}
+				i := d.tokAt(s)
+				switch {
+				case patient:
 					d.add(s, e, chaperone.SpanURL, r.ID, r.ScoreOr(0.9)*0.8)
+				case i < len(d.toks) && d.patientNear(i) >= 0.5 && !d.item.Channel.IsReply():
+					d.add(s, e, chaperone.SpanURL, r.ID, r.ScoreOr(0.9)*0.7) // a page in a patient's story
 				}
 			}
 		}
@@ -245,6 +252,26 @@ func (d *doc) orgHandle(h string) bool {
 			if short[strings.ToLower(c.s)] {
 				return true
 			}
+		}
+	}
+	return false
+}
+
+// ownDomain reports a web domain that is the practice's: its name shares
+// a word with the author's employer ("cedarcreekpeds.com" for "Cedar Creek
+// Pediatrics"), or it is a government or health-system site.
+func (d *doc) ownDomain(host string) bool {
+	if strings.HasSuffix(host, ".gov") || strings.HasSuffix(host, ".edu") {
+		return true
+	}
+	name := host
+	if k := strings.IndexByte(name, '.'); k > 0 {
+		name = name[:k]
+	}
+	for _, w := range strings.Fields(strings.ToLower(d.item.Author.Employer)) {
+		w = strings.Trim(w, ".,'’&()")
+		if len(w) >= 4 && !d.e.set("org_words")[w] && strings.Contains(name, w) {
+			return true
 		}
 	}
 	return false

@@ -135,7 +135,11 @@ func (d *doc) findLabelledIDs(r *Rule) {
 					score = 0
 				}
 			case "label_device":
-				score = d.contextScoreWith(v[0], base, 0.45) // equipment serials are not a patient's
+				alone := 0.45 // equipment serials are not a patient's
+				if containsAny(d.sentenceAt(v[0]), d.e.rules.list("patient_device_words")) {
+					alone = 0.8
+				}
+				score = d.contextScoreWith(v[0], base, alone)
 			case "label_id", "label_account", "label_vehicle":
 				score = d.contextScoreWith(v[0], base, 0.75)
 				// CPT codes: "99214-25"
@@ -191,6 +195,11 @@ func (d *doc) idTypeFromWordBefore(labelStart int, def chaperone.SpanType) chape
 		return def
 	}
 	w := strings.Trim(words[len(words)-1], "(),:'’")
+	for _, x := range words[max(0, len(words)-4):] {
+		if d.e.set("insurer_words")[strings.Trim(x, "(),:'’")] {
+			return chaperone.SpanHealthPlan // "Medicaid card …, ID 00417729LA"
+		}
+	}
 	switch {
 	case d.e.set("insurer_words")[w]:
 		return chaperone.SpanHealthPlan
@@ -236,8 +245,14 @@ func (d *doc) valuesAfter(off int, list string) [][2]int {
 			i = vEnd
 			// "00713355 and 00713356", "2/2 to 2/19"
 			rest := strings.ToLower(t[i:min(len(t), i+6)])
+			if strings.HasPrefix(rest, " / ") {
+				rest = " and " + rest[3:] // "2338A1190 / 2338A1191"
+			}
 			if strings.HasPrefix(rest, " and ") || strings.HasPrefix(rest, ", ") || strings.HasPrefix(rest, " & ") {
 				k := i + strings.Index(rest[1:], " ") + 2
+				for k < len(t) && t[k] == '#' {
+					k++
+				}
 				// only a bare second value continues the list: "00713355 and 00713356"
 				if nv := d.scanIDValue(k, list); nv > k {
 					out = append(out, [2]int{k, nv})

@@ -99,6 +99,37 @@ func defaultModel() *Model {
 	return m
 }
 
+// eligible reports whether finding type t can apply to the document at
+// all; the model decides only within these bounds, and is trained on the
+// eligible items of each type. MISINFORMATION stays with the curated claims.
+func (d *doc) eligible(t chaperone.FindingType) bool {
+	words := 0
+	for i := range d.toks {
+		if d.toks[i].kind == tokWord {
+			words++
+		}
+	}
+	if words < 3 {
+		return false
+	}
+	switch t {
+	case chaperone.FindingMisinformation:
+		return false
+	case chaperone.FindingRelationshipConfirmed:
+		return d.item.Channel.IsReply()
+	case chaperone.FindingIndividualAdvice:
+		return d.item.Channel.IsReply() || d.cues("advice_to_person")
+	case chaperone.FindingUndisclosedFinancial:
+		return len(d.item.Author.Relationships) > 0
+	case chaperone.FindingPersonalAccountClinical:
+		return d.item.Author.Account == chaperone.AccountPersonal
+	case chaperone.FindingPatientStory, chaperone.FindingConsentNeeded:
+		// a story needs someone in it: a patient cue, a person, an identifier
+		return d.patientItem >= 0.4 || d.ptCue || len(d.spans) > 0 || d.cues("story_strong") || d.cues("story_person") || d.cues("consent_image")
+	}
+	return true
+}
+
 // prob returns the model's probability for finding type index t.
 func (m *Model) prob(t int, feats []uint32) float64 {
 	w := m.W[t]
@@ -212,7 +243,16 @@ func (d *doc) applyModel(m *Model) {
 		}
 	}
 	for ti, t := range modelTypes {
+		if !d.eligible(t) {
+			if f, ok := ruleOf[t]; ok && t == chaperone.FindingMisinformation {
+				keep = append(keep, f)
+			}
+			continue
+		}
 		p := m.prob(ti, feats)
+		if t == chaperone.FindingConsentNeeded && !hasType(keep, chaperone.FindingPatientStory) && !hasType(keep, chaperone.FindingPHI) {
+			p = 0
+		}
 		if p < 0.5 {
 			continue
 		}
@@ -251,6 +291,7 @@ type TrainItem struct {
 // cmd/train, and tests.
 func (e *Engine) TrainModel(items []TrainItem, epochs int, l2 float64) *Model {
 	feats := make([][]uint32, len(items))
+	elig := make([][]bool, len(items))
 	saved := e.model
 	e.model = nil // features come from the rules alone
 	for i, it := range items {
@@ -259,6 +300,10 @@ func (e *Engine) TrainModel(items []TrainItem, epochs int, l2 float64) *Model {
 		d.findSpans()
 		d.itemFindings(d.resolve())
 		feats[i] = d.features()
+		elig[i] = make([]bool, len(modelTypes))
+		for ti, t := range modelTypes {
+			elig[i][ti] = d.eligible(t)
+		}
 	}
 	e.model = saved
 	m := &Model{W: make([][]float32, len(modelTypes))}
@@ -276,6 +321,9 @@ func (e *Engine) TrainModel(items []TrainItem, epochs int, l2 float64) *Model {
 		const lr = 0.3
 		for ep := 0; ep < epochs; ep++ {
 			for i := range items {
+				if !elig[i][ti] {
+					continue
+				}
 				z := w[0]
 				for _, f := range feats[i] {
 					z += w[f]
@@ -298,6 +346,15 @@ func (e *Engine) TrainModel(items []TrainItem, epochs int, l2 float64) *Model {
 		}
 	}
 	return m
+}
+
+func hasType(fs []chaperone.Finding, t chaperone.FindingType) bool {
+	for _, f := range fs {
+		if f.Type == t {
+			return true
+		}
+	}
+	return false
 }
 
 var _ = strings.Contains

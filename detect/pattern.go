@@ -90,10 +90,10 @@ func (d *doc) contextScore(r *Rule, off int) float64 {
 type validator func(d *doc, start, end int) bool
 
 var validators = map[string]validator{
-	"date":     validDate,
-	"ssn":      validSSN,
-	"vin":      func(d *doc, s, e int) bool { return validVIN(d.text[s:e]) },
-	"ipv4":     validIPv4,
+	"date": validDate,
+	"ssn":  validSSN,
+	"vin":  func(d *doc, s, e int) bool { return validVIN(d.text[s:e]) },
+	"ipv4": validIPv4,
 	"ipv6": func(d *doc, s, e int) bool {
 		ip := net.ParseIP(d.text[s:e])
 		return ip != nil && ip.To4() == nil && !ip.IsPrivate() && !ip.IsLoopback() && !docRange(ip)
