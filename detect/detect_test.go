@@ -251,3 +251,28 @@ func BenchmarkNew(b *testing.B) {
 		}
 	}
 }
+
+// TestPrefilterSound checks that the prefilter never skips a regex that
+// would have matched: a skipped regex must not match the text.
+func TestPrefilterSound(t *testing.T) {
+	e := engine(t)
+	items := append(loadSet(t, "../testdata/eval/heldout-a.jsonl"), loadSet(t, "../testdata/eval/train-c.jsonl")...)
+	var all []rx
+	for _, l := range e.rules.cues {
+		all = append(all, l...)
+	}
+	for _, c := range e.rules.claims {
+		all = append(all, c.compiled...)
+	}
+	for _, r := range e.rules.rules {
+		all = append(all, r.compiled...)
+	}
+	for _, it := range items {
+		d := e.newDoc(it)
+		for _, x := range all {
+			if !d.may(x) && (x.re.MatchString(d.lower) || x.re.MatchString(d.text)) {
+				t.Errorf("prefilter skipped %q on item %s", x.re.String(), it.ID)
+			}
+		}
+	}
+}

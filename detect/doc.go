@@ -36,6 +36,7 @@ type doc struct {
 	replyChecked, replyResult bool // replyConfirms, computed once
 
 	lits     []bool          // prefilter literals present in lower
+	ctxLits  []bool          // prefilter literals present in the context
 	windows  *[][2]int       // byte windows around digit runs
 	brands   *[][2]int       // brand names in the text
 	cueCache map[string]bool // cue list -> matched

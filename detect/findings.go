@@ -130,13 +130,33 @@ func (d *doc) cues(list string) bool {
 }
 
 // cuesIn reports whether a cue list matches s.
+// The text's prefilter literals bound any substring of it; the context
+// has its own.
 func (d *doc) cuesIn(list, s string) bool {
+	lits := d.litsFor(s)
 	for _, x := range d.e.cueRegexes(list) {
-		if x.re.MatchString(s) {
+		if mayWith(x, lits) && x.re.MatchString(s) {
 			return true
 		}
 	}
 	return false
+}
+
+// litsFor returns the prefilter literals present in s: the document's
+// when s is part of its text, the context's when s is the context.
+func (d *doc) litsFor(s string) []bool {
+	if s == d.ctxLower {
+		if d.ctxLits == nil {
+			d.ctxLits = make([]bool, len(d.e.pre.lits))
+			d.e.pre.ac.scan(d.ctxLower, d.ctxLits)
+		}
+		return d.ctxLits
+	}
+	if d.lits == nil {
+		d.lits = make([]bool, len(d.e.pre.lits))
+		d.e.pre.ac.scan(d.lower, d.lits)
+	}
+	return d.lits
 }
 
 // findStory raises PATIENT_STORY for a specific, real patient or

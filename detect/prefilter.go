@@ -54,62 +54,192 @@ func (p *prefilter) wrap(re *regexp.Regexp) rx {
 
 func (p *prefilter) build() { p.ac = buildAC(p.lits) }
 
+// litInfo describes what a regex node can match: exact is the finite set
+// of strings it matches (nil when unknown or too many); match is a set one
+// of which every match contains (nil when unknown).
+type litInfo struct {
+	exact []string
+	match []string
+}
+
+const maxExact = 64
+
 // requiredLiterals returns lower-cased strings one of which every match of
 // re contains, or ok=false when there is no such small set.
 func requiredLiterals(re *syntax.Regexp) ([]string, bool) {
+	info := literalInfo(re)
+	set := info.match
+	if set == nil && info.exact != nil {
+		set = usable(info.exact)
+	}
+	return set, set != nil
+}
+
+// usable returns the set when every string is long enough to be a useful
+// filter, else nil.
+func usable(set []string) []string {
+	if len(set) == 0 {
+		return nil
+	}
+	for _, s := range set {
+		if len(s) < 2 {
+			return nil
+		}
+	}
+	return set
+}
+
+func literalInfo(re *syntax.Regexp) litInfo {
 	switch re.Op {
 	case syntax.OpLiteral:
 		s := string(re.Rune)
 		for _, r := range s {
 			if r > unicode.MaxASCII && unicode.ToLower(r) != r {
-				return nil, false // our lower-casing is ASCII only
+				return litInfo{} // our lower-casing is ASCII only
 			}
 		}
-		s = strings.ToLower(s)
-		if len(s) < 2 {
-			return nil, false
+		return litInfo{exact: []string{strings.ToLower(s)}}
+	case syntax.OpEmptyMatch, syntax.OpWordBoundary, syntax.OpNoWordBoundary, syntax.OpBeginText,
+		syntax.OpEndText, syntax.OpBeginLine, syntax.OpEndLine:
+		return litInfo{exact: []string{""}}
+	case syntax.OpCharClass:
+		var out []string
+		for i := 0; i+1 < len(re.Rune); i += 2 {
+			lo, hi := re.Rune[i], re.Rune[i+1]
+			if hi-lo > 3 || len(out) > 6 {
+				return litInfo{}
+			}
+			for r := lo; r <= hi; r++ {
+				if r > unicode.MaxASCII && unicode.ToLower(r) != r {
+					return litInfo{}
+				}
+				out = append(out, strings.ToLower(string(r)))
+			}
 		}
-		return []string{s}, true
+		return litInfo{exact: dedupe(out)}
 	case syntax.OpCapture:
-		return requiredLiterals(re.Sub[0])
+		return literalInfo(re.Sub[0])
+	case syntax.OpQuest:
+		sub := literalInfo(re.Sub[0])
+		if sub.exact != nil && len(sub.exact) < maxExact {
+			return litInfo{exact: dedupe(append(sub.exact, ""))}
+		}
+		return litInfo{exact: nil, match: nil}
 	case syntax.OpPlus:
-		return requiredLiterals(re.Sub[0])
+		sub := literalInfo(re.Sub[0])
+		return litInfo{match: bestSet(sub)}
 	case syntax.OpRepeat:
 		if re.Min >= 1 {
-			return requiredLiterals(re.Sub[0])
-		}
-		return nil, false
-	case syntax.OpAlternate:
-		var all []string
-		for _, s := range re.Sub {
-			set, ok := requiredLiterals(s)
-			if !ok {
-				return nil, false
+			sub := literalInfo(re.Sub[0])
+			if re.Min == 1 && re.Max == 1 {
+				return sub
 			}
-			all = append(all, set...)
+			return litInfo{match: bestSet(sub)}
 		}
-		return all, true
-	case syntax.OpConcat:
-		// the sub-expression whose literals are rarest: fewest, longest
-		var best []string
-		bestScore := -1
+		return litInfo{}
+	case syntax.OpAlternate:
+		var exact, match []string
+		allExact := true
 		for _, s := range re.Sub {
-			set, ok := requiredLiterals(s)
-			if !ok {
+			si := literalInfo(s)
+			if si.exact != nil {
+				exact = append(exact, si.exact...)
+			} else {
+				allExact = false
+			}
+			set := bestSet(si)
+			if set == nil {
+				if allExact {
+					continue
+				}
+				return litInfo{}
+			}
+			match = append(match, set...)
+		}
+		if allExact && len(exact) <= maxExact {
+			return litInfo{exact: dedupe(exact)}
+		}
+		// some branch had no usable set but all were exact: too many strings
+		for _, s := range re.Sub {
+			if bestSet(literalInfo(s)) == nil {
+				return litInfo{}
+			}
+		}
+		return litInfo{match: dedupe(match)}
+	case syntax.OpConcat:
+		var cands [][]string
+		cur := []string{""}
+		flush := func() {
+			if u := usable(cur); u != nil {
+				cands = append(cands, u)
+			}
+		}
+		allExact := true
+		for _, s := range re.Sub {
+			si := literalInfo(s)
+			if si.exact != nil && len(cur)*len(si.exact) <= maxExact {
+				var next []string
+				for _, a := range cur {
+					for _, b := range si.exact {
+						next = append(next, a+b)
+					}
+				}
+				cur = dedupe(next)
 				continue
 			}
-			minLen := 1 << 30
-			for _, l := range set {
-				minLen = min(minLen, len(l))
-			}
-			score := minLen*100 - len(set)
-			if score > bestScore {
-				best, bestScore = set, score
+			allExact = false
+			flush()
+			cur = []string{""}
+			if set := bestSet(si); set != nil {
+				cands = append(cands, set)
 			}
 		}
-		return best, best != nil
+		if allExact {
+			return litInfo{exact: cur}
+		}
+		flush()
+		return litInfo{match: pickBest(cands)}
 	}
-	return nil, false
+	return litInfo{}
+}
+
+// bestSet returns the usable filter set of a node: its required set, or
+// its exact strings.
+func bestSet(i litInfo) []string {
+	if i.match != nil {
+		return i.match
+	}
+	return usable(i.exact)
+}
+
+// pickBest chooses the rarest candidate set: the longest shortest string,
+// then the fewest strings.
+func pickBest(cands [][]string) []string {
+	var best []string
+	bestScore := -1
+	for _, set := range cands {
+		minLen := 1 << 30
+		for _, l := range set {
+			minLen = min(minLen, len(l))
+		}
+		score := min(minLen, 8)*1000 - len(set)
+		if score > bestScore {
+			best, bestScore = set, score
+		}
+	}
+	return best
+}
+
+func dedupe(in []string) []string {
+	seen := make(map[string]bool, len(in))
+	out := in[:0:0]
+	for _, s := range in {
+		if !seen[s] {
+			seen[s] = true
+			out = append(out, s)
+		}
+	}
+	return out
 }
 
 // acMachine is an Aho-Corasick automaton over bytes, as a full DFA on
@@ -206,12 +336,15 @@ func (d *doc) may(r rx) bool {
 	if r.lits == nil {
 		return true
 	}
-	if d.lits == nil {
-		d.lits = make([]bool, len(d.e.pre.lits))
-		d.e.pre.ac.scan(d.lower, d.lits)
+	return mayWith(r, d.litsFor(d.lower))
+}
+
+func mayWith(r rx, present []bool) bool {
+	if r.lits == nil {
+		return true
 	}
 	for _, id := range r.lits {
-		if d.lits[id] {
+		if present[id] {
 			return true
 		}
 	}
