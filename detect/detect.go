@@ -10,6 +10,7 @@ package detect
 
 import (
 	"sort"
+	"strings"
 	"sync"
 	"unicode/utf8"
 
@@ -118,6 +119,9 @@ func (e *Engine) Rule(id string) *Rule { return e.rules.get(id) }
 // Screen screens one item. The text must be valid UTF-8 (invalid bytes are
 // never part of a span); callers bound its size.
 func (e *Engine) Screen(it chaperone.Item) chaperone.Result {
+	if len(it.Text) > maxChunk {
+		return e.screenLong(it)
+	}
 	d := e.newDoc(it)
 	d.readContext()
 	d.findSpans()
@@ -285,4 +289,64 @@ func (d *doc) boostNamesNearIDs() {
 			c.score = 0.6
 		}
 	}
+}
+
+// maxChunk bounds the text one pass screens. Longer texts (clinical notes,
+// archives) are screened in chunks cut at line or sentence ends, so time
+// and memory grow linearly with the text.
+const maxChunk = 8 << 10
+
+// screenLong screens a long text chunk by chunk and merges the results:
+// spans shifted to the whole text, findings deduplicated by rule and type,
+// the most severe decision.
+func (e *Engine) screenLong(it chaperone.Item) chaperone.Result {
+	out := chaperone.Result{ID: it.ID, Findings: []chaperone.Finding{}, Spans: []chaperone.Span{}}
+	seen := map[string]bool{}
+	text := it.Text
+	for off := 0; off < len(text); {
+		end := chunkEnd(text, off)
+		part := it
+		part.Text = text[off:end]
+		res := e.Screen(part)
+		for _, s := range res.Spans {
+			s.Start += off
+			s.End += off
+			out.Spans = append(out.Spans, s)
+		}
+		for _, f := range res.Findings {
+			if f.HasSpan() {
+				f.Start += off
+				f.End += off
+				out.Findings = append(out.Findings, f)
+				continue
+			}
+			if k := f.Rule + "|" + string(f.Type); !seen[k] {
+				seen[k] = true
+				out.Findings = append(out.Findings, f)
+			}
+		}
+		off = end
+	}
+	out.Decision = decide(out.Findings)
+	return out
+}
+
+// chunkEnd returns where the chunk starting at off ends: the last line
+// break, else the last sentence end, else the last space before maxChunk,
+// never inside a UTF-8 sequence.
+func chunkEnd(text string, off int) int {
+	end := off + maxChunk
+	if end >= len(text) {
+		return len(text)
+	}
+	window := text[off:end]
+	for _, sep := range []string{"\n", ". ", "! ", "? ", " "} {
+		if k := strings.LastIndex(window, sep); k > maxChunk/2 {
+			return off + k + len(sep)
+		}
+	}
+	for end > off && !utf8.RuneStart(text[end]) {
+		end--
+	}
+	return end
 }

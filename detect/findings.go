@@ -300,41 +300,69 @@ func (d *doc) findUnprofessional(r *Rule) {
 	}
 }
 
-// findMisinformation raises MISINFORMATION when a curated claim is made
-// (and not refuted in the same sentence); the reason names the evidence.
+// findMisinformation raises MISINFORMATION when a curated claim is made:
+// a claim pattern matches and its sentence (outside the match itself)
+// carries no refutation ("myth", "no evidence", "doesn't"), nor does a short
+// label before it ("Myth: …"). The reason names the evidence.
 func (d *doc) findMisinformation(r *Rule) {
 	refute := d.e.cueRegexes("refutation")
+	refuted := func(c *Claim, m []int) bool {
+		i := d.tokAt(m[0])
+		if i >= len(d.toks) {
+			i = len(d.toks) - 1
+		}
+		a, b := d.sentenceBounds(i)
+		if a > m[0] {
+			a = m[0]
+		}
+		if b < m[1] {
+			b = m[1]
+		}
+		sent := d.lower[a:b]
+		outside := sent
+		if c.Negation {
+			outside = d.lower[a:m[0]] + " … " + d.lower[m[1]:b]
+		}
+		for _, u := range c.unless {
+			if u.re.MatchString(sent) {
+				return true
+			}
+		}
+		for _, u := range refute {
+			if u.re.MatchString(outside) {
+				return true
+			}
+		}
+		// a label sentence right before: "Myth: …", "FALSE: …"
+		if j := d.tokBefore(a); j >= 0 {
+			pa, pb := d.sentenceBounds(j)
+			if prev := d.lower[pa:pb]; len(prev) <= 24 {
+				for _, u := range refute {
+					if u.re.MatchString(prev) {
+						return true
+					}
+				}
+			}
+		}
+		return false
+	}
 	for _, c := range d.e.rules.claims {
 		for _, x := range c.compiled {
 			if !d.may(x) {
 				continue
 			}
-			m := x.re.FindStringIndex(d.text)
-			if m == nil {
-				continue
-			}
-			sent := d.sentenceAt(m[0])
-			refuted := false
-			for _, u := range c.unless {
-				if u.re.MatchString(sent) {
-					refuted = true
+			for _, m := range x.re.FindAllStringIndex(d.text, -1) {
+				if refuted(c, m) {
+					continue
 				}
-			}
-			for _, u := range refute {
-				if u.re.MatchString(sent) {
-					refuted = true
+				reason := c.Reason
+				if c.Source != "" {
+					reason += " Evidence: " + c.Source
 				}
+				d.findings = append(d.findings, chaperone.Finding{Rule: r.ID + ":" + c.ID, Type: chaperone.FindingMisinformation,
+					Score: round2(r.ScoreOr(0.8)), Reason: reason, Cite: r.Cite})
+				return
 			}
-			if refuted {
-				continue
-			}
-			reason := c.Reason
-			if c.Source != "" {
-				reason += " Evidence: " + c.Source
-			}
-			d.findings = append(d.findings, chaperone.Finding{Rule: r.ID + ":" + c.ID, Type: chaperone.FindingMisinformation,
-				Score: round2(r.ScoreOr(0.8)), Reason: reason, Cite: r.Cite})
-			return
 		}
 	}
 }

@@ -109,6 +109,10 @@ type Claim struct {
 	Source   string   `toml:"source"`
 	Patterns []string `toml:"patterns"`
 	Unless   []string `toml:"unless"`
+	// Negation marks a claim worded with a negation ("HIV doesn't cause
+	// AIDS"): the generic refutation check then reads only the words
+	// outside the match.
+	Negation bool     `toml:"negation"`
 	Match    []string `toml:"match"`
 	NoMatch  []string `toml:"nomatch"`
 
