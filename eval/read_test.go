@@ -129,3 +129,23 @@ func TestReadSetReadError(t *testing.T) {
 		t.Fatalf("got %v, want the read error on line 1", err)
 	}
 }
+
+// FuzzReadSet: any input gives a set or an error, never a panic, and
+// every span of an accepted set lies inside its text.
+func FuzzReadSet(f *testing.F) {
+	f.Add(`{"id":"a","channel":"post","author":{},"text":"Mr. K","spans":[{"start":4,"end":5,"type":"NAME","text":"K"}],"findings":["PHI"],"decision":"block"}` + "\n")
+	f.Add("{\"id\":1}\n\xff\n")
+	f.Fuzz(func(t *testing.T, in string) {
+		set, err := ReadSet(strings.NewReader(in))
+		if err != nil {
+			return
+		}
+		for _, g := range set {
+			for _, s := range g.Spans {
+				if s.Start < 0 || s.End > len(g.Text) || s.Start > s.End {
+					t.Fatalf("span outside its text: %+v", s)
+				}
+			}
+		}
+	})
+}
