@@ -28,8 +28,12 @@ func (d *doc) contactOwner(s int) (own, patient bool) {
 	if len(near) > 28 {
 		near = near[len(near)-28:]
 	}
-	patient = containsAny(near, d.e.rules.list("contact_patient_cues"))
-	own = containsAny(before, d.e.rules.list("contact_own_cues"))
+	after := d.textAfter(s, 60)
+	if k := strings.IndexAny(after, ".!?\n"); k >= 0 {
+		after = after[:k]
+	}
+	patient = containsCue(near, d.e.rules.list("contact_patient_cues")) || containsCue(after, d.e.rules.list("contact_patient_after"))
+	own = containsCue(before, d.e.rules.list("contact_own_cues"))
 	for _, c := range d.item.Author.ClinicContacts {
 		if c != "" && strings.Contains(d.text[s:min(len(d.text), s+len(c)+4)], c) {
 			own = true
@@ -272,6 +276,25 @@ func (d *doc) ownDomain(host string) bool {
 		w = strings.Trim(w, ".,'’&()")
 		if len(w) >= 4 && !d.e.set("org_words")[w] && strings.Contains(name, w) {
 			return true
+		}
+	}
+	return false
+}
+
+// containsCue reports whether s holds one of the cues starting at a word
+// boundary ("ext" must not match inside "text").
+func containsCue(s string, cues []string) bool {
+	for _, c := range cues {
+		for off := 0; ; {
+			k := strings.Index(s[off:], c)
+			if k < 0 {
+				break
+			}
+			at := off + k
+			if at == 0 || !isAlnum(s[at-1]) || !isAlnum(c[0]) {
+				return true
+			}
+			off = at + 1
 		}
 	}
 	return false

@@ -35,6 +35,9 @@ type doc struct {
 
 	replyChecked, replyResult bool // replyConfirms, computed once
 
+	collect   bool       // training: record name candidates' features
+	nameCands []nameCand // recorded name candidates
+
 	lits     []bool          // prefilter literals present in lower
 	ctxLits  []bool          // prefilter literals present in the context
 	windows  *[][2]int       // byte windows around digit runs

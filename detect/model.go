@@ -34,14 +34,15 @@ const modelBits = 16
 
 // Model is the learned layer over the finding rules.
 type Model struct {
-	W [][]float32 // [type][hash] weights; W[t][0] is the bias
+	W     [][]float32 // [type][hash] weights; W[t][0] is the bias
+	Names []float32   // name-candidate weights; Names[0] is the bias (nil: rules only)
 }
 
 //go:embed model/findings.bin
 var embeddedModel []byte
 
 // modelMagic starts a model file.
-const modelMagic = "CHPM1"
+const modelMagic = "CHPM2"
 
 // LoadModel reads a model written by (*Model).Write.
 func LoadModel(r io.Reader) (*Model, error) {
@@ -66,6 +67,10 @@ func LoadModel(r io.Reader) (*Model, error) {
 			return nil, err
 		}
 	}
+	m.Names = make([]float32, 1<<modelBits)
+	if err := binary.Read(r, binary.LittleEndian, m.Names); err != nil {
+		return nil, err
+	}
 	return m, nil
 }
 
@@ -85,7 +90,11 @@ func (m *Model) Write(w io.Writer) error {
 			return err
 		}
 	}
-	return nil
+	names := m.Names
+	if names == nil {
+		names = make([]float32, 1<<modelBits)
+	}
+	return binary.Write(w, binary.LittleEndian, names)
 }
 
 func defaultModel() *Model {
@@ -284,6 +293,7 @@ func (e *Engine) ruleForType(t chaperone.FindingType) *Rule {
 type TrainItem struct {
 	Item     chaperone.Item
 	Findings []chaperone.FindingType
+	Spans    []chaperone.Span // gold spans (start, end, type)
 }
 
 // TrainModel fits the finding model on labelled items: L2-regularised
@@ -294,8 +304,11 @@ func (e *Engine) TrainModel(items []TrainItem, epochs int, l2 float64) *Model {
 	elig := make([][]bool, len(items))
 	saved := e.model
 	e.model = nil // features come from the rules alone
+	var nameX [][]uint32
+	var nameY []float64
 	for i, it := range items {
 		d := e.newDoc(it.Item)
+		d.collect = true
 		d.readContext()
 		d.findSpans()
 		d.itemFindings(d.resolve())
@@ -304,9 +317,24 @@ func (e *Engine) TrainModel(items []TrainItem, epochs int, l2 float64) *Model {
 		for ti, t := range modelTypes {
 			elig[i][ti] = d.eligible(t)
 		}
+		for _, c := range d.nameCands {
+			y := 0.0
+			for _, s := range it.Spans {
+				if s.Type == chaperone.SpanName && c.start < s.End && s.Start < c.end {
+					y = 1
+				}
+			}
+			x := make([]uint32, len(c.feats))
+			for k, f := range c.feats {
+				x[k] = hashFeature(f)
+			}
+			nameX = append(nameX, x)
+			nameY = append(nameY, y)
+		}
 	}
 	e.model = saved
-	m := &Model{W: make([][]float32, len(modelTypes))}
+	m0 := &Model{Names: fitLogistic(nameX, nameY, nil, epochs, l2)}
+	m := &Model{W: make([][]float32, len(modelTypes)), Names: m0.Names}
 	for ti, t := range modelTypes {
 		w := make([]float64, 1<<modelBits)
 		g2 := make([]float64, 1<<modelBits)
@@ -358,3 +386,35 @@ func hasType(fs []chaperone.Finding, t chaperone.FindingType) bool {
 }
 
 var _ = strings.Contains
+
+// fitLogistic fits L2-regularised logistic regression by AdaGrad over
+// hashed features; rows where use is false are skipped.
+func fitLogistic(x [][]uint32, y []float64, use []bool, epochs int, l2 float64) []float32 {
+	w := make([]float64, 1<<modelBits)
+	g2 := make([]float64, 1<<modelBits)
+	const lr = 0.3
+	for ep := 0; ep < epochs; ep++ {
+		for i := range x {
+			if use != nil && !use[i] {
+				continue
+			}
+			z := w[0]
+			for _, f := range x[i] {
+				z += w[f]
+			}
+			g := 1/(1+math.Exp(-z)) - y[i]
+			g2[0] += g * g
+			w[0] -= lr * g / (math.Sqrt(g2[0]) + 1e-8)
+			for _, f := range x[i] {
+				gf := g + l2*w[f]
+				g2[f] += gf * gf
+				w[f] -= lr * gf / (math.Sqrt(g2[f]) + 1e-8)
+			}
+		}
+	}
+	out := make([]float32, len(w))
+	for k, v := range w {
+		out[k] = float32(v)
+	}
+	return out
+}

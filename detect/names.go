@@ -1,6 +1,7 @@
 package detect
 
 import (
+	"math"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -59,6 +60,9 @@ func (d *doc) findNames(r *Rule) {
 		switch rl {
 		case roleOther:
 			roles[key] = roleOther
+			if d.collect {
+				d.nameModelScore(g, rl, cue, lex, 0)
+			}
 			continue
 		case rolePatient:
 			if cue >= 1 && d.titled(g) {
@@ -84,6 +88,9 @@ func (d *doc) findNames(r *Rule) {
 		}
 		if d.hypothetical {
 			score *= 0.5
+		}
+		if m := d.e.model; m != nil && m.Names != nil || d.collect {
+			score = d.nameModelScore(g, rl, cue, lex, score)
 		}
 		if score >= Threshold {
 			roles[key] = rolePatient
@@ -785,4 +792,87 @@ func (d *doc) titled(g nameGroup) bool {
 	w := d.toks[g.first].lower
 	e := d.e
 	return !(e.set("not_names")[w] || e.set("org_words")[w] || e.set("months")[w] || e.set("weekdays")[w])
+}
+
+// nameFeatures describes a name candidate for the learned name model:
+// the rules' verdict and its parts, the words around it, and the context.
+func (d *doc) nameFeatures(g nameGroup, rl role, cue, lex, ruleScore float64) []string {
+	b := func(x float64) string { return string(rune('0' + int(min(max(x, 0), 0.99)*5))) }
+	t := &d.toks[g.first]
+	fs := []string{
+		"n:rl" + string(rune('0'+int(rl))), "n:cue" + b(cue), "n:lex" + b(lex), "n:rs" + b(ruleScore),
+		"n:pn" + b(d.patientNear(g.first)), "n:pi" + b(d.patientItem), "n:ch:" + string(d.item.Channel),
+		"n:prev:" + d.prevWord(g.first), "n:next:" + d.nextWordAfter(g.end),
+	}
+	if ps := d.prevWords(g.first, 2); len(ps) == 2 {
+		fs = append(fs, "n:prev2:"+ps[1])
+	}
+	if g.last > g.first {
+		fs = append(fs, "n:multi")
+	}
+	if t.sentStart {
+		fs = append(fs, "n:ss")
+	}
+	if t.allCaps {
+		fs = append(fs, "n:caps")
+	}
+	if d.staffSent[d.sent[g.first]] {
+		fs = append(fs, "n:staff")
+	}
+	if d.confirmed {
+		fs = append(fs, "n:confirmed")
+	}
+	if d.hypothetical {
+		fs = append(fs, "n:hyp")
+	}
+	if d.isVocative(g) {
+		fs = append(fs, "n:voc")
+	}
+	if strings.HasSuffix(d.possWord(g.last), "'s") {
+		fs = append(fs, "n:poss")
+	}
+	w := t.lower
+	lx := d.e.lex
+	if n, _, ok := lx.FirstName(w); ok {
+		fs = append(fs, "n:first"+b(float64(min(n, 99999))/100000))
+	}
+	if _, ok := lx.Surname(w); ok {
+		fs = append(fs, "n:sur")
+	}
+	if lvl, ok := lx.WordLevel(w); ok {
+		fs = append(fs, "n:word"+string(rune('0'+lvl/10)))
+	}
+	return fs
+}
+
+// nameModelScore scores a name candidate with the learned name model, or
+// records its features for training.
+func (d *doc) nameModelScore(g nameGroup, rl role, cue, lex, ruleScore float64) float64 {
+	fs := d.nameFeatures(g, rl, cue, lex, ruleScore)
+	if d.collect {
+		d.nameCands = append(d.nameCands, nameCand{g.start, g.end, fs})
+		return ruleScore
+	}
+	m := d.e.model
+	z := float64(m.Names[0])
+	for _, f := range fs {
+		z += float64(m.Names[hashFeature(f)])
+	}
+	p := 1 / (1 + math.Exp(-z))
+	switch nameBlend {
+	case "max":
+		return max(p, ruleScore)
+	case "avg":
+		return (p + ruleScore) / 2
+	}
+	return p
+}
+
+// nameBlend says how the model's and the rules' name scores combine.
+var nameBlend = "max"
+
+// nameCand is a name candidate's features, kept when training.
+type nameCand struct {
+	start, end int
+	feats      []string
 }

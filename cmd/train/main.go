@@ -13,6 +13,7 @@ import (
 	"os"
 	"strings"
 
+	chaperone "github.com/chaperone-project/chaperone"
 	"github.com/chaperone-project/chaperone/detect"
 	"github.com/chaperone-project/chaperone/eval"
 )
@@ -36,7 +37,11 @@ func main() {
 	for _, p := range flag.Args() {
 		set := read(p)
 		for _, g := range set {
-			items = append(items, detect.TrainItem{Item: g.Item, Findings: g.Findings})
+			ti := detect.TrainItem{Item: g.Item, Findings: g.Findings}
+			for _, s := range g.Spans {
+				ti.Spans = append(ti.Spans, chaperone.Span{Start: s.Start, End: s.End, Type: s.Type})
+			}
+			items = append(items, ti)
 		}
 	}
 	m := rules.TrainModel(items, *epochs, *l2)
