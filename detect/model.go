@@ -122,14 +122,12 @@ func (d *doc) eligible(t chaperone.FindingType) bool {
 		return false
 	}
 	switch t {
-	case chaperone.FindingMisinformation:
-		return false
+	case chaperone.FindingMisinformation, chaperone.FindingUndisclosedFinancial:
+		return false // the curated claims and the maker-to-brand dictionary decide
 	case chaperone.FindingRelationshipConfirmed:
 		return d.item.Channel.IsReply()
 	case chaperone.FindingIndividualAdvice:
 		return d.item.Channel.IsReply() || d.cues("advice_to_person")
-	case chaperone.FindingUndisclosedFinancial:
-		return len(d.item.Author.Relationships) > 0
 	case chaperone.FindingPersonalAccountClinical:
 		return d.item.Author.Account == chaperone.AccountPersonal
 	case chaperone.FindingPatientStory, chaperone.FindingConsentNeeded:
@@ -253,12 +251,15 @@ func (d *doc) applyModel(m *Model) {
 	}
 	for ti, t := range modelTypes {
 		if !d.eligible(t) {
-			if f, ok := ruleOf[t]; ok && t == chaperone.FindingMisinformation {
+			if f, ok := ruleOf[t]; ok && (t == chaperone.FindingMisinformation || t == chaperone.FindingUndisclosedFinancial) {
 				keep = append(keep, f)
 			}
 			continue
 		}
 		p := m.prob(ti, feats)
+		if _, ok := ruleOf[t]; ok && t == chaperone.FindingRelationshipConfirmed && relationshipUnion {
+			p = max(p, 0.5) // a confirming cue the rules found stands
+		}
 		if t == chaperone.FindingConsentNeeded && !hasType(keep, chaperone.FindingPatientStory) && !hasType(keep, chaperone.FindingPHI) {
 			p = 0
 		}
@@ -418,3 +419,7 @@ func fitLogistic(x [][]uint32, y []float64, use []bool, epochs int, l2 float64) 
 	}
 	return out
 }
+
+// relationshipUnion keeps the rules' RELATIONSHIP_CONFIRMED even when the
+// model doubts it: a missed confirmation is a leak.
+var relationshipUnion = false

@@ -118,8 +118,10 @@ func (d *doc) findLowercaseNames(r *Rule, base float64) {
 		}
 		cue := false
 		switch {
-		case titles[prev] && (d.toks[i-1].text == "." || d.toks[i-1].kind == tokWord):
+		case titles[prev] && d.toks[i-1].text == ".":
 			cue = true
+		case (prev == "mr" || prev == "mrs" || prev == "ms" || prev == "miss") && d.toks[i-1].kind == tokWord && d.strongLowerName(t.lower):
+			cue = true // "miss ellie from up in hazard"
 		case d.patientNear(i) >= 0.8 && d.strongLowerName(t.lower):
 			cue = true
 		case prev == "named" || (prev == "is" && prev2 == "name"):

@@ -9,6 +9,7 @@ import (
 func init() {
 	registerSpan("location-city", (*doc).findCities)
 	registerSpan("facility-named", (*doc).findFacilities)
+	registerSpan("place-after-preposition", (*doc).findPlacesAfterPrepositions)
 }
 
 // findCities finds towns, cities and counties from the embedded gazetteer
@@ -136,7 +137,7 @@ func (d *doc) findFacilities(r *Rule) {
 			isFac = true
 		case j > i && lex.Hospital(phrase):
 			isFac = true
-		case emp != "" && len(phrase) >= 5 && (strings.HasPrefix(emp, phrase) || strings.HasPrefix(phrase, emp)) && (j > i || len(phrase) >= 6):
+		case emp != "" && len(phrase) >= 5 && (strings.HasPrefix(emp+" ", phrase+" ") || strings.HasPrefix(phrase, emp)) && (j > i || len(phrase) >= 6):
 			isFac = true
 		}
 		// a workplace: "works at Dunmore Paper", "Costco HR", "the Ford plant"
@@ -174,6 +175,74 @@ func (d *doc) findFacilities(r *Rule) {
 			score = 0
 		}
 		d.add(start, end, chaperone.SpanFacility, r.ID, score)
+		i = j
+	}
+}
+
+// findPlacesAfterPrepositions finds the capitalised places that stories
+// put after a preposition or a transfer verb ("flown to Bronson", "he's at
+// Adena", "from Bensonhurst", "stable at Sacred Heart") in a sentence about
+// a patient: hospitals, towns, neighbourhoods and workplaces the
+// dictionaries don't know. Hospital-like names are FACILITY, others
+// LOCATION; either way the text would be redacted.
+func (d *doc) findPlacesAfterPrepositions(r *Rule) {
+	if d.item.Channel == chaperone.ChannelBio {
+		return
+	}
+	not := d.e.set("place_not")
+	lex := d.e.lex
+	for i := 1; i < len(d.toks); i++ {
+		t := &d.toks[i]
+		if t.kind != tokWord || !t.cap || t.hasDigit || t.sentStart || not[t.lower] {
+			continue
+		}
+		if d.patientNear(i) < 0.5 && d.patientItem < 0.6 {
+			continue
+		}
+		if d.staffSent[d.sent[i]] && d.patientSent[d.sent[i]] < 1 {
+			continue
+		}
+		before := d.textBefore(t.start, 24)
+		cue := false
+		for _, w := range d.e.rules.list("transfer_words") {
+			if strings.HasSuffix(before, " "+w+" ") || before == w+" " {
+				cue = true
+				break
+			}
+		}
+		if !cue {
+			continue
+		}
+		// the run of capitalised words, with a possessive: "Children's", "Sacred Heart"
+		j := i
+		for j+1 < len(d.toks) && d.toks[j+1].kind == tokWord && d.toks[j+1].cap && j-i < 3 {
+			j++
+		}
+		end := d.toks[j].end
+		if j+2 < len(d.toks) && (d.toks[j+1].text == "'" || d.toks[j+1].text == "’") && d.toks[j+2].lower == "s" && d.toks[j+1].start == end {
+			end = d.toks[j+2].end
+		}
+		phrase := strings.ToLower(d.text[t.start:end])
+		if lex.State(d.text[t.start:end]) || d.e.set("countries")[phrase] || d.e.set("months")[t.lower] || d.e.set("weekdays")[t.lower] {
+			i = j
+			continue
+		}
+		// a person's name is the name recognizer's
+		if d.tokenNameScore(i) >= 0.6 && !lex.Hospital(phrase) {
+			if _, _, city := lex.City(phrase); !city {
+				i = j
+				continue
+			}
+		}
+		if t.allCaps && len(t.text) <= 5 && !(j+1 < len(d.toks) && d.e.set("facility_words")[d.toks[j+1].lower]) && !lex.Hospital(phrase) {
+			i = j
+			continue // an acronym: "at ACEP", "in EPIC"
+		}
+		typ := chaperone.SpanLocation
+		if lex.Hospital(phrase) || strings.HasSuffix(phrase, "'s") || strings.HasSuffix(phrase, "’s") || d.e.set("facility_words")[d.word(j+1)] || d.e.set("facility_words")[d.toks[j].lower] {
+			typ = chaperone.SpanFacility
+		}
+		d.add(t.start, end, typ, r.ID, r.ScoreOr(0.6)*max(d.patientNear(i), 0.9))
 		i = j
 	}
 }
