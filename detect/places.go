@@ -202,11 +202,15 @@ func (d *doc) findPlacesAfterPrepositions(r *Rule) {
 		if d.staffSent[d.sent[i]] && d.patientSent[d.sent[i]] < 1 {
 			continue
 		}
+		if d.e.set("place_prefixes")[t.lower] && i+1 < len(d.toks) && d.toks[i+1].text == "." {
+			continue // "St. Vincent's": the facility recognizer's
+		}
 		before := d.textBefore(t.start, 24)
-		cue := false
+		cue, strong := false, false
 		for _, w := range d.e.rules.list("transfer_words") {
 			if strings.HasSuffix(before, " "+w+" ") || before == w+" " {
 				cue = true
+				strong = strings.Contains(w, " ") // "flown to", "stable at": no person goes there
 				break
 			}
 		}
@@ -228,7 +232,7 @@ func (d *doc) findPlacesAfterPrepositions(r *Rule) {
 			continue
 		}
 		// a person's name is the name recognizer's
-		if d.tokenNameScore(i) >= 0.6 && !lex.Hospital(phrase) {
+		if !strong && d.tokenNameScore(i) >= 0.6 && !lex.Hospital(phrase) {
 			if _, _, city := lex.City(phrase); !city {
 				i = j
 				continue
@@ -242,7 +246,11 @@ func (d *doc) findPlacesAfterPrepositions(r *Rule) {
 		if lex.Hospital(phrase) || strings.HasSuffix(phrase, "'s") || strings.HasSuffix(phrase, "’s") || d.e.set("facility_words")[d.word(j+1)] || d.e.set("facility_words")[d.toks[j].lower] {
 			typ = chaperone.SpanFacility
 		}
-		d.add(t.start, end, typ, r.ID, r.ScoreOr(0.6)*max(d.patientNear(i), 0.9))
+		score := r.ScoreOr(0.6) * max(d.patientNear(i), 0.9)
+		if strong {
+			typ, score = chaperone.SpanFacility, 0.9 // "flown to Bronson": a hospital
+		}
+		d.add(t.start, end, typ, r.ID, score)
 		i = j
 	}
 }
