@@ -268,14 +268,19 @@ func (d *doc) ownDomain(host string) bool {
 	if strings.HasSuffix(host, ".gov") || strings.HasSuffix(host, ".edu") {
 		return true
 	}
-	name := host
-	if k := strings.IndexByte(name, '.'); k > 0 {
-		name = name[:k]
+	labels := strings.Split(host, ".")
+	if len(labels) > 1 {
+		labels = labels[:len(labels)-1] // drop the top-level domain
 	}
 	for _, w := range strings.Fields(strings.ToLower(d.item.Author.Employer)) {
 		w = strings.Trim(w, ".,'’&()")
-		if len(w) >= 4 && !d.e.set("org_words")[w] && strings.Contains(name, w) {
-			return true
+		if len(w) < 4 || d.e.set("org_words")[w] {
+			continue
+		}
+		for _, l := range labels {
+			if strings.Contains(l, w) {
+				return true
+			}
 		}
 	}
 	return false

@@ -193,8 +193,14 @@ func (d *doc) resolve() []chaperone.Span {
 	c := make([]cand, 0, len(d.cands))
 	for _, x := range d.cands {
 		if x.score >= Threshold && utf8.ValidString(d.text[x.start:x.end]) {
-			if placeholders && containsAny(d.sentenceAt(x.start), d.e.rules.list("placeholder_cues")) {
+			if placeholders && (containsAny(d.sentenceAt(x.start), d.e.rules.list("placeholder_cues")) || containsAny(d.labelBefore(x.start), d.e.rules.list("placeholder_cues"))) {
 				continue
+			}
+			if d.hypothetical {
+				x.score *= 0.5 // a teaching case or simulation identifies no one
+				if x.score < Threshold {
+					continue
+				}
 			}
 			c = append(c, x)
 		}
@@ -349,4 +355,20 @@ func chunkEnd(text string, off int) int {
 		end--
 	}
 	return end
+}
+
+// labelBefore returns the sentence before the one at off when it ends
+// with a colon ("Training example: plate ABC1234"), else "".
+func (d *doc) labelBefore(off int) string {
+	i := d.tokAt(off)
+	if i >= len(d.toks) {
+		return ""
+	}
+	a, _ := d.sentenceBounds(i)
+	j := d.tokBefore(a)
+	if j < 0 || d.toks[j].text != ":" {
+		return ""
+	}
+	pa, pb := d.sentenceBounds(j)
+	return d.lower[pa:pb]
 }

@@ -116,6 +116,9 @@ func (d *doc) findLabelledIDs(r *Rule) {
 			continue
 		}
 		vals := d.valuesAfter(le, list)
+		if d.e.set("insurer_words")[label] && len(vals) > 0 && strings.TrimLeft(d.text[le:vals[0][0]], " #:(") != "" {
+			vals = nil // "UHC 921774530" yes; "UHC denied claim #…" is the claim's
+		}
 		for _, v := range vals {
 			vt := typ
 			if list == "label_id" {
@@ -371,13 +374,20 @@ func (d *doc) scanIDValue(i int, list string) int {
 	}
 	v := t[i:end]
 	n := len(digitsOf(v))
+	if placeholderNumber(digitsOf(v)) {
+		return i // 7777777, 0000001, 1234567: a test record
+	}
+	// the practice's own numbers: "group NPI is …", "TIN 84-…"
+	if containsAny(strings.ToLower(t[max(0, i-14):i]), []string{"npi", "tin ", "ein", "dea", "w-9", "tax id"}) {
+		return i
+	}
 	switch list {
 	case "label_room":
 		if n > 4 || strings.ContainsAny(v, "/") {
 			return i
 		}
 	default:
-		if len(v) < 3 || (n < 3 && len(v) < 5) {
+		if len(v) < 3 || n < 3 {
 			return i
 		}
 	}
@@ -394,4 +404,30 @@ var isoDate = regexp.MustCompile(`^(?:\d{4}-\d{1,2}-\d{1,2}|\d{1,2}-\d{1,2}-\d{2
 
 func isAlnum(c byte) bool {
 	return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z')
+}
+
+// placeholderNumber reports digits that no real record has: one digit
+// repeated, or a run up or down ("1234567"), or mostly zeros.
+func placeholderNumber(dg string) bool {
+	if len(dg) < 5 {
+		return false
+	}
+	same, up, down, zeros := true, true, true, 0
+	for k := 1; k < len(dg); k++ {
+		if dg[k] != dg[0] {
+			same = false
+		}
+		if dg[k] != dg[k-1]+1 {
+			up = false
+		}
+		if dg[k]+1 != dg[k-1] {
+			down = false
+		}
+	}
+	for k := 0; k < len(dg); k++ {
+		if dg[k] == '0' {
+			zeros++
+		}
+	}
+	return same || up || down || zeros >= len(dg)-1
 }

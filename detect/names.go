@@ -531,8 +531,8 @@ func (d *doc) nameRole(g nameGroup, ctxNames map[string]bool) (role, float64) {
 	if g.first > 0 && d.toks[g.first-1].kind == tokWord && (pw == "his" || pw == "her" || pw == "their" || pw == "own" || pw == "my" || pw == "your" || pw == "our") {
 		return roleOther, 0 // "his own Foley", "her Sinatra records"
 	}
-	if hasAny(prevs[:min(2, len(prevs))], e.set("staff_roles")) || (len(nexts) > 1 && nexts[0] == "from" && nexts[1] == "our") {
-		return roleOther, 0
+	if hasAny(prevs[:min(2, len(prevs))], e.set("staff_roles")) || (len(nexts) > 1 && nexts[0] == "from" && (nexts[1] == "our" || e.set("departments")[nexts[1]])) {
+		return roleOther, 0 // "our hygienist Rose", "Dana from accounting"
 	}
 	// "Wanda (his niece)", "Margaret (pt's daughter)"
 	if len(nexts) >= 2 && isPossessive(nexts[0]) && e.set("kinship")[nexts[1]] && nexts[0] != "my" && nexts[0] != "our" {

@@ -331,6 +331,10 @@ func validIPv4(d *doc, s, e int) bool {
 	if ip.IsPrivate() || ip.IsLoopback() || ip.IsLinkLocalUnicast() || docRange(ip) {
 		return false
 	}
+	switch ip.String() {
+	case "8.8.8.8", "8.8.4.4", "1.1.1.1", "1.0.0.1", "9.9.9.9", "208.67.222.222":
+		return false // public DNS resolvers
+	}
 	// version numbers: "v1.2.3.4", "iOS 17.1.2.1"
 	b := d.textBefore(s, 8)
 	if strings.HasSuffix(b, "v") || strings.Contains(b, "version") {

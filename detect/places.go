@@ -227,9 +227,14 @@ func (d *doc) findPlacesAfterPrepositions(r *Rule) {
 			end = d.toks[j+2].end
 		}
 		phrase := strings.ToLower(d.text[t.start:end])
-		if lex.State(d.text[t.start:end]) || d.e.set("countries")[phrase] || d.e.set("months")[t.lower] || d.e.set("weekdays")[t.lower] {
+		if lex.State(d.text[t.start:end]) || d.e.set("countries")[phrase] || d.e.set("months")[t.lower] || d.e.set("weekdays")[t.lower] ||
+			d.e.set("not_names")[t.lower] || d.e.brand.has(t.lower) || strings.HasSuffix(before, "here in ") {
 			i = j
 			continue
+		}
+		if _, ok := lex.CanonicalMaker(phrase); ok {
+			i = j
+			continue // a company: "#sponsored by Viatris"
 		}
 		// a person's name is the name recognizer's
 		if !strong && d.tokenNameScore(i) >= 0.6 && !lex.Hospital(phrase) {
