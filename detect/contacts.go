@@ -186,7 +186,7 @@ func (d *doc) findURLs(r *Rule) {
 				switch {
 				case patient:
 					d.add(s, e, chaperone.SpanURL, r.ID, r.ScoreOr(0.9)*0.8)
-				case i < len(d.toks) && d.patientNear(i) >= 0.5 && !d.item.Channel.IsReply():
+				case i < len(d.toks) && (d.patientNear(i) >= 0.5 || d.patientItem >= 0.6 && containsAny(d.lower, d.e.rules.list("fundraiser_words"))) && !d.item.Channel.IsReply():
 					d.add(s, e, chaperone.SpanURL, r.ID, r.ScoreOr(0.9)*0.7) // a page in a patient's story
 				}
 			}
@@ -222,6 +222,9 @@ func (d *doc) findHandles(r *Rule) {
 		before := d.textBefore(t.start, 40)
 		if containsAny(before, d.e.rules.list("own_handle_cues")) {
 			continue
+		}
+		if d.item.Channel == chaperone.ChannelBio && d.patientNear(i) < 1 {
+			continue // a bio's handles are the author's own
 		}
 		// the practice or author being answered: "@CityHealthClinic" in the context
 		score := r.ScoreOr(0.9)

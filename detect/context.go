@@ -52,8 +52,8 @@ func (d *doc) readContext() {
 			}
 		case events[w]:
 			v = 0.6
-		case (prev == "his" || prev == "her" || prev == "their") && (d.e.set("clinical_terms")[w] || d.e.set("body_parts")[w]):
-			v = 0.8 // "his troponin", "her insulin"
+		case (d.e.set("clinical_terms")[w] || d.e.set("body_parts")[w]) && (isThirdPoss(prev) || isThirdPoss(d.word(i-2))):
+			v = 0.8 // "his troponin", "her new pump"
 		case w == "resident" && (d.e.set("specialty_words")[prev] || d.word(i+1) == "at" || d.word(i+1) == "physician"):
 			v = 0 // a doctor in training
 		case personNouns[w] && (isDeterminer(prev) || isAgeToken(prev) || isDeterminer(d.word(i-2)) || t.sentStart && t.cap || strings.HasSuffix(d.prevWord(i-1), "'s")):
@@ -81,6 +81,12 @@ func (d *doc) readContext() {
 		}
 		if v > d.patientSent[s] {
 			d.patientSent[s] = v
+		}
+	}
+	// a staff heading carries to what follows it: "Night crew MVPs: June …"
+	for i := range d.toks {
+		if d.toks[i].text == ":" && d.staffSent[d.sent[i]] && i+1 < len(d.toks) {
+			d.staffSent[d.sent[i+1]] = true
 		}
 	}
 	for s, v := range d.patientSent {
@@ -156,3 +162,5 @@ func isAgeToken(w string) bool {
 	}
 	return false
 }
+
+func isThirdPoss(w string) bool { return w == "his" || w == "her" || w == "their" }

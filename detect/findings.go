@@ -204,6 +204,9 @@ func (d *doc) replyConfirms() bool {
 	d.replyChecked = true
 	treated := containsAny(d.ctxLower, d.e.rules.list("treated_cues"))
 	asking := d.cuesIn("advice_personal_question", d.ctxLower) && !treated
+	// a professional question to colleagues ("what's everyone's go-to") is
+	// no one's care
+	personal := d.item.Context == "" || containsCue(d.ctxLower, []string{"my ", "i ", "i'm", "i’m", "me ", "me.", "me!", "me,", "we "})
 	for i := 0; i < len(d.toks); {
 		a, b := d.sentenceBounds(i)
 		sent := d.lower[a:b]
@@ -219,7 +222,7 @@ func (d *doc) replyConfirms() bool {
 			d.replyResult = true
 			return true
 		}
-		if !asking && d.addressed(i, j, treated) && d.clinicalTerm(i, j) {
+		if !asking && personal && d.addressed(i, j, treated) && d.clinicalTerm(i, j) {
 			d.replyResult = true
 			return true
 		}

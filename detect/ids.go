@@ -134,7 +134,7 @@ func (d *doc) findLabelledIDs(r *Rule) {
 			case "label_license":
 				score = d.contextScoreWith(v[0], base, 0.4)
 				// the author's own licence next to their NPI or credentials
-				if strings.Contains(d.lower, "npi") || d.item.Channel == chaperone.ChannelBio {
+				if strings.Contains(d.lower, "npi") {
 					score = 0
 				}
 			case "label_device":
@@ -149,6 +149,9 @@ func (d *doc) findLabelledIDs(r *Rule) {
 				if list == "label_id" && cptCode.MatchString(d.text[v[0]:v[1]]) {
 					score = 0
 				}
+			}
+			if d.item.Channel == chaperone.ChannelBio && (vt == chaperone.SpanLicense || d.patientNear(d.tokAt(v[0])) < 1) {
+				score = 0 // a bio's numbers are the author's own
 			}
 			d.add(v[0], v[1], vt, r.ID, score)
 			if score >= Threshold {

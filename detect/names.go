@@ -56,6 +56,9 @@ func (d *doc) findNames(r *Rule) {
 		if rl == roleUnknown && d.item.Channel == chaperone.ChannelBio && lex < 0.8 {
 			rl = roleOther // a bio's single names are the author's people
 		}
+		if rl == roleUnknown && d.item.Author.Account == chaperone.AccountPersonal && !d.ptCue && !d.cues("story_strong") {
+			rl = roleOther // a personal account's names are family and friends
+		}
 		var score float64
 		switch rl {
 		case roleOther:
@@ -270,7 +273,8 @@ func (d *doc) nameGroupAt(i int) (nameGroup, bool) {
 		}
 		break
 	}
-	// a trailing initial keeps its period: "Jim H."; initials "J.T."
+	// a trailing initial keeps its period: "Jim H."; initials "J.T."; a
+	// middle initial joins the surname: "Michael J. Fox"
 	g.start, g.end = d.toks[g.first].start, d.toks[g.last].end
 	for k := g.last; k+1 < len(d.toks) && d.toks[k+1].text == "." && d.toks[k+1].start == d.toks[k].end && utf8.RuneCountInString(d.toks[k].text) == 1; {
 		g.end = d.toks[k+1].end
@@ -279,6 +283,10 @@ func (d *doc) nameGroupAt(i int) (nameGroup, bool) {
 			k += 2
 			g.last = k
 			continue
+		}
+		if k+2 < len(d.toks) && d.toks[k+2].space && d.isNameToken(k+2) && utf8.RuneCountInString(d.toks[k+2].text) > 1 && k > g.first {
+			g.last = k + 2
+			g.end = d.toks[k+2].end
 		}
 		break
 	}
@@ -407,6 +415,15 @@ func (d *doc) tokenNameScore(i int) float64 {
 	if e.set("kinship")[w] && !t.allCaps {
 		return 0
 	}
+	// a common word capitalised mid-sentence that is a frequent first name:
+	// "Watched Chase walk out of rehab", "Keep the faith, Faith!"
+	if !t.sentStart && s > 0 && s < 0.6 {
+		if n, _, ok := lex.FirstName(w); ok && n >= 10000 {
+			if lvl, isW := lex.WordLevel(w); isW && lvl <= 50 {
+				s = 0.6
+			}
+		}
+	}
 	// "SCr", "BiPAP": a mixed-case abbreviation
 	if up := countUpper(t.text); up >= 2 && len(t.text) <= 5 && !t.allCaps {
 		return 0
@@ -437,9 +454,14 @@ func (d *doc) wordNameScore(w, orig string, allCaps bool) float64 {
 		lex.Drug(w) || e.brand.has(w) || lex.State(orig) || lex.State(w) {
 		return 0
 	}
-	if _, ok := lex.CanonicalMaker(w); ok && len(w) > 3 {
+	if m, ok := lex.CanonicalMaker(w); ok && len(w) > 3 {
 		if _, sur := lex.Surname(w); !sur {
 			return 0
+		}
+		for _, rel := range d.item.Author.Relationships {
+			if rm, ok := lex.CanonicalMaker(rel); ok && lex.Related(rm, m) {
+				return 0 // "Paid partnership with Abbott"
+			}
 		}
 	}
 	if utf8.RuneCountInString(w) == 1 {
@@ -533,6 +555,15 @@ func (d *doc) nameRole(g nameGroup, ctxNames map[string]bool) (role, float64) {
 	}
 	if hasAny(prevs[:min(2, len(prevs))], e.set("staff_roles")) || (len(nexts) > 1 && nexts[0] == "from" && (nexts[1] == "our" || e.set("departments")[nexts[1]])) {
 		return roleOther, 0 // "our hygienist Rose", "Dana from accounting"
+	}
+	// "Will, our front-desk lead", "Linda, my office manager"
+	if g.last+2 < len(d.toks) && d.toks[g.last+1].text == "," && (d.toks[g.last+2].lower == "our" || d.toks[g.last+2].lower == "my") {
+		for k := g.last + 3; k < len(d.toks) && k <= g.last+5; k++ {
+			w := strings.Trim(d.toks[k].lower, "-")
+			if e.set("staff_roles")[w] || strings.HasSuffix(w, "-lead") || w == "lead" {
+				return roleOther, 0
+			}
+		}
 	}
 	// "Wanda (his niece)", "Margaret (pt's daughter)"
 	if len(nexts) >= 2 && isPossessive(nexts[0]) && e.set("kinship")[nexts[1]] && nexts[0] != "my" && nexts[0] != "our" {

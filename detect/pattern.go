@@ -350,7 +350,7 @@ func validZIP(d *doc, s, e int) bool {
 		return false
 	}
 	b := d.textBefore(s, 30)
-	return containsAny(b, []string{"zip", " st ", " ave", " rd", ", "}) || d.e.lex.State(strings.TrimSpace(strings.TrimRight(d.text[max(0, s-4):s], " ,")))
+	return containsAny(b, []string{"zip", " st ", " ave", " rd", ", ", " in ", "from ", "near "}) || d.e.lex.State(strings.TrimSpace(strings.TrimRight(d.text[max(0, s-4):s], " ,")))
 }
 
 // luhn checks a Luhn check digit.

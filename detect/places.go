@@ -52,7 +52,8 @@ func (d *doc) findCities(r *Rule) {
 		if bestEnd < 0 {
 			continue
 		}
-		located := preps[prev] || (bestEnd+2 < len(d.toks) && d.toks[bestEnd+1].text == "," && lex.State(d.toks[bestEnd+2].text))
+		located := preps[prev] || (bestEnd+2 < len(d.toks) && d.toks[bestEnd+1].text == "," && lex.State(d.toks[bestEnd+2].text)) ||
+			bestEnd > i && (d.toks[bestEnd].lower == "county" || d.toks[bestEnd].lower == "parish") // "a Yavapai County rancher"
 		if !located || d.word(i-2) == "here" || d.word(i-2) == "based" || d.word(i-2) == "located" {
 			continue // "our team here in Springfield": the practice's own town
 		}
@@ -167,7 +168,7 @@ func (d *doc) findFacilities(r *Rule) {
 		}
 		// the author's own workplace counts only for a patient event
 		// ("crazy night at Mercy General: a 34yo came in")
-		if emp != "" && strings.HasPrefix(emp, phrase) && d.patientSent[si] < 0.5 && (d.patientItem < 0.6 || d.staffSent[si]) {
+		if emp != "" && strings.HasPrefix(emp, phrase) && d.patientSent[si] < 0.5 && !d.headsPatientSentence(j) {
 			score = 0
 		}
 		// a signature at the end of a reply
@@ -258,4 +259,17 @@ func (d *doc) findPlacesAfterPrepositions(r *Rule) {
 		d.add(t.start, end, typ, r.ID, score)
 		i = j
 	}
+}
+
+// headsPatientSentence reports whether the sentence holding token j ends
+// with a colon and the next one is about a patient: "Crazy night at Mercy
+// General: a 34yo guy came in …".
+func (d *doc) headsPatientSentence(j int) bool {
+	s := d.sent[j]
+	for k := j; k < len(d.toks) && d.sent[k] == s; k++ {
+		if d.toks[k].text == ":" && k+1 < len(d.toks) {
+			return d.patientSent[d.sent[k+1]] >= 0.4 || d.patientItem >= 0.6 && d.cues("story_person")
+		}
+	}
+	return false
 }
