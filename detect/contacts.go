@@ -2,6 +2,7 @@ package detect
 
 import (
 	"net/mail"
+	"regexp"
 	"strings"
 
 	chaperone "github.com/chaperone-project/chaperone"
@@ -242,7 +243,17 @@ func (d *doc) findHandles(r *Rule) {
 		}
 		d.add(t.start, t.end, chaperone.SpanHandle, r.ID, score)
 	}
+	// Reddit users: "u/fishtown_fern"
+	for _, m := range redditUser.FindAllStringIndex(d.text, -1) {
+		score := r.ScoreOr(0.9)
+		if i := d.tokAt(m[0]); i < len(d.toks) && d.patientNear(i) < 0.5 && !d.confirmed {
+			score *= 0.3
+		}
+		d.add(m[0], m[1], chaperone.SpanHandle, r.ID, score)
+	}
 }
+
+var redditUser = regexp.MustCompile(`\bu/[A-Za-z0-9_-]{3,20}\b`)
 
 // orgHandle reports a handle of a practice, a clinician or a company:
 // "@CityHealthClinic", "@NICUnurseJess", "@AlignTech". Long org words

@@ -1,6 +1,7 @@
 package detect
 
 import (
+	"regexp"
 	"strings"
 
 	chaperone "github.com/chaperone-project/chaperone"
@@ -114,6 +115,12 @@ func (d *doc) readContext() {
 		d.confirmed = true
 		d.patientItem = 1
 	}
+	// a reply that speaks to the person and quotes a record of theirs
+	// (an ID, a card ending, an address, a date) is about their care
+	if reply && !d.confirmed && d.addressed(0, len(d.toks), false) && (len(d.e.labels().find(d.lower)) > 0 || recordHint.MatchString(d.lower)) {
+		d.confirmed = true
+		d.patientItem = 1
+	}
 	// A reply to a review whose writer speaks of their own care.
 	if reply && d.item.Context != "" && d.patientItem < 0.5 {
 		if containsAny(d.ctxLower, d.e.rules.list("reviewer_patient_cues")) {
@@ -162,5 +169,9 @@ func isAgeToken(w string) bool {
 	}
 	return false
 }
+
+// recordHint matches what only a record holds: a numeric date, an
+// address number with a street, an e-mail address.
+var recordHint = regexp.MustCompile(`\b\d{1,2}/\d{1,2}\b|\b\d{2,6} [a-z]+ (?:st|ave|rd|ln|dr|way|ct|blvd)\b|\bon file\b`)
 
 func isThirdPoss(w string) bool { return w == "his" || w == "her" || w == "their" }
