@@ -101,10 +101,12 @@ func (d *doc) findPhones(r *Rule) {
 
 // isFax reports a fax label before the number in its sentence.
 func (d *doc) isFax(s int) bool {
-	b := d.textBefore(s, 60)
-	if k := strings.LastIndexAny(b, ".!?\n"); k >= 0 && k < len(b)-1 {
-		b = b[k+1:]
+	i := d.tokAt(s)
+	if i >= len(d.toks) {
+		return false
 	}
+	a, _ := d.sentenceBounds(i)
+	b := d.lower[max(a, s-80):s]
 	f := strings.LastIndex(b, "fax")
 	if f < 0 {
 		f = max(strings.LastIndex(b, "f:"), strings.LastIndex(b, "fx"))

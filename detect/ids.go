@@ -159,6 +159,35 @@ func (d *doc) findLabelledIDs(r *Rule) {
 			}
 		}
 	}
+	// values the context gave: "the serial on his card is PZN118839S" …
+	// "that beep on PZN118839S"
+	if d.ctxLower != "" {
+		for _, h := range li.find(d.ctxLower) {
+			list := li.kind[d.ctxLower[h[0]:h[1]]]
+			cd := &doc{e: d.e, text: d.item.Context, lower: d.ctxLower}
+			for _, v := range cd.valuesAfter(h[1], list) {
+				val := d.item.Context[v[0]:v[1]]
+				if len(val) >= 5 && strings.Contains(d.text, val) {
+					found[val] = typeOf[list]
+				}
+			}
+		}
+	}
+	// a plural label before bare numbers: "Duplicate MRNs … we merged 00713355 and 00713356"
+	for _, h := range li.find(lower) {
+		label := lower[h[0]:h[1]]
+		if !strings.HasSuffix(label, "s") || !strings.HasPrefix(li.kind[label], "label_") {
+			continue
+		}
+		for k := d.tokAt(h[1]); k < len(d.toks) && d.toks[k].start < h[1]+160; k++ {
+			t := &d.toks[k]
+			if t.kind == tokNumber && len(digitsOf(t.text)) >= 6 && !strings.ContainsAny(t.text, "/.,:") {
+				if _, ok := found[t.text]; !ok {
+					d.add(t.start, t.end, typeOf[li.kind[label]], r.ID, base*0.75)
+				}
+			}
+		}
+	}
 	// recurrences of a value: "that beep on PZN118839S"
 	for val, typ := range found {
 		if len(val) < 5 {
