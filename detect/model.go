@@ -5,7 +5,6 @@ import (
 	_ "embed"
 	"encoding/binary"
 	"errors"
-	"hash/fnv"
 	"io"
 	"math"
 	"strings"
@@ -147,27 +146,40 @@ func (m *Model) prob(t int, feats []uint32) float64 {
 	return 1 / (1 + math.Exp(-z))
 }
 
-func hashFeature(s string) uint32 {
-	h := fnv.New32a()
-	h.Write([]byte(s))
-	v := h.Sum32() & (1<<modelBits - 1)
+func hashFeature(s string) uint32 { return fnv1a(s) }
+
+// modelCues are the cue lists whose firing is a model feature: those the
+// rules evaluate anyway, so the model costs little more than the rules.
+var modelCues = []string{"story_strong", "story_person", "story_time", "story_event", "story_hypothetical",
+	"unprofessional", "consent_image"}
+
+// replyCues are model features for replies only, read on the text and on
+// the context being answered.
+var replyCues = []string{"relationship_confirm", "advice_directive", "advice_personal_question", "privacy_template"}
+
+// fnv1a hashes the concatenation of parts without building it (FNV-1a,
+// the same as hash/fnv over the joined string).
+func fnv1a(parts ...string) uint32 {
+	h := uint32(2166136261)
+	for _, p := range parts {
+		for i := 0; i < len(p); i++ {
+			h ^= uint32(p[i])
+			h *= 16777619
+		}
+	}
+	v := h & (1<<modelBits - 1)
 	if v == 0 {
-		v = 1 // 0 is the bias
+		v = 1
 	}
 	return v
 }
 
-// modelCues are the cue lists whose firing is a model feature.
-var modelCues = []string{"story_strong", "story_person", "story_time", "story_event", "story_hypothetical",
-	"relationship_confirm", "advice_directive", "advice_to_person", "unprofessional", "consent_image",
-	"consent_quote", "personal_clinical", "disclosure"}
-
 // features returns the hashed features of a screened document.
 func (d *doc) features() []uint32 {
-	var fs []string
-	add := func(s string) { fs = append(fs, s) }
-	add("ch:" + string(d.item.Channel))
-	add("acct:" + string(d.item.Author.Account))
+	out := make([]uint32, 0, 2*len(d.toks)+32)
+	add := func(parts ...string) { out = append(out, fnv1a(parts...)) }
+	add("ch:", string(d.item.Channel))
+	add("acct:", string(d.item.Author.Account))
 	if len(d.item.Author.Relationships) > 0 {
 		add("rel:yes")
 	}
@@ -191,21 +203,28 @@ func (d *doc) features() []uint32 {
 				continue
 			}
 		}
-		add("w:" + w)
-		add("b:" + prev + "_" + w)
+		add("w:", w)
+		add("b:", prev, "_", w)
 		prev = w
 	}
 	for i := range d.ctx {
 		if d.ctx[i].kind == tokWord {
-			add("c:" + d.ctx[i].lower)
+			add("c:", d.ctx[i].lower)
 		}
 	}
 	for _, c := range modelCues {
 		if d.cues(c) {
-			add("cue:" + c)
+			add("cue:", c)
 		}
-		if d.item.Context != "" && d.cuesIn(c, d.ctxLower) {
-			add("ccue:" + c)
+	}
+	if d.item.Channel.IsReply() {
+		for _, c := range replyCues {
+			if d.cues(c) {
+				add("cue:", c)
+			}
+			if d.item.Context != "" && d.cuesIn(c, d.ctxLower) {
+				add("ccue:", c)
+			}
 		}
 	}
 	if d.ptCue {
@@ -218,17 +237,13 @@ func (d *doc) features() []uint32 {
 		add("cue:confirmed")
 	}
 	for _, s := range d.spans {
-		add("span:" + string(s.Type))
+		add("span:", string(s.Type))
 	}
 	if len(d.spans) > 0 {
 		add("span:any")
 	}
 	for _, f := range d.findings {
-		add("rule:" + string(f.Type))
-	}
-	out := make([]uint32, len(fs))
-	for i, s := range fs {
-		out[i] = hashFeature(s)
+		add("rule:", string(f.Type))
 	}
 	return out
 }
