@@ -20,10 +20,14 @@ func init() {
 // Those are never spans. patientOwned reports cues that it is a patient's
 // or a relative's: "her cell", "called you at", "calls from".
 func (d *doc) contactOwner(s int) (own, patient bool) {
+	// the sentence so far (a short label before it counts: "Questions? (972) …")
 	before := d.textBefore(s, 48)
-	// cut at the previous sentence end so cues don't leak across
-	if k := strings.LastIndexAny(before, ".!?\n"); k >= 0 && k < len(before)-1 {
-		before = before[k+1:]
+	if i := d.tokAt(s); i < len(d.toks) {
+		a, _ := d.sentenceBounds(i)
+		before = d.lower[max(a, s-120):s]
+		if a > 0 && a-s > -20 {
+			before = d.lower[max(0, a-14):s]
+		}
 	}
 	near := before
 	if len(near) > 28 {
@@ -81,6 +85,9 @@ func (d *doc) findPhones(r *Rule) {
 			if len(dg) == 11 && dg[0] == '1' {
 				dg = dg[1:]
 			}
+			if placeholderNumber(dg) {
+				continue // 555-555-5555
+			}
 			if len(dg) == 10 {
 				if dg[0] < '2' {
 					continue
@@ -137,7 +144,7 @@ func (d *doc) findEmails(r *Rule) {
 			}
 			at := strings.IndexByte(addr, '@')
 			local, domain := strings.ToLower(addr[:at]), strings.ToLower(addr[at+1:])
-			if d.e.set("role_mailboxes")[local] {
+			if d.e.set("role_mailboxes")[local] || domain == "example.com" || domain == "example.org" || domain == "example.net" || strings.HasSuffix(domain, ".example") || strings.HasSuffix(domain, ".test") {
 				continue
 			}
 			alone := 0.35

@@ -190,10 +190,11 @@ func (d *doc) resolve() []chaperone.Span {
 	d.boostNamesNearIDs()
 	// training examples and test patients identify no one
 	placeholders := containsAny(d.lower, d.e.rules.list("placeholder_cues"))
+	noPatient := containsAny(d.lower, []string{"not a patient", "isn't a patient", "not a real patient", "training example", "test patient", "fake patient"})
 	c := make([]cand, 0, len(d.cands))
 	for _, x := range d.cands {
 		if x.score >= Threshold && utf8.ValidString(d.text[x.start:x.end]) {
-			if placeholders && (containsAny(d.sentenceAt(x.start), d.e.rules.list("placeholder_cues")) || containsAny(d.labelBefore(x.start), d.e.rules.list("placeholder_cues"))) {
+			if noPatient || placeholders && (containsAny(d.sentenceAt(x.start), d.e.rules.list("placeholder_cues")) || containsAny(d.labelBefore(x.start), d.e.rules.list("placeholder_cues"))) {
 				continue
 			}
 			if d.hypothetical {
@@ -366,6 +367,9 @@ func (d *doc) labelBefore(off int) string {
 	}
 	a, _ := d.sentenceBounds(i)
 	j := d.tokBefore(a)
+	for j >= 0 && (d.toks[j].text == "“" || d.toks[j].text == "\"" || d.toks[j].text == "'" || d.toks[j].text == "‘") {
+		j-- // an opening quote after the colon
+	}
 	if j < 0 || d.toks[j].text != ":" {
 		return ""
 	}

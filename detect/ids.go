@@ -127,6 +127,9 @@ func (d *doc) findLabelledIDs(r *Rule) {
 			score := base
 			switch list {
 			case "label_room":
+				if w := d.textBefore(ls, 12); containsAny(w, []string{"exam ", "waiting ", "break ", "supply ", "conference ", "staff ", "call ", "operating ", "procedure ", "bath", "rest", "utility ", "storage ", "family ", "quiet ", "lactation ", "mother's ", "server "}) {
+					continue // a room of the practice, not a patient's
+				}
 				vs, ve := ls, v[1]
 				score = d.contextScoreWith(vs, base, 0.4)
 				d.add(vs, ve, chaperone.SpanID, r.ID, score)

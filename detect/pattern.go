@@ -151,7 +151,7 @@ func validDate(d *doc, s, e int) bool {
 	}
 	if e < len(d.text) {
 		c := d.text[e]
-		if c == '/' || c == '%' || (c == '-' && e+1 < len(d.text) && d.text[e+1] >= '0' && d.text[e+1] <= '9') {
+		if c == '/' || c == '%' || ((c == '-' || c == '.') && e+1 < len(d.text) && d.text[e+1] >= '0' && d.text[e+1] <= '9') {
 			return false
 		}
 	}
