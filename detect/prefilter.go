@@ -18,6 +18,9 @@ import (
 type rx struct {
 	re   *regexp.Regexp
 	lits []int32 // indexes into the prefilter's literals; nil: always run
+	// more holds further literal sets, each of which must also be present
+	// ("vaccin…" and "autis…" for a claim that needs both words).
+	more [][]int32
 }
 
 // prefilter collects literals while rules compile, then builds the automaton.
@@ -35,11 +38,27 @@ func (p *prefilter) wrap(re *regexp.Regexp) rx {
 	if err != nil {
 		return rx{re: re}
 	}
-	set, ok := requiredLiterals(sre.Simplify())
+	simple := sre.Simplify()
+	set, ok := requiredLiterals(simple)
 	if !ok || len(set) == 0 || len(set) > 400 {
 		return rx{re: re}
 	}
-	out := rx{re: re}
+	out := rx{re: re, lits: p.ids(set)}
+	if simple.Op == syntax.OpConcat {
+		for _, extra := range concatSets(simple) {
+			if len(extra) <= 400 && !sameSet(extra, set) {
+				out.more = append(out.more, p.ids(extra))
+			}
+		}
+	}
+	return out
+}
+
+func (p *prefilter) build() { p.ac = buildAC(p.lits) }
+
+// ids registers literals and returns their indexes.
+func (p *prefilter) ids(set []string) []int32 {
+	out := make([]int32, 0, len(set))
 	for _, l := range set {
 		id, seen := p.index[l]
 		if !seen {
@@ -47,12 +66,34 @@ func (p *prefilter) wrap(re *regexp.Regexp) rx {
 			p.index[l] = id
 			p.lits = append(p.lits, l)
 		}
-		out.lits = append(out.lits, id)
+		out = append(out, id)
 	}
 	return out
 }
 
-func (p *prefilter) build() { p.ac = buildAC(p.lits) }
+// concatSets returns the usable required sets of each part of a
+// concatenation: every one must be present for the whole to match.
+func concatSets(re *syntax.Regexp) [][]string {
+	var out [][]string
+	for _, s := range re.Sub {
+		if set := bestSet(literalInfo(s)); set != nil {
+			out = append(out, set)
+		}
+	}
+	return out
+}
+
+func sameSet(a, b []string) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := range a {
+		if a[i] != b[i] {
+			return false
+		}
+	}
+	return true
+}
 
 // litInfo describes what a regex node can match: exact is the finite set
 // of strings it matches (nil when unknown or too many); match is a set one
@@ -343,7 +384,19 @@ func mayWith(r rx, present []bool) bool {
 	if r.lits == nil {
 		return true
 	}
-	for _, id := range r.lits {
+	if !anyPresent(r.lits, present) {
+		return false
+	}
+	for _, set := range r.more {
+		if !anyPresent(set, present) {
+			return false
+		}
+	}
+	return true
+}
+
+func anyPresent(ids []int32, present []bool) bool {
+	for _, id := range ids {
 		if present[id] {
 			return true
 		}
