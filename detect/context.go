@@ -117,7 +117,7 @@ func (d *doc) readContext() {
 	}
 	// a reply that speaks to the person and quotes a record of theirs
 	// (an ID, a card ending, an address, a date) is about their care
-	if reply && !d.confirmed && d.addressed(0, len(d.toks), false) && (len(d.e.labels().find(d.lower)) > 0 || recordHint.MatchString(d.lower)) {
+	if reply && !d.confirmed && d.addressed(0, len(d.toks), false) && (d.hasLabelledValue() || recordHint.MatchString(d.lower)) {
 		d.confirmed = true
 		d.patientItem = 1
 	}
@@ -175,3 +175,14 @@ func isAgeToken(w string) bool {
 var recordHint = regexp.MustCompile(`\b\d{1,2}/\d{1,2}\b|\b\d{2,6} [a-z]+ (?:st|ave|rd|ln|dr|way|ct|blvd)\b|\bon file\b`)
 
 func isThirdPoss(w string) bool { return w == "his" || w == "her" || w == "their" }
+
+// hasLabelledValue reports an identifier label with a value after it.
+func (d *doc) hasLabelledValue() bool {
+	li := d.e.labels()
+	for _, h := range li.find(d.lower) {
+		if len(d.valuesAfter(h[1], li.kind[d.lower[h[0]:h[1]]])) > 0 {
+			return true
+		}
+	}
+	return false
+}

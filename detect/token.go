@@ -66,7 +66,7 @@ func tokenize(text string) []token {
 		case isWordRune(r):
 			i = scanWord(text, i)
 			kind = tokWord
-		case r == '@' && i+1 < len(text) && isHandleRune(rune(text[i+1])):
+		case r == '@' && i+1 < len(text) && isHandleRune(rune(text[i+1])) && (i == 0 || !isHandleRune(rune(text[i-1]))):
 			i = scanHandle(text, i+1)
 			kind = tokHandle
 		case r == '#' && i+1 < len(text) && isLetterByte(text[i+1]):
