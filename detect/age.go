@@ -22,6 +22,9 @@ var ageForms = []ageForm{
 	{regexp.MustCompile(`(?i)\b(?P<v>(?:9\d|1[01]\d)(?:[\s-]?(?:years?|yrs?)[\s-]?old|[\s-]?(?:yo|y/o|y\.o\.|yof|yom)))\b`), 0.75, false},
 	// "she's 97", "he is 93", "who is 95", "the boyfriend is also 94"
 	{regexp.MustCompile(`(?i)\b(?:she'?s|he'?s|she’s|he’s|she is|he is|who is|who's|who’s|is|is also|is now|is still|was|were|be)\s+(?:also\s+|now\s+|still\s+|only\s+)?(?P<v>(?:9\d|1[01]\d))\b`), 0.75, false},
+	// "At 97, she still drives", "turned 90 today"
+	{regexp.MustCompile(`(?i)\bat (?P<v>9\d|1[01]\d),? (?:she|he)\b`), 0.75, false},
+	{regexp.MustCompile(`(?i)\b(?:turned|turns|turning) (?P<v>9\d|1[01]\d) (?:today|yesterday|this week|this weekend|on)\b`), 0.75, false},
 	// "at 96,", "turned 100", "aged 91", "(92)"
 	{regexp.MustCompile(`(?i)(?:\b(?:aged?|at|turned|turning|turns|reached|hits?|celebrated|celebrating)\s+|\()(?P<v>(?:9\d|1[01]\d))\b`), 0.35, false},
 	// "in her late nineties", "in his 90s"

@@ -197,6 +197,9 @@ func (d *doc) resolve() []chaperone.Span {
 			if noPatient || placeholders && (containsAny(d.sentenceAt(x.start), d.e.rules.list("placeholder_cues")) || containsAny(d.labelBefore(x.start), d.e.rules.list("placeholder_cues"))) {
 				continue
 			}
+			if d.familySentence(x.start) {
+				continue // "Took my dad to Wrigley for his 91st birthday": the author's own family
+			}
 			if d.hypothetical {
 				x.score *= 0.5 // a teaching case or simulation identifies no one
 				if x.score < Threshold {
@@ -375,4 +378,14 @@ func (d *doc) labelBefore(off int) string {
 	}
 	pa, pb := d.sentenceBounds(j)
 	return d.lower[pa:pb]
+}
+
+// familySentence reports a sentence about the author's own family with no
+// patient in it: "My grandmother Ruth turned 95 today".
+func (d *doc) familySentence(off int) bool {
+	i := d.tokAt(off)
+	if i >= len(d.toks) || d.patientSent[d.sent[i]] >= 0.8 || d.ptCue {
+		return false
+	}
+	return containsAny(d.sentenceAt(off), d.e.rules.list("author_family_cues"))
 }

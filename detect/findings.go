@@ -218,7 +218,7 @@ func (d *doc) replyConfirms() bool {
 			i = j
 			continue
 		}
-		if d.cuesIn("relationship_confirm", sent) {
+		if d.cuesIn("relationship_confirm", sent) || d.yourTreatment(i, j) {
 			d.replyResult = true
 			return true
 		}
@@ -403,3 +403,20 @@ func (d *doc) findPersonal(r *Rule) {
 
 // cueRegexes returns a compiled cue list of the rule files.
 func (e *Engine) cueRegexes(list string) []rx { return e.rules.cues[list] }
+
+// yourTreatment reports "your" right before a medicine or treatment in
+// tokens [i,j): "Your metformin is set to auto-refill".
+func (d *doc) yourTreatment(i, j int) bool {
+	for k := i; k < j && k < len(d.toks); k++ {
+		if d.toks[k].lower != "your" {
+			continue
+		}
+		for m := k + 1; m < j && m <= k+2 && m < len(d.toks); m++ {
+			w := d.toks[m].lower
+			if d.toks[m].kind == tokWord && (d.e.lex.Drug(w) && len(w) > 4 && !d.e.set("not_names")[w] || d.e.set("treatment_words")[w]) {
+				return true
+			}
+		}
+	}
+	return false
+}

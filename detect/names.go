@@ -570,6 +570,9 @@ func (d *doc) nameRole(g nameGroup, ctxNames map[string]bool) (role, float64) {
 		return rolePatient, 0.95
 	}
 	if g.first > 0 && d.toks[g.first-1].kind == tokWord && (e.set("patient_nouns")[pw] || pw == "little" || pw == "baby" || pw == "named") {
+		if pw == "named" && d.nameLexScore(g) < 0.5 {
+			return roleOther, 0 // "named Top Docs", "named Pediatrician of the Year"
+		}
 		return rolePatient, 0.98
 	}
 	if len(prevs) >= 2 && prevs[0] == "is" && prevs[1] == "name" {
