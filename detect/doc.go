@@ -34,6 +34,7 @@ type doc struct {
 	ptCue        bool // "pt", "my pt's": clinicians' shorthand for a patient
 
 	replyChecked, replyResult bool // replyConfirms, computed once
+	explicitConfirm           bool // a confirming phrase, not only a clinical word
 
 	collect   bool       // training: record name candidates' features
 	nameCands []nameCand // recorded name candidates

@@ -219,7 +219,7 @@ func (d *doc) replyConfirms() bool {
 			continue
 		}
 		if d.cuesIn("relationship_confirm", sent) || d.yourTreatment(i, j) {
-			d.replyResult = true
+			d.replyResult, d.explicitConfirm = true, true
 			return true
 		}
 		if !asking && personal && d.addressed(i, j, treated) && d.clinicalTerm(i, j) {

@@ -272,8 +272,8 @@ func (d *doc) applyModel(m *Model) {
 			continue
 		}
 		p := m.prob(ti, feats)
-		if _, ok := ruleOf[t]; ok && t == chaperone.FindingRelationshipConfirmed && relationshipUnion {
-			p = max(p, 0.5) // a confirming cue the rules found stands
+		if _, ok := ruleOf[t]; ok && t == chaperone.FindingRelationshipConfirmed && (relationshipUnion || d.explicitConfirm) {
+			p = max(p, 0.5) // an explicit confirming phrase stands: a missed confirmation is a leak
 		}
 		if t == chaperone.FindingConsentNeeded && !hasType(keep, chaperone.FindingPatientStory) && !hasType(keep, chaperone.FindingPHI) {
 			p = 0

@@ -99,7 +99,7 @@ var validators = map[string]validator{
 	"ipv4": validIPv4,
 	"ipv6": func(d *doc, s, e int) bool {
 		ip := net.ParseIP(d.text[s:e])
-		return ip != nil && ip.To4() == nil && !ip.IsPrivate() && !ip.IsLoopback() && !docRange(ip)
+		return ip != nil && ip.To4() == nil && !ip.IsPrivate() && !ip.IsLoopback() && !(docRange(ip) && d.patientNear(d.tokAt(s)) < 0.5)
 	},
 	"old_year": validOldYear,
 	"ordinal":  validOrdinalDate,
@@ -328,7 +328,7 @@ func validIPv4(d *doc, s, e int) bool {
 		return false
 	}
 	// private, loopback and documentation ranges are infrastructure, not a patient's
-	if ip.IsPrivate() || ip.IsLoopback() || ip.IsLinkLocalUnicast() || docRange(ip) {
+	if ip.IsPrivate() || ip.IsLoopback() || ip.IsLinkLocalUnicast() {
 		return false
 	}
 	switch ip.String() {
