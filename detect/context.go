@@ -86,7 +86,7 @@ func (d *doc) readContext() {
 	}
 	// a staff heading carries to what follows it: "Night crew MVPs: June …"
 	for i := range d.toks {
-		if d.toks[i].text == ":" && d.staffSent[d.sent[i]] && i+1 < len(d.toks) {
+		if (d.toks[i].text == ":" || d.toks[i].text == "—") && d.staffSent[d.sent[i]] && i+1 < len(d.toks) {
 			d.staffSent[d.sent[i+1]] = true
 		}
 	}

@@ -261,8 +261,16 @@ func (d *doc) valuesAfter(off int, list string) [][2]int {
 	skipped := 0
 	for len(out) < 4 && i < len(t) && skipped < 8 {
 		// separators
-		for i < len(t) && strings.IndexByte(" \t:#(=-–.,", t[i]) >= 0 {
-			i++
+		for i < len(t) {
+			if strings.IndexByte(" \t:#(=-.,", t[i]) >= 0 {
+				i++
+				continue
+			}
+			if strings.HasPrefix(t[i:], "—") || strings.HasPrefix(t[i:], "–") {
+				i += 3
+				continue
+			}
+			break
 		}
 		if i >= len(t) {
 			break

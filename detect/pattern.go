@@ -228,6 +228,9 @@ func validOrdinalDate(d *doc, s, e int) bool {
 	if next == "" || next == "." || next == "," || next == "!" || next == ")" || next == ":" || next == ";" || next == "—" || next == "-" {
 		return true
 	}
+	if k := d.tokAt(e); k < len(d.toks) && d.toks[k].kind == tokSymbol {
+		return true // "on the 21st 😳"
+	}
 	return d.e.set("ordinal_date_followers")[next]
 }
 
