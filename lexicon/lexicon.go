@@ -231,7 +231,7 @@ func (l *Lexicon) CanonicalMaker(nameOrAlias string) (maker string, ok bool) {
 	if m, ok := l.alias[k]; ok {
 		return m, true
 	}
-	if m, ok := l.alias[normMaker(nameOrAlias)]; ok {
+	if m, ok := l.alias[NormMaker(nameOrAlias)]; ok {
 		return m, true
 	}
 	return "", false
@@ -243,11 +243,11 @@ func (l *Lexicon) CanonicalMaker(nameOrAlias string) (maker string, ok bool) {
 func (l *Lexicon) Related(makerA, makerB string) bool {
 	a, ok := l.CanonicalMaker(makerA)
 	if !ok {
-		a = normMaker(makerA)
+		a = NormMaker(makerA)
 	}
 	b, ok := l.CanonicalMaker(makerB)
 	if !ok {
-		b = normMaker(makerB)
+		b = NormMaker(makerB)
 	}
 	if a == "" || b == "" {
 		return false
@@ -291,10 +291,11 @@ var corpSuffix = map[string]bool{
 	"se": true, "products": true, "a": true, "an": true, "healthcare": true, "health": true, "care": true,
 }
 
-// normMaker normalises a company name: lower-case, punctuation other than
+// NormMaker normalises a company name: lower-case, punctuation other than
 // & ' - to spaces, trailing legal/organisational words (Inc, LLC, Labs,
-// Pharmaceuticals …) and a leading "the" dropped. Same as cmd/dictgen.
-func normMaker(s string) string {
+// Pharmaceuticals …) and a leading "the" dropped. cmd/dictgen keys the
+// maker files with it, and the lookups here use it.
+func NormMaker(s string) string {
 	s = strings.ToLower(s)
 	s = strings.Map(func(r rune) rune {
 		switch {

@@ -23,8 +23,9 @@ import (
 	"sort"
 	"strconv"
 	"strings"
-	"unicode"
 	"unicode/utf8"
+
+	"github.com/chaperone-project/chaperone/lexicon"
 )
 
 func main() {
@@ -718,42 +719,6 @@ func (g *gen) eponyms() error {
 
 // ---------- makers ----------
 
-var corpSuffix = map[string]bool{
-	"inc": true, "llc": true, "ltd": true, "corp": true, "corporation": true, "co": true, "company": true, "div": true,
-	"labs": true, "lab": true, "laboratories": true, "laboratory": true, "plc": true, "ag": true, "sa": true, "spa": true,
-	"gmbh": true, "bv": true, "nv": true, "lp": true, "llp": true, "limited": true, "pvt": true, "pharmaceuticals": true,
-	"pharmaceutical": true, "pharms": true, "pharma": true, "pharm": true, "usa": true, "us": true, "americas": true,
-	"america": true, "international": true, "intl": true, "holdings": true, "group": true, "the": true, "of": true,
-	"north": true, "incorporated": true, "sub": true, "subsidiary": true, "ab": true, "as": true, "kk": true, "srl": true,
-	"se": true, "products": true, "a": true, "an": true, "healthcare": true, "health": true, "care": true,
-}
-
-// normMaker normalises a company name: lower-case, punctuation to spaces,
-// and legal/organisational suffix words dropped from the end (and "the" from
-// the front). Must match lexicon.normMaker.
-func normMaker(s string) string {
-	s = strings.ToLower(s)
-	s = strings.Map(func(r rune) rune {
-		switch {
-		case r == '&' || r == '\'' || r == '-' || r == '’':
-			if r == '’' {
-				return '\''
-			}
-			return r
-		case unicode.IsLetter(r) || unicode.IsDigit(r):
-			return r
-		}
-		return ' '
-	}, s)
-	f := strings.Fields(s)
-	for len(f) > 1 && corpSuffix[f[len(f)-1]] {
-		f = f[:len(f)-1]
-	}
-	for len(f) > 1 && f[0] == "the" {
-		f = f[1:]
-	}
-	return strings.Join(f, " ")
-}
 
 func (g *gen) makers() error {
 	// brand → makers
@@ -783,14 +748,14 @@ func (g *gen) makers() error {
 			parent[can] = c.parent
 		}
 		alias[can] = can
-		alias[normMaker(can)] = can
+		alias[lexicon.NormMaker(can)] = can
 		if f := foldAccents(can); f != can {
 			alias[f] = can
-			alias[normMaker(f)] = can
+			alias[lexicon.NormMaker(f)] = can
 		}
 		for _, a := range c.aliases {
 			alias[norm(a)] = can
-			alias[normMaker(a)] = can
+			alias[lexicon.NormMaker(a)] = can
 			if f := foldAccents(norm(a)); f != norm(a) {
 				alias[f] = can
 			}
@@ -803,7 +768,7 @@ func (g *gen) makers() error {
 			return
 		}
 		full := norm(c[0])
-		n := normMaker(c[0])
+		n := lexicon.NormMaker(c[0])
 		if n == "" {
 			return
 		}
@@ -835,7 +800,7 @@ func (g *gen) makers() error {
 		for _, m := range b.makers {
 			can, ok := alias[norm(m)]
 			if !ok {
-				can, ok = alias[normMaker(m)]
+				can, ok = alias[lexicon.NormMaker(m)]
 			}
 			if !ok {
 				return fmt.Errorf("curated brand %q: maker %q is not a curated company", b.brand, m)
