@@ -57,3 +57,34 @@ func screen(eng *detect.Engine, it chaperone.Item) (res chaperone.Result, err er
 	}
 	return res, nil
 }
+
+// screened is one text read from a file or stdin, built into an item from
+// the flags, and screened.
+type screened struct {
+	eng  *detect.Engine
+	item chaperone.Item
+	res  chaperone.Result
+	name string // the input's name, for reports
+}
+
+// screenInput reads the text at path (stdin for "" or "-"), builds the item
+// from the flags and screens it: the common start of scan and redact.
+func screenInput(e *env, f *itemFlags, path string) (*screened, error) {
+	eng, err := newEngine(f.rules)
+	if err != nil {
+		return nil, err
+	}
+	text, name, err := readText(e, path, "input")
+	if err != nil {
+		return nil, err
+	}
+	it, err := f.item(e, path, text)
+	if err != nil {
+		return nil, err
+	}
+	res, err := screen(eng, it)
+	if err != nil {
+		return nil, err
+	}
+	return &screened{eng: eng, item: it, res: res, name: name}, nil
+}

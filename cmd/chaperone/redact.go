@@ -54,23 +54,11 @@ func (o *redactOptions) run(e *env, args []string) int {
 	if err != nil {
 		return fail(e, err)
 	}
-	eng, err := newEngine(o.item.rules)
+	s, err := screenInput(e, &o.item, path)
 	if err != nil {
 		return fail(e, err)
 	}
-	text, _, err := readText(e, path, "input")
-	if err != nil {
-		return fail(e, err)
-	}
-	it, err := o.item.item(e, path, text)
-	if err != nil {
-		return fail(e, err)
-	}
-	res, err := screen(eng, it)
-	if err != nil {
-		return fail(e, err)
-	}
-	out, err := rewrite(rd, it, res)
+	out, err := rewrite(rd, s.item, s.res)
 	if err != nil {
 		return fail(e, err)
 	}

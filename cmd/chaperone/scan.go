@@ -61,22 +61,11 @@ func (o *scanOptions) run(e *env, args []string) int {
 	if o.format == "jsonl" {
 		return o.runBatch(e, path)
 	}
-	eng, err := newEngine(o.item.rules)
+	s, err := screenInput(e, &o.item, path)
 	if err != nil {
 		return fail(e, err)
 	}
-	text, name, err := readText(e, path, "input")
-	if err != nil {
-		return fail(e, err)
-	}
-	it, err := o.item.item(e, path, text)
-	if err != nil {
-		return fail(e, err)
-	}
-	res, err := screen(eng, it)
-	if err != nil {
-		return fail(e, err)
-	}
+	it, res := s.item, s.res
 
 	var rw string
 	if res.Decision != chaperone.Allow && o.format != "sarif" {
@@ -93,7 +82,7 @@ func (o *scanOptions) run(e *env, args []string) int {
 	case "json":
 		err = report.JSON(e.stdout, res, rw)
 	case "sarif":
-		err = report.SARIF(e.stdout, eng.Rules(), name, text, []chaperone.Result{res})
+		err = report.SARIF(e.stdout, s.eng.Rules(), s.name, it.Text, []chaperone.Result{res})
 	default:
 		err = report.Text(e.stdout, it, res, rw, o.useColor(e))
 	}

@@ -719,7 +719,6 @@ func (g *gen) eponyms() error {
 
 // ---------- makers ----------
 
-
 func (g *gen) makers() error {
 	// brand → makers
 	brands := map[string]map[string]bool{}
