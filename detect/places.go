@@ -40,12 +40,12 @@ func (d *doc) findCities(r *Rule) {
 				continue
 			}
 			phrase := strings.ToLower(d.text[t.start:d.toks[last].end])
-			if _, _, ok := lex.City(phrase); ok {
-				bestEnd = last
+			if n <= 3 && last+1 < len(d.toks) && (d.toks[last+1].lower == "county" || d.toks[last+1].lower == "parish") && lex.County(phrase) {
+				bestEnd = last + 1 // "Polk County" before the town of Polk
 				break
 			}
-			if n <= 3 && last+1 < len(d.toks) && (d.toks[last+1].lower == "county" || d.toks[last+1].lower == "parish") && lex.County(phrase) {
-				bestEnd = last + 1
+			if _, _, ok := lex.City(phrase); ok {
+				bestEnd = last
 				break
 			}
 		}
@@ -58,7 +58,7 @@ func (d *doc) findCities(r *Rule) {
 			continue // "our team here in Springfield": the practice's own town
 		}
 		// a city name followed by another capitalised name: "Taylor Swift"
-		if bestEnd+1 < len(d.toks) && d.toks[bestEnd+1].kind == tokWord && d.toks[bestEnd+1].cap && !lex.State(d.toks[bestEnd+1].text) {
+		if bestEnd+1 < len(d.toks) && d.toks[bestEnd+1].kind == tokWord && d.toks[bestEnd+1].cap && !lex.State(d.toks[bestEnd+1].text) && !d.e.set("place_words")[d.toks[bestEnd+1].lower] {
 			continue
 		}
 		phrase := strings.ToLower(d.text[t.start:d.toks[bestEnd].end])
