@@ -65,6 +65,13 @@ func TestRuleExamples(t *testing.T) {
 		if len(r.Match)+len(r.Cases) == 0 {
 			t.Errorf("rule %s: no examples", r.ID)
 		}
+		negative := len(r.NoMatch) > 0
+		for _, c := range r.Cases {
+			negative = negative || !c.Want
+		}
+		if !negative {
+			t.Errorf("rule %s: no no-match example", r.ID)
+		}
 		for i, ex := range r.Match {
 			text, marks := parseExample(ex)
 			it := chaperone.Item{ID: fmt.Sprint(i), Text: text, Channel: chaperone.ChannelPost}
