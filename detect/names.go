@@ -127,7 +127,9 @@ func (d *doc) findLowercaseNames(r *Rule, base float64) {
 			cue = true // "miss ellie from up in hazard"
 		case d.patientNear(i) >= 0.8 && d.strongLowerName(t.lower):
 			cue = true
-		case prev == "named" || (prev == "is" && prev2 == "name"):
+		case prev == "named" && !d.e.set("staff_roles")[t.lower] && !d.awardTitle(i):
+			cue = true // "named Hospitalist of the Year" is an award, not a name
+		case prev == "is" && prev2 == "name":
 			cue = true
 		case kin[prev] && (prev2 == "pt's" || prev2 == "patient's" || prev2 == "her" || prev2 == "his" || prev2 == "their" || prev2 == "your"):
 			cue = true
@@ -570,7 +572,7 @@ func (d *doc) nameRole(g nameGroup, ctxNames map[string]bool) (role, float64) {
 		return rolePatient, 0.95
 	}
 	if g.first > 0 && d.toks[g.first-1].kind == tokWord && (e.set("patient_nouns")[pw] || pw == "little" || pw == "baby" || pw == "named") {
-		if pw == "named" && d.nameLexScore(g) < 0.5 {
+		if pw == "named" && (d.nameLexScore(g) < 0.5 || e.set("staff_roles")[d.toks[g.first].lower] || d.awardTitle(g.first)) {
 			return roleOther, 0 // "named Top Docs", "named Pediatrician of the Year"
 		}
 		return rolePatient, 0.98
@@ -917,4 +919,21 @@ var nameBlend = "max"
 type nameCand struct {
 	start, end int
 	feats      []string
+}
+
+// awardTitle reports whether the capitalised run at token i ends in "of the
+// Year/Month/Week": "named Nurse of the Year".
+func (d *doc) awardTitle(i int) bool {
+	for k := i; k < len(d.toks) && k < i+6; k++ {
+		if d.toks[k].lower == "of" && k+2 < len(d.toks) && d.toks[k+1].lower == "the" {
+			switch d.toks[k+2].lower {
+			case "year", "month", "week", "quarter":
+				return true
+			}
+		}
+		if d.toks[k].kind != tokWord || !d.toks[k].cap && d.toks[k].lower != "of" {
+			return false
+		}
+	}
+	return false
 }
