@@ -59,6 +59,11 @@ func (d *doc) readContext() {
 			v = 0 // a doctor in training
 		case personNouns[w] && (isDeterminer(prev) || isAgeToken(prev) || isDeterminer(d.word(i-2)) || t.sentStart && t.cap || strings.HasSuffix(d.prevWord(i-1), "'s")):
 			v = 0.4
+			// "a roofer from Cookeville took a nail gun to the orbit":
+			// a person with an event in the same sentence is a story
+			if a, b := d.sentenceBounds(i); d.cuesIn("story_event", d.lower[a:b]) && !d.cuesIn("story_hypothetical", d.lower[a:b]) {
+				v = 0.6
+			}
 		case isAgeToken(w):
 			v = 0.5
 		case reply && (prev == "your" || prev == "you're") && care[w]:
