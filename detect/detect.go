@@ -188,6 +188,7 @@ func (d *doc) findSpans() {
 // overlaps: the higher score wins, then the longer span.
 func (d *doc) resolve() []chaperone.Span {
 	d.boostNamesNearIDs()
+	d.boostDatesNearNames()
 	// training examples and test patients identify no one
 	placeholders := containsAny(d.lower, d.e.rules.list("placeholder_cues"))
 	noPatient := containsAny(d.lower, []string{"not a patient", "isn't a patient", "not a real patient", "training example", "test patient", "fake patient"})
@@ -297,6 +298,34 @@ func (d *doc) boostNamesNearIDs() {
 		}
 		if i := d.tokAt(c.start); i < len(d.toks) && strong[d.sent[i]] {
 			c.score = 0.6
+		}
+	}
+}
+
+// boostDatesNearNames raises a full written or numeric date within a few
+// words of a confident patient name: "baby Ezekiel, 3/3/24 – 5/9/24" dates
+// that child's life even with no other patient cue.
+func (d *doc) boostDatesNearNames() {
+	var names []int
+	for _, c := range d.cands {
+		if c.typ == chaperone.SpanName && c.score >= 0.9 {
+			names = append(names, d.tokAt(c.start))
+		}
+	}
+	if len(names) == 0 {
+		return
+	}
+	for k := range d.cands {
+		c := &d.cands[k]
+		if c.typ != chaperone.SpanDate || c.score < 0.1 || c.score >= Threshold || c.rule != "date-numeric" && c.rule != "date-written" {
+			continue
+		}
+		i := d.tokAt(c.start)
+		for _, n := range names {
+			if i < len(d.toks) && n < len(d.toks) && d.sent[i] == d.sent[n] && i > n && i-n <= 8 {
+				c.score = 0.6
+				break
+			}
 		}
 	}
 }
