@@ -302,13 +302,14 @@ func (d *doc) boostNamesNearIDs() {
 	}
 }
 
-// boostDatesNearNames raises a full written or numeric date within a few
-// words of a confident patient name: "baby Ezekiel, 3/3/24 – 5/9/24" dates
-// that child's life even with no other patient cue.
+// boostDatesNearNames raises a full written or numeric date, an email, URL
+// or handle a few words after a confident patient name: "baby Ezekiel,
+// 3/3/24 – 5/9/24" dates that child's life even with no other patient cue,
+// and "emailed Noah's record to jenn.w88@gmail.com" reaches his family.
 func (d *doc) boostDatesNearNames() {
 	var names []int
 	for _, c := range d.cands {
-		if c.typ == chaperone.SpanName && c.score >= 0.9 {
+		if c.typ == chaperone.SpanName && c.score >= 0.8 {
 			names = append(names, d.tokAt(c.start))
 		}
 	}
@@ -317,12 +318,14 @@ func (d *doc) boostDatesNearNames() {
 	}
 	for k := range d.cands {
 		c := &d.cands[k]
-		if c.typ != chaperone.SpanDate || c.score < 0.1 || c.score >= Threshold || c.rule != "date-numeric" && c.rule != "date-written" {
+		date := c.typ == chaperone.SpanDate && (c.rule == "date-numeric" || c.rule == "date-written")
+		contact := c.typ == chaperone.SpanEmail || c.typ == chaperone.SpanURL || c.typ == chaperone.SpanHandle
+		if !date && !contact || c.score < 0.1 || c.score >= Threshold {
 			continue
 		}
 		i := d.tokAt(c.start)
 		for _, n := range names {
-			if i < len(d.toks) && n < len(d.toks) && d.sent[i] == d.sent[n] && i > n && i-n <= 8 {
+			if i < len(d.toks) && n < len(d.toks) && d.sent[i] == d.sent[n] && i > n && i-n <= 12 {
 				c.score = 0.6
 				break
 			}
