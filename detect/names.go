@@ -68,8 +68,10 @@ func (d *doc) findNames(r *Rule) {
 			}
 			continue
 		case rolePatient:
-			if cue >= 1 && d.titled(g) {
-				score = base // "Mr. Whitfield", "Mrs. Brown": a title makes a name
+			if cue >= 1 && (d.titled(g) || d.fromContext(g, ctxNames)) {
+				// "Mr. Whitfield", "Mrs. Brown": a title makes a name, and so
+				// does the review's signature ("— Autumn R.", then "Autumn, …")
+				score = base
 				break
 			}
 			switch {
@@ -603,8 +605,8 @@ func (d *doc) nameRole(g nameGroup, ctxNames map[string]bool) (role, float64) {
 		return roleOther, 0
 	}
 	// vocatives and names taken from the review being answered
-	if ctxNames[d.toks[g.first].text] || ctxNames[d.text[g.start:g.end]] || ctxNames[strings.ToUpper(first[:1])+first[1:]] {
-		return rolePatient, 0.95
+	if d.fromContext(g, ctxNames) {
+		return rolePatient, 1
 	}
 	// colleagues, staff events, signatures
 	if d.staffSent[d.sent[g.first]] && d.patientNear(g.first) < 1 {
@@ -685,6 +687,16 @@ func (d *doc) isSignature(g nameGroup) bool {
 
 // contextNames collects names the review or post being answered uses for
 // its writer or their family ("— Jessica M.", "my daughter Sofia").
+// fromContext reports whether name group g repeats a name the review being
+// answered was signed with or gave for a relative.
+func (d *doc) fromContext(g nameGroup, ctxNames map[string]bool) bool {
+	if len(ctxNames) == 0 {
+		return false
+	}
+	first := d.toks[g.first].lower
+	return ctxNames[d.toks[g.first].text] || ctxNames[d.text[g.start:g.end]] || ctxNames[strings.ToUpper(first[:1])+first[1:]]
+}
+
 func (d *doc) contextNames() map[string]bool {
 	if len(d.ctx) == 0 {
 		return nil
@@ -705,6 +717,9 @@ func (d *doc) contextNames() map[string]bool {
 			sig = p == "—" || p == "–" || p == "-"
 		}
 		kin := i > 0 && d.e.set("kinship")[d.ctx[i-1].lower]
+		if sig && d.e.set("staff_titles")[t.lower] {
+			continue // "— Dr. Renata Solis": a colleague's post, not a patient's review
+		}
 		if sig || kin {
 			out[t.text] = true
 			for j := i + 1; j < len(d.ctx) && j <= i+2; j++ {
