@@ -177,12 +177,21 @@ func (d *doc) lowerNameLike(w string, afterTitle bool) bool {
 		return false
 	}
 	if afterTitle {
-		return true
+		return !functionWords[w] // "Mr. and Mrs. Tate": "and" is no name
 	}
 	n, _, ok := lex.FirstName(w)
 	_, sur := lex.Surname(w)
 	f, l := lex.IntlName(w)
 	return ok && n >= 500 || sur || f || l
+}
+
+// functionWords are the conjunctions, articles, prepositions and pronouns
+// that may follow a title without being a name.
+var functionWords = map[string]bool{
+	"and": true, "or": true, "&": true, "the": true, "a": true, "an": true, "of": true, "to": true,
+	"in": true, "on": true, "at": true, "is": true, "was": true, "from": true, "with": true,
+	"for": true, "who": true, "he": true, "she": true, "his": true, "her": true, "it": true, "we": true,
+	"i": true, "you": true, "they": true, "but": true, "so": true, "if": true, "as": true, "by": true,
 }
 
 // isNameToken reports whether token i could be part of a name: a
