@@ -34,8 +34,11 @@ var ageForms = []ageForm{
 	{regexp.MustCompile(`(?i)\b(?P<v>(?:ninety|one hundred)[\s-](?:one|two|three|four|five|six|seven|eight|nine)[\s-]years?[\s-]old)\b`), 0.75, true},
 	// "a retired opera singer, 96, who …", "Pearl (yes, 99!)"
 	{regexp.MustCompile(`(?i)(?:, |\((?:yes, |age |aged )?)(?P<v>(?:9\d|1[01]\d))(?:,|\)|!| and\b| y)`), 0.6, false},
-	// "Happy 94th", "her 100th birthday"
+	// "Happy 94th", "her 100th birthday", "celebrated her 101st with"
 	{regexp.MustCompile(`(?i)\b(?P<v>(?:9\d|1[01]\d)(?:st|nd|rd|th))(?: birthday| bday|!| to)`), 0.6, false},
+	{regexp.MustCompile(`(?i)\b(?:her|his|their|happy|celebrated|celebrating|celebrates)\s+(?P<v>(?:9\d|1[01]\d)(?:st|nd|rd|th))\b`), 0.6, false},
+	// "pushing 100"
+	{regexp.MustCompile(`(?i)\b(?P<v>pushing (?:9[5-9]|1[01]\d))\b`), 0.6, false},
 	// "a nonagenarian", "our centenarian"
 	{regexp.MustCompile(`(?i)\b(?:a|an|the|our|my|sweet|this)\s+(?:[a-z]+\s+)?(?P<v>(?:nonagenarian|centenarian|supercentenarian))\b`), 0.5, true},
 }

@@ -256,6 +256,10 @@ func validAge(d *doc, s, e int) bool {
 	if e < len(d.text) && (d.text[e] == '%' || d.text[e] == '/' || d.text[e] == ':') {
 		return false
 	}
+	// "Happy 94th birthday to us!": the practice's anniversary
+	if rest := strings.ToLower(d.text[e:min(len(d.text), e+24)]); strings.Contains(rest, " to us") || strings.Contains(rest, "anniversary") {
+		return false
+	}
 	return !d.e.set("age_not_before")[d.nextWordAfter(e)]
 }
 
@@ -410,7 +414,7 @@ func (d *doc) digitWindows() [][2]int {
 	if d.windows != nil {
 		return *d.windows
 	}
-	const pad = 40
+	const pad = 64
 	var ws [][2]int
 	t := d.text
 	for i := 0; i < len(t); i++ {
