@@ -543,6 +543,9 @@ func (d *doc) nameRole(g nameGroup, ctxNames map[string]bool) (role, float64) {
 	if len(nexts) > 0 && e.set("credentials")[nexts[0]] && g.last+1 < len(d.toks) && (d.toks[g.last+1].text == "," || d.toks[g.last+1].allCaps) {
 		return roleOther, 0
 	}
+	if d.staffAppositive(g) {
+		return roleOther, 0
+	}
 	if e.set("patient_titles")[pw] && (prevDot || (pi >= 0 && d.toks[pi].cap)) {
 		return rolePatient, 1
 	}
@@ -569,15 +572,6 @@ func (d *doc) nameRole(g nameGroup, ctxNames map[string]bool) (role, float64) {
 	if hasAny(prevs[:min(2, len(prevs))], e.set("staff_roles")) || (len(nexts) > 1 && nexts[0] == "from" && (nexts[1] == "our" || e.set("departments")[nexts[1]])) {
 		return roleOther, 0 // "our hygienist Rose", "Dana from accounting"
 	}
-	// "Will, our front-desk lead", "Linda, my office manager"
-	if g.last+2 < len(d.toks) && d.toks[g.last+1].text == "," && (d.toks[g.last+2].lower == "our" || d.toks[g.last+2].lower == "my") {
-		for k := g.last + 3; k < len(d.toks) && k <= g.last+5; k++ {
-			w := strings.Trim(d.toks[k].lower, "-")
-			if e.set("staff_roles")[w] || strings.HasSuffix(w, "-lead") || w == "lead" {
-				return roleOther, 0
-			}
-		}
-	}
 	// "Wanda (his niece)", "Margaret (pt's daughter)"
 	if len(nexts) >= 2 && isPossessive(nexts[0]) && e.set("kinship")[nexts[1]] && nexts[0] != "my" && nexts[0] != "our" {
 		return rolePatient, 0.95
@@ -600,6 +594,10 @@ func (d *doc) nameRole(g nameGroup, ctxNames map[string]bool) (role, float64) {
 		if nx.kind == tokWord && nx.cap && !d.isNameToken(g.last+3) {
 			return roleOther, 0 // "Grey's Anatomy"
 		}
+	}
+	// "Amaru (age 6)", "Luz (aged 4)": a name with an age
+	if g.last+3 < len(d.toks) && d.toks[g.last+1].text == "(" && (d.toks[g.last+2].lower == "age" || d.toks[g.last+2].lower == "aged") && d.toks[g.last+3].kind == tokNumber {
+		return rolePatient, 0.95
 	}
 	// "Sarge (87, Korea vet", "Ranch hand, 34,": a name with an age
 	if g.last+2 < len(d.toks) && (d.toks[g.last+1].text == "(" || d.toks[g.last+1].text == ",") && d.toks[g.last+2].kind == tokNumber {
@@ -696,6 +694,28 @@ func (d *doc) isSignature(g nameGroup) bool {
 
 // contextNames collects names the review or post being answered uses for
 // its writer or their family ("— Jessica M.", "my daughter Sofia").
+// staffAppositive reports a name followed by its staff role: "Will, our
+// front-desk lead", "Linda, my office manager", "Father Mike, our hospital
+// chaplain", "Mrs. Roland's class".
+func (d *doc) staffAppositive(g nameGroup) bool {
+	e := d.e
+	if g.last+2 < len(d.toks) && d.toks[g.last+1].text == "," && (d.toks[g.last+2].lower == "our" || d.toks[g.last+2].lower == "my") {
+		for k := g.last + 3; k < len(d.toks) && k <= g.last+5; k++ {
+			w := strings.Trim(d.toks[k].lower, "-")
+			if e.set("staff_roles")[w] || strings.HasSuffix(w, "-lead") || w == "lead" {
+				return true
+			}
+		}
+	}
+	if pos := d.possWord(g.last); strings.HasSuffix(pos, "'s") && g.last+3 < len(d.toks) {
+		switch d.toks[g.last+3].lower {
+		case "class", "classroom", "students", "homeroom":
+			return true
+		}
+	}
+	return false
+}
+
 // fromContext reports whether name group g repeats a name the review being
 // answered was signed with or gave for a relative.
 func (d *doc) fromContext(g nameGroup, ctxNames map[string]bool) bool {
