@@ -72,7 +72,8 @@ func (d *doc) readContext() {
 		if w == "dob" || w == "mrn" || w == "ssn" || w == "d.o.b" {
 			v = 1
 		}
-		if v < 0.8 && d.e.set("identifier_labels")[w] && w != "age" && w != "phone" && w != "email" {
+		ownLicence := (w == "license" || w == "licence") && d.e.set("credentials")[d.word(i-1)]
+		if v < 0.8 && d.e.set("identifier_labels")[w] && w != "age" && w != "phone" && w != "email" && !ownLicence {
 			v = 0.8 // "acct 7720-33918": about a patient's records
 		}
 		// "Dr. Okafor's last clinic day": a sentence about a colleague

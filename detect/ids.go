@@ -137,8 +137,12 @@ func (d *doc) findLabelledIDs(r *Rule) {
 			case "label_license":
 				score = d.contextScoreWith(v[0], base, 0.4)
 				// the author's own licence next to their NPI or credentials
-				if strings.Contains(d.lower, "npi") {
+				if strings.Contains(d.lower, "npi") || d.ownCredential(ls) {
 					score = 0
+				}
+			case "label_driver_license":
+				if d.ownCredential(ls) {
+					score = 0 // "KS APRN license #53-88102": the author's, not a driver's licence
 				}
 			case "label_device":
 				alone := 0.45 // equipment serials are not a patient's
@@ -473,4 +477,15 @@ func placeholderNumber(dg string) bool {
 		}
 	}
 	return same || up || down || zeros >= len(dg)-1
+}
+
+// ownCredential reports a licence label right after a professional
+// credential in a sentence about no patient: "Proud to be an FNP-C! KS APRN
+// license #53-88102" is the author's own licence.
+func (d *doc) ownCredential(label int) bool {
+	before := d.textBefore(label, 16)
+	if !containsAny(before, []string{"aprn", "rn ", "md ", "np ", "nursing", "medical", "board", "pa-c", "lpn", "dds", "dmd", "pharmacist", "pharmacy", "professional", "nurse", "physician", "dental"}) {
+		return false
+	}
+	return !containsAny(d.sentenceAt(label), []string{"his ", "her ", "their ", "pt's", "pt ", "patient's", "mom's", "dad's", "retired"})
 }
