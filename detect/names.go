@@ -595,6 +595,14 @@ func (d *doc) nameRole(g nameGroup, ctxNames map[string]bool) (role, float64) {
 			return roleOther, 0 // "Grey's Anatomy"
 		}
 	}
+	// "Tell Bryce his strep test was negative": a name, then that person's care
+	if len(nexts) >= 2 && (nexts[0] == "his" || nexts[0] == "her") && g.last+1 < len(d.toks) && d.toks[g.last+1].kind == tokWord {
+		for _, w := range nexts[1:min(3, len(nexts))] {
+			if e.set("clinical_terms")[w] || e.set("care_nouns")[w] {
+				return rolePatient, 0.95
+			}
+		}
+	}
 	// "Amaru (age 6)", "Luz (aged 4)": a name with an age
 	if g.last+3 < len(d.toks) && d.toks[g.last+1].text == "(" && (d.toks[g.last+2].lower == "age" || d.toks[g.last+2].lower == "aged") && d.toks[g.last+3].kind == tokNumber {
 		return rolePatient, 0.95

@@ -21,7 +21,7 @@ import (
 func main() {
 	out := flag.String("o", "detect/model/findings.bin", "where to write the model")
 	epochs := flag.Int("epochs", 12, "passes over the training items")
-	l2 := flag.Float64("l2", 1e-4, "L2 regularisation")
+	l2 := flag.Float64("l2", 3e-3, "L2 regularisation")
 	evalSets := flag.String("eval", "", "comma-separated labelled sets to report on (not trained on)")
 	flag.Parse()
 	if flag.NArg() == 0 {
