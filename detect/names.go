@@ -603,9 +603,13 @@ func (d *doc) nameRole(g nameGroup, ctxNames map[string]bool) (role, float64) {
 			}
 		}
 	}
-	// "Amaru (age 6)", "Luz (aged 4)": a name with an age
+	// "Amaru (age 6)", "Luz (aged 4)": a name with an age; "Hunter in bed
+	// 11": a name with a bed. Either makes even a common word a name.
 	if g.last+3 < len(d.toks) && d.toks[g.last+1].text == "(" && (d.toks[g.last+2].lower == "age" || d.toks[g.last+2].lower == "aged") && d.toks[g.last+3].kind == tokNumber {
-		return rolePatient, 0.95
+		return rolePatient, 1
+	}
+	if g.last+3 < len(d.toks) && d.toks[g.last+1].lower == "in" && d.e.set("label_room")[d.toks[g.last+2].lower] && d.toks[g.last+3].kind == tokNumber {
+		return rolePatient, 1
 	}
 	// "Sarge (87, Korea vet", "Ranch hand, 34,": a name with an age
 	if g.last+2 < len(d.toks) && (d.toks[g.last+1].text == "(" || d.toks[g.last+1].text == ",") && d.toks[g.last+2].kind == tokNumber {
