@@ -22,6 +22,7 @@ func (d *doc) readContext() {
 	care := d.e.set("care_nouns")
 	staffCue := d.e.set("staff_event_words")
 	reply := d.item.Channel.IsReply()
+	eventSent := map[int]bool{} // sentence -> tells an event (story_event cues)
 	for i := range d.toks {
 		t := &d.toks[i]
 		if t.kind != tokWord && t.kind != tokNumber {
@@ -61,7 +62,13 @@ func (d *doc) readContext() {
 			v = 0.4
 			// "a roofer from Cookeville took a nail gun to the orbit":
 			// a person with an event in the same sentence is a story
-			if a, b := d.sentenceBounds(i); d.cuesIn("story_event", d.lower[a:b]) && !d.cuesIn("story_hypothetical", d.lower[a:b]) {
+			ev, ok := eventSent[s]
+			if !ok {
+				a, b := d.sentenceBounds(i)
+				ev = d.cuesIn("story_event", d.lower[a:b]) && !d.cuesIn("story_hypothetical", d.lower[a:b])
+				eventSent[s] = ev
+			}
+			if ev {
 				v = 0.6
 			}
 		case isAgeToken(w):

@@ -414,7 +414,7 @@ func (d *doc) digitWindows() [][2]int {
 	if d.windows != nil {
 		return *d.windows
 	}
-	const pad = 64
+	const pad = 40
 	var ws [][2]int
 	t := d.text
 	for i := 0; i < len(t); i++ {
