@@ -270,7 +270,7 @@ func compileRules(base *RuleFile, overlays ...*RuleFile) (*ruleSet, error) {
 		}
 		seen[c.ID] = true
 		var err error
-		if c.compiled, err = compileAll(rs.pre, c.Patterns, "claim "+c.ID, "patterns"); err != nil {
+		if c.compiled, err = compileAll(rs.pre, eitherApostrophe(c.Patterns), "claim "+c.ID, "patterns"); err != nil {
 			return nil, err
 		}
 		if c.unless, err = compileAll(rs.pre, c.Unless, "claim "+c.ID, "unless"); err != nil {
@@ -395,6 +395,42 @@ func (r *Rule) compile(pre *prefilter) error {
 
 // compileAll compiles patterns case-insensitively (unless a pattern opts
 // out with (?-i)) and registers their literals with the prefilter.
+// eitherApostrophe lets every apostrophe in the patterns match both the
+// straight (') and the typographic (’) form, so a claim written "nature's"
+// also catches "nature’s" as phones type it.
+func eitherApostrophe(pats []string) []string {
+	out := make([]string, len(pats))
+	for i, p := range pats {
+		var b strings.Builder
+		inClass := false
+		rs := []rune(p)
+		for k := 0; k < len(rs); k++ {
+			r := rs[k]
+			switch {
+			case r == '\\' && k+1 < len(rs):
+				b.WriteRune(r)
+				k++
+				b.WriteRune(rs[k])
+				continue
+			case r == '[' && !inClass:
+				inClass = true
+			case r == ']' && inClass:
+				inClass = false
+			case r == '\'' || r == '’':
+				if inClass {
+					b.WriteString("'’")
+				} else {
+					b.WriteString("['’]")
+				}
+				continue
+			}
+			b.WriteRune(r)
+		}
+		out[i] = b.String()
+	}
+	return out
+}
+
 func compileAll(pre *prefilter, pats []string, where, key string) ([]rx, error) {
 	return compileAllMode(pre, pats, where, key, true)
 }
