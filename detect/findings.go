@@ -1,6 +1,8 @@
 package detect
 
 import (
+	"regexp"
+
 	chaperone "github.com/chaperone-project/chaperone"
 )
 
@@ -188,6 +190,9 @@ func (d *doc) findStory(r *Rule) {
 	d.addFinding(r, score, "")
 }
 
+// ownPatientRe is a plain statement that someone is the author's patient.
+var ownPatientRe = regexp.MustCompile(`\b(?:is|was|are|were|'s|’s) (?:one of )?(?:my|our) (?:[a-z]+ )?(?:patients?|pts?|clients?|residents?)\b`)
+
 // replyConfirms reports whether a reply confirms that the person answered,
 // or someone they speak of, is or was a patient, or discusses their care:
 // a sentence with a confirming cue ("your visit", "see you at your next
@@ -197,6 +202,11 @@ func (d *doc) findStory(r *Rule) {
 func (d *doc) replyConfirms() bool {
 	if !d.item.Channel.IsReply() || len(d.toks) == 0 {
 		return false
+	}
+	// a comment or reply with nothing to answer confirms care only in so
+	// many words: "she's my patient", "he was one of our residents"
+	if d.item.Context == "" && d.item.Channel != chaperone.ChannelReviewReply {
+		return ownPatientRe.MatchString(d.lower)
 	}
 	if d.replyChecked {
 		return d.replyResult

@@ -124,7 +124,8 @@ func (d *doc) eligible(t chaperone.FindingType) bool {
 	case chaperone.FindingMisinformation, chaperone.FindingUndisclosedFinancial:
 		return false // the curated claims and the maker-to-brand dictionary decide
 	case chaperone.FindingRelationshipConfirmed:
-		return d.item.Channel.IsReply()
+		// with nothing to answer, only the rules' plain statements count
+		return d.item.Channel.IsReply() && (d.item.Context != "" || d.item.Channel == chaperone.ChannelReviewReply)
 	case chaperone.FindingIndividualAdvice:
 		return d.item.Channel.IsReply() || d.cues("advice_to_person")
 	case chaperone.FindingPersonalAccountClinical:
@@ -266,7 +267,7 @@ func (d *doc) applyModel(m *Model) {
 	}
 	for ti, t := range modelTypes {
 		if !d.eligible(t) {
-			if f, ok := ruleOf[t]; ok && (t == chaperone.FindingMisinformation || t == chaperone.FindingUndisclosedFinancial) {
+			if f, ok := ruleOf[t]; ok && (t == chaperone.FindingMisinformation || t == chaperone.FindingUndisclosedFinancial || t == chaperone.FindingRelationshipConfirmed) {
 				keep = append(keep, f)
 			}
 			continue
