@@ -724,10 +724,13 @@ func (d *doc) staffAppositive(g nameGroup) bool {
 			}
 		}
 	}
-	if pos := d.possWord(g.last); strings.HasSuffix(pos, "'s") && g.last+3 < len(d.toks) {
-		switch d.toks[g.last+3].lower {
-		case "class", "classroom", "students", "homeroom":
-			return true
+	if pos := d.possWord(g.last); strings.HasSuffix(pos, "'s") {
+		// "Mrs. Roland's class", "Ms. Park's 2nd grade class"
+		for k := g.last + 3; k < len(d.toks) && k <= g.last+5; k++ {
+			switch d.toks[k].lower {
+			case "class", "classroom", "students", "homeroom":
+				return true
+			}
 		}
 	}
 	return false
