@@ -188,7 +188,7 @@ func (d *doc) findSpans() {
 // overlaps: the higher score wins, then the longer span.
 func (d *doc) resolve() []chaperone.Span {
 	d.boostNamesNearIDs()
-	d.boostDatesNearNames()
+	d.boostNearPatientNames()
 	// training examples and test patients identify no one
 	placeholders := containsAny(d.lower, d.e.rules.list("placeholder_cues"))
 	noPatient := containsAny(d.lower, []string{"not a patient", "isn't a patient", "not a real patient", "training example", "test patient", "fake patient"})
@@ -302,11 +302,11 @@ func (d *doc) boostNamesNearIDs() {
 	}
 }
 
-// boostDatesNearNames raises a full written or numeric date, an email, URL
+// boostNearPatientNames raises a full written or numeric date, an email, URL
 // or handle a few words after a confident patient name: "baby Ezekiel,
 // 3/3/24 – 5/9/24" dates that child's life even with no other patient cue,
 // and "emailed Noah's record to jenn.w88@gmail.com" reaches his family.
-func (d *doc) boostDatesNearNames() {
+func (d *doc) boostNearPatientNames() {
 	var names []int
 	for _, c := range d.cands {
 		if c.typ == chaperone.SpanName && c.score >= 0.8 {
