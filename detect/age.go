@@ -12,35 +12,35 @@ func init() { registerSpan("age-over-89", (*doc).findAges) }
 // keeps where the sentence has no other patient cue: "a 94yo" and "she's
 // 97" speak of one person, "turning 90" may be general advice.
 type ageForm struct {
-	re    *regexp.Regexp
+	re    rx
 	alone float64
 	words bool // written in words: search the whole text, not near digits
 }
 
 var ageForms = []ageForm{
 	// "92-year-old", "94yo", "91 y/o", "95-yr-old"
-	{regexp.MustCompile(`(?i)\b(?P<v>(?:9\d|1[01]\d)(?:[\s-]?(?:years?|yrs?)[\s-]?old|[\s-]?(?:yo|y/o|y\.o\.|yof|yom)))\b`), 0.75, false},
+	{ageRx(`(?i)\b(?P<v>(?:9\d|1[01]\d)(?:[\s-]?(?:years?|yrs?)[\s-]?old|[\s-]?(?:yo|y/o|y\.o\.|yof|yom)))\b`), 0.75, false},
 	// "she's 97", "he is 93", "who is 95", "the boyfriend is also 94"
-	{regexp.MustCompile(`(?i)\b(?:she'?s|he'?s|she’s|he’s|she is|he is|who is|who's|who’s|is|is also|is now|is still|was|were|be)\s+(?:also\s+|now\s+|still\s+|only\s+)?(?P<v>(?:9\d|1[01]\d))\b`), 0.75, false},
+	{ageRx(`(?i)\b(?:she'?s|he'?s|she’s|he’s|she is|he is|who is|who's|who’s|is|is also|is now|is still|was|were|be)\s+(?:also\s+|now\s+|still\s+|only\s+)?(?P<v>(?:9\d|1[01]\d))\b`), 0.75, false},
 	// "At 97, she still drives", "turned 90 today"
-	{regexp.MustCompile(`(?i)\bat (?P<v>9\d|1[01]\d),? (?:she|he)\b`), 0.75, false},
-	{regexp.MustCompile(`(?i)\b(?:turned|turns|turning) (?P<v>9\d|1[01]\d) (?:today|yesterday|this week|this weekend|on)\b`), 0.75, false},
+	{ageRx(`(?i)\bat (?P<v>9\d|1[01]\d),? (?:she|he)\b`), 0.75, false},
+	{ageRx(`(?i)\b(?:turned|turns|turning) (?P<v>9\d|1[01]\d) (?:today|yesterday|this week|this weekend|on)\b`), 0.75, false},
 	// "at 96,", "turned 100", "aged 91", "(92)"
-	{regexp.MustCompile(`(?i)(?:\b(?:aged?|at|turned|turning|turns|reached|hits?|celebrated|celebrating)\s+|\()(?P<v>(?:9\d|1[01]\d))\b`), 0.35, false},
+	{ageRx(`(?i)(?:\b(?:aged?|at|turned|turning|turns|reached|hits?|celebrated|celebrating)\s+|\()(?P<v>(?:9\d|1[01]\d))\b`), 0.35, false},
 	// "in her late nineties", "in his 90s"
-	{regexp.MustCompile(`(?i)\bin (?:her|his) (?P<v>(?:(?:early|mid|late)[\s-])?(?:nineties|90s|90's|90’s|hundreds))\b`), 0.75, true},
+	{ageRx(`(?i)\bin (?:her|his) (?P<v>(?:(?:early|mid|late)[\s-])?(?:nineties|90s|90's|90’s|hundreds))\b`), 0.75, true},
 	// "turned ninety-three", "she's one hundred and one"
-	{regexp.MustCompile(`(?i)\b(?:aged?|at|is|turned|turning|turns|she'?s|he'?s)\s+(?P<v>(?:ninety|one hundred|a hundred)(?:[\s-](?:and[\s-])?(?:one|two|three|four|five|six|seven|eight|nine))?(?:[\s-]years?[\s-]old)?)\b`), 0.5, true},
-	{regexp.MustCompile(`(?i)\b(?P<v>(?:ninety|one hundred)[\s-](?:one|two|three|four|five|six|seven|eight|nine)[\s-]years?[\s-]old)\b`), 0.75, true},
+	{ageRx(`(?i)\b(?:aged?|at|is|turned|turning|turns|she'?s|he'?s)\s+(?P<v>(?:ninety|one hundred|a hundred)(?:[\s-](?:and[\s-])?(?:one|two|three|four|five|six|seven|eight|nine))?(?:[\s-]years?[\s-]old)?)\b`), 0.5, true},
+	{ageRx(`(?i)\b(?P<v>(?:ninety|one hundred)[\s-](?:one|two|three|four|five|six|seven|eight|nine)[\s-]years?[\s-]old)\b`), 0.75, true},
 	// "a retired opera singer, 96, who …", "Pearl (yes, 99!)"
-	{regexp.MustCompile(`(?i)(?:, |\((?:yes, |age |aged )?)(?P<v>(?:9\d|1[01]\d))(?:,|\)|!| and\b| y)`), 0.6, false},
+	{ageRx(`(?i)(?:, |\((?:yes, |age |aged )?)(?P<v>(?:9\d|1[01]\d))(?:,|\)|!| and\b| y)`), 0.6, false},
 	// "Happy 94th", "her 100th birthday", "celebrated her 101st with"
-	{regexp.MustCompile(`(?i)\b(?P<v>(?:9\d|1[01]\d)(?:st|nd|rd|th))(?: birthday| bday|!| to)`), 0.6, false},
-	{regexp.MustCompile(`(?i)\b(?:her|his|their|happy|celebrated|celebrating|celebrates)\s+(?P<v>(?:9\d|1[01]\d)(?:st|nd|rd|th))\b`), 0.6, false},
+	{ageRx(`(?i)\b(?P<v>(?:9\d|1[01]\d)(?:st|nd|rd|th))(?: birthday| bday|!| to)`), 0.6, false},
+	{ageRx(`(?i)\b(?:her|his|their|happy|celebrated|celebrating|celebrates)\s+(?P<v>(?:9\d|1[01]\d)(?:st|nd|rd|th))\b`), 0.6, false},
 	// "pushing 100"
-	{regexp.MustCompile(`(?i)\b(?P<v>pushing (?:9[5-9]|1[01]\d))\b`), 0.6, false},
+	{ageRx(`(?i)\b(?P<v>pushing (?:9[5-9]|1[01]\d))\b`), 0.6, false},
 	// "a nonagenarian", "our centenarian"
-	{regexp.MustCompile(`(?i)\b(?:a|an|the|our|my|sweet|this)\s+(?:[a-z]+\s+)?(?P<v>(?:nonagenarian|centenarian|supercentenarian))\b`), 0.5, true},
+	{ageRx(`(?i)\b(?:a|an|the|our|my|sweet|this)\s+(?:[a-z]+\s+)?(?P<v>(?:nonagenarian|centenarian|supercentenarian))\b`), 0.5, true},
 }
 
 var ageWords = []string{"ninet", "hundred", "90", "agenarian"}
@@ -49,7 +49,7 @@ var ageWords = []string{"ninet", "hundred", "90", "agenarian"}
 func (d *doc) findAges(r *Rule) {
 	base := r.ScoreOr(0.9)
 	for _, f := range ageForms {
-		vi := f.re.SubexpIndex("v")
+		vi := f.re.re.SubexpIndex("v")
 		if f.words && !containsAny(d.lower, ageWords) {
 			continue
 		}
@@ -61,4 +61,10 @@ func (d *doc) findAges(r *Rule) {
 			d.add(s, e, chaperone.SpanAge, r.ID, d.contextScoreWith(s, base, f.alone))
 		}
 	}
+}
+
+// ageRx compiles an age pattern with the digits its matches need.
+func ageRx(expr string) rx {
+	re := regexp.MustCompile(expr)
+	return rx{re: re, digits: regexDigits(re)}
 }

@@ -70,7 +70,7 @@ func (d *doc) contactScore(r *Rule, s int, alone float64) float64 {
 func (d *doc) findPhones(r *Rule) {
 	for _, x := range r.compiled {
 		re := x.re
-		for _, m := range d.findAll(re, true) {
+		for _, m := range d.findAll(x, true) {
 			s, e := m[0], m[1]
 			if vi := re.SubexpIndex("v"); vi > 0 && m[2*vi] >= 0 {
 				s, e = m[2*vi], m[2*vi+1]

@@ -41,7 +41,7 @@ type doc struct {
 
 	lits     []bool          // prefilter literals present in lower
 	ctxLits  []bool          // prefilter literals present in the context
-	windows  *[][2]int       // byte windows around digit runs
+	windows  *[]digitWindow  // byte windows around digit runs
 	brands   *[][2]int       // brand names in the text
 	cueCache map[string]bool // cue list -> matched
 }

@@ -119,7 +119,7 @@ func (d *doc) cues(list string) bool {
 	}
 	hit := false
 	for _, x := range d.e.cueRegexes(list) {
-		if d.may(x) && x.re.MatchString(d.lower) {
+		if d.may(x) && d.matchLower(x, d.lower, d.litsFor(d.lower)) {
 			hit = true
 			break
 		}
@@ -137,11 +137,20 @@ func (d *doc) cues(list string) bool {
 func (d *doc) cuesIn(list, s string) bool {
 	lits := d.litsFor(s)
 	for _, x := range d.e.cueRegexes(list) {
-		if mayWith(x, lits) && x.re.MatchString(s) {
+		if mayWith(x, lits) && d.matchLower(x, s, lits) {
 			return true
 		}
 	}
 	return false
+}
+
+// matchLower reports whether x matches s, lower-cased text whose
+// prefilter literals are present.
+func (d *doc) matchLower(x rx, s string, present []bool) bool {
+	if x.words {
+		return d.e.pre.matchWords(x, s, present)
+	}
+	return x.re.MatchString(s)
 }
 
 // litsFor returns the prefilter literals present in s: the document's

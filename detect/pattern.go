@@ -2,7 +2,6 @@ package detect
 
 import (
 	"net"
-	"regexp"
 	"strconv"
 	"strings"
 	"time"
@@ -24,7 +23,7 @@ func (d *doc) runPattern(r *Rule) {
 		}
 		re := x.re
 		vi := re.SubexpIndex("v")
-		for _, m := range d.findAll(re, r.Needs == "digits") {
+		for _, m := range d.findAll(x, r.Needs == "digits") {
 			s, e := m[0], m[1]
 			if vi > 0 && m[2*vi] >= 0 {
 				s, e = m[2*vi], m[2*vi+1]
@@ -387,19 +386,26 @@ func validNPI(num string) bool {
 	return len(num) == 10 && luhn("80840"+num)
 }
 
-// findAll returns the submatch indexes of re in the text; with nearDigits
+// findAll returns the submatch indexes of x in the text; with nearDigits
 // it searches only windows around runs of digits, which is where every
-// number-bearing pattern must match.
-func (d *doc) findAll(re *regexp.Regexp, nearDigits bool) [][]int {
+// number-bearing pattern must match, and skips windows with fewer digits
+// than any match needs.
+func (d *doc) findAll(x rx, nearDigits bool) [][]int {
+	if x.digits > 0 && d.digitCount() < x.digits {
+		return nil
+	}
 	if !nearDigits {
-		return re.FindAllStringSubmatchIndex(d.text, -1)
+		return x.re.FindAllStringSubmatchIndex(d.text, -1)
 	}
 	var out [][]int
 	for _, w := range d.digitWindows() {
-		for _, m := range re.FindAllStringSubmatchIndex(d.text[w[0]:w[1]], -1) {
+		if w.digits < x.digits {
+			continue
+		}
+		for _, m := range x.re.FindAllStringSubmatchIndex(d.text[w.start:w.end], -1) {
 			for k := range m {
 				if m[k] >= 0 {
-					m[k] += w[0]
+					m[k] += w.start
 				}
 			}
 			out = append(out, m)
@@ -408,21 +414,38 @@ func (d *doc) findAll(re *regexp.Regexp, nearDigits bool) [][]int {
 	return out
 }
 
+// digitWindow is a byte range of the text around runs of digits, with the
+// number of digits inside it.
+type digitWindow struct{ start, end, digits int }
+
+// digitCount returns the number of ASCII digits in the text.
+func (d *doc) digitCount() int {
+	n := 0
+	for _, w := range d.digitWindows() {
+		n += w.digits
+	}
+	return n
+}
+
 // digitWindows returns merged byte windows around every run of digits,
 // widened to white space, computed once per document.
-func (d *doc) digitWindows() [][2]int {
+func (d *doc) digitWindows() []digitWindow {
 	if d.windows != nil {
 		return *d.windows
 	}
 	const pad = 40
-	var ws [][2]int
+	var ws []digitWindow
 	t := d.text
 	for i := 0; i < len(t); i++ {
 		if t[i] < '0' || t[i] > '9' {
 			continue
 		}
 		j := i
+		digits := 0
 		for j < len(t) && (t[j] >= '0' && t[j] <= '9' || t[j] == '-' || t[j] == '.' || t[j] == '/' || t[j] == ':' || isAlnum(t[j])) {
+			if t[j] >= '0' && t[j] <= '9' {
+				digits++
+			}
 			j++
 		}
 		a, b := max(0, i-pad), min(len(t), j+pad)
@@ -432,10 +455,11 @@ func (d *doc) digitWindows() [][2]int {
 		for b < len(t) && t[b] != ' ' && t[b] != '\n' {
 			b++
 		}
-		if n := len(ws); n > 0 && a <= ws[n-1][1] {
-			ws[n-1][1] = max(ws[n-1][1], b)
+		if n := len(ws); n > 0 && a <= ws[n-1].end {
+			ws[n-1].end = max(ws[n-1].end, b)
+			ws[n-1].digits += digits
 		} else {
-			ws = append(ws, [2]int{a, b})
+			ws = append(ws, digitWindow{a, b, digits})
 		}
 		i = j
 	}

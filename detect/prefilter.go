@@ -21,6 +21,14 @@ type rx struct {
 	// more holds further literal sets, each of which must also be present
 	// ("vaccin…" and "autis…" for a claim that needs both words).
 	more [][]int32
+	// digits is the fewest ASCII digits any match contains: a phone
+	// number needs ten, so a text or window with fewer is skipped.
+	digits int
+	// words is set when the regex is only a list of lower-case words or
+	// phrases between word boundaries, `\b(?:visit|appt|lab results)\b`:
+	// matchWords answers it from the prefilter's literals without the
+	// regex engine, which is slow on long alternations.
+	words bool
 }
 
 // prefilter collects literals while rules compile, then builds the automaton.
@@ -39,11 +47,12 @@ func (p *prefilter) wrap(re *regexp.Regexp) rx {
 		return rx{re: re}
 	}
 	simple := sre.Simplify()
+	digits := minDigits(simple)
 	set, ok := requiredLiterals(simple)
 	if !ok || len(set) == 0 || len(set) > 400 {
-		return rx{re: re}
+		return rx{re: re, digits: digits}
 	}
-	out := rx{re: re, lits: p.ids(set)}
+	out := rx{re: re, lits: p.ids(set), digits: digits, words: isWordList(re.String(), simple)}
 	if simple.Op == syntax.OpConcat {
 		for _, extra := range concatSets(simple) {
 			if len(extra) <= 400 && !sameSet(extra, set) {
@@ -117,17 +126,122 @@ func requiredLiterals(re *syntax.Regexp) ([]string, bool) {
 }
 
 // usable returns the set when every string is long enough to be a useful
-// filter, else nil.
+// filter, else nil. A single character is enough when it is a rare
+// punctuation mark ("@" for an email, ":" for an IPv6 address).
 func usable(set []string) []string {
 	if len(set) == 0 {
 		return nil
 	}
 	for _, s := range set {
-		if len(s) < 2 {
+		if len(s) < 2 && (len(s) == 0 || !strings.Contains(rareMarks, s)) {
 			return nil
 		}
 	}
 	return set
+}
+
+// isWordList reports whether re is `\b(?:…)\b` around a finite set of
+// lower-case literals (the form of most cue lists).
+func isWordList(src string, re *syntax.Regexp) bool {
+	if strings.ToLower(src) != src || re.Op != syntax.OpConcat || len(re.Sub) != 3 ||
+		re.Sub[0].Op != syntax.OpWordBoundary || re.Sub[2].Op != syntax.OpWordBoundary {
+		return false
+	}
+	mid := literalInfo(re.Sub[1])
+	if mid.exact == nil {
+		return false
+	}
+	for _, w := range mid.exact {
+		if w == "" || !isWordByte(w[0]) || !isWordByte(w[len(w)-1]) {
+			return false
+		}
+	}
+	return true
+}
+
+// isWordByte reports an ASCII word character, as regexp's \b sees it.
+func isWordByte(c byte) bool {
+	return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '_'
+}
+
+// matchWords reports whether one of a word-list regex's literals occurs in
+// s between word boundaries; present says which literals the prefilter
+// found in the text s belongs to.
+func (p *prefilter) matchWords(x rx, s string, present []bool) bool {
+	for _, id := range x.lits {
+		if !present[id] {
+			continue
+		}
+		w := p.lits[id]
+		for off := 0; ; {
+			i := strings.Index(s[off:], w)
+			if i < 0 {
+				break
+			}
+			a, b := off+i, off+i+len(w)
+			if (a == 0 || !isWordByte(s[a-1])) && (b == len(s) || !isWordByte(s[b])) {
+				return true
+			}
+			off = a + 1
+		}
+	}
+	return false
+}
+
+// rareMarks are the single characters worth a prefilter literal.
+const rareMarks = "@:/&#$%+=~|_<>[]{}^*"
+
+// minDigits returns the fewest ASCII digits that any match of re contains.
+func minDigits(re *syntax.Regexp) int {
+	switch re.Op {
+	case syntax.OpLiteral:
+		n := 0
+		for _, r := range re.Rune {
+			if r >= '0' && r <= '9' {
+				n++
+			}
+		}
+		return n
+	case syntax.OpCharClass:
+		if len(re.Rune) == 0 {
+			return 0
+		}
+		for i := 0; i+1 < len(re.Rune); i += 2 {
+			if re.Rune[i] < '0' || re.Rune[i+1] > '9' {
+				return 0
+			}
+		}
+		return 1
+	case syntax.OpCapture, syntax.OpPlus:
+		return minDigits(re.Sub[0])
+	case syntax.OpRepeat:
+		return re.Min * minDigits(re.Sub[0])
+	case syntax.OpConcat:
+		n := 0
+		for _, s := range re.Sub {
+			n += minDigits(s)
+		}
+		return n
+	case syntax.OpAlternate:
+		n := -1
+		for _, s := range re.Sub {
+			if m := minDigits(s); n < 0 || m < n {
+				n = m
+			}
+		}
+		return max(n, 0)
+	}
+	return 0
+}
+
+// regexDigits returns minDigits of a compiled regex, for patterns that
+// live outside the rule files.
+func regexDigits(re *regexp.Regexp) int {
+	sre, err := syntax.Parse(re.String(), syntax.Perl)
+	if err != nil {
+		return 0
+	}
+	return minDigits(sre.Simplify())
 }
 
 func literalInfo(re *syntax.Regexp) litInfo {
@@ -374,6 +488,9 @@ func (m *acMachine) scan(text string, found []bool) {
 // may reports whether r can match the document: it has no literals, or one
 // of them occurs.
 func (d *doc) may(r rx) bool {
+	if r.digits > 0 && d.digitCount() < r.digits {
+		return false
+	}
 	if r.lits == nil {
 		return true
 	}
