@@ -1,0 +1,152 @@
+// Package service is the workflow of chaperone serve: a clinician composes
+// a draft, the engine screens every version, the organisation's policy
+// routes it (allow may publish, review goes to the reviewer queue, block
+// must be edited or overridden by compliance with a written reason),
+// reviewers approve, send back or reject it, and a published draft is
+// archived with its screen result and approval chain. Every step is an
+// audit event written in the same transaction as the change (store.Tx).
+//
+// The web UI and the JSON API call it; it holds the role checks, so that
+// both enforce the same rules. It imports no web code.
+package service
+
+import (
+	"context"
+	"fmt"
+	"sync/atomic"
+	"time"
+
+	chaperone "github.com/chaperone-project/chaperone"
+	"github.com/chaperone-project/chaperone/detect"
+	"github.com/chaperone-project/chaperone/policy"
+	"github.com/chaperone-project/chaperone/redact"
+	"github.com/chaperone-project/chaperone/store"
+)
+
+// DefaultRetention is how long published items are archived: HIPAA asks
+// for six years (45 CFR 164.316(b)(2)(i)).
+const DefaultRetention = 6 * 365 * 24 * time.Hour
+
+// MinOverrideReason is the shortest written reason for overriding a block.
+const MinOverrideReason = 20
+
+// Service runs the draft workflow over a store, an engine and a policy.
+// It is safe for concurrent use.
+type Service struct {
+	store      *store.Store
+	engine     *detect.Engine
+	policy     atomic.Pointer[policy.Policy]
+	connectors map[string]chaperone.Connector
+	retention  time.Duration
+	now        func() time.Time
+}
+
+// Config holds what New needs beyond the store and the engine.
+type Config struct {
+	Policy     *policy.Policy // nil: policy.Default()
+	Connectors []chaperone.Connector
+	Retention  time.Duration    // 0: DefaultRetention
+	Now        func() time.Time // nil: time.Now
+}
+
+// New returns a service. cmd/chaperone builds one at start-up.
+func New(st *store.Store, eng *detect.Engine, cfg Config) *Service {
+	s := &Service{store: st, engine: eng, connectors: map[string]chaperone.Connector{},
+		retention: cfg.Retention, now: cfg.Now}
+	if s.retention <= 0 {
+		s.retention = DefaultRetention
+	}
+	if s.now == nil {
+		s.now = time.Now
+	}
+	p := cfg.Policy
+	if p == nil {
+		p = policy.Default()
+	}
+	s.policy.Store(p)
+	for _, c := range cfg.Connectors {
+		s.connectors[c.Platform()] = c
+	}
+	return s
+}
+
+// Store returns the service's store, for reads the workflow does not
+// guard (lists of users, the audit log for compliance).
+func (s *Service) Store() *store.Store { return s.store }
+
+// Engine returns the screening engine.
+func (s *Service) Engine() *detect.Engine { return s.engine }
+
+// Policy returns the routing policy in force.
+func (s *Service) Policy() *policy.Policy { return s.policy.Load() }
+
+// SetPolicy replaces the routing policy; drafts already routed keep their
+// status.
+func (s *Service) SetPolicy(p *policy.Policy) { s.policy.Store(p) }
+
+// actor is the audit actor for a user.
+func actor(u chaperone.User) store.Actor { return store.Actor{UserID: u.ID} }
+
+// forbidden is the error for a move the user's role does not allow.
+func forbidden(format string, args ...any) error {
+	return chaperone.Errorf(chaperone.ErrForbidden, format, args...)
+}
+
+func invalid(format string, args ...any) error {
+	return chaperone.Errorf(chaperone.ErrInvalid, format, args...)
+}
+
+func conflict(format string, args ...any) error {
+	return chaperone.Errorf(chaperone.ErrConflict, format, args...)
+}
+
+// canReview reports whether u's role may review others' drafts.
+func canReview(u chaperone.User) bool {
+	return u.Role == chaperone.RoleReviewer || u.Role == chaperone.RoleCompliance || u.Role == chaperone.RoleAdmin
+}
+
+// active checks that u may act at all.
+func active(u chaperone.User) error {
+	if u.ID == 0 || u.Disabled || !u.Role.Valid() {
+		return forbidden("this user may not act")
+	}
+	return nil
+}
+
+// draftFor loads a draft that u may see: their own, or any of their org's
+// for reviewers, compliance and admins. Others get not-found, so that
+// draft ids reveal nothing.
+func (s *Service) draftFor(ctx context.Context, u chaperone.User, id int64) (chaperone.Draft, error) {
+	if err := active(u); err != nil {
+		return chaperone.Draft{}, err
+	}
+	d, err := s.store.GetDraft(ctx, id)
+	if err != nil {
+		return d, err
+	}
+	if d.OrgID != u.OrgID || (d.AuthorID != u.ID && !canReview(u)) {
+		return chaperone.Draft{}, chaperone.Errorf(chaperone.ErrNotFound, "draft %d not found", id)
+	}
+	return d, nil
+}
+
+// item builds what the engine screens for a draft version.
+func (s *Service) item(ctx context.Context, author chaperone.User, d chaperone.Draft, text, context string) (chaperone.Item, chaperone.SocialAccount, error) {
+	it := chaperone.Item{ID: fmt.Sprint(d.ID), Channel: d.Channel, Text: text, Context: context,
+		Author: chaperone.Author{Role: string(author.Role), Name: author.DisplayName}}
+	var acct chaperone.SocialAccount
+	if d.AccountID != 0 {
+		a, err := s.store.GetAccount(ctx, d.AccountID)
+		if err != nil {
+			return it, acct, err
+		}
+		acct = a
+		it.Author.Account = a.Kind
+	}
+	return it, acct, nil
+}
+
+// Rewrite returns the safe rewrite of a text with its screen result.
+func Rewrite(it chaperone.Item, res chaperone.Result) string {
+	return redact.New(redact.Tag).Rewrite(it, res)
+}
