@@ -243,6 +243,7 @@ const (
 	ErrInvalid  ErrorCode = "invalid"   // bad input: arguments, files, bodies
 	ErrTooLarge ErrorCode = "too_large" // input over a set limit
 	ErrNotFound ErrorCode = "not_found"
+	ErrConflict ErrorCode = "conflict" // a duplicate, or a record changed under the caller
 	ErrInternal ErrorCode = "internal"
 )
 

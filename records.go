@@ -1,0 +1,243 @@
+package chaperone
+
+import (
+	"encoding/json"
+	"time"
+)
+
+// This file holds the records of the chaperone service (chaperone serve):
+// organisations, users, drafts and their versions, screens, reviews, the
+// archive of published posts and the audit log. The store package keeps
+// them; the web layer and the CLI read and show them. IDs are assigned by
+// the store and start at 1, so 0 means "none".
+
+// Org is an organisation: a practice, hospital or health system whose
+// clinicians, reviewers and compliance staff share a review queue and an
+// archive. Every other record belongs to one org.
+type Org struct {
+	ID int64 `json:"id"`
+	// Slug is the org's short unique name, for sign-in and URLs.
+	Slug      string    `json:"slug"`
+	Name      string    `json:"name"`
+	CreatedAt time.Time `json:"created_at"`
+}
+
+// Role is what a user may do in their org.
+type Role string
+
+// Roles. Clinicians write drafts; reviewers approve, send back or reject
+// them; compliance staff also see the archive and the audit log and may
+// override; admins manage users and settings.
+const (
+	RoleClinician  Role = "clinician"
+	RoleReviewer   Role = "reviewer"
+	RoleCompliance Role = "compliance"
+	RoleAdmin      Role = "admin"
+)
+
+// Roles lists every role, in a stable order.
+var Roles = []Role{RoleClinician, RoleReviewer, RoleCompliance, RoleAdmin}
+
+// Valid reports whether r is a known role.
+func (r Role) Valid() bool {
+	for _, k := range Roles {
+		if r == k {
+			return true
+		}
+	}
+	return false
+}
+
+// User is a person who signs in to the service. Emails are unique within
+// an org and kept in lower case. PasswordHash (an argon2id PHC string) is
+// never serialised.
+type User struct {
+	ID           int64     `json:"id"`
+	OrgID        int64     `json:"org_id"`
+	Email        string    `json:"email"`
+	DisplayName  string    `json:"display_name"`
+	Role         Role      `json:"role"`
+	PasswordHash string    `json:"-"`
+	CreatedAt    time.Time `json:"created_at"`
+	Disabled     bool      `json:"disabled"`
+}
+
+// SocialAccount is one of a user's social-media accounts, the place a
+// draft will be published.
+type SocialAccount struct {
+	ID       int64       `json:"id"`
+	UserID   int64       `json:"user_id"`
+	Platform string      `json:"platform"` // e.g. "x", "instagram", "google_reviews"
+	Handle   string      `json:"handle"`
+	Kind     AccountKind `json:"kind"`
+}
+
+// DraftStatus is where a draft stands in the review workflow.
+type DraftStatus string
+
+// Draft statuses. A draft is written (draft), screened and sent for review
+// (in_review), then approved, sent back (changes_requested) or rejected;
+// the screen may block it, compliance may override a block, and an
+// approved or overridden draft is published.
+const (
+	DraftDraft            DraftStatus = "draft"
+	DraftInReview         DraftStatus = "in_review"
+	DraftChangesRequested DraftStatus = "changes_requested"
+	DraftApproved         DraftStatus = "approved"
+	DraftRejected         DraftStatus = "rejected"
+	DraftBlocked          DraftStatus = "blocked"
+	DraftOverridden       DraftStatus = "overridden"
+	DraftPublished        DraftStatus = "published"
+)
+
+// DraftStatuses lists every draft status, in workflow order.
+var DraftStatuses = []DraftStatus{DraftDraft, DraftInReview, DraftChangesRequested, DraftApproved,
+	DraftRejected, DraftBlocked, DraftOverridden, DraftPublished}
+
+// Valid reports whether s is a known draft status.
+func (s DraftStatus) Valid() bool {
+	for _, k := range DraftStatuses {
+		if s == k {
+			return true
+		}
+	}
+	return false
+}
+
+// Draft is a text a clinician means to publish. It holds no text itself:
+// the text is in its versions, every one of which is kept.
+type Draft struct {
+	ID        int64       `json:"id"`
+	OrgID     int64       `json:"org_id"`
+	AuthorID  int64       `json:"author_id"`
+	AccountID int64       `json:"account_id,omitempty"` // 0: no account chosen yet
+	Channel   Channel     `json:"channel"`
+	Status    DraftStatus `json:"status"`
+	Version   int         `json:"version"` // the current version, from 1
+	CreatedAt time.Time   `json:"created_at"`
+	UpdatedAt time.Time   `json:"updated_at"`
+}
+
+// DraftVersion is one version of a draft's text and of the context it
+// answers. Text and Context are PHI until screened: the store encrypts
+// them at rest, and they must never appear in logs, errors or audit
+// details.
+type DraftVersion struct {
+	DraftID   int64     `json:"draft_id"`
+	Version   int       `json:"version"`
+	Text      string    `json:"text"`
+	Context   string    `json:"context,omitempty"`
+	CreatedBy int64     `json:"created_by"`
+	CreatedAt time.Time `json:"created_at"`
+}
+
+// ScreenRecord is the screen of one draft version: the engine's Result
+// (which quotes no text) and its decision.
+type ScreenRecord struct {
+	ID         int64     `json:"id"`
+	DraftID    int64     `json:"draft_id"`
+	Version    int       `json:"version"`
+	Result     Result    `json:"result"`
+	Decision   Decision  `json:"decision"`
+	ScreenedAt time.Time `json:"screened_at"`
+}
+
+// ReviewKind is what a reviewer did with a draft version.
+type ReviewKind string
+
+// Review kinds. Override is compliance's release of a blocked draft.
+const (
+	ReviewApprove        ReviewKind = "approve"
+	ReviewRequestChanges ReviewKind = "request_changes"
+	ReviewReject         ReviewKind = "reject"
+	ReviewOverride       ReviewKind = "override"
+)
+
+// Valid reports whether k is a known review kind.
+func (k ReviewKind) Valid() bool {
+	switch k {
+	case ReviewApprove, ReviewRequestChanges, ReviewReject, ReviewOverride:
+		return true
+	}
+	return false
+}
+
+// ReviewAction is one reviewer's decision on one draft version. The
+// comment may quote the draft, so the store encrypts it like draft text.
+type ReviewAction struct {
+	ID         int64      `json:"id"`
+	DraftID    int64      `json:"draft_id"`
+	Version    int        `json:"version"`
+	ReviewerID int64      `json:"reviewer_id"`
+	Action     ReviewKind `json:"action"`
+	Comment    string     `json:"comment,omitempty"`
+	At         time.Time  `json:"at"`
+}
+
+// ArchiveItem is the record of a published post, kept for the org's
+// retention period (and longer while on legal hold): the text as
+// published (encrypted at rest), the screen result and the chain of
+// approvals as JSON.
+type ArchiveItem struct {
+	ID            int64           `json:"id"`
+	DraftID       int64           `json:"draft_id"`
+	OrgID         int64           `json:"org_id"`
+	PublishedURL  string          `json:"published_url"`
+	PublishedAt   time.Time       `json:"published_at"`
+	Text          string          `json:"text"`
+	ScreenResult  json.RawMessage `json:"screen_result"`
+	ApprovalChain json.RawMessage `json:"approval_chain"`
+	RetainUntil   time.Time       `json:"retain_until"`
+	LegalHold     bool            `json:"legal_hold"`
+}
+
+// AuditAction names what an audit event records.
+type AuditAction string
+
+// Audit actions, "subject.verb".
+const (
+	ActionOrgCreate            AuditAction = "org.create"
+	ActionUserCreate           AuditAction = "user.create"
+	ActionUserPassword         AuditAction = "user.password"
+	ActionUserDisable          AuditAction = "user.disable"
+	ActionUserLogin            AuditAction = "user.login"
+	ActionUserLogout           AuditAction = "user.logout"
+	ActionTokenCreate          AuditAction = "token.create"
+	ActionTokenRevoke          AuditAction = "token.revoke"
+	ActionAccountCreate        AuditAction = "account.create"
+	ActionDraftCreate          AuditAction = "draft.create"
+	ActionDraftEdit            AuditAction = "draft.edit"
+	ActionDraftScreen          AuditAction = "draft.screen"
+	ActionDraftSubmit          AuditAction = "draft.submit"
+	ActionDraftStatus          AuditAction = "draft.status"
+	ActionDraftBlock           AuditAction = "draft.block"
+	ActionDraftOverride        AuditAction = "draft.override"
+	ActionDraftPublish         AuditAction = "draft.publish"
+	ActionReviewApprove        AuditAction = "review.approve"
+	ActionReviewRequestChanges AuditAction = "review.request_changes"
+	ActionReviewReject         AuditAction = "review.reject"
+	ActionArchiveInsert        AuditAction = "archive.insert"
+	ActionArchiveHold          AuditAction = "archive.hold"
+	ActionArchiveRelease       AuditAction = "archive.release"
+	ActionArchivePurge         AuditAction = "archive.purge"
+	ActionArchiveExport        AuditAction = "archive.export"
+	ActionPHIView              AuditAction = "phi.view"
+)
+
+// AuditEvent is one entry of the append-only, hash-chained audit log.
+// Hash is SHA-256 over the event's fields and PrevHash, the previous
+// event's Hash (32 zero bytes for the first), so that an edit, deletion or
+// reordering breaks the chain. Details is a JSON object of ids, counts and
+// statuses: never PHI.
+type AuditEvent struct {
+	Seq         int64           `json:"seq"` // 1, 2, 3 … without gaps
+	At          time.Time       `json:"at"`
+	OrgID       int64           `json:"org_id,omitempty"`   // 0: not about one org
+	ActorID     int64           `json:"actor_id,omitempty"` // 0: the system
+	Action      AuditAction     `json:"action"`
+	SubjectKind string          `json:"subject_kind,omitempty"` // "draft", "user", "archive_item" …
+	SubjectID   string          `json:"subject_id,omitempty"`
+	Details     json.RawMessage `json:"details"`
+	PrevHash    []byte          `json:"prev_hash"`
+	Hash        []byte          `json:"hash"`
+}
