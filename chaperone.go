@@ -240,11 +240,15 @@ type ErrorCode string
 
 // Error codes.
 const (
-	ErrInvalid  ErrorCode = "invalid"   // bad input: arguments, files, bodies
-	ErrTooLarge ErrorCode = "too_large" // input over a set limit
-	ErrNotFound ErrorCode = "not_found"
-	ErrConflict ErrorCode = "conflict" // a duplicate, or a record changed under the caller
-	ErrInternal ErrorCode = "internal"
+	ErrInvalid         ErrorCode = "invalid"   // bad input: arguments, files, bodies
+	ErrTooLarge        ErrorCode = "too_large" // input over a set limit
+	ErrNotFound        ErrorCode = "not_found"
+	ErrConflict        ErrorCode = "conflict"        // a duplicate, or a record changed under the caller
+	ErrForbidden       ErrorCode = "forbidden"       // the user's role does not allow it
+	ErrUnauthenticated ErrorCode = "unauthenticated" // no valid session or token
+	ErrTooMany         ErrorCode = "too_many"        // throttled: too many attempts
+	ErrUnavailable     ErrorCode = "unavailable"     // a platform or service the request needs failed
+	ErrInternal        ErrorCode = "internal"
 )
 
 // Error is chaperone's error type: a code, a message that never contains

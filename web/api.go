@@ -11,9 +11,7 @@ import (
 	"strings"
 
 	chaperone "github.com/chaperone-project/chaperone"
-	"github.com/chaperone-project/chaperone/report"
 	"github.com/chaperone-project/chaperone/service"
-	"github.com/chaperone-project/chaperone/store"
 )
 
 //go:embed openapi.json
@@ -345,5 +343,3 @@ func (s *Server) apiVerify(r *http.Request, u chaperone.User) (any, error) {
 	return s.store.Verify(r.Context())
 }
 
-var _ = report.Evidence{}
-var _ = store.System

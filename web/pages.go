@@ -338,12 +338,16 @@ func (s *Server) auditPage(w http.ResponseWriter, r *http.Request, u chaperone.U
 		return
 	}
 	sort.Slice(events, func(i, j int) bool { return events[i].Seq > events[j].Seq })
+	text := fmt.Sprintf("The audit chain is intact: %d events, head %d (%x).", rep.Events, rep.HeadSeq, rep.HeadHash)
+	if rep.Problem != nil {
+		text = "The audit chain is broken at " + rep.Problem.String()
+	}
 	s.render(w, r, http.StatusOK, "audit", u, "Audit log", struct {
-		Verify     store.VerifyReport
+		OK         bool
 		VerifyText string
 		Events     []chaperone.AuditEvent
 		Names      map[int64]string
-	}{rep, rep.String(), events, s.names(r, u)})
+	}{rep.Problem == nil, text, events, s.names(r, u)})
 }
 
 func (s *Server) usersPage(w http.ResponseWriter, r *http.Request, u chaperone.User) {
