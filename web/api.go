@@ -342,4 +342,3 @@ func (s *Server) apiVerify(r *http.Request, u chaperone.User) (any, error) {
 	}
 	return s.store.Verify(r.Context())
 }
-

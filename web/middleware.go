@@ -138,6 +138,8 @@ func status(err error) int {
 		return http.StatusUnauthorized
 	case chaperone.ErrUnavailable:
 		return http.StatusBadGateway
+	case chaperone.ErrTooMany:
+		return http.StatusTooManyRequests
 	}
 	var mbe *http.MaxBytesError
 	if errors.As(err, &mbe) {
@@ -159,4 +161,3 @@ func publicMessage(err error) string {
 	}
 	return "something went wrong; the error was logged"
 }
-

@@ -87,9 +87,9 @@ func (s *Server) draftPage(w http.ResponseWriter, r *http.Request, u chaperone.U
 	d := v.Draft
 	own := d.AuthorID == u.ID
 	data := struct {
-		View                                                 service.DraftView
-		Segments                                             []segment
-		Names                                                map[int64]string
+		View                                                   service.DraftView
+		Segments                                               []segment
+		Names                                                  map[int64]string
 		CanEdit, CanSubmit, CanReview, CanOverride, CanPublish bool
 	}{
 		View: v, Segments: segments(v.Version.Text, v.Screen.Result), Names: s.names(r, u),
@@ -387,4 +387,3 @@ func (s *Server) userSubmit(w http.ResponseWriter, r *http.Request, u chaperone.
 // normalizeNewlines turns the CRLF line ends browsers send into LF, so
 // that span offsets match what the author typed.
 func normalizeNewlines(s string) string { return strings.ReplaceAll(s, "\r\n", "\n") }
-

@@ -39,10 +39,12 @@ var funcs = template.FuncMap{
 		return u.Role == chaperone.RoleReviewer || u.Role == chaperone.RoleCompliance || u.Role == chaperone.RoleAdmin
 	},
 	"isCompliance": func(u chaperone.User) bool { return u.Role == chaperone.RoleCompliance },
-	"canAudit":     func(u chaperone.User) bool { return u.Role == chaperone.RoleCompliance || u.Role == chaperone.RoleAdmin },
-	"isAdmin":      func(u chaperone.User) bool { return u.Role == chaperone.RoleAdmin },
-	"label":        func(s any) string { return strings.ReplaceAll(fmt.Sprint(s), "_", " ") },
-	"pct":          func(f float64) string { return strconv.Itoa(int(f*100+0.5)) + "%" },
+	"canAudit": func(u chaperone.User) bool {
+		return u.Role == chaperone.RoleCompliance || u.Role == chaperone.RoleAdmin
+	},
+	"isAdmin": func(u chaperone.User) bool { return u.Role == chaperone.RoleAdmin },
+	"label":   func(s any) string { return strings.ReplaceAll(fmt.Sprint(s), "_", " ") },
+	"pct":     func(f float64) string { return strconv.Itoa(int(f*100+0.5)) + "%" },
 }
 
 // parseTemplates parses every page with the layout.
@@ -103,15 +105,15 @@ func (s *Server) errorPage(w http.ResponseWriter, r *http.Request, u chaperone.U
 
 // flashes are the short confirmations shown after a redirect.
 var flashes = map[string]string{
-	"created":   "Draft saved and screened.",
-	"edited":    "New version saved and screened.",
-	"submitted": "Draft submitted.",
-	"reviewed":  "Review recorded.",
+	"created":    "Draft saved and screened.",
+	"edited":     "New version saved and screened.",
+	"submitted":  "Draft submitted.",
+	"reviewed":   "Review recorded.",
 	"overridden": "Block overridden; the author may publish.",
-	"published": "Published and archived.",
-	"account":   "Account added.",
-	"hold":      "Legal hold updated.",
-	"user":      "User added.",
+	"published":  "Published and archived.",
+	"account":    "Account added.",
+	"hold":       "Legal hold updated.",
+	"user":       "User added.",
 }
 
 func flashFrom(r *http.Request) string { return flashes[r.URL.Query().Get("done")] }
