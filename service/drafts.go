@@ -33,6 +33,16 @@ type DraftView struct {
 	Rewrite  string
 	Reviews  []chaperone.ReviewAction
 	Versions int
+	// History is every version, oldest first, with its latest screen's
+	// decision.
+	History []HistoryEntry
+}
+
+// HistoryEntry is one version of a draft in its history.
+type HistoryEntry struct {
+	Version  chaperone.DraftVersion
+	Decision chaperone.Decision
+	Findings int
 }
 
 // Create saves a new draft as version 1 and screens it. Any active user may
@@ -163,6 +173,22 @@ func (s *Service) View(ctx context.Context, u chaperone.User, id int64) (DraftVi
 		return v, err
 	}
 	v.Versions = d.Version
+	versions, err := s.store.ListVersions(ctx, d.ID)
+	if err != nil {
+		return v, err
+	}
+	screens, err := s.store.ListScreens(ctx, d.ID)
+	if err != nil {
+		return v, err
+	}
+	latest := map[int]chaperone.ScreenRecord{}
+	for _, sc := range screens {
+		latest[sc.Version] = sc // oldest first: the last one wins
+	}
+	for _, ver := range versions {
+		sc := latest[ver.Version]
+		v.History = append(v.History, HistoryEntry{Version: ver, Decision: sc.Decision, Findings: len(sc.Result.Findings)})
+	}
 	if err := s.store.RecordView(ctx, actor(u), d.OrgID, "draft", fmt.Sprint(d.ID)); err != nil {
 		return v, err
 	}

@@ -2,6 +2,7 @@ package web
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"net/http"
 	"net/url"
@@ -15,7 +16,7 @@ import (
 func securityHeaders(secure bool, next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		h := w.Header()
-		h.Set("Content-Security-Policy", "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'")
+		h.Set("Content-Security-Policy", "default-src 'none'; script-src 'self'; connect-src 'self'; style-src 'self'; img-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'")
 		h.Set("X-Content-Type-Options", "nosniff")
 		h.Set("Referrer-Policy", "no-referrer")
 		h.Set("X-Frame-Options", "DENY")
@@ -92,6 +93,26 @@ func (s *Server) user(h func(http.ResponseWriter, *http.Request, chaperone.User)
 			return
 		}
 		h(w, r.WithContext(context.WithValue(r.Context(), userKey, u)), u)
+	})
+}
+
+// sessionJSON wraps a JSON endpoint for the signed-in browser (the
+// compose page's live screen): errors are JSON, not pages.
+func (s *Server) sessionJSON(h func(*http.Request, chaperone.User) (any, error)) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		noStore(w)
+		u, err := s.sessionUser(r)
+		if err != nil {
+			s.apiError(w, r, chaperone.Errorf(chaperone.ErrUnauthenticated, "your session has ended; sign in again"))
+			return
+		}
+		v, err := h(r, u)
+		if err != nil {
+			s.apiError(w, r, err)
+			return
+		}
+		w.Header().Set("Content-Type", "application/json")
+		json.NewEncoder(w).Encode(v)
 	})
 }
 

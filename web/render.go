@@ -20,6 +20,7 @@ type page struct {
 	User  chaperone.User
 	Data  any
 	Flash string
+	Done  string // the action the flash confirms, for tests and styling
 }
 
 var funcs = template.FuncMap{
@@ -83,6 +84,9 @@ func (s *Server) render(w http.ResponseWriter, r *http.Request, code int, name s
 	}
 	var buf bytes.Buffer
 	p := page{Title: title, User: u, Data: data, Flash: flashFrom(r)}
+	if p.Flash != "" {
+		p.Done = r.URL.Query().Get("done")
+	}
 	if err := t.ExecuteTemplate(&buf, "layout.html", p); err != nil {
 		s.log.Error("rendering", "page", name, "err", err)
 		http.Error(w, "internal error", http.StatusInternalServerError)

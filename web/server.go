@@ -72,6 +72,10 @@ func (s *Server) Handler() http.Handler {
 	mux := http.NewServeMux()
 	static, _ := fs.Sub(staticFS, "static")
 	mux.Handle("GET /static/", http.StripPrefix("/static/", cacheStatic(http.FileServerFS(static))))
+	mux.HandleFunc("GET /api/openapi.json", func(w http.ResponseWriter, _ *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		w.Write(openAPI)
+	})
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) { w.Write([]byte("ok\n")) })
 
 	mux.HandleFunc("GET /login", s.loginPage)
@@ -81,6 +85,7 @@ func (s *Server) Handler() http.Handler {
 	mux.Handle("GET /{$}", s.user(s.dashboard))
 	mux.Handle("GET /drafts/new", s.user(s.composePage))
 	mux.Handle("POST /drafts", s.user(s.composeSubmit))
+	mux.Handle("POST /screen", s.sessionJSON(s.apiScreen))
 	mux.Handle("GET /drafts/{id}", s.user(s.draftPage))
 	mux.Handle("POST /drafts/{id}/versions", s.user(s.editSubmit))
 	mux.Handle("POST /drafts/{id}/submit", s.user(s.submitDraft))

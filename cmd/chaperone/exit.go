@@ -28,7 +28,7 @@ func internalError(msg string, err error) error {
 // exitCode returns the exit code for err: 3 for bad input, 4 otherwise.
 func exitCode(err error) int {
 	switch chaperone.CodeOf(err) {
-	case chaperone.ErrInvalid, chaperone.ErrTooLarge, chaperone.ErrNotFound:
+	case chaperone.ErrInvalid, chaperone.ErrTooLarge, chaperone.ErrNotFound, chaperone.ErrConflict, chaperone.ErrForbidden, chaperone.ErrUnauthenticated:
 		return exitUsage
 	}
 	return exitInternal
