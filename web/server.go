@@ -14,6 +14,7 @@ import (
 	"net/http"
 	"time"
 
+	chaperone "github.com/chaperone-project/chaperone"
 	"github.com/chaperone-project/chaperone/service"
 	"github.com/chaperone-project/chaperone/store"
 )
@@ -67,6 +68,40 @@ func New(svc *service.Service, opts Options) (*Server, error) {
 		login: make(chan struct{}, 2), log: opts.Log}, nil
 }
 
+// pageRoute is one page or form action of the web UI, for a signed-in
+// user.
+type pageRoute struct {
+	pattern string
+	handler func(http.ResponseWriter, *http.Request, chaperone.User)
+}
+
+// pageRoutes lists the web UI's routes behind sign-in. The role checks
+// are in the service; TestEveryRouteEveryRole walks them all.
+func (s *Server) pageRoutes() []pageRoute {
+	return []pageRoute{
+		{"POST /logout", s.logout},
+		{"GET /{$}", s.dashboard},
+		{"GET /drafts/new", s.composePage},
+		{"POST /drafts", s.composeSubmit},
+		{"GET /drafts/{id}", s.draftPage},
+		{"POST /drafts/{id}/versions", s.editSubmit},
+		{"POST /drafts/{id}/submit", s.submitDraft},
+		{"POST /drafts/{id}/review", s.reviewSubmit},
+		{"POST /drafts/{id}/override", s.overrideSubmit},
+		{"POST /drafts/{id}/publish", s.publishSubmit},
+		{"GET /queue", s.queuePage},
+		{"GET /accounts", s.accountsPage},
+		{"POST /accounts", s.accountSubmit},
+		{"GET /archive", s.archivePage},
+		{"GET /archive/export", s.archiveExport},
+		{"GET /archive/{id}", s.archiveItemPage},
+		{"POST /archive/{id}/hold", s.holdSubmit},
+		{"GET /audit", s.auditPage},
+		{"GET /users", s.usersPage},
+		{"POST /users", s.userSubmit},
+	}
+}
+
 // Handler returns the server's routes wrapped in its middleware.
 func (s *Server) Handler() http.Handler {
 	mux := http.NewServeMux()
@@ -80,28 +115,10 @@ func (s *Server) Handler() http.Handler {
 
 	mux.HandleFunc("GET /login", s.loginPage)
 	mux.HandleFunc("POST /login", s.loginSubmit)
-	mux.Handle("POST /logout", s.user(s.logout))
-
-	mux.Handle("GET /{$}", s.user(s.dashboard))
-	mux.Handle("GET /drafts/new", s.user(s.composePage))
-	mux.Handle("POST /drafts", s.user(s.composeSubmit))
+	for _, r := range s.pageRoutes() {
+		mux.Handle(r.pattern, s.user(r.handler))
+	}
 	mux.Handle("POST /screen", s.sessionJSON(s.apiScreen))
-	mux.Handle("GET /drafts/{id}", s.user(s.draftPage))
-	mux.Handle("POST /drafts/{id}/versions", s.user(s.editSubmit))
-	mux.Handle("POST /drafts/{id}/submit", s.user(s.submitDraft))
-	mux.Handle("POST /drafts/{id}/review", s.user(s.reviewSubmit))
-	mux.Handle("POST /drafts/{id}/override", s.user(s.overrideSubmit))
-	mux.Handle("POST /drafts/{id}/publish", s.user(s.publishSubmit))
-	mux.Handle("GET /queue", s.user(s.queuePage))
-	mux.Handle("GET /accounts", s.user(s.accountsPage))
-	mux.Handle("POST /accounts", s.user(s.accountSubmit))
-	mux.Handle("GET /archive", s.user(s.archivePage))
-	mux.Handle("GET /archive/export", s.user(s.archiveExport))
-	mux.Handle("GET /archive/{id}", s.user(s.archiveItemPage))
-	mux.Handle("POST /archive/{id}/hold", s.user(s.holdSubmit))
-	mux.Handle("GET /audit", s.user(s.auditPage))
-	mux.Handle("GET /users", s.user(s.usersPage))
-	mux.Handle("POST /users", s.user(s.userSubmit))
 
 	s.apiRoutes(mux)
 

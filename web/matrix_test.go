@@ -1,0 +1,195 @@
+package web
+
+import (
+	"context"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"testing"
+
+	chaperone "github.com/chaperone-project/chaperone"
+	"github.com/chaperone-project/chaperone/service"
+)
+
+// state is what one role's walk acts on: drafts by another clinician of
+// the org in each status a route needs, and one of their archived posts.
+type state struct {
+	inReview, blocked, approved, archived int64
+}
+
+func newState(t *testing.T, s *site) state {
+	t.Helper()
+	ctx := context.Background()
+	svc := service.New(s.st, eng, service.Config{})
+	by := s.other
+	create := func(c service.Compose) int64 {
+		t.Helper()
+		d, err := svc.Create(ctx, by, c)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, _, err := svc.Submit(ctx, by, d.ID); err != nil {
+			t.Fatal(err)
+		}
+		return d.ID
+	}
+	st := state{
+		inReview: create(service.Compose{Channel: chaperone.ChannelReviewReply, Context: "Long wait.", Text: "Thank you for the feedback; please call our office manager."}),
+		blocked:  create(service.Compose{Text: "Discharged Mrs. Siobhan O'Connell home today, MRN 0048-2913."}),
+		approved: create(service.Compose{Text: "Flu shots are in: book at the front desk."}),
+	}
+	pub := create(service.Compose{Text: "Our clinic opens at 8 on Saturdays."})
+	item, err := svc.Publish(ctx, by, pub, "https://example.org/p/"+strconv.FormatInt(pub, 10))
+	if err != nil {
+		t.Fatal(err)
+	}
+	st.archived = item.ID
+	return st
+}
+
+// call is one request of the walk and the roles that may make it.
+type call struct {
+	pattern string // the route it exercises, as registered
+	method  string
+	path    string // with D (in review), B (blocked), A (approved), I (archived item)
+	body    string // form values, or JSON for the API
+	allowed []chaperone.Role
+}
+
+var (
+	all       = chaperone.Roles
+	reviewers = []chaperone.Role{chaperone.RoleReviewer, chaperone.RoleCompliance, chaperone.RoleAdmin}
+	auditors  = []chaperone.Role{chaperone.RoleCompliance, chaperone.RoleAdmin}
+	comp      = []chaperone.Role{chaperone.RoleCompliance}
+	admins    = []chaperone.Role{chaperone.RoleAdmin}
+	nobody    = []chaperone.Role{}
+)
+
+var pageCalls = []call{
+	{"GET /{$}", "GET", "/", "", all},
+	{"GET /drafts/new", "GET", "/drafts/new", "", all},
+	{"POST /drafts", "POST", "/drafts", "text=Flu+shots+today", all},
+	{"GET /drafts/{id}", "GET", "/drafts/D", "", reviewers},
+	{"POST /drafts/{id}/versions", "POST", "/drafts/D/versions", "text=changed", nobody},
+	{"POST /drafts/{id}/submit", "POST", "/drafts/D/submit", "", nobody},
+	{"POST /drafts/{id}/review", "POST", "/drafts/D/review", "action=approve", reviewers},
+	{"POST /drafts/{id}/override", "POST", "/drafts/B/override", "reason=Written+authorisation+is+on+file+for+this+one.", comp},
+	{"POST /drafts/{id}/publish", "POST", "/drafts/A/publish", "url=https://example.org/x", nobody},
+	{"GET /queue", "GET", "/queue", "", reviewers},
+	{"GET /accounts", "GET", "/accounts", "", all},
+	{"POST /accounts", "POST", "/accounts", "platform=mastodon&handle=ROLE&kind=professional", all},
+	{"GET /archive", "GET", "/archive", "", auditors},
+	{"GET /archive/export", "GET", "/archive/export?format=json", "", auditors},
+	{"GET /archive/{id}", "GET", "/archive/I", "", auditors},
+	{"POST /archive/{id}/hold", "POST", "/archive/I/hold", "on=true", comp},
+	{"GET /audit", "GET", "/audit", "", auditors},
+	{"GET /users", "GET", "/users", "", admins},
+	{"POST /users", "POST", "/users", "email=new-ROLE@example.org&name=New&role=clinician", admins},
+	{"POST /logout", "POST", "/logout", "", all}, // last: it ends the session
+}
+
+var apiCalls = []call{
+	{"POST /api/v1/screen", "POST", "/api/v1/screen", `{"text":"Flu shots today"}`, all},
+	{"GET /api/v1/drafts", "GET", "/api/v1/drafts", "", all},
+	{"POST /api/v1/drafts", "POST", "/api/v1/drafts", `{"text":"Flu shots today"}`, all},
+	{"GET /api/v1/drafts/{id}", "GET", "/api/v1/drafts/D", "", reviewers},
+	{"POST /api/v1/drafts/{id}/versions", "POST", "/api/v1/drafts/D/versions", `{"text":"changed"}`, nobody},
+	{"POST /api/v1/drafts/{id}/submit", "POST", "/api/v1/drafts/D/submit", "", nobody},
+	{"POST /api/v1/drafts/{id}/review", "POST", "/api/v1/drafts/D/review", `{"action":"approve"}`, reviewers},
+	{"POST /api/v1/drafts/{id}/override", "POST", "/api/v1/drafts/B/override", `{"reason":"Written authorisation is on file for this one."}`, comp},
+	{"POST /api/v1/drafts/{id}/publish", "POST", "/api/v1/drafts/A/publish", `{"url":"https://example.org/x"}`, nobody},
+	{"GET /api/v1/queue", "GET", "/api/v1/queue", "", reviewers},
+	{"GET /api/v1/accounts", "GET", "/api/v1/accounts", "", all},
+	{"POST /api/v1/accounts", "POST", "/api/v1/accounts", `{"platform":"bluesky","handle":"ROLE","kind":"personal"}`, all},
+	{"GET /api/v1/archive", "GET", "/api/v1/archive", "", auditors},
+	{"GET /api/v1/archive/{id}", "GET", "/api/v1/archive/I", "", auditors},
+	{"GET /api/v1/audit/verify", "GET", "/api/v1/audit/verify", "", auditors},
+}
+
+func (c call) url(base string, st state, role chaperone.Role) string {
+	r := strings.NewReplacer("/D", "/"+strconv.FormatInt(st.inReview, 10), "/B", "/"+strconv.FormatInt(st.blocked, 10),
+		"/A", "/"+strconv.FormatInt(st.approved, 10), "/I", "/"+strconv.FormatInt(st.archived, 10))
+	return base + r.Replace(c.path)
+}
+
+func (c call) allows(role chaperone.Role) bool {
+	for _, r := range c.allowed {
+		if r == role {
+			return true
+		}
+	}
+	return false
+}
+
+// TestEveryRouteEveryRole walks every route of the web UI and the API
+// with every role and checks who is refused (403, or 404 for a draft the
+// user may not see) and who is not.
+func TestEveryRouteEveryRole(t *testing.T) {
+	eachBackend(t, func(t *testing.T, s *site) {
+		for _, role := range chaperone.Roles {
+			t.Run(string(role), func(t *testing.T) {
+				st := newState(t, s)
+				c := s.browser(t)
+				s.login(t, c, role)
+				for _, k := range pageCalls {
+					var resp *http.Response
+					var err error
+					target := k.url(s.URL, st, role)
+					if k.method == "GET" {
+						resp, err = c.Get(target)
+					} else {
+						resp, err = c.PostForm(target, formOf(strings.ReplaceAll(k.body, "ROLE", string(role))))
+					}
+					if err != nil {
+						t.Fatal(err)
+					}
+					resp.Body.Close()
+					check(t, k, role, resp.StatusCode)
+				}
+				st = newState(t, s)
+				tok := s.token(t, role)
+				for _, k := range apiCalls {
+					code, _ := api(t, s, tok, k.method, strings.TrimPrefix(k.url(s.URL, st, role), s.URL), strings.ReplaceAll(k.body, "ROLE", string(role)))
+					check(t, k, role, code)
+				}
+			})
+		}
+	})
+}
+
+func formOf(body string) url.Values {
+	v, _ := url.ParseQuery(body)
+	return v
+}
+
+func check(t *testing.T, k call, role chaperone.Role, code int) {
+	t.Helper()
+	refused := code == http.StatusForbidden || code == http.StatusNotFound
+	switch {
+	case k.allows(role) && (refused || code >= 400):
+		t.Errorf("%s %s as %s: %d, want it allowed", k.method, k.path, role, code)
+	case !k.allows(role) && !refused:
+		t.Errorf("%s %s as %s: %d, want it refused", k.method, k.path, role, code)
+	}
+}
+
+// TestMatrixCoversEveryRoute fails when a route is added without a row in
+// the walk.
+func TestMatrixCoversEveryRoute(t *testing.T) {
+	srv := &Server{}
+	walked := map[string]bool{}
+	for _, k := range append(append([]call{}, pageCalls...), apiCalls...) {
+		walked[k.pattern] = true
+	}
+	for _, r := range srv.pageRoutes() {
+		if !walked[r.pattern] {
+			t.Errorf("page route %s is not walked", r.pattern)
+		}
+	}
+	for _, r := range srv.api() {
+		if !walked[r.pattern] {
+			t.Errorf("API route %s is not walked", r.pattern)
+		}
+	}
+}
