@@ -47,6 +47,7 @@ type Server struct {
 	throttle *throttle
 	login    chan struct{} // bounds concurrent password checks (argon2id uses 64 MiB each)
 	log      *slog.Logger
+	metrics  *metrics
 }
 
 // New returns a server for svc.
@@ -65,7 +66,7 @@ func New(svc *service.Service, opts Options) (*Server, error) {
 		return nil, err
 	}
 	return &Server{svc: svc, store: svc.Store(), opts: opts, pages: pages, throttle: newThrottle(),
-		login: make(chan struct{}, 2), log: opts.Log}, nil
+		login: make(chan struct{}, 2), log: opts.Log, metrics: newMetrics()}, nil
 }
 
 // pageRoute is one page or form action of the web UI, for a signed-in
@@ -112,6 +113,7 @@ func (s *Server) Handler() http.Handler {
 		w.Write(openAPI)
 	})
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) { w.Write([]byte("ok\n")) })
+	mux.Handle("GET /metrics", s.metrics.handler())
 
 	mux.HandleFunc("GET /login", s.loginPage)
 	mux.HandleFunc("POST /login", s.loginSubmit)
@@ -123,5 +125,5 @@ func (s *Server) Handler() http.Handler {
 	s.apiRoutes(mux)
 
 	csrf := http.NewCrossOriginProtection()
-	return s.recoverer(securityHeaders(s.opts.Secure, csrf.Handler(s.limitBody(mux))))
+	return s.metrics.instrument(s.recoverer(securityHeaders(s.opts.Secure, csrf.Handler(s.limitBody(mux)))))
 }

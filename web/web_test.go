@@ -427,3 +427,24 @@ func TestOpenAPIMatchesRoutes(t *testing.T) {
 		t.Errorf("openapi.json documents %s, which is not a route", p)
 	}
 }
+
+func TestHealthMetricsAndOpenAPI(t *testing.T) {
+	s := newSite(t, "sqlite")
+	c := s.browser(t)
+	if resp, body := get(t, c, s.URL+"/healthz"); resp.StatusCode != 200 || body != "ok\n" {
+		t.Fatalf("healthz: %d %q", resp.StatusCode, body)
+	}
+	get(t, c, s.URL+"/drafts/123") // a redirect to sign in
+	resp, body := get(t, c, s.URL+"/metrics")
+	if resp.StatusCode != 200 || !strings.Contains(body, `chaperone_http_requests_total{code="303",route="GET /drafts/{id}"} 1`) {
+		t.Fatalf("metrics: %d\n%s", resp.StatusCode, body)
+	}
+	if strings.Contains(body, "/drafts/123") {
+		t.Error("metrics hold a request path")
+	}
+	resp, body = get(t, c, s.URL+"/api/openapi.json")
+	var doc map[string]any
+	if resp.StatusCode != 200 || json.Unmarshal([]byte(body), &doc) != nil || doc["openapi"] != "3.1.0" {
+		t.Fatalf("openapi: %d", resp.StatusCode)
+	}
+}
