@@ -77,7 +77,7 @@ func runAuditVerify(e *env, dsn, data, anchor string, timeout time.Duration) int
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), timeout)
 	defer cancel()
-	st, err := store.Open(ctx, dsn, store.Options{MaxConns: 2})
+	st, err := store.Open(ctx, dsn, store.Options{MaxConns: 2, NoMigrate: true})
 	if err != nil {
 		return failAudit(e, "opening the database", err)
 	}

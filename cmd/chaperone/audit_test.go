@@ -85,6 +85,7 @@ func TestAuditVerify(t *testing.T) {
 		{"no database", []string{"audit", "verify", "--data", filepath.Join(dir, "nope")}, "no database at"},
 		{"unreachable PostgreSQL", []string{"audit", "verify", "--db", "postgres://nobody@127.0.0.1:1/x?connect_timeout=2"}, "opening the database"},
 		{"not a database", []string{"audit", "verify", "--db", writeFile(t, "junk.db", []byte("not sqlite at all, not at all"))}, "opening the database"},
+		{"not migrated (verify never migrates)", []string{"audit", "verify", "--db", writeFile(t, "empty.db", nil)}, "reading the audit log"},
 		{"bad anchor", []string{"audit", "verify", "--data", dir, "--anchor", "4"}, "--anchor must be SEQ:HASH"},
 		{"unknown subcommand", []string{"audit", "rewrite"}, "unknown subcommand"},
 		{"no subcommand", []string{"audit"}, "missing verify"},
