@@ -52,6 +52,10 @@ type Options struct {
 	// MaxConns bounds the PostgreSQL pool, or the SQLite read pool
 	// (SQLite always has one writer). 0 means 10 (PostgreSQL) or 4.
 	MaxConns int
+	// NoMigrate opens the database as it is, without applying pending
+	// migrations: for tools that only read, such as chaperone audit
+	// verify, which must change nothing.
+	NoMigrate bool
 	// Now is the clock for the times the store writes; nil means
 	// time.Now. Tests set it.
 	Now func() time.Time
@@ -65,6 +69,8 @@ type Store struct {
 	rdb     *sql.DB // reads (SQLite: a query-only pool; PostgreSQL: db)
 	box     *box    // nil without a key
 	now     func() time.Time
+
+	noMigrate bool
 }
 
 //go:embed migrations/sqlite/*.sql migrations/postgres/*.sql
@@ -83,7 +89,7 @@ func Open(ctx context.Context, dsn string, opts Options) (*Store, error) {
 		ctx, cancel = context.WithTimeout(ctx, openTimeout)
 		defer cancel()
 	}
-	s := &Store{now: opts.Now}
+	s := &Store{now: opts.Now, noMigrate: opts.NoMigrate}
 	if s.now == nil {
 		s.now = time.Now
 	}
@@ -172,8 +178,12 @@ func sqliteURI(dsn string) string {
 	return dsn + "?"
 }
 
-// migrate applies the embedded migrations under dir.
+// migrate applies the embedded migrations under dir, unless the store
+// was opened with NoMigrate.
 func (s *Store) migrate(ctx context.Context, dialect goose.Dialect, dir string, opts ...goose.ProviderOption) error {
+	if s.noMigrate {
+		return nil
+	}
 	fsys, err := fs.Sub(migrations, dir)
 	if err != nil {
 		return internal("migrating the database", err)

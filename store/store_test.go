@@ -881,12 +881,15 @@ func TestConcurrentAppendsMakeOneChain(t *testing.T) {
 		ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 		defer cancel()
 		const workers, each = 8, 25
+		// Two stores on one database, as a server and a CLI (or two
+		// servers) would be.
+		stores := []*Store{e.Store, e.open(t, Options{Key: e.key, MaxConns: 4})}
 		var wg sync.WaitGroup
 		errs := make(chan error, workers)
 		for w := range workers {
 			wg.Go(func() {
 				for i := range each {
-					_, err := e.Audit(ctx, Actor{UserID: int64(w + 1)}, AuditEntry{OrgID: 1, Action: chaperone.ActionArchiveExport,
+					_, err := stores[w%2].Audit(ctx, Actor{UserID: int64(w + 1)}, AuditEntry{OrgID: 1, Action: chaperone.ActionArchiveExport,
 						SubjectKind: "export", SubjectID: fmt.Sprintf("%d-%d", w, i)})
 					if err != nil {
 						errs <- err

@@ -5,11 +5,12 @@
 //	chaperone scan [flags] [FILE|-]      screen a text, or a JSON Lines batch
 //	chaperone redact [flags] [FILE|-]    print a safe rewrite of a text
 //	chaperone eval [flags] SET.jsonl     score the engine on a labelled set
+//	chaperone audit verify [flags]       verify the service's audit log
 //	chaperone version
 //	chaperone help [COMMAND]
 //
 // Exit codes: 0 allow, 1 review, 2 block, 3 bad input or usage, 4 internal
-// error. Errors go to stderr as "chaperone: ..." and never quote the text.
+// error (audit verify: 0 intact, 2 broken, 3 unreadable). Errors go to stderr as "chaperone: ..." and never quote the text.
 //
 // This package is wiring only: the engine is detect, the rewriter redact,
 // the output formats report and the scoring eval. main.go dispatches to one
