@@ -3,18 +3,14 @@ package store
 import (
 	"context"
 	"crypto/rand"
-	"database/sql"
-	"encoding/hex"
 	"errors"
 	"fmt"
-	"net/url"
-	"os"
-	"path/filepath"
 	"sync"
 	"testing"
 	"time"
 
 	chaperone "github.com/chaperone-project/chaperone"
+	"github.com/chaperone-project/chaperone/store/storetest"
 )
 
 // The suite runs every test on SQLite (a file in t.TempDir()) and on
@@ -23,79 +19,8 @@ import (
 // if it cannot be reached the postgres subtests are skipped, unless
 // CHAPERONE_REQUIRE_POSTGRES=1 (CI), when they fail.
 
-const defaultTestPostgres = "postgres://postgres@127.0.0.1:5432/postgres?sslmode=disable"
-
-// pgAdmin is the connection to the PostgreSQL server that creates and
-// drops the test databases, shared by the tests; pgErr says why there is
-// none.
-var (
-	pgOnce  sync.Once
-	pgAdmin *sql.DB
-	pgURL   *url.URL
-	pgErr   error
-)
-
-func postgresAdmin(t *testing.T) (*sql.DB, *url.URL) {
-	t.Helper()
-	pgOnce.Do(func() {
-		dsn := os.Getenv("CHAPERONE_TEST_POSTGRES")
-		if dsn == "" {
-			dsn = defaultTestPostgres
-		}
-		if pgURL, pgErr = url.Parse(dsn); pgErr != nil {
-			return
-		}
-		if pgAdmin, pgErr = sql.Open("pgx", dsn); pgErr != nil {
-			return
-		}
-		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-		defer cancel()
-		pgErr = pgAdmin.PingContext(ctx)
-	})
-	if pgErr != nil {
-		msg := fmt.Sprintf("PostgreSQL at %s cannot be reached (%v); set CHAPERONE_TEST_POSTGRES to a reachable server", redacted(pgURL), pgErr)
-		if os.Getenv("CHAPERONE_REQUIRE_POSTGRES") == "1" {
-			t.Fatal(msg + " (CHAPERONE_REQUIRE_POSTGRES=1)")
-		}
-		t.Skip(msg)
-	}
-	return pgAdmin, pgURL
-}
-
-// redacted returns u without its password, for messages.
-func redacted(u *url.URL) string {
-	if u == nil {
-		return "(bad URL)"
-	}
-	return u.Redacted()
-}
-
 // testDSN returns the DSN of a new empty database for the backend.
-func testDSN(t *testing.T, backend string) string {
-	t.Helper()
-	if backend == "sqlite" {
-		return filepath.Join(t.TempDir(), "chaperone.db")
-	}
-	admin, u := postgresAdmin(t)
-	b := make([]byte, 6)
-	rand.Read(b)
-	name := "chaperone_test_" + hex.EncodeToString(b)
-	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-	defer cancel()
-	if _, err := admin.ExecContext(ctx, "CREATE DATABASE "+name); err != nil {
-		t.Fatalf("creating the test database: %v", err)
-	}
-	t.Cleanup(func() {
-		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-		defer cancel()
-		if _, err := admin.ExecContext(ctx, "DROP DATABASE IF EXISTS "+name+" WITH (FORCE)"); err != nil {
-			t.Errorf("dropping the test database: %v", err)
-		}
-	})
-	du := *u
-	du.Path = "/" + name
-	return du.String()
-}
+func testDSN(t *testing.T, backend string) string { return storetest.DSN(t, backend) }
 
 // fakeClock is a settable clock for Options.Now.
 type fakeClock struct {
