@@ -3,10 +3,13 @@ package main
 import (
 	"bufio"
 	"context"
+	"database/sql"
+	"fmt"
 	"io"
 	"net/http"
 	"net/url"
 	"os/exec"
+	"path/filepath"
 	"regexp"
 	"strings"
 	"syscall"
@@ -109,8 +112,41 @@ func TestServeFirstStart(t *testing.T) {
 	if resp.StatusCode != 200 {
 		t.Fatalf("API with the CLI token: %d", resp.StatusCode)
 	}
+	req, _ = http.NewRequest("POST", addr+"/api/v1/drafts", strings.NewReader(`{"text":"Pt Walter Pruitt, MRN 00482913, home today"}`))
+	req.Header.Set("Authorization", "Bearer "+token)
+	if resp, err = http.DefaultClient.Do(req); err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusCreated {
+		t.Fatalf("API draft: %d", resp.StatusCode)
+	}
 	cmd.Process.Signal(syscall.SIGTERM)
 	cmd.Wait()
+
+	// the service's audit log verifies; an edit behind its back is caught
+	if r := runCLI(t, nil, "audit", "verify", "--data", dir); r.code != 0 || !strings.HasPrefix(r.stdout, "ok: ") {
+		t.Fatalf("audit verify after serving: %d %q %q", r.code, r.stdout, r.stderr)
+	}
+	db, err := sql.Open("sqlite", filepath.Join(dir, "chaperone.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var seq int64
+	if err := db.QueryRow(`SELECT seq FROM audit_events WHERE action = 'draft.create'`).Scan(&seq); err != nil {
+		t.Fatal(err)
+	}
+	for _, q := range []string{"DROP TRIGGER audit_events_no_update", "DROP TRIGGER audit_events_no_delete",
+		"DELETE FROM audit_events WHERE action = 'draft.create'"} {
+		if _, err := db.Exec(q); err != nil {
+			t.Fatalf("%s: %v", q, err)
+		}
+	}
+	db.Close()
+	r = runCLI(t, nil, "audit", "verify", "--data", dir)
+	if want := fmt.Sprintf("broken: seq %d missing: ", seq); r.code != 2 || !strings.HasPrefix(r.stdout, want) {
+		t.Fatalf("audit verify after deleting the draft's event: %d %q, want exit 2 and %q", r.code, r.stdout, want)
+	}
 }
 
 // readerOf turns the rest of a scanner's input into a reader.
