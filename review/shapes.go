@@ -2,11 +2,11 @@ package review
 
 import (
 	"bytes"
-	"errors"
-	"io"
 	"encoding/csv"
 	"encoding/json"
+	"errors"
 	"fmt"
+	"io"
 	"strconv"
 	"strings"
 )
