@@ -107,13 +107,14 @@ func Read(r io.Reader, npi string, fn func(Payment) error) error {
 		if err == io.EOF {
 			return nil
 		}
-		line, _ := cr.FieldPos(0)
 		if err != nil {
+			line := errLine(err)
 			if lr.err != nil {
 				return fmt.Errorf("line %d: %w", line, lr.err)
 			}
 			return fmt.Errorf("line %d: %v", line, err)
 		}
+		line, _ := cr.FieldPos(0)
 		get := func(f string) string {
 			if i, ok := col[f]; ok && i < len(row) {
 				return strings.TrimSpace(row[i])
@@ -252,4 +253,13 @@ func (l *lineLimit) Read(p []byte) (int, error) {
 		}
 	}
 	return n, err
+}
+
+// errLine is the line a CSV error is on (0 when unknown).
+func errLine(err error) int {
+	var pe *csv.ParseError
+	if errors.As(err, &pe) {
+		return pe.Line
+	}
+	return 0
 }

@@ -217,7 +217,11 @@ func parseCSV(data []byte, site string) ([]Review, error) {
 			if errors.Is(err, io.EOF) {
 				break
 			}
-			line, _ := cr.FieldPos(0)
+			line := 0
+			var pe *csv.ParseError
+			if errors.As(err, &pe) {
+				line = pe.Line
+			}
 			return nil, fmt.Errorf("line %d: %v", line, csvError(err))
 		}
 		line, _ := cr.FieldPos(0)
