@@ -224,6 +224,11 @@ const (
 	ActionArchivePurge         AuditAction = "archive.purge"
 	ActionArchiveExport        AuditAction = "archive.export"
 	ActionPHIView              AuditAction = "phi.view"
+	ActionConsentCreate        AuditAction = "consent.create"
+	ActionConsentLink          AuditAction = "consent.link"
+	ActionConsentRevoke        AuditAction = "consent.revoke"
+	ActionTakedownCreate       AuditAction = "takedown.create"
+	ActionTakedownDone         AuditAction = "takedown.done"
 )
 
 // AuditEvent is one entry of the append-only, hash-chained audit log.
