@@ -48,6 +48,9 @@ func (s *Service) Publish(ctx context.Context, u chaperone.User, id int64, publi
 	if err != nil {
 		return chaperone.ArchiveItem{}, err
 	}
+	if err := s.consentGate(ctx, d, sc.Result, s.now()); err != nil {
+		return chaperone.ArchiveItem{}, err
+	}
 	chain, err := s.chain(ctx, d, sc)
 	if err != nil {
 		return chaperone.ArchiveItem{}, err
