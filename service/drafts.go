@@ -36,6 +36,10 @@ type DraftView struct {
 	// History is every version, oldest first, with its latest screen's
 	// decision.
 	History []HistoryEntry
+	// NeedsConsent says the screen asks for the patient's authorisation
+	// before publication; Linked are the authorisations linked so far.
+	NeedsConsent bool
+	Linked       []chaperone.Consent
 }
 
 // HistoryEntry is one version of a draft in its history.
@@ -188,6 +192,10 @@ func (s *Service) View(ctx context.Context, u chaperone.User, id int64) (DraftVi
 	for _, ver := range versions {
 		sc := latest[ver.Version]
 		v.History = append(v.History, HistoryEntry{Version: ver, Decision: sc.Decision, Findings: len(sc.Result.Findings)})
+	}
+	v.NeedsConsent = needsConsent(d, v.Screen.Result)
+	if v.Linked, err = s.store.LinkedConsents(ctx, d.ID); err != nil {
+		return v, err
 	}
 	if err := s.store.RecordView(ctx, actor(u), d.OrgID, "draft", fmt.Sprint(d.ID)); err != nil {
 		return v, err

@@ -53,6 +53,13 @@ func (s *Server) api() []apiRoute {
 		{"GET /api/v1/archive", s.apiArchive},
 		{"GET /api/v1/archive/{id}", s.apiArchiveItem},
 		{"GET /api/v1/audit/verify", s.apiVerify},
+		{"GET /api/v1/consents", func(r *http.Request, u chaperone.User) (any, error) { return s.svc.Consents(r.Context(), u) }},
+		{"POST /api/v1/consents", s.apiRecordConsent},
+		{"GET /api/v1/consents/{id}", s.apiConsent},
+		{"POST /api/v1/consents/{id}/revoke", s.apiRevoke},
+		{"POST /api/v1/drafts/{id}/consents", s.apiLink},
+		{"GET /api/v1/takedowns", s.apiTakedowns},
+		{"POST /api/v1/takedowns/{id}/done", s.apiTakedownDone},
 	}
 }
 
@@ -74,7 +81,7 @@ func (s *Server) apiUser(h func(*http.Request, chaperone.User) (any, error)) htt
 		}
 		w.Header().Set("Content-Type", "application/json")
 		code := http.StatusOK
-		if r.Method == http.MethodPost && strings.HasSuffix(r.Pattern, "/drafts") {
+		if r.Method == http.MethodPost && (strings.HasSuffix(r.Pattern, "/drafts") || strings.HasSuffix(r.Pattern, "/consents") && !strings.Contains(r.Pattern, "{id}")) {
 			code = http.StatusCreated
 		}
 		w.WriteHeader(code)

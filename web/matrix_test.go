@@ -1,12 +1,16 @@
 package web
 
 import (
+	"bytes"
 	"context"
+	"encoding/json"
+	"mime/multipart"
 	"net/http"
 	"net/url"
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	chaperone "github.com/chaperone-project/chaperone"
 	"github.com/chaperone-project/chaperone/service"
@@ -16,6 +20,7 @@ import (
 // the org in each status a route needs, and one of their archived posts.
 type state struct {
 	inReview, blocked, approved, archived int64
+	consent, takedown                     int64
 }
 
 func newState(t *testing.T, s *site) state {
@@ -45,7 +50,42 @@ func newState(t *testing.T, s *site) state {
 		t.Fatal(err)
 	}
 	st.archived = item.ID
+	// an authorisation, and a takedown left by revoking another one
+	c, err := svc.RecordConsent(ctx, by, sampleConsent(), samplePDF)
+	if err != nil {
+		t.Fatal(err)
+	}
+	st.consent = c.ID
+	gone, err := svc.RecordConsent(ctx, by, sampleConsent(), samplePDF)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cap := create(service.Compose{Channel: chaperone.ChannelImageCaption, Text: "Before and after photos of my patient's knee replacement, one year on!"})
+	if err := svc.LinkConsent(ctx, by, cap, gone.ID); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := svc.Review(ctx, s.users[chaperone.RoleReviewer], cap, chaperone.ReviewApprove, ""); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := svc.Publish(ctx, by, cap, "https://example.org/p/cap"); err != nil {
+		t.Fatal(err)
+	}
+	tasks, err := svc.RevokeConsent(ctx, s.users[chaperone.RoleCompliance], gone.ID, "withdrawn by phone")
+	if err != nil || len(tasks) != 1 {
+		t.Fatalf("revoke: %v %d", err, len(tasks))
+	}
+	st.takedown = tasks[0].ID
 	return st
+}
+
+var samplePDF = []byte("%PDF-1.4\n% signed\n%%EOF\n")
+
+func sampleConsent() chaperone.Consent {
+	now := time.Now()
+	return chaperone.Consent{Patient: "Walter Pruitt", Discloses: "Knee photos", DisclosedBy: "Harbor", Recipient: "The public",
+		Purpose: "Education", Expires: now.AddDate(1, 0, 0), SignedBy: "Walter Pruitt", SignedAt: now, RightToRevoke: true,
+		NoConditioning: true, Redisclosure: true, Media: []string{"text", "photo"},
+		Channels: []chaperone.Channel{chaperone.ChannelPost, chaperone.ChannelImageCaption}}
 }
 
 // call is one request of the walk and the roles that may make it.
@@ -84,6 +124,14 @@ var pageCalls = []call{
 	{"GET /archive/{id}", "GET", "/archive/I", "", auditors},
 	{"POST /archive/{id}/hold", "POST", "/archive/I/hold", "on=true", comp},
 	{"GET /audit", "GET", "/audit", "", auditors},
+	{"GET /consents", "GET", "/consents", "", all},
+	{"POST /consents", "POST", "/consents", "MULTIPART", []chaperone.Role{chaperone.RoleClinician, chaperone.RoleCompliance, chaperone.RoleAdmin}},
+	{"GET /consents/{id}", "GET", "/consents/C", "", auditors},
+	{"GET /consents/{id}/document", "GET", "/consents/C/document", "", auditors},
+	{"POST /consents/{id}/revoke", "POST", "/consents/C/revoke", "reason=by+phone", auditors},
+	{"POST /drafts/{id}/consents", "POST", "/drafts/D/consents", "consent=C", nobody},
+	{"GET /takedowns", "GET", "/takedowns", "", all},
+	{"POST /takedowns/{id}/done", "POST", "/takedowns/T/done", "", auditors},
 	{"GET /users", "GET", "/users", "", admins},
 	{"POST /users", "POST", "/users", "email=new-ROLE@example.org&name=New&role=clinician", admins},
 	{"POST /logout", "POST", "/logout", "", all}, // last: it ends the session
@@ -105,12 +153,51 @@ var apiCalls = []call{
 	{"GET /api/v1/archive", "GET", "/api/v1/archive", "", auditors},
 	{"GET /api/v1/archive/{id}", "GET", "/api/v1/archive/I", "", auditors},
 	{"GET /api/v1/audit/verify", "GET", "/api/v1/audit/verify", "", auditors},
+	{"GET /api/v1/consents", "GET", "/api/v1/consents", "", all},
+	{"POST /api/v1/consents", "POST", "/api/v1/consents", "CONSENTJSON", []chaperone.Role{chaperone.RoleClinician, chaperone.RoleCompliance, chaperone.RoleAdmin}},
+	{"GET /api/v1/consents/{id}", "GET", "/api/v1/consents/C", "", auditors},
+	{"POST /api/v1/consents/{id}/revoke", "POST", "/api/v1/consents/C/revoke", `{"reason":"by phone"}`, auditors},
+	{"POST /api/v1/drafts/{id}/consents", "POST", "/api/v1/drafts/D/consents", `{"consent_id":C}`, nobody},
+	{"GET /api/v1/takedowns", "GET", "/api/v1/takedowns", "", all},
+	{"POST /api/v1/takedowns/{id}/done", "POST", "/api/v1/takedowns/T/done", "", auditors},
 }
 
 func (c call) url(base string, st state, role chaperone.Role) string {
-	r := strings.NewReplacer("/D", "/"+strconv.FormatInt(st.inReview, 10), "/B", "/"+strconv.FormatInt(st.blocked, 10),
-		"/A", "/"+strconv.FormatInt(st.approved, 10), "/I", "/"+strconv.FormatInt(st.archived, 10))
-	return base + r.Replace(c.path)
+	return base + st.replacer().Replace(c.path)
+}
+
+func (st state) replacer() *strings.Replacer {
+	id := func(n int64) string { return strconv.FormatInt(n, 10) }
+	return strings.NewReplacer("/D", "/"+id(st.inReview), "/B", "/"+id(st.blocked), "/A", "/"+id(st.approved),
+		"/I", "/"+id(st.archived), "/C", "/"+id(st.consent), "/T", "/"+id(st.takedown),
+		"consent=C", "consent="+id(st.consent), `"consent_id":C`, `"consent_id":`+id(st.consent))
+}
+
+// body returns a call's body and content type for role.
+func (c call) bodyFor(st state, role chaperone.Role) (string, string) {
+	switch c.body {
+	case "MULTIPART":
+		var buf bytes.Buffer
+		mw := multipart.NewWriter(&buf)
+		sc := sampleConsent()
+		fields := map[string]string{"patient": sc.Patient, "discloses": sc.Discloses, "disclosed_by": sc.DisclosedBy, "recipient": sc.Recipient,
+			"purpose": sc.Purpose, "signed_by": sc.SignedBy, "signed_at": sc.SignedAt.Format(time.DateOnly), "expires": sc.Expires.Format(time.DateOnly),
+			"right_to_revoke": "on", "no_conditioning": "on", "redisclosure": "on", "media": "text", "channels": "post"}
+		for k, v := range fields {
+			mw.WriteField(k, v)
+		}
+		fw, _ := mw.CreateFormFile("document", "form.pdf")
+		fw.Write(samplePDF)
+		mw.Close()
+		return buf.String(), mw.FormDataContentType()
+	case "CONSENTJSON":
+		js, _ := json.Marshal(struct {
+			chaperone.Consent
+			Document []byte `json:"document_base64"`
+		}{sampleConsent(), samplePDF})
+		return string(js), "application/json"
+	}
+	return st.replacer().Replace(strings.ReplaceAll(c.body, "ROLE", string(role))), ""
 }
 
 func (c call) allows(role chaperone.Role) bool {
@@ -136,10 +223,14 @@ func TestEveryRouteEveryRole(t *testing.T) {
 					var resp *http.Response
 					var err error
 					target := k.url(s.URL, st, role)
-					if k.method == "GET" {
+					body, ctype := k.bodyFor(st, role)
+					switch {
+					case k.method == "GET":
 						resp, err = c.Get(target)
-					} else {
-						resp, err = c.PostForm(target, formOf(strings.ReplaceAll(k.body, "ROLE", string(role))))
+					case ctype != "":
+						resp, err = c.Post(target, ctype, strings.NewReader(body))
+					default:
+						resp, err = c.PostForm(target, formOf(body))
 					}
 					if err != nil {
 						t.Fatal(err)
@@ -150,7 +241,8 @@ func TestEveryRouteEveryRole(t *testing.T) {
 				st = newState(t, s)
 				tok := s.token(t, role)
 				for _, k := range apiCalls {
-					code, _ := api(t, s, tok, k.method, strings.TrimPrefix(k.url(s.URL, st, role), s.URL), strings.ReplaceAll(k.body, "ROLE", string(role)))
+					body, _ := k.bodyFor(st, role)
+					code, _ := api(t, s, tok, k.method, strings.TrimPrefix(k.url(s.URL, st, role), s.URL), body)
 					check(t, k, role, code)
 				}
 			})

@@ -45,7 +45,11 @@ func cacheStatic(next http.Handler) http.Handler {
 // limitBody bounds every request body.
 func (s *Server) limitBody(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		r.Body = http.MaxBytesReader(w, r.Body, s.opts.MaxBody)
+		limit := s.opts.MaxBody
+		if r.Method == http.MethodPost && uploadRoutes[r.URL.Path] {
+			limit = max(limit, maxUpload)
+		}
+		r.Body = http.MaxBytesReader(w, r.Body, limit)
 		next.ServeHTTP(w, r)
 	})
 }

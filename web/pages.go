@@ -23,9 +23,19 @@ func (s *Server) dashboard(w http.ResponseWriter, r *http.Request, u chaperone.U
 	data := struct {
 		Drafts     []chaperone.Draft
 		QueueCount int
+		Takedowns  []chaperone.TakedownTask
+		Expiring   []chaperone.Consent
 	}{Drafts: drafts}
 	if q, err := s.svc.Queue(r.Context(), u); err == nil {
 		data.QueueCount = len(q)
+	}
+	if data.Takedowns, err = s.svc.Takedowns(r.Context(), u, false); err != nil {
+		s.errorPage(w, r, u, err)
+		return
+	}
+	if data.Expiring, err = s.svc.ExpiringConsents(r.Context(), u); err != nil {
+		s.errorPage(w, r, u, err)
+		return
 	}
 	s.render(w, r, http.StatusOK, "dashboard", u, "My drafts", data)
 }
@@ -86,13 +96,28 @@ func (s *Server) draftPage(w http.ResponseWriter, r *http.Request, u chaperone.U
 	}
 	d := v.Draft
 	own := d.AuthorID == u.ID
+	var consents []chaperone.Consent
+	if v.NeedsConsent && own {
+		all, err := s.svc.Consents(r.Context(), u)
+		if err != nil {
+			s.errorPage(w, r, u, err)
+			return
+		}
+		for _, c := range all {
+			if c.ValidAt(time.Now()) == nil {
+				consents = append(consents, c)
+			}
+		}
+	}
 	data := struct {
 		View                                                   service.DraftView
 		Segments                                               []segment
 		Names                                                  map[int64]string
 		CanEdit, CanSubmit, CanReview, CanOverride, CanPublish bool
+		Consents                                               []chaperone.Consent
 	}{
-		View: v, Segments: segments(v.Version.Text, v.Screen.Result), Names: s.names(r, u),
+		Consents: consents,
+		View:     v, Segments: segments(v.Version.Text, v.Screen.Result), Names: s.names(r, u),
 		CanEdit:     own && (d.Status == chaperone.DraftDraft || d.Status == chaperone.DraftChangesRequested || d.Status == chaperone.DraftBlocked),
 		CanSubmit:   own && d.Status == chaperone.DraftDraft,
 		CanReview:   !own && d.Status == chaperone.DraftInReview && (u.Role == chaperone.RoleReviewer || u.Role == chaperone.RoleCompliance || u.Role == chaperone.RoleAdmin),
