@@ -193,7 +193,8 @@ type ArchiveItem struct {
 
 // OrgPolicy is one version of an organisation's routing policy: the TOML
 // text of its routes (see package policy), numbered 1, 2, 3 … per org.
-// Every version is kept; the highest is in force. It holds no PHI.
+// Every version is kept; the highest is in force. It is configuration,
+// kept in clear (not encrypted like draft text), so it must hold no PHI.
 type OrgPolicy struct {
 	OrgID     int64     `json:"org_id"`
 	Version   int       `json:"version"`
