@@ -2,6 +2,7 @@ package web
 
 import (
 	"context"
+	"encoding/json"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -9,6 +10,7 @@ import (
 	"testing"
 
 	chaperone "github.com/chaperone-project/chaperone"
+	"github.com/chaperone-project/chaperone/policy"
 	"github.com/chaperone-project/chaperone/service"
 )
 
@@ -86,6 +88,8 @@ var pageCalls = []call{
 	{"GET /audit", "GET", "/audit", "", auditors},
 	{"GET /users", "GET", "/users", "", admins},
 	{"POST /users", "POST", "/users", "email=new-ROLE@example.org&name=New&role=clinician", admins},
+	{"GET /policy", "GET", "/policy", "", auditors},
+	{"POST /policy", "POST", "/policy", "text=" + url.QueryEscape(string(policy.DefaultFile())), admins},
 	{"POST /logout", "POST", "/logout", "", all}, // last: it ends the session
 }
 
@@ -105,6 +109,15 @@ var apiCalls = []call{
 	{"GET /api/v1/archive", "GET", "/api/v1/archive", "", auditors},
 	{"GET /api/v1/archive/{id}", "GET", "/api/v1/archive/I", "", auditors},
 	{"GET /api/v1/audit/verify", "GET", "/api/v1/audit/verify", "", auditors},
+	{"GET /api/v1/policy", "GET", "/api/v1/policy", "", auditors},
+	{"PUT /api/v1/policy", "PUT", "/api/v1/policy", policyJSON(), admins},
+}
+
+// policyJSON is the body of PUT /api/v1/policy that saves the shipped
+// policy again: the walk's later drafts route as before.
+func policyJSON() string {
+	b, _ := json.Marshal(map[string]string{"text": string(policy.DefaultFile())})
+	return string(b)
 }
 
 func (c call) url(base string, st state, role chaperone.Role) string {

@@ -100,6 +100,8 @@ func (s *Server) pageRoutes() []pageRoute {
 		{"GET /audit", s.auditPage},
 		{"GET /users", s.usersPage},
 		{"POST /users", s.userSubmit},
+		{"GET /policy", s.policyPage},
+		{"POST /policy", s.policySubmit},
 	}
 }
 
