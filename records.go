@@ -191,6 +191,18 @@ type ArchiveItem struct {
 	LegalHold     bool            `json:"legal_hold"`
 }
 
+// OrgPolicy is one version of an organisation's routing policy: the TOML
+// text of its routes (see package policy), numbered 1, 2, 3 … per org.
+// Every version is kept; the highest is in force. It is configuration,
+// kept in clear (not encrypted like draft text), so it must hold no PHI.
+type OrgPolicy struct {
+	OrgID     int64     `json:"org_id"`
+	Version   int       `json:"version"`
+	Text      string    `json:"text"`
+	CreatedBy int64     `json:"created_by,omitempty"` // 0: the system
+	CreatedAt time.Time `json:"created_at"`
+}
+
 // AuditAction names what an audit event records.
 type AuditAction string
 
@@ -229,6 +241,9 @@ const (
 	ActionConsentRevoke        AuditAction = "consent.revoke"
 	ActionTakedownCreate       AuditAction = "takedown.create"
 	ActionTakedownDone         AuditAction = "takedown.done"
+	// ActionPolicyUpdate is a new version of an org's routing policy; its
+	// details hold the version and the route names, never the text.
+	ActionPolicyUpdate AuditAction = "policy.update"
 )
 
 // AuditEvent is one entry of the append-only, hash-chained audit log.

@@ -169,7 +169,11 @@ func (s *Service) View(ctx context.Context, u chaperone.User, id int64) (DraftVi
 		return v, err
 	}
 	v.Account = acct
-	v.Route, _ = s.Policy().Route(policyInput(it, acct, v.Screen.Result))
+	pol, err := s.policyFor(ctx, d.OrgID)
+	if err != nil {
+		return v, err
+	}
+	v.Route, _ = pol.Route(policyInput(it, acct, v.Screen.Result))
 	if v.Screen.Result.Decision != chaperone.Allow {
 		v.Rewrite = Rewrite(it, v.Screen.Result)
 	}
@@ -222,13 +226,17 @@ func (s *Service) screenVersion(ctx context.Context, tx *store.Tx, author chaper
 	return err
 }
 
-// route applies the policy to a screen result of d.
+// route applies the policy of d's org to a screen result of d.
 func (s *Service) route(ctx context.Context, author chaperone.User, d chaperone.Draft, res chaperone.Result) (policy.Outcome, chaperone.Item, error) {
 	it, acct, err := s.item(ctx, author, d, "", "")
 	if err != nil {
 		return policy.Outcome{}, it, err
 	}
-	out, _ := s.Policy().Route(policyInput(it, acct, res)) // a failing route already routes to review
+	pol, err := s.policyFor(ctx, d.OrgID)
+	if err != nil {
+		return policy.Outcome{}, it, err
+	}
+	out, _ := pol.Route(policyInput(it, acct, res)) // a failing route already routes to review
 	return out, it, nil
 }
 

@@ -13,6 +13,7 @@ package service
 import (
 	"context"
 	"fmt"
+	"log/slog"
 	"sync/atomic"
 	"time"
 
@@ -35,35 +36,55 @@ const MinOverrideReason = 20
 type Service struct {
 	store      *store.Store
 	engine     *detect.Engine
-	policy     atomic.Pointer[policy.Policy]
+	defaults   atomic.Pointer[defaultPolicy]
+	orgs       policyCache
 	connectors map[string]chaperone.Connector
 	retention  time.Duration
 	now        func() time.Time
+	log        *slog.Logger
+}
+
+// defaultPolicy is the policy of orgs that have not saved their own, and
+// its text (empty when not known).
+type defaultPolicy struct {
+	p    *policy.Policy
+	text string
 }
 
 // Config holds what New needs beyond the store and the engine.
 type Config struct {
-	Policy     *policy.Policy // nil: policy.Default()
+	// Policy routes the drafts of orgs that have not saved a policy of
+	// their own (chaperone serve --policy); nil means policy.Default().
+	Policy *policy.Policy
+	// PolicyText is Policy's TOML, shown to admins as the starting point
+	// for their org's own; with Policy nil it is policy.DefaultFile().
+	PolicyText string
 	Connectors []chaperone.Connector
 	Retention  time.Duration    // 0: DefaultRetention
 	Now        func() time.Time // nil: time.Now
+	// Log receives errors the workflow recovers from (a stored policy
+	// that no longer loads); never draft text. nil means slog.Default().
+	Log *slog.Logger
 }
 
 // New returns a service. cmd/chaperone builds one at start-up.
 func New(st *store.Store, eng *detect.Engine, cfg Config) *Service {
 	s := &Service{store: st, engine: eng, connectors: map[string]chaperone.Connector{},
-		retention: cfg.Retention, now: cfg.Now}
+		retention: cfg.Retention, now: cfg.Now, log: cfg.Log}
 	if s.retention <= 0 {
 		s.retention = DefaultRetention
 	}
 	if s.now == nil {
 		s.now = time.Now
 	}
-	p := cfg.Policy
-	if p == nil {
-		p = policy.Default()
+	if s.log == nil {
+		s.log = slog.Default()
 	}
-	s.policy.Store(p)
+	d := &defaultPolicy{p: cfg.Policy, text: cfg.PolicyText}
+	if d.p == nil {
+		d.p, d.text = policy.Default(), string(policy.DefaultFile())
+	}
+	s.defaults.Store(d)
 	for _, c := range cfg.Connectors {
 		s.connectors[c.Platform()] = c
 	}
@@ -77,12 +98,14 @@ func (s *Service) Store() *store.Store { return s.store }
 // Engine returns the screening engine.
 func (s *Service) Engine() *detect.Engine { return s.engine }
 
-// Policy returns the routing policy in force.
-func (s *Service) Policy() *policy.Policy { return s.policy.Load() }
+// Policy returns the default routing policy: the one in force for orgs
+// that have not saved their own (see SetOrgPolicy).
+func (s *Service) Policy() *policy.Policy { return s.defaults.Load().p }
 
-// SetPolicy replaces the routing policy; drafts already routed keep their
-// status.
-func (s *Service) SetPolicy(p *policy.Policy) { s.policy.Store(p) }
+// SetPolicy replaces the default routing policy (orgs with a policy of
+// their own keep it); drafts already routed keep their status. Its text
+// is not known, so the policy page shows only its routes.
+func (s *Service) SetPolicy(p *policy.Policy) { s.defaults.Store(&defaultPolicy{p: p}) }
 
 // actor is the audit actor for a user.
 func actor(u chaperone.User) store.Actor { return store.Actor{UserID: u.ID} }

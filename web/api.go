@@ -60,6 +60,8 @@ func (s *Server) api() []apiRoute {
 		{"POST /api/v1/drafts/{id}/consents", s.apiLink},
 		{"GET /api/v1/takedowns", s.apiTakedowns},
 		{"POST /api/v1/takedowns/{id}/done", s.apiTakedownDone},
+		{"GET /api/v1/policy", func(r *http.Request, u chaperone.User) (any, error) { return s.svc.OrgPolicy(r.Context(), u) }},
+		{"PUT /api/v1/policy", s.apiSetPolicy},
 	}
 }
 
@@ -348,4 +350,19 @@ func (s *Server) apiVerify(r *http.Request, u chaperone.User) (any, error) {
 		return nil, chaperone.Errorf(chaperone.ErrForbidden, "only compliance and admins verify the audit log")
 	}
 	return s.store.Verify(r.Context())
+}
+
+// apiSetPolicy saves the body's text as the next version of the org's
+// routing policy (admins; the service checks the role and the policy).
+func (s *Server) apiSetPolicy(r *http.Request, u chaperone.User) (any, error) {
+	var req struct {
+		Text *string `json:"text"`
+	}
+	if err := decode(r, &req); err != nil {
+		return nil, err
+	}
+	if req.Text == nil {
+		return nil, chaperone.Errorf(chaperone.ErrInvalid, "send the policy as {\"text\": \"…\"}")
+	}
+	return s.svc.SetOrgPolicy(r.Context(), u, *req.Text)
 }

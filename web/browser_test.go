@@ -210,3 +210,88 @@ func TestBrowserComposeToArchive(t *testing.T) {
 		}
 	}
 }
+
+// TestBrowserOrgPolicy drives the policy page in headless Chromium: an
+// admin's invalid policy comes back with the parser's message and the
+// text kept, a policy that reviews everything is saved as version 1, and
+// then a clinician's clean post goes to review instead of being approved.
+func TestBrowserOrgPolicy(t *testing.T) {
+	ctx := browserCtx(t)
+	s := newSite(t, "sqlite")
+	do := func(what string, steps ...chromedp.Action[chromedp.Void]) {
+		t.Helper()
+		if err := chromedp.Do(ctx, steps...); err != nil {
+			t.Fatalf("%s: %v", what, err)
+		}
+	}
+	text := func(sel string) string {
+		t.Helper()
+		v, err := chromedp.Run(ctx, chromedp.Text(chromedp.CSS(sel)))
+		if err != nil {
+			t.Fatalf("text of %s: %v", sel, err)
+		}
+		return strings.TrimSpace(v)
+	}
+	login := func(role chaperone.Role) {
+		t.Helper()
+		do("sign in as "+string(role),
+			chromedp.Navigate(s.URL+"/login"),
+			chromedp.SendKeys(chromedp.CSS(`input[name="org"]`), "clinic"),
+			chromedp.SendKeys(chromedp.CSS(`input[name="email"]`), string(role)+"@example.org"),
+			chromedp.SendKeys(chromedp.CSS(`input[name="password"]`), password(role)),
+			chromedp.Click(chromedp.CSS("#signin")),
+			chromedp.WaitVisible(chromedp.CSS("form.signout")),
+		)
+	}
+
+	login(chaperone.RoleAdmin)
+	do("open the policy page",
+		chromedp.Click(chromedp.CSS(`nav a[href="/policy"]`)),
+		chromedp.WaitVisible(chromedp.CSS("#policy-text")),
+	)
+	if got := text("#routes"); !strings.Contains(got, "review-replies-read-twice") {
+		t.Fatalf("routes in force %q", got)
+	}
+	do("save an invalid policy",
+		chromedp.SetValue(chromedp.CSS("#policy-text"), misspelt),
+		chromedp.Click(chromedp.CSS("#save-policy")),
+		chromedp.WaitVisible(chromedp.CSS("#policy-error")),
+	)
+	if got := text("#policy-error"); !strings.Contains(got, `route "residents-reviewed": when`) {
+		t.Fatalf("error %q", got)
+	}
+	kept, err := chromedp.Run(ctx, chromedp.Value(chromedp.CSS("#policy-text")))
+	if err != nil || kept != misspelt {
+		t.Fatalf("the editor holds %q after the error (%v)", kept, err)
+	}
+	do("save a policy that reviews everything",
+		chromedp.SetValue(chromedp.CSS("#policy-text"), reviewEverything),
+		chromedp.Click(chromedp.CSS("#save-policy")),
+		chromedp.WaitVisible(chromedp.CSS(`.flash[data-done="policy"]`)),
+	)
+	if got := text("#policy-version"); got != "1" {
+		t.Fatalf("version %q", got)
+	}
+	if got := text("#routes"); !strings.Contains(got, "review-everything") || strings.Contains(got, "review-replies-read-twice") {
+		t.Fatalf("routes in force after saving %q", got)
+	}
+	if got := text("#policy-history"); !strings.Contains(got, "The admin") {
+		t.Fatalf("history %q", got)
+	}
+	do("sign out", chromedp.Click(chromedp.CSS("form.signout button")), chromedp.WaitVisible(chromedp.CSS("#signin")))
+
+	login(chaperone.RoleClinician)
+	do("compose a clean post",
+		chromedp.Navigate(s.URL+"/drafts/new"),
+		chromedp.SendKeys(chromedp.CSS("#text"), "Flu shots are in: book at the front desk."),
+		chromedp.Click(chromedp.CSS("#save")),
+		chromedp.WaitVisible(chromedp.CSS("#decision")),
+	)
+	if got := text("#decision"); got != "allow" {
+		t.Fatalf("screen decision %q, want allow", got)
+	}
+	do("submit", chromedp.Click(chromedp.CSS("#submit")), chromedp.WaitVisible(chromedp.CSS(`.flash[data-done="submitted"]`)))
+	if got := text("#status"); got != "in review" {
+		t.Fatalf("status %q, want in review: the org's policy reviews everything", got)
+	}
+}

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	chaperone "github.com/chaperone-project/chaperone"
+	"github.com/chaperone-project/chaperone/policy"
 	"github.com/chaperone-project/chaperone/service"
 )
 
@@ -134,6 +135,8 @@ var pageCalls = []call{
 	{"POST /takedowns/{id}/done", "POST", "/takedowns/T/done", "", auditors},
 	{"GET /users", "GET", "/users", "", admins},
 	{"POST /users", "POST", "/users", "email=new-ROLE@example.org&name=New&role=clinician", admins},
+	{"GET /policy", "GET", "/policy", "", auditors},
+	{"POST /policy", "POST", "/policy", "text=" + url.QueryEscape(string(policy.DefaultFile())), admins},
 	{"POST /logout", "POST", "/logout", "", all}, // last: it ends the session
 }
 
@@ -160,6 +163,15 @@ var apiCalls = []call{
 	{"POST /api/v1/drafts/{id}/consents", "POST", "/api/v1/drafts/D/consents", `{"consent_id":C}`, nobody},
 	{"GET /api/v1/takedowns", "GET", "/api/v1/takedowns", "", all},
 	{"POST /api/v1/takedowns/{id}/done", "POST", "/api/v1/takedowns/T/done", "", auditors},
+	{"GET /api/v1/policy", "GET", "/api/v1/policy", "", auditors},
+	{"PUT /api/v1/policy", "PUT", "/api/v1/policy", policyJSON(), admins},
+}
+
+// policyJSON is the body of PUT /api/v1/policy that saves the shipped
+// policy again: the walk's later drafts route as before.
+func policyJSON() string {
+	b, _ := json.Marshal(map[string]string{"text": string(policy.DefaultFile())})
+	return string(b)
 }
 
 func (c call) url(base string, st state, role chaperone.Role) string {

@@ -412,3 +412,48 @@ func (s *Server) userSubmit(w http.ResponseWriter, r *http.Request, u chaperone.
 // normalizeNewlines turns the CRLF line ends browsers send into LF, so
 // that span offsets match what the author typed.
 func normalizeNewlines(s string) string { return strings.ReplaceAll(s, "\r\n", "\n") }
+
+// policyData is what the policy page shows: the policy in force, and for
+// admins the text in the editor (what they sent, after an error).
+type policyData struct {
+	View  service.PolicyView
+	Text  string
+	Error string
+	Names map[int64]string
+}
+
+// policyPage shows the org's routing policy to admins and compliance.
+func (s *Server) policyPage(w http.ResponseWriter, r *http.Request, u chaperone.User) {
+	v, err := s.svc.OrgPolicy(r.Context(), u)
+	if err != nil {
+		s.errorPage(w, r, u, err)
+		return
+	}
+	s.render(w, r, http.StatusOK, "policy", u, "Routing policy", policyData{View: v, Text: v.Text, Names: s.names(r, u)})
+}
+
+// policySubmit saves the admin's policy as a new version. A policy that
+// does not load is shown again with the parser's message and the text as
+// sent, so that it can be fixed.
+func (s *Server) policySubmit(w http.ResponseWriter, r *http.Request, u chaperone.User) {
+	if err := r.ParseForm(); err != nil {
+		s.errorPage(w, r, u, err)
+		return
+	}
+	text := normalizeNewlines(r.PostFormValue("text"))
+	_, err := s.svc.SetOrgPolicy(r.Context(), u, text)
+	if err == nil {
+		http.Redirect(w, r, "/policy?done=policy", http.StatusSeeOther)
+		return
+	}
+	if code := status(err); code == http.StatusBadRequest || code == http.StatusRequestEntityTooLarge {
+		v, verr := s.svc.OrgPolicy(r.Context(), u)
+		if verr != nil {
+			s.errorPage(w, r, u, verr)
+			return
+		}
+		s.render(w, r, code, "policy", u, "Routing policy", policyData{View: v, Text: text, Error: publicMessage(err), Names: s.names(r, u)})
+		return
+	}
+	s.errorPage(w, r, u, err)
+}

@@ -118,6 +118,7 @@ var flashes = map[string]string{
 	"account":    "Account added.",
 	"hold":       "Legal hold updated.",
 	"user":       "User added.",
+	"policy":     "Policy saved as a new version; drafts submitted from now on follow it.",
 }
 
 func flashFrom(r *http.Request) string { return flashes[r.URL.Query().Get("done")] }

@@ -108,6 +108,8 @@ func (s *Server) pageRoutes() []pageRoute {
 		{"POST /takedowns/{id}/done", s.takedownDone},
 		{"GET /users", s.usersPage},
 		{"POST /users", s.userSubmit},
+		{"GET /policy", s.policyPage},
+		{"POST /policy", s.policySubmit},
 	}
 }
 

@@ -141,6 +141,7 @@ func TestRoleMatrix(t *testing.T) {
 			"/archive":    {chaperone.RoleCompliance, chaperone.RoleAdmin},
 			"/audit":      {chaperone.RoleCompliance, chaperone.RoleAdmin},
 			"/users":      {chaperone.RoleAdmin},
+			"/policy":     {chaperone.RoleCompliance, chaperone.RoleAdmin},
 		}
 		anon := s.browser(t)
 		for path := range matrix {

@@ -40,7 +40,7 @@ proxy is in front. SIGINT or SIGTERM stops the server gracefully.`,
 		fs.StringVar(&o.org, "org", "clinic", "the organisation's short name, created on first start")
 		fs.StringVar(&o.orgName, "org-name", "Our clinic", "the organisation's name, on first start")
 		fs.StringVar(&o.adminEmail, "admin-email", "admin@localhost", "the first admin's email, on first start")
-		fs.StringVar(&o.policy, "policy", "", "routing policy `file` (default: the shipped policy; see 'chaperone policy')")
+		fs.StringVar(&o.policy, "policy", "", "routing policy `file` for organisations that have not saved their own on the policy page (default: the shipped policy; see 'chaperone policy')")
 		registerRules(fs, &o.rules)
 		fs.StringVar(&o.tlsCert, "tls-cert", "", "TLS certificate `file` (PEM)")
 		fs.StringVar(&o.tlsKey, "tls-key", "", "TLS private key `file` (PEM)")
@@ -70,7 +70,7 @@ func (o *serveOptions) run(e *env) int {
 	if err != nil {
 		return fail(e, err)
 	}
-	pol := policy.Default()
+	pol, polText := policy.Default(), string(policy.DefaultFile())
 	if o.policy != "" {
 		b, err := os.ReadFile(o.policy)
 		if err != nil {
@@ -79,6 +79,7 @@ func (o *serveOptions) run(e *env) int {
 		if pol, err = policy.Parse(b); err != nil {
 			return fail(e, fmt.Errorf("--policy %s: %w", o.policy, err))
 		}
+		polText = string(b)
 	}
 	st, shown, err := o.store.open(ctx, e)
 	if err != nil {
@@ -88,7 +89,7 @@ func (o *serveOptions) run(e *env) int {
 	if err := firstStart(ctx, e, st, o.org, o.orgName, o.adminEmail); err != nil {
 		return fail(e, err)
 	}
-	svc := service.New(st, eng, service.Config{Policy: pol})
+	svc := service.New(st, eng, service.Config{Policy: pol, PolicyText: polText, Log: log})
 	srv, err := web.New(svc, web.Options{Secure: o.secure || o.tlsCert != "", Log: log})
 	if err != nil {
 		return fail(e, internalError("building the web server", err))
