@@ -224,6 +224,7 @@ const (
 	ActionArchivePurge         AuditAction = "archive.purge"
 	ActionArchiveExport        AuditAction = "archive.export"
 	ActionPHIView              AuditAction = "phi.view"
+	ActionKeyRotate            AuditAction = "key.rotate" // a key made, values re-encrypted, or old keys dropped
 )
 
 // AuditEvent is one entry of the append-only, hash-chained audit log.
