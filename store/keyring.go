@@ -114,20 +114,23 @@ func (r *Keyring) WithCurrent(id byte, key []byte) (*Keyring, error) {
 }
 
 // Without returns a copy of the keyring without the keys of ids, or nil
-// when no key would be left. The current key cannot be dropped. chaperone
-// key rotate --drop-old calls it once no value uses those keys.
+// when no key would be left. If the current key is among them, the
+// highest id left becomes current: callers that mean to keep the current
+// key leave it out of ids. chaperone key rotate --drop-old calls it once
+// no value uses those keys.
 func (r *Keyring) Without(ids ...byte) (*Keyring, error) {
 	keys := maps.Clone(r.keys)
 	for _, id := range ids {
-		if id == r.current {
-			return nil, chaperone.Errorf(chaperone.ErrInvalid, "key %d is the current key and cannot be dropped", id)
-		}
 		delete(keys, id)
 	}
 	if len(keys) == 0 {
 		return nil, nil
 	}
-	return NewKeyring(r.current, keys)
+	current := r.current
+	if _, ok := keys[current]; !ok {
+		current = slices.Max(slices.Collect(maps.Keys(keys)))
+	}
+	return NewKeyring(current, keys)
 }
 
 // The keyring file holds one key per line, "ID BASE64", where ID is the

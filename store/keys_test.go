@@ -363,8 +363,11 @@ func TestKeyringFile(t *testing.T) {
 	}
 	os.Remove(path + ".new")
 
-	if _, err := r2.Without(2); chaperone.CodeOf(err) != chaperone.ErrInvalid {
-		t.Errorf("dropping the current key: %v", err)
+	if r, err := r2.Without(2); err != nil || fmt.Sprint(r.IDs()) != "[1]" || r.Current() != 1 {
+		t.Errorf("Without(current): %v, %v", r, err)
+	}
+	if r, err := r2.Without(1, 2); err != nil || r != nil {
+		t.Errorf("Without(every key): %v, %v", r, err)
 	}
 	if r, err := r2.Without(1); err != nil || fmt.Sprint(r.IDs()) != "[2]" || r.Current() != 2 {
 		t.Errorf("Without(1): %v, %v", r, err)
