@@ -244,6 +244,7 @@ const (
 	// ActionPolicyUpdate is a new version of an org's routing policy; its
 	// details hold the version and the route names, never the text.
 	ActionPolicyUpdate AuditAction = "policy.update"
+	ActionKeyRotate    AuditAction = "key.rotate" // a key made, values re-encrypted, or old keys dropped
 )
 
 // AuditEvent is one entry of the append-only, hash-chained audit log.

@@ -117,24 +117,37 @@ func head(ctx context.Context, s *Store, q querier) (int64, []byte, error) {
 
 // AuditFilter selects audit events for ListAudit.
 type AuditFilter struct {
-	OrgID    int64 // 0: every org
-	AfterSeq int64 // events after this one
-	Limit    int   // at most this many; 0 or over 1000 means 1000
+	OrgID     int64 // 0: every org
+	AfterSeq  int64 // events after this one
+	BeforeSeq int64 // events before this one; 0: no bound
+	// Newest lists the newest matching events first (descending seq), so
+	// that Limit keeps the most recent ones: the audit view's pages, with
+	// BeforeSeq set to the last seq shown for the next, older page.
+	Newest bool
+	Limit  int // at most this many; 0 or over 1000 means 1000
 }
 
-// ListAudit returns audit events in sequence order, for the audit view and
-// exports.
+// ListAudit returns audit events in sequence order (or newest first with
+// Newest), for the audit view and exports.
 func (s *Store) ListAudit(ctx context.Context, f AuditFilter) ([]chaperone.AuditEvent, error) {
 	if f.Limit <= 0 || f.Limit > 1000 {
 		f.Limit = 1000
 	}
 	query := auditColumns + " WHERE seq > ?"
 	args := []any{f.AfterSeq}
+	if f.BeforeSeq != 0 {
+		query += " AND seq < ?"
+		args = append(args, f.BeforeSeq)
+	}
 	if f.OrgID != 0 {
 		query += " AND org_id = ?"
 		args = append(args, f.OrgID)
 	}
-	return list(ctx, s.rdb, "listing audit events", s.q(query+" ORDER BY seq LIMIT ?"), scanEvent, append(args, f.Limit)...)
+	order := " ORDER BY seq LIMIT ?"
+	if f.Newest {
+		order = " ORDER BY seq DESC LIMIT ?"
+	}
+	return list(ctx, s.rdb, "listing audit events", s.q(query+order), scanEvent, append(args, f.Limit)...)
 }
 
 const auditColumns = `SELECT seq, at, org_id, actor_id, action, subject_kind, subject_id, details, prev_hash, hash FROM audit_events`

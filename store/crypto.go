@@ -39,14 +39,30 @@ const (
 	sealOverTag = 16
 )
 
-// box seals and opens values with one key.
+// box seals values with the keyring's current key and opens values
+// written under any key of the keyring.
 type box struct {
-	aead  cipher.AEAD
-	keyID byte
+	current byte
+	aeads   map[byte]cipher.AEAD
+	ids     string // the keyring's ids, for messages: "1, 2"
 }
 
-// newBox returns a box for key, which must be KeySize bytes.
-func newBox(key []byte, keyID byte) (*box, error) {
+// newBox returns a box for the keyring.
+func newBox(ring *Keyring) (*box, error) {
+	b := &box{current: ring.current, aeads: make(map[byte]cipher.AEAD, len(ring.keys))}
+	for id, key := range ring.keys {
+		aead, err := newAEAD(key)
+		if err != nil {
+			return nil, err
+		}
+		b.aeads[id] = aead
+	}
+	b.ids = ring.idList()
+	return b, nil
+}
+
+// newAEAD returns AES-256-GCM for key, which must be KeySize bytes.
+func newAEAD(key []byte) (cipher.AEAD, error) {
 	if len(key) != KeySize {
 		return nil, chaperone.Errorf(chaperone.ErrInvalid, "the encryption key must be %d bytes, not %d", KeySize, len(key))
 	}
@@ -58,26 +74,25 @@ func newBox(key []byte, keyID byte) (*box, error) {
 	if err != nil {
 		return nil, internal("setting up encryption", err)
 	}
-	if keyID == 0 {
-		keyID = 1
-	}
-	return &box{aead: aead, keyID: keyID}, nil
+	return aead, nil
 }
 
-// seal encrypts plain, bound to ad (e.g. "draft_versions.text/12/3").
+// seal encrypts plain under the current key, bound to ad (e.g.
+// "draft_versions.text/12/3").
 func (s *Store) seal(plain, ad string) ([]byte, error) {
 	if s.box == nil {
 		return nil, chaperone.Errorf(chaperone.ErrInvalid, "the store was opened without an encryption key")
 	}
 	out := make([]byte, sealHeader, sealHeader+len(plain)+sealOverTag)
-	out[0], out[1] = sealV1, s.box.keyID
+	out[0], out[1] = sealV1, s.box.current
 	if _, err := rand.Read(out[2:sealHeader]); err != nil {
 		return nil, internal("encrypting", err)
 	}
-	return s.box.aead.Seal(out, out[2:sealHeader], []byte(plain), []byte(ad)), nil
+	return s.box.aeads[s.box.current].Seal(out, out[2:sealHeader], []byte(plain), []byte(ad)), nil
 }
 
-// open decrypts a value sealed with ad. The error never holds the value.
+// open decrypts a value sealed with ad, with the key of the id it
+// carries. The error never holds the value.
 func (s *Store) open(blob []byte, ad string) (string, error) {
 	if s.box == nil {
 		return "", chaperone.Errorf(chaperone.ErrInvalid, "the store was opened without an encryption key")
@@ -86,20 +101,22 @@ func (s *Store) open(blob []byte, ad string) (string, error) {
 	if len(blob) < sealHeader+sealOverTag || blob[0] != sealV1 {
 		return "", internal("decrypting "+table, fmt.Errorf("%w: not an encrypted value of a known format", ErrWrongKey))
 	}
-	if blob[1] != s.box.keyID {
-		return "", internal("decrypting "+table, fmt.Errorf("%w: written with key id %d, the store's key has id %d", ErrWrongKey, blob[1], s.box.keyID))
+	aead, ok := s.box.aeads[blob[1]]
+	if !ok {
+		return "", internal("decrypting "+table, fmt.Errorf("%w: written with key id %d, which is not in the keyring (key ids %s)", ErrWrongKey, blob[1], s.box.ids))
 	}
-	plain, err := s.box.aead.Open(nil, blob[2:sealHeader], blob[sealHeader:], []byte(ad))
+	plain, err := aead.Open(nil, blob[2:sealHeader], blob[sealHeader:], []byte(ad))
 	if err != nil {
-		return "", internal("decrypting "+table, ErrWrongKey)
+		return "", internal("decrypting "+table, fmt.Errorf("%w: key id %d does not decrypt it", ErrWrongKey, blob[1]))
 	}
 	return string(plain), nil
 }
 
-// LoadOrCreateKey reads the hex-encoded key in the file at path, or, if
-// there is none, creates the file (mode 0600, its directory 0700) with a
-// new random key. It refuses a key file others can read. The CLI and the
-// server call it for a SQLite data directory; keep the file out of the
+// LoadOrCreateKey reads the hex-encoded key in the single-key file at
+// path, or, if there is none, creates the file (mode 0600, its directory
+// 0700) with a new random key. It refuses a key file others can read. It
+// predates keyrings and reads no keyring file: the CLI and the server use
+// LoadOrCreateKeyring, which reads both formats. Keep the file out of the
 // database's backups, or the encryption protects nothing.
 func LoadOrCreateKey(path string) ([]byte, error) {
 	key, err := readKey(path)

@@ -4,7 +4,9 @@
 // SQLite (one file, for a single server) or PostgreSQL.
 //
 // Draft text and context, review comments and archived text are encrypted
-// at rest with AES-256-GCM (see Options.Key). Every change is written in a
+// at rest with AES-256-GCM under a keyring (see Options.Keys, Keyring and
+// Store.Reencrypt for key rotation). Archive items are immutable but for
+// their legal hold (database triggers). Every change is written in a
 // transaction together with its audit event (see Store.InTx); reads of PHI
 // are audited by an explicit RecordView. Verify checks the audit chain.
 //
@@ -42,12 +44,16 @@ const (
 // Options configure Open. The zero value opens a store that can read and
 // verify the audit log but not read or write encrypted text.
 type Options struct {
-	// Key is the 32-byte AES-256 key for text at rest (LoadOrCreateKey
-	// makes one). Without it, methods that read or write draft text,
-	// review comments or archived text fail.
+	// Keys is the keyring for text at rest: its current key encrypts,
+	// every key decrypts the values written under it (see Keyring). The
+	// CLI and the server set it. Without Keys or Key, methods that read
+	// or write draft text, review comments or archived text fail.
+	Keys *Keyring
+	// Key is a single 32-byte AES-256 key, used when Keys is nil: the
+	// keyring of that one key under KeyID (0 means 1). Tests use it.
 	Key []byte
-	// KeyID is written into every encrypted value, so that a value
-	// written under another key is reported as such; 0 means 1.
+	// KeyID is the id of Key, written into every encrypted value so that
+	// a value written under another key is reported as such; 0 means 1.
 	KeyID byte
 	// MaxConns bounds the PostgreSQL pool, or the SQLite read pool
 	// (SQLite always has one writer). 0 means 10 (PostgreSQL) or 4.
@@ -93,8 +99,19 @@ func Open(ctx context.Context, dsn string, opts Options) (*Store, error) {
 	if s.now == nil {
 		s.now = time.Now
 	}
-	if opts.Key != nil {
-		b, err := newBox(opts.Key, opts.KeyID)
+	ring := opts.Keys
+	if ring == nil && opts.Key != nil {
+		id := opts.KeyID
+		if id == 0 {
+			id = 1
+		}
+		var err error
+		if ring, err = NewKeyring(id, map[byte][]byte{id: opts.Key}); err != nil {
+			return nil, err
+		}
+	}
+	if ring != nil {
+		b, err := newBox(ring)
 		if err != nil {
 			return nil, err
 		}

@@ -74,7 +74,7 @@ func TestLoadOrCreateKey(t *testing.T) {
 	if _, err := LoadOrCreateKey(bad); chaperone.CodeOf(err) != chaperone.ErrInvalid {
 		t.Errorf("short key: %v", err)
 	}
-	if _, err := newBox(k1[:16], 1); chaperone.CodeOf(err) != chaperone.ErrInvalid {
+	if _, err := NewKeyring(1, map[byte][]byte{1: k1[:16]}); chaperone.CodeOf(err) != chaperone.ErrInvalid {
 		t.Errorf("16-byte key accepted: %v", err)
 	}
 }

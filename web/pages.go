@@ -3,7 +3,6 @@ package web
 import (
 	"fmt"
 	"net/http"
-	"sort"
 	"strconv"
 	"strings"
 	"time"
@@ -357,12 +356,24 @@ func (s *Server) auditPage(w http.ResponseWriter, r *http.Request, u chaperone.U
 		s.errorPage(w, r, u, err)
 		return
 	}
-	events, err := s.store.ListAudit(r.Context(), store.AuditFilter{OrgID: u.OrgID, Limit: 200})
+	// Newest first, a page of auditPageSize; ?before=SEQ shows the page of
+	// events older than SEQ. One more is asked for to know whether an
+	// older page exists.
+	const auditPageSize = 200
+	before, _ := strconv.ParseInt(r.URL.Query().Get("before"), 10, 64)
+	if before < 0 {
+		before = 0
+	}
+	events, err := s.store.ListAudit(r.Context(), store.AuditFilter{OrgID: u.OrgID, BeforeSeq: before, Newest: true, Limit: auditPageSize + 1})
 	if err != nil {
 		s.errorPage(w, r, u, err)
 		return
 	}
-	sort.Slice(events, func(i, j int) bool { return events[i].Seq > events[j].Seq })
+	var older int64 // the ?before= of the next, older page; 0: none
+	if len(events) > auditPageSize {
+		events = events[:auditPageSize]
+		older = events[len(events)-1].Seq
+	}
 	text := fmt.Sprintf("The audit chain is intact: %d events, head %d (%x).", rep.Events, rep.HeadSeq, rep.HeadHash)
 	if rep.Problem != nil {
 		text = "The audit chain is broken at " + rep.Problem.String()
@@ -372,7 +383,9 @@ func (s *Server) auditPage(w http.ResponseWriter, r *http.Request, u chaperone.U
 		VerifyText string
 		Events     []chaperone.AuditEvent
 		Names      map[int64]string
-	}{rep.Problem == nil, text, events, s.names(r, u)})
+		Older      int64 // seq for the "older" link; 0: this is the oldest page
+		Paged      bool  // showing an older page: link back to the newest
+	}{rep.Problem == nil, text, events, s.names(r, u), older, before != 0})
 }
 
 func (s *Server) usersPage(w http.ResponseWriter, r *http.Request, u chaperone.User) {

@@ -6,6 +6,7 @@
 //	chaperone redact [flags] [FILE|-]    print a safe rewrite of a text
 //	chaperone eval [flags] SET.jsonl     score the engine on a labelled set
 //	chaperone audit verify [flags]       verify the service's audit log
+//	chaperone key status|rotate [flags]  show, rotate and drop the keys of text at rest
 //	chaperone version
 //	chaperone help [COMMAND]
 //
