@@ -40,6 +40,9 @@ type DraftView struct {
 	// before publication; Linked are the authorisations linked so far.
 	NeedsConsent bool
 	Linked       []chaperone.Consent
+	// Disclosure is the suggested disclosure line when the screen found
+	// an undisclosed industry relationship.
+	Disclosure string
 }
 
 // HistoryEntry is one version of a draft in its history.
@@ -198,6 +201,13 @@ func (s *Service) View(ctx context.Context, u chaperone.User, id int64) (DraftVi
 		v.History = append(v.History, HistoryEntry{Version: ver, Decision: sc.Decision, Findings: len(sc.Result.Findings)})
 	}
 	v.NeedsConsent = needsConsent(d, v.Screen.Result)
+	if v.Screen.Result.Has(chaperone.FindingUndisclosedFinancial) {
+		_, active, err := s.activeTies(ctx, d.AuthorID, s.now())
+		if err != nil {
+			return v, err
+		}
+		v.Disclosure = DisclosureLine(active)
+	}
 	if v.Linked, err = s.store.LinkedConsents(ctx, d.ID); err != nil {
 		return v, err
 	}
@@ -295,6 +305,13 @@ func (s *Service) Screen(ctx context.Context, u chaperone.User, it chaperone.Ite
 	}
 	if it.Author.Name == "" {
 		it.Author.Name = u.DisplayName
+	}
+	if len(it.Author.Relationships) == 0 {
+		ties, _, err := s.activeTies(ctx, u.ID, s.now())
+		if err != nil {
+			return chaperone.Result{}, err
+		}
+		it.Author.Relationships = ties
 	}
 	res := s.engine.Screen(it)
 	_, err := s.store.Audit(ctx, actor(u), store.AuditEntry{OrgID: u.OrgID, Action: chaperone.ActionScreen, SubjectKind: "text",

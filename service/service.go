@@ -157,6 +157,11 @@ func (s *Service) draftFor(ctx context.Context, u chaperone.User, id int64) (cha
 func (s *Service) item(ctx context.Context, author chaperone.User, d chaperone.Draft, text, context string) (chaperone.Item, chaperone.SocialAccount, error) {
 	it := chaperone.Item{ID: fmt.Sprint(d.ID), Channel: d.Channel, Text: text, Context: context,
 		Author: chaperone.Author{Role: string(author.Role), Name: author.DisplayName}}
+	ties, _, err := s.activeTies(ctx, author.ID, s.now())
+	if err != nil {
+		return it, chaperone.SocialAccount{}, err
+	}
+	it.Author.Relationships = ties
 	var acct chaperone.SocialAccount
 	if d.AccountID != 0 {
 		a, err := s.store.GetAccount(ctx, d.AccountID)
