@@ -22,6 +22,7 @@ import (
 type state struct {
 	inReview, blocked, approved, archived int64
 	consent, takedown                     int64
+	tie                                   int64 // another clinician's proposed relationship
 }
 
 func newState(t *testing.T, s *site) state {
@@ -76,8 +77,30 @@ func newState(t *testing.T, s *site) state {
 		t.Fatalf("revoke: %v %d", err, len(tasks))
 	}
 	st.takedown = tasks[0].ID
+	if err := svc.SetNPI(ctx, by, "1234567893"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := svc.ImportOpenPayments(ctx, by, strings.NewReader(paymentsCSV)); err != nil {
+		t.Fatal(err)
+	}
+	rs, err := svc.Relationships(ctx, by, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range rs {
+		if r.Status == chaperone.TieProposed {
+			st.tie = r.ID
+		}
+	}
+	if st.tie == 0 {
+		t.Fatal("no proposed relationship")
+	}
 	return st
 }
+
+// paymentsCSV is a minimal Open Payments file: one payment to NPI 1234567893.
+const paymentsCSV = "Covered_Recipient_NPI,Applicable_Manufacturer_or_Applicable_GPO_Making_Payment_Name,Total_Amount_of_Payment_USDollars,Date_of_Payment,Nature_of_Payment_or_Transfer_of_Value\n" +
+	"1234567893,Novo Nordisk Inc,23.17,03/14/2025,Food and Beverage\n"
 
 var samplePDF = []byte("%PDF-1.4\n% signed\n%%EOF\n")
 
@@ -133,6 +156,11 @@ var pageCalls = []call{
 	{"POST /drafts/{id}/consents", "POST", "/drafts/D/consents", "consent=C", nobody},
 	{"GET /takedowns", "GET", "/takedowns", "", all},
 	{"POST /takedowns/{id}/done", "POST", "/takedowns/T/done", "", auditors},
+	{"GET /ties", "GET", "/ties", "", all},
+	{"POST /ties", "POST", "/ties", "company=Pfizer&kind=consulting&from=2025-01-01", all},
+	{"POST /ties/npi", "POST", "/ties/npi", "npi=1234567893", all},
+	{"POST /ties/import", "POST", "/ties/import", "PAYMENTSFORM", all},
+	{"POST /ties/{id}", "POST", "/ties/R", "action=confirm", nobody},
 	{"GET /users", "GET", "/users", "", admins},
 	{"POST /users", "POST", "/users", "email=new-ROLE@example.org&name=New&role=clinician", admins},
 	{"GET /policy", "GET", "/policy", "", auditors},
@@ -156,6 +184,11 @@ var apiCalls = []call{
 	{"GET /api/v1/archive", "GET", "/api/v1/archive", "", auditors},
 	{"GET /api/v1/archive/{id}", "GET", "/api/v1/archive/I", "", auditors},
 	{"GET /api/v1/audit/verify", "GET", "/api/v1/audit/verify", "", auditors},
+	{"GET /api/v1/relationships", "GET", "/api/v1/relationships", "", all},
+	{"POST /api/v1/relationships", "POST", "/api/v1/relationships", `{"company":"Pfizer","kind":"consulting","from":"2025-01-01T00:00:00Z"}`, all},
+	{"POST /api/v1/relationships/import", "POST", "/api/v1/relationships/import", "PAYMENTSCSV", all},
+	{"POST /api/v1/relationships/{id}", "POST", "/api/v1/relationships/R", `{"action":"confirm"}`, nobody},
+	{"PUT /api/v1/npi", "PUT", "/api/v1/npi", `{"npi":"1234567893"}`, all},
 	{"GET /api/v1/consents", "GET", "/api/v1/consents", "", all},
 	{"POST /api/v1/consents", "POST", "/api/v1/consents", "CONSENTJSON", []chaperone.Role{chaperone.RoleClinician, chaperone.RoleCompliance, chaperone.RoleAdmin}},
 	{"GET /api/v1/consents/{id}", "GET", "/api/v1/consents/C", "", auditors},
@@ -181,7 +214,7 @@ func (c call) url(base string, st state, role chaperone.Role) string {
 func (st state) replacer() *strings.Replacer {
 	id := func(n int64) string { return strconv.FormatInt(n, 10) }
 	return strings.NewReplacer("/D", "/"+id(st.inReview), "/B", "/"+id(st.blocked), "/A", "/"+id(st.approved),
-		"/I", "/"+id(st.archived), "/C", "/"+id(st.consent), "/T", "/"+id(st.takedown),
+		"/I", "/"+id(st.archived), "/C", "/"+id(st.consent), "/T", "/"+id(st.takedown), "/R", "/"+id(st.tie),
 		"consent=C", "consent="+id(st.consent), `"consent_id":C`, `"consent_id":`+id(st.consent))
 }
 
@@ -202,6 +235,15 @@ func (c call) bodyFor(st state, role chaperone.Role) (string, string) {
 		fw.Write(samplePDF)
 		mw.Close()
 		return buf.String(), mw.FormDataContentType()
+	case "PAYMENTSFORM":
+		var buf bytes.Buffer
+		mw := multipart.NewWriter(&buf)
+		fw, _ := mw.CreateFormFile("file", "payments.csv")
+		fw.Write([]byte(paymentsCSV))
+		mw.Close()
+		return buf.String(), mw.FormDataContentType()
+	case "PAYMENTSCSV":
+		return paymentsCSV, "text/csv"
 	case "CONSENTJSON":
 		js, _ := json.Marshal(struct {
 			chaperone.Consent
