@@ -144,6 +144,12 @@ const (
 	FindingPersonalAccountClinical FindingType = "PERSONAL_ACCOUNT_CLINICAL"
 )
 
+// FindingCredentialMismatch is the service's finding for a bio that claims
+// a degree or specialty the clinician's NPPES record does not support. It
+// is not one of the annotation guideline's types (the engine never
+// raises it), so it is not in FindingTypes.
+const FindingCredentialMismatch FindingType = "CREDENTIAL_MISMATCH"
+
 // FindingTypes lists every finding type, in a stable order.
 var FindingTypes = []FindingType{FindingPHI, FindingPatientStory, FindingConsentNeeded,
 	FindingRelationshipConfirmed, FindingUndisclosedFinancial, FindingIndividualAdvice,

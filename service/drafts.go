@@ -232,6 +232,9 @@ func (s *Service) screenVersion(ctx context.Context, tx *store.Tx, author chaper
 		return err
 	}
 	res := s.engine.Screen(it)
+	if err := s.addCredentialFindings(ctx, author.ID, it, &res); err != nil {
+		return err
+	}
 	_, err = tx.AddScreen(ctx, actor(author), d.ID, d.Version, res)
 	return err
 }
@@ -314,6 +317,9 @@ func (s *Service) Screen(ctx context.Context, u chaperone.User, it chaperone.Ite
 		it.Author.Relationships = ties
 	}
 	res := s.engine.Screen(it)
+	if err := s.addCredentialFindings(ctx, u.ID, it, &res); err != nil {
+		return chaperone.Result{}, err
+	}
 	_, err := s.store.Audit(ctx, actor(u), store.AuditEntry{OrgID: u.OrgID, Action: chaperone.ActionScreen, SubjectKind: "text",
 		Details: map[string]any{"decision": res.Decision, "findings": len(res.Findings), "spans": len(res.Spans), "bytes": len(it.Text), "channel": it.Channel}})
 	return res, err

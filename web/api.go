@@ -58,6 +58,8 @@ func (s *Server) api() []apiRoute {
 		{"POST /api/v1/relationships/import", s.apiImportPayments},
 		{"POST /api/v1/relationships/{id}", s.apiTieAction},
 		{"PUT /api/v1/npi", s.apiSetNPI},
+		{"GET /api/v1/identity", s.apiIdentity},
+		{"POST /api/v1/identity/import", s.apiImportNPPES},
 		{"GET /api/v1/consents", func(r *http.Request, u chaperone.User) (any, error) { return s.svc.Consents(r.Context(), u) }},
 		{"POST /api/v1/consents", s.apiRecordConsent},
 		{"GET /api/v1/consents/{id}", s.apiConsent},

@@ -189,6 +189,8 @@ var apiCalls = []call{
 	{"POST /api/v1/relationships/import", "POST", "/api/v1/relationships/import", "PAYMENTSCSV", all},
 	{"POST /api/v1/relationships/{id}", "POST", "/api/v1/relationships/R", `{"action":"confirm"}`, nobody},
 	{"PUT /api/v1/npi", "PUT", "/api/v1/npi", `{"npi":"1234567893"}`, all},
+	{"GET /api/v1/identity", "GET", "/api/v1/identity", "", all},
+	{"POST /api/v1/identity/import", "POST", "/api/v1/identity/import", "NPPESCSV", auditors},
 	{"GET /api/v1/consents", "GET", "/api/v1/consents", "", all},
 	{"POST /api/v1/consents", "POST", "/api/v1/consents", "CONSENTJSON", []chaperone.Role{chaperone.RoleClinician, chaperone.RoleCompliance, chaperone.RoleAdmin}},
 	{"GET /api/v1/consents/{id}", "GET", "/api/v1/consents/C", "", auditors},
@@ -242,6 +244,9 @@ func (c call) bodyFor(st state, role chaperone.Role) (string, string) {
 		fw.Write([]byte(paymentsCSV))
 		mw.Close()
 		return buf.String(), mw.FormDataContentType()
+	case "NPPESCSV":
+		return "NPI,Entity Type Code,Provider Last Name (Legal Name),Provider First Name,Provider Credential Text,Healthcare Provider Taxonomy Code_1\n" +
+			"1234567893,1,RUIZ,ANA,M.D.,207R00000X\n", "text/csv"
 	case "PAYMENTSCSV":
 		return paymentsCSV, "text/csv"
 	case "CONSENTJSON":

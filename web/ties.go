@@ -8,6 +8,7 @@ import (
 	"time"
 
 	chaperone "github.com/chaperone-project/chaperone"
+	"github.com/chaperone-project/chaperone/npi"
 )
 
 // maxPaymentsFile bounds an Open Payments upload: a clinician's own rows
@@ -25,7 +26,7 @@ func (s *Server) renderTies(w http.ResponseWriter, r *http.Request, u chaperone.
 		s.errorPage(w, r, u, err)
 		return
 	}
-	n, err := s.svc.NPI(r.Context(), u)
+	n, rec, err := s.svc.Identity(r.Context(), u)
 	if err != nil {
 		s.errorPage(w, r, u, err)
 		return
@@ -38,13 +39,14 @@ func (s *Server) renderTies(w http.ResponseWriter, r *http.Request, u chaperone.
 			confirmed = append(confirmed, x)
 		}
 	}
-	s.render(w, r, code, "ties", u, "Industry relationships", struct {
+	s.render(w, r, code, "ties", u, "Industry relationships and identity", struct {
 		NPI                 string
+		Record              *npi.Record
 		Proposed, Confirmed []chaperone.Relationship
 		Kinds               []chaperone.RelationshipKind
 		Error               string
 		Now                 time.Time
-	}{n, proposed, confirmed, chaperone.RelationshipKinds, msg, time.Now()})
+	}{n, rec, proposed, confirmed, chaperone.RelationshipKinds, msg, time.Now()})
 }
 
 func (s *Server) tiesFormError(w http.ResponseWriter, r *http.Request, u chaperone.User, err error) {
@@ -201,4 +203,13 @@ func (s *Server) apiSetNPI(r *http.Request, u chaperone.User) (any, error) {
 		return nil, err
 	}
 	return map[string]string{"npi": strings.TrimSpace(req.NPI)}, nil
+}
+
+func (s *Server) apiIdentity(r *http.Request, u chaperone.User) (any, error) {
+	n, rec, err := s.svc.Identity(r.Context(), u)
+	return map[string]any{"npi": n, "record": rec}, err
+}
+
+func (s *Server) apiImportNPPES(r *http.Request, u chaperone.User) (any, error) {
+	return s.svc.ImportNPPES(r.Context(), u, r.Body)
 }
