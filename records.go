@@ -243,15 +243,17 @@ const (
 	ActionTakedownDone         AuditAction = "takedown.done"
 	// ActionPolicyUpdate is a new version of an org's routing policy; its
 	// details hold the version and the route names, never the text.
-	ActionPolicyUpdate   AuditAction = "policy.update"
-	ActionIdentityImport AuditAction = "identity.import"
-	ActionUserNPI        AuditAction = "user.npi"
-	ActionTieDeclare     AuditAction = "tie.declare"
-	ActionTiePropose     AuditAction = "tie.propose"
-	ActionTieConfirm     AuditAction = "tie.confirm"
-	ActionTieDismiss     AuditAction = "tie.dismiss"
-	ActionTieEnd         AuditAction = "tie.end"
-	ActionKeyRotate      AuditAction = "key.rotate" // a key made, values re-encrypted, or old keys dropped
+	ActionPolicyUpdate    AuditAction = "policy.update"
+	ActionTrainingPublish AuditAction = "training.publish"
+	ActionTrainingAttest  AuditAction = "training.attest"
+	ActionIdentityImport  AuditAction = "identity.import"
+	ActionUserNPI         AuditAction = "user.npi"
+	ActionTieDeclare      AuditAction = "tie.declare"
+	ActionTiePropose      AuditAction = "tie.propose"
+	ActionTieConfirm      AuditAction = "tie.confirm"
+	ActionTieDismiss      AuditAction = "tie.dismiss"
+	ActionTieEnd          AuditAction = "tie.end"
+	ActionKeyRotate       AuditAction = "key.rotate" // a key made, values re-encrypted, or old keys dropped
 )
 
 // AuditEvent is one entry of the append-only, hash-chained audit log.

@@ -52,8 +52,10 @@ type Route struct {
 // Input is what a route's expression sees. In CEL: decision (string),
 // types (list of finding types), findings (list of maps with type, rule,
 // score, span_type), spans (list of maps with type, score), channel
-// (string), author (map: role, specialty, employer, name, relationships)
-// and account (map: kind, platform, handle).
+// (string), author (map: role, specialty, employer, name, relationships),
+// account (map: kind, platform, handle) and training (map: current, true
+// when the author's required training is current; overdue, the slugs of
+// the documents they are overdue on).
 type Input struct {
 	Result   chaperone.Result `toml:"-" json:"-"`
 	Decision string           `toml:"decision" json:"decision,omitempty"` // examples only: the screen's decision
@@ -61,6 +63,14 @@ type Input struct {
 	Channel  string           `toml:"channel" json:"channel,omitempty"`
 	Author   chaperone.Author `toml:"author" json:"author"`
 	Account  Account          `toml:"account" json:"account"`
+	Training Training         `toml:"training" json:"training"`
+}
+
+// Training is where the author stands with the organisation's required
+// training, for routes such as "block until training is current".
+type Training struct {
+	Current bool     `toml:"current" json:"current"`
+	Overdue []string `toml:"overdue" json:"overdue,omitempty"`
 }
 
 // Account is the social account a draft will be published on.
@@ -262,6 +272,7 @@ func newEnv() (*cel.Env, error) {
 		cel.Variable("channel", cel.StringType),
 		cel.Variable("author", dyn),
 		cel.Variable("account", dyn),
+		cel.Variable("training", dyn),
 	)
 	if err != nil {
 		return nil, fmt.Errorf("policy: CEL environment: %w", err)
@@ -296,6 +307,10 @@ func activation(in Input) map[string]any {
 	for _, x := range in.Author.Relationships {
 		rel = append(rel, x)
 	}
+	overdue := make([]any, 0, len(in.Training.Overdue))
+	for _, x := range in.Training.Overdue {
+		overdue = append(overdue, x)
+	}
 	kind := in.Account.Kind
 	if kind == "" {
 		kind = in.Author.Account
@@ -308,7 +323,8 @@ func activation(in Input) map[string]any {
 		"channel":  in.Channel,
 		"author": map[string]any{"role": in.Author.Role, "specialty": in.Author.Specialty, "employer": in.Author.Employer,
 			"name": in.Author.Name, "relationships": rel},
-		"account": map[string]any{"kind": string(kind), "platform": in.Account.Platform, "handle": in.Account.Handle},
+		"account":  map[string]any{"kind": string(kind), "platform": in.Account.Platform, "handle": in.Account.Handle},
+		"training": map[string]any{"current": in.Training.Current, "overdue": overdue},
 	}
 }
 

@@ -114,6 +114,14 @@ to = "block"
 reason = "Several names."
 
 [[route]]
+name = "training"
+when = "!training.current"
+to = "block"
+reason = "Complete the social-media training before publishing."
+match = [{ training = { current = false, overdue = ["social-media"] } }]
+no_match = [{ training = { current = true } }]
+
+[[route]]
 name = "ties"
 when = "'Pfizer' in author.relationships && channel == 'post'"
 to = "review"
@@ -128,9 +136,10 @@ reason = "Declared ties are checked by compliance."
 	if err != nil {
 		t.Fatal(err)
 	}
-	if out.Decision != chaperone.Block || out.Screen != chaperone.Review || len(out.Matches) != 3 {
+	if out.Decision != chaperone.Block || out.Screen != chaperone.Review || len(out.Matches) != 4 {
 		t.Fatalf("outcome %+v", out)
 	}
+	in.Training.Current = true
 	in.Result.Spans = []chaperone.Span{{Type: chaperone.SpanName}, {Type: chaperone.SpanName}}
 	in.Result.Findings = nil
 	in.Author = chaperone.Author{}

@@ -176,7 +176,13 @@ func (s *Service) View(ctx context.Context, u chaperone.User, id int64) (DraftVi
 	if err != nil {
 		return v, err
 	}
-	v.Route, _ = pol.Route(policyInput(it, acct, v.Screen.Result))
+	tr, err := s.trainingInput(ctx, v.Author)
+	if err != nil {
+		return v, err
+	}
+	in := policyInput(it, acct, v.Screen.Result)
+	in.Training = tr
+	v.Route, _ = pol.Route(in)
 	if v.Screen.Result.Decision != chaperone.Allow {
 		v.Rewrite = Rewrite(it, v.Screen.Result)
 	}
@@ -249,7 +255,13 @@ func (s *Service) route(ctx context.Context, author chaperone.User, d chaperone.
 	if err != nil {
 		return policy.Outcome{}, it, err
 	}
-	out, _ := pol.Route(policyInput(it, acct, res)) // a failing route already routes to review
+	tr, err := s.trainingInput(ctx, author)
+	if err != nil {
+		return policy.Outcome{}, it, err
+	}
+	in := policyInput(it, acct, res)
+	in.Training = tr
+	out, _ := pol.Route(in) // a failing route already routes to review
 	return out, it, nil
 }
 

@@ -23,6 +23,7 @@ type state struct {
 	inReview, blocked, approved, archived int64
 	consent, takedown                     int64
 	tie                                   int64 // another clinician's proposed relationship
+	trainingVersion                       int   // the latest version of "social-media"
 }
 
 func newState(t *testing.T, s *site) state {
@@ -95,6 +96,12 @@ func newState(t *testing.T, s *site) state {
 	if st.tie == 0 {
 		t.Fatal("no proposed relationship")
 	}
+	doc, err := svc.PublishTraining(ctx, s.users[chaperone.RoleCompliance], chaperone.TrainingDoc{Slug: "social-media", Title: "Social media",
+		Markdown: "Never post PHI.", Quiz: []chaperone.Question{{Prompt: "Post PHI?", Choices: []string{"No", "Yes"}, Answer: 0}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	st.trainingVersion = doc.Version
 	return st
 }
 
@@ -161,6 +168,10 @@ var pageCalls = []call{
 	{"POST /ties/npi", "POST", "/ties/npi", "npi=1234567893", all},
 	{"POST /ties/import", "POST", "/ties/import", "PAYMENTSFORM", all},
 	{"POST /ties/{id}", "POST", "/ties/R", "action=confirm", nobody},
+	{"GET /training", "GET", "/training", "", all},
+	{"POST /training", "POST", "/training", "slug=walk&title=Walk&markdown=Read+me&quiz=Q%3A+Post+PHI%3F%0A*+No%0A-+Yes", auditors},
+	{"GET /training/{slug}", "GET", "/training/social-media", "", all},
+	{"POST /training/{slug}/quiz", "POST", "/training/social-media/quiz", "version=VERSION&q0=0", all},
 	{"GET /users", "GET", "/users", "", admins},
 	{"POST /users", "POST", "/users", "email=new-ROLE@example.org&name=New&role=clinician", admins},
 	{"GET /policy", "GET", "/policy", "", auditors},
@@ -189,6 +200,11 @@ var apiCalls = []call{
 	{"POST /api/v1/relationships/import", "POST", "/api/v1/relationships/import", "PAYMENTSCSV", all},
 	{"POST /api/v1/relationships/{id}", "POST", "/api/v1/relationships/R", `{"action":"confirm"}`, nobody},
 	{"PUT /api/v1/npi", "PUT", "/api/v1/npi", `{"npi":"1234567893"}`, all},
+	{"GET /api/v1/training", "GET", "/api/v1/training", "", all},
+	{"POST /api/v1/training", "POST", "/api/v1/training", `{"slug":"walk-api","title":"Walk","markdown":"Read me","quiz":[{"prompt":"PHI?","choices":["No","Yes"],"answer":0}]}`, auditors},
+	{"GET /api/v1/training/report", "GET", "/api/v1/training/report", "", auditors},
+	{"GET /api/v1/training/{slug}", "GET", "/api/v1/training/social-media", "", all},
+	{"POST /api/v1/training/{slug}/attest", "POST", "/api/v1/training/social-media/attest", `{"version":VERSION,"answers":[0]}`, all},
 	{"GET /api/v1/identity", "GET", "/api/v1/identity", "", all},
 	{"POST /api/v1/identity/import", "POST", "/api/v1/identity/import", "NPPESCSV", auditors},
 	{"GET /api/v1/consents", "GET", "/api/v1/consents", "", all},
@@ -217,7 +233,7 @@ func (st state) replacer() *strings.Replacer {
 	id := func(n int64) string { return strconv.FormatInt(n, 10) }
 	return strings.NewReplacer("/D", "/"+id(st.inReview), "/B", "/"+id(st.blocked), "/A", "/"+id(st.approved),
 		"/I", "/"+id(st.archived), "/C", "/"+id(st.consent), "/T", "/"+id(st.takedown), "/R", "/"+id(st.tie),
-		"consent=C", "consent="+id(st.consent), `"consent_id":C`, `"consent_id":`+id(st.consent))
+		"consent=C", "consent="+id(st.consent), `"consent_id":C`, `"consent_id":`+id(st.consent), "VERSION", strconv.Itoa(st.trainingVersion))
 }
 
 // body returns a call's body and content type for role.

@@ -24,7 +24,18 @@ func (s *Server) dashboard(w http.ResponseWriter, r *http.Request, u chaperone.U
 		QueueCount int
 		Takedowns  []chaperone.TakedownTask
 		Expiring   []chaperone.Consent
+		Training   []service.TrainingItem
 	}{Drafts: drafts}
+	items, err := s.svc.Training(r.Context(), u)
+	if err != nil {
+		s.errorPage(w, r, u, err)
+		return
+	}
+	for _, it := range items {
+		if it.State != chaperone.TrainingCurrent {
+			data.Training = append(data.Training, it)
+		}
+	}
 	if q, err := s.svc.Queue(r.Context(), u); err == nil {
 		data.QueueCount = len(q)
 	}
