@@ -235,6 +235,7 @@ const (
 	ActionArchiveRelease       AuditAction = "archive.release"
 	ActionArchivePurge         AuditAction = "archive.purge"
 	ActionArchiveExport        AuditAction = "archive.export"
+	ActionRecordsExport        AuditAction = "records.export"
 	ActionPHIView              AuditAction = "phi.view"
 	ActionConsentCreate        AuditAction = "consent.create"
 	ActionConsentLink          AuditAction = "consent.link"

@@ -58,6 +58,7 @@ func (s *Server) api() []apiRoute {
 		{"POST /api/v1/relationships/import", s.apiImportPayments},
 		{"POST /api/v1/relationships/{id}", s.apiTieAction},
 		{"PUT /api/v1/npi", s.apiSetNPI},
+		{"GET /api/v1/export/{kind}", s.apiExport},
 		{"GET /api/v1/training", s.apiTraining},
 		{"POST /api/v1/training", s.apiPublishTraining},
 		{"GET /api/v1/training/report", s.apiTrainingReport},

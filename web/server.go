@@ -115,6 +115,7 @@ func (s *Server) pageRoutes() []pageRoute {
 		{"POST /training", s.trainingSubmit},
 		{"GET /training/{slug}", s.trainingDocPage},
 		{"POST /training/{slug}/quiz", s.quizSubmit},
+		{"GET /export/{kind}", s.exportRecords},
 		{"GET /users", s.usersPage},
 		{"POST /users", s.userSubmit},
 		{"GET /policy", s.policyPage},

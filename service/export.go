@@ -1,0 +1,114 @@
+package service
+
+import (
+	"context"
+	"fmt"
+	"strconv"
+	"time"
+
+	chaperone "github.com/chaperone-project/chaperone"
+	"github.com/chaperone-project/chaperone/store"
+)
+
+// Table is an export: a header and rows of text, for CSV, and the
+// records themselves, for JSON.
+type Table struct {
+	Kind    string     `json:"kind"`
+	Header  []string   `json:"-"`
+	Rows    [][]string `json:"-"`
+	Records any        `json:"records"`
+}
+
+// ExportKinds are the record types Export writes.
+var ExportKinds = []string{"consents", "takedowns", "relationships", "attestations"}
+
+// Export returns every record of one kind in the org, for compliance and
+// admins, and records the export (with the count, never the contents) in
+// the audit log. Consents hold PHI: the export is a PHI view too.
+func (s *Service) Export(ctx context.Context, u chaperone.User, kind string) (Table, error) {
+	if err := active(u); err != nil {
+		return Table{}, err
+	}
+	if !canAudit(u) {
+		return Table{}, forbidden("only compliance and admins export records")
+	}
+	t := Table{Kind: kind}
+	day := func(x time.Time) string {
+		if x.IsZero() {
+			return ""
+		}
+		return x.UTC().Format(time.RFC3339)
+	}
+	users, err := s.store.ListUsers(ctx, u.OrgID)
+	if err != nil {
+		return t, err
+	}
+	email := map[int64]string{}
+	for _, x := range users {
+		email[x.ID] = x.Email
+	}
+	switch kind {
+	case "consents":
+		cs, err := s.store.ListConsents(ctx, u.OrgID)
+		if err != nil {
+			return t, err
+		}
+		t.Header = []string{"id", "patient", "discloses", "disclosed_by", "recipient", "purpose", "expires", "expiry_event", "signed_by", "signed_at",
+			"representative", "media", "channels", "document_sha256", "revoked_at", "recorded_by", "recorded_at"}
+		for _, c := range cs {
+			t.Rows = append(t.Rows, []string{strconv.FormatInt(c.ID, 10), c.Patient, c.Discloses, c.DisclosedBy, c.Recipient, c.Purpose, day(c.Expires),
+				c.ExpiryEvent, c.SignedBy, day(c.SignedAt), c.Representative, fmt.Sprint(c.Media), fmt.Sprint(c.Channels), c.DocumentSHA256,
+				day(c.RevokedAt), email[c.CreatedBy], day(c.CreatedAt)})
+		}
+		t.Records = nonNil(cs)
+	case "takedowns":
+		ts, err := s.store.ListTakedowns(ctx, u.OrgID, false)
+		if err != nil {
+			return t, err
+		}
+		t.Header = []string{"id", "consent_id", "archive_item_id", "draft_id", "published_url", "due", "done_at", "done_by"}
+		for _, x := range ts {
+			t.Rows = append(t.Rows, []string{strconv.FormatInt(x.ID, 10), strconv.FormatInt(x.ConsentID, 10), strconv.FormatInt(x.ArchiveItemID, 10),
+				strconv.FormatInt(x.DraftID, 10), x.PublishedURL, day(x.Due), day(x.DoneAt), email[x.DoneBy]})
+		}
+		t.Records = nonNil(ts)
+	case "relationships":
+		var all []chaperone.Relationship
+		for _, x := range users {
+			rs, err := s.store.ListRelationships(ctx, x.ID, true)
+			if err != nil {
+				return t, err
+			}
+			all = append(all, rs...)
+		}
+		t.Header = []string{"id", "user", "company", "kind", "from", "to", "source", "status", "detail"}
+		for _, r := range all {
+			t.Rows = append(t.Rows, []string{strconv.FormatInt(r.ID, 10), email[r.UserID], r.Company, string(r.Kind), day(r.From), day(r.To), r.Source, r.Status, r.Detail})
+		}
+		t.Records = nonNil(all)
+	case "attestations":
+		as, err := s.store.Attestations(ctx, u.OrgID, 0)
+		if err != nil {
+			return t, err
+		}
+		t.Header = []string{"id", "user", "document", "version", "doc_sha256", "score", "passed", "at", "expires_at"}
+		for _, a := range as {
+			t.Rows = append(t.Rows, []string{strconv.FormatInt(a.ID, 10), email[a.UserID], a.Slug, strconv.Itoa(a.Version), a.DocSHA256,
+				strconv.Itoa(a.Score), strconv.FormatBool(a.Passed), day(a.At), day(a.ExpiresAt)})
+		}
+		t.Records = nonNil(as)
+	default:
+		return t, invalid("unknown export %q (consents, takedowns, relationships or attestations)", kind)
+	}
+	_, err = s.store.Audit(ctx, actor(u), store.AuditEntry{OrgID: u.OrgID, Action: chaperone.ActionRecordsExport, SubjectKind: kind,
+		Details: map[string]any{"rows": len(t.Rows)}})
+	return t, err
+}
+
+// nonNil turns a nil slice into an empty one, so JSON shows [].
+func nonNil[T any](xs []T) []T {
+	if xs == nil {
+		return []T{}
+	}
+	return xs
+}
