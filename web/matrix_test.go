@@ -9,12 +9,14 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
 	chaperone "github.com/chaperone-project/chaperone"
 	"github.com/chaperone-project/chaperone/policy"
 	"github.com/chaperone-project/chaperone/service"
+	"github.com/chaperone-project/chaperone/store"
 )
 
 // state is what one role's walk acts on: drafts by another clinician of
@@ -22,7 +24,11 @@ import (
 type state struct {
 	inReview, blocked, approved, archived int64
 	consent, takedown                     int64
+	review                                int64 // a 1-star review, new
 }
+
+// reviewSeq makes each state's review id on the site unique.
+var reviewSeq atomic.Int64
 
 func newState(t *testing.T, s *site) state {
 	t.Helper()
@@ -76,6 +82,15 @@ func newState(t *testing.T, s *site) state {
 		t.Fatalf("revoke: %v %d", err, len(tasks))
 	}
 	st.takedown = tasks[0].ID
+	ext := "walk-" + strconv.FormatInt(reviewSeq.Add(1), 10)
+	if _, err := svc.ImportReviews(ctx, by, strings.NewReader("id,rating,date,text\n"+ext+",1,2026-10-12,Waited an hour.\n"), "healthgrades"); err != nil {
+		t.Fatal(err)
+	}
+	rs, err := s.st.ListPatientReviews(ctx, store.ReviewFilter{OrgID: by.OrgID, Limit: 1})
+	if err != nil || len(rs) != 1 || rs[0].ExternalID != ext {
+		t.Fatalf("the walk's review: %v %+v", err, rs)
+	}
+	st.review = rs[0].ID
 	return st
 }
 
@@ -105,6 +120,7 @@ var (
 	comp      = []chaperone.Role{chaperone.RoleCompliance}
 	admins    = []chaperone.Role{chaperone.RoleAdmin}
 	nobody    = []chaperone.Role{}
+	handlers  = []chaperone.Role{chaperone.RoleClinician, chaperone.RoleCompliance, chaperone.RoleAdmin} // of patient reviews
 )
 
 var pageCalls = []call{
@@ -133,6 +149,10 @@ var pageCalls = []call{
 	{"POST /drafts/{id}/consents", "POST", "/drafts/D/consents", "consent=C", nobody},
 	{"GET /takedowns", "GET", "/takedowns", "", all},
 	{"POST /takedowns/{id}/done", "POST", "/takedowns/T/done", "", auditors},
+	{"GET /reviews", "GET", "/reviews?site=healthgrades&max_rating=2&from=2026-01-01&to=2026-12-31&unreplied=1", "", handlers},
+	{"POST /reviews/import", "POST", "/reviews/import", "REVIEWUPLOAD", handlers},
+	{"POST /reviews/{id}/ack", "POST", "/reviews/R/ack", "back=dashboard", handlers},
+	{"POST /reviews/{id}/reply", "POST", "/reviews/R/reply", "template=concern", handlers},
 	{"GET /users", "GET", "/users", "", admins},
 	{"POST /users", "POST", "/users", "email=new-ROLE@example.org&name=New&role=clinician", admins},
 	{"GET /policy", "GET", "/policy", "", auditors},
@@ -163,6 +183,10 @@ var apiCalls = []call{
 	{"POST /api/v1/drafts/{id}/consents", "POST", "/api/v1/drafts/D/consents", `{"consent_id":C}`, nobody},
 	{"GET /api/v1/takedowns", "GET", "/api/v1/takedowns", "", all},
 	{"POST /api/v1/takedowns/{id}/done", "POST", "/api/v1/takedowns/T/done", "", auditors},
+	{"GET /api/v1/reviews", "GET", "/api/v1/reviews?min_rating=1&max_rating=2&new=1&limit=10", "", handlers},
+	{"POST /api/v1/reviews/import", "POST", "/api/v1/reviews/import?site=yelp", `[{"id":"api-ROLE","rating":4,"date":"2026-10-01","text":"Fine."}]`, handlers},
+	{"POST /api/v1/reviews/{id}/ack", "POST", "/api/v1/reviews/R/ack", "", handlers},
+	{"POST /api/v1/reviews/{id}/reply", "POST", "/api/v1/reviews/R/reply", `{"template":"concern"}`, handlers},
 	{"GET /api/v1/policy", "GET", "/api/v1/policy", "", auditors},
 	{"PUT /api/v1/policy", "PUT", "/api/v1/policy", policyJSON(), admins},
 }
@@ -181,7 +205,7 @@ func (c call) url(base string, st state, role chaperone.Role) string {
 func (st state) replacer() *strings.Replacer {
 	id := func(n int64) string { return strconv.FormatInt(n, 10) }
 	return strings.NewReplacer("/D", "/"+id(st.inReview), "/B", "/"+id(st.blocked), "/A", "/"+id(st.approved),
-		"/I", "/"+id(st.archived), "/C", "/"+id(st.consent), "/T", "/"+id(st.takedown),
+		"/I", "/"+id(st.archived), "/C", "/"+id(st.consent), "/T", "/"+id(st.takedown), "/R/", "/"+id(st.review)+"/",
 		"consent=C", "consent="+id(st.consent), `"consent_id":C`, `"consent_id":`+id(st.consent))
 }
 
@@ -200,6 +224,14 @@ func (c call) bodyFor(st state, role chaperone.Role) (string, string) {
 		}
 		fw, _ := mw.CreateFormFile("document", "form.pdf")
 		fw.Write(samplePDF)
+		mw.Close()
+		return buf.String(), mw.FormDataContentType()
+	case "REVIEWUPLOAD":
+		var buf bytes.Buffer
+		mw := multipart.NewWriter(&buf)
+		mw.WriteField("site", "google")
+		fw, _ := mw.CreateFormFile("file", "reviews.csv")
+		fw.Write([]byte("id,rating,date,text\npage-" + string(role) + ",5,2026-10-02,Great.\n"))
 		mw.Close()
 		return buf.String(), mw.FormDataContentType()
 	case "CONSENTJSON":

@@ -25,9 +25,14 @@ func (s *Server) dashboard(w http.ResponseWriter, r *http.Request, u chaperone.U
 		QueueCount int
 		Takedowns  []chaperone.TakedownTask
 		Expiring   []chaperone.Consent
+		Alerts     []chaperone.PatientReview
 	}{Drafts: drafts}
 	if q, err := s.svc.Queue(r.Context(), u); err == nil {
 		data.QueueCount = len(q)
+	}
+	if data.Alerts, err = s.svc.LowRatingAlerts(r.Context(), u); err != nil && chaperone.CodeOf(err) != chaperone.ErrForbidden {
+		s.errorPage(w, r, u, err)
+		return
 	}
 	if data.Takedowns, err = s.svc.Takedowns(r.Context(), u, false); err != nil {
 		s.errorPage(w, r, u, err)
