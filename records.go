@@ -242,6 +242,12 @@ const (
 	ActionConsentRevoke        AuditAction = "consent.revoke"
 	ActionTakedownCreate       AuditAction = "takedown.create"
 	ActionTakedownDone         AuditAction = "takedown.done"
+	// Patient reviews: an import (details hold the counts and sites, never
+	// review text or reviewers' names), marking a review as seen, and
+	// linking a reply draft to it.
+	ActionReviewImport AuditAction = "review.import"
+	ActionReviewAck    AuditAction = "review.ack"
+	ActionReviewReply  AuditAction = "review.reply"
 	// ActionPolicyUpdate is a new version of an org's routing policy; its
 	// details hold the version and the route names, never the text.
 	ActionPolicyUpdate    AuditAction = "policy.update"

@@ -56,7 +56,7 @@ func Parse(r io.Reader, site string) ([]Review, error) {
 	}
 	data = bytes.TrimPrefix(data, []byte("\ufeff"))
 	if !utf8.Valid(data) {
-		return nil, fmt.Errorf("the export is not valid UTF-8 (save it as UTF-8 and import again)")
+		return nil, fmt.Errorf("line %d: the export is not valid UTF-8 (save it as UTF-8 and import again)", lineOf(data, invalidUTF8(data)))
 	}
 	trimmed := bytes.TrimSpace(data)
 	if len(trimmed) == 0 {
@@ -64,7 +64,7 @@ func Parse(r io.Reader, site string) ([]Review, error) {
 	}
 	var out []Review
 	if trimmed[0] == '{' || trimmed[0] == '[' {
-		out, err = parseJSON(trimmed, site)
+		out, err = parseJSON(data, trimmed[0], site)
 	} else {
 		out, err = parseCSV(data, site)
 	}
@@ -79,6 +79,25 @@ func Parse(r io.Reader, site string) ([]Review, error) {
 		seen[rv.Site+"\x00"+rv.ExternalID] = i
 	}
 	return out, nil
+}
+
+// invalidUTF8 returns the offset of the first byte of data that is not
+// valid UTF-8, or len(data).
+func invalidUTF8(data []byte) int {
+	for i := 0; i < len(data); {
+		r, n := utf8.DecodeRune(data[i:])
+		if r == utf8.RuneError && n <= 1 {
+			return i
+		}
+		i += n
+	}
+	return len(data)
+}
+
+// lineOf returns the line (from 1) of byte offset off in data.
+func lineOf(data []byte, off int) int {
+	off = min(max(off, 0), len(data))
+	return bytes.Count(data[:off], []byte("\n")) + 1
 }
 
 // check validates a parsed review; where names it in errors.

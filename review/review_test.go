@@ -47,7 +47,9 @@ func TestParseBadInput(t *testing.T) {
 		format                 bool
 	}{
 		{"empty", "  ", "", "empty", true},
-		{"not UTF-8", "id,rating,date\n1,5,2026-01-01\n\xff", "x", "not valid UTF-8", false},
+		{"not UTF-8", "id,rating,date\n1,5,2026-01-01\n\xff", "x", "line 3: the export is not valid UTF-8", false},
+		{"UTF-16", "\xff\xfei\x00d\x00", "x", "line 1: the export is not valid UTF-8", false},
+		{"broken JSON on line 4", "{\n \"reviews\": [\n  {\"id\": 1},\n  {\"id\" 2}\n]}", "", "line 4: JSON syntax error", true},
 		{"broken JSON", `{"reviews": [`, "", "JSON syntax error", true},
 		{"object without reviews", `{"items": []}`, "", `"reviews" list`, true},
 		{"google bad stars", `{"reviews":[{"reviewId":"a","starRating":"SIX","createTime":"2026-01-01T00:00:00Z"}]}`, "", "review 1: the rating must be 1 to 5", false},

@@ -52,21 +52,23 @@ type genericReview struct {
 	Reply    string          `json:"reply"`
 }
 
-func parseJSON(data []byte, site string) ([]Review, error) {
+// parseJSON reads a JSON export; first is its first byte that is not
+// white space.
+func parseJSON(data []byte, first byte, site string) ([]Review, error) {
 	var list []json.RawMessage
-	if data[0] == '{' {
+	if first == '{' {
 		var wrap struct {
 			Reviews []json.RawMessage `json:"reviews"`
 		}
 		if err := json.Unmarshal(data, &wrap); err != nil {
-			return nil, fmt.Errorf("%w: %v", ErrFormat, jsonError(err))
+			return nil, fmt.Errorf("%w: %v", ErrFormat, jsonFileError(err, data))
 		}
 		if wrap.Reviews == nil {
 			return nil, fmt.Errorf("%w: a JSON object needs a \"reviews\" list", ErrFormat)
 		}
 		list = wrap.Reviews
 	} else if err := json.Unmarshal(data, &list); err != nil {
-		return nil, fmt.Errorf("%w: %v", ErrFormat, jsonError(err))
+		return nil, fmt.Errorf("%w: %v", ErrFormat, jsonFileError(err, data))
 	}
 	if len(list) > MaxReviews {
 		return nil, fmt.Errorf("the export has more than %d reviews; split it", MaxReviews)
@@ -281,6 +283,20 @@ func jsonError(err error) string {
 		return fmt.Sprintf("field %s must be %s", te.Field, te.Type)
 	}
 	return "unreadable JSON"
+}
+
+// jsonFileError describes an error in a whole JSON file with the line it
+// is on, without quoting the input.
+func jsonFileError(err error, data []byte) string {
+	var se *json.SyntaxError
+	var te *json.UnmarshalTypeError
+	switch {
+	case errors.As(err, &se):
+		return fmt.Sprintf("line %d: %s", lineOf(data, int(se.Offset)-1), jsonError(err))
+	case errors.As(err, &te):
+		return fmt.Sprintf("line %d: %s", lineOf(data, int(te.Offset)-1), jsonError(err))
+	}
+	return jsonError(err)
 }
 
 // csvError describes a CSV error without quoting the input.

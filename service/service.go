@@ -14,6 +14,7 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"strings"
 	"sync/atomic"
 	"time"
 
@@ -42,6 +43,7 @@ type Service struct {
 	retention  time.Duration
 	now        func() time.Time
 	log        *slog.Logger
+	phone      string // the practice's phone number, for review replies
 }
 
 // defaultPolicy is the policy of orgs that have not saved their own, and
@@ -65,12 +67,17 @@ type Config struct {
 	// Log receives errors the workflow recovers from (a stored policy
 	// that no longer loads); never draft text. nil means slog.Default().
 	Log *slog.Logger
+	// PracticePhone is the number review replies invite reviewers to
+	// call (chaperone serve --practice-phone); empty leaves the reply
+	// templates' fallback ("the number on our website"). It is the
+	// practice's own contact, so the screen never takes it for PHI.
+	PracticePhone string
 }
 
 // New returns a service. cmd/chaperone builds one at start-up.
 func New(st *store.Store, eng *detect.Engine, cfg Config) *Service {
 	s := &Service{store: st, engine: eng, connectors: map[string]chaperone.Connector{},
-		retention: cfg.Retention, now: cfg.Now, log: cfg.Log}
+		retention: cfg.Retention, now: cfg.Now, log: cfg.Log, phone: strings.TrimSpace(cfg.PracticePhone)}
 	if s.retention <= 0 {
 		s.retention = DefaultRetention
 	}
@@ -162,6 +169,9 @@ func (s *Service) item(ctx context.Context, author chaperone.User, d chaperone.D
 		return it, chaperone.SocialAccount{}, err
 	}
 	it.Author.Relationships = ties
+	if s.phone != "" {
+		it.Author.ClinicContacts = []string{s.phone}
+	}
 	var acct chaperone.SocialAccount
 	if d.AccountID != 0 {
 		a, err := s.store.GetAccount(ctx, d.AccountID)

@@ -17,6 +17,7 @@ import (
 	"time"
 
 	chaperone "github.com/chaperone-project/chaperone"
+	"github.com/chaperone-project/chaperone/review"
 )
 
 // sealedData is what rotation tests write and read back.
@@ -25,6 +26,7 @@ type sealedData struct {
 	reviews  map[int64]string                  // comment by review id
 	archive  map[int64]chaperone.ArchiveItem
 	consents map[int64]chaperone.Consent
+	reviews2 int   // patient reviews imported
 	values   int64 // encrypted values written
 }
 
@@ -86,6 +88,15 @@ func writeSealed(t *testing.T, s *Store, f fixture) sealedData {
 		d.consents[c.ID] = c
 		d.values += 2
 	}
+	added, _, err := s.ImportReviews(ctx, as(f.clinician), f.org.ID, []review.Review{
+		{Site: "google", ExternalID: "g1", Reviewer: "Jessica Mbeki", Rating: 2, Text: "Waited two hours", CreatedAt: time.Date(2026, 1, 3, 0, 0, 0, 0, time.UTC)},
+		{Site: "yelp", ExternalID: "y1", Reviewer: "Walter P.", Rating: 5, Text: "Fixed my knee", CreatedAt: time.Date(2026, 1, 4, 0, 0, 0, 0, time.UTC)},
+	})
+	if err != nil || added != 2 {
+		t.Fatalf("reviews: %v %d", err, added)
+	}
+	d.reviews2 = 2
+	d.values += 4
 	return d
 }
 
@@ -116,6 +127,17 @@ func checkSealed(t *testing.T, s *Store, d sealedData) {
 	if fmt.Sprint(comments) != fmt.Sprint(d.reviews) {
 		t.Errorf("review comments\n got %v\nwant %v", comments, d.reviews)
 	}
+	if d.reviews2 > 0 {
+		prs, err := s.ListPatientReviews(ctx, ReviewFilter{OrgID: 1, Limit: 10})
+		if err != nil || len(prs) != d.reviews2 {
+			t.Errorf("patient reviews: %v %d", err, len(prs))
+		}
+		for _, pr := range prs {
+			if pr.Reviewer == "" || pr.Text == "" {
+				t.Errorf("patient review %d read back empty", pr.ID)
+			}
+		}
+	}
 	for id, want := range d.consents {
 		got, err := s.GetConsent(ctx, id)
 		if err != nil || got.Patient != want.Patient || got.Discloses != want.Discloses || got.DocumentSHA256 != want.DocumentSHA256 {
@@ -140,7 +162,8 @@ func keyIDs(t *testing.T, e *tenv) map[byte]int64 {
 	out := map[byte]int64{}
 	for _, b := range rawBlobs(t, e, `SELECT text_enc FROM draft_versions UNION ALL SELECT context_enc FROM draft_versions
 		UNION ALL SELECT comment_enc FROM review_actions UNION ALL SELECT text_enc FROM archive_items
-		UNION ALL SELECT details_enc FROM consents UNION ALL SELECT doc_enc FROM consents`) {
+		UNION ALL SELECT details_enc FROM consents UNION ALL SELECT doc_enc FROM consents
+		UNION ALL SELECT reviewer_enc FROM patient_reviews UNION ALL SELECT text_enc FROM patient_reviews`) {
 		out[b[1]]++
 	}
 	return out
@@ -152,7 +175,7 @@ func TestKeyRotationResumesAndReadsBack(t *testing.T) {
 		f := newFixture(t, e)
 		data := writeSealed(t, e.Store, f)
 		total := data.values
-		if total != 2*int64(len(data.versions))+3+3+4 || len(data.versions) != 7 {
+		if total != 2*int64(len(data.versions))+3+3+4+4 || len(data.versions) != 7 {
 			t.Fatalf("wrote %d values in %d versions", total, len(data.versions))
 		}
 		usage, err := e.KeyUsage(ctx)
@@ -210,8 +233,8 @@ func TestKeyRotationResumesAndReadsBack(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		// 4 draft_versions rows left (2 batches), 3 reviews (1), 3 archive items (1), 2 consents (1).
-		if rep.Values != total-6 || rep.Rows != 4+3+3+2 || rep.Batches != 5 || fmt.Sprint(rep.FromKeys) != fmt.Sprintf("map[1:%d]", total-6) ||
+		// 4 draft_versions rows left (2 batches), 3 reviews (1), 3 archive items (1), 2 patient reviews (1), 2 consents (1).
+		if rep.Values != total-6 || rep.Rows != 4+3+3+2+2 || rep.Batches != 6 || fmt.Sprint(rep.FromKeys) != fmt.Sprintf("map[1:%d]", total-6) ||
 			rep.Remaining != nil || rep.ToKey != 2 {
 			t.Errorf("resumed rotation: %+v", rep)
 		}
@@ -248,7 +271,7 @@ func TestKeyRotationResumesAndReadsBack(t *testing.T) {
 		}
 
 		evs, err := s2.ListAudit(ctx, AuditFilter{AfterSeq: seq0})
-		if err != nil || len(evs) != 6 {
+		if err != nil || len(evs) != 7 {
 			t.Fatalf("rotation events: %d, %v", len(evs), err)
 		}
 		for _, ev := range evs {

@@ -21,14 +21,15 @@ import (
 // data its values are bound to.
 type sealedColumn struct {
 	name string
-	ad   func(a []int64) string // a: the table's adCols
+	ad   func(a []int64, t []string) string // a: the table's adCols, t: its adText
 }
 
 // sealedTable is a table with encrypted columns.
 type sealedTable struct {
 	name   string
 	pk     []string // primary key: the order rows are walked in
-	adCols []string // the columns the additional data is made of
+	adCols []string // the integer columns the additional data is made of
+	adText []string // and the text ones
 	cols   []sealedColumn
 }
 
@@ -36,18 +37,22 @@ type sealedTable struct {
 // encrypted column must be added here, or key rotation leaves it behind.
 var sealedTables = []sealedTable{
 	{name: "draft_versions", pk: []string{"draft_id", "version"}, adCols: []string{"draft_id", "version"}, cols: []sealedColumn{
-		{"text_enc", func(a []int64) string { return versionAD("text", a[0], int(a[1])) }},
-		{"context_enc", func(a []int64) string { return versionAD("context", a[0], int(a[1])) }},
+		{"text_enc", func(a []int64, _ []string) string { return versionAD("text", a[0], int(a[1])) }},
+		{"context_enc", func(a []int64, _ []string) string { return versionAD("context", a[0], int(a[1])) }},
 	}},
 	{name: "review_actions", pk: []string{"id"}, adCols: []string{"draft_id", "version"}, cols: []sealedColumn{
-		{"comment_enc", func(a []int64) string { return reviewAD(a[0], int(a[1])) }},
+		{"comment_enc", func(a []int64, _ []string) string { return reviewAD(a[0], int(a[1])) }},
 	}},
 	{name: "archive_items", pk: []string{"id"}, adCols: []string{"draft_id"}, cols: []sealedColumn{
-		{"text_enc", func(a []int64) string { return archiveAD(a[0]) }},
+		{"text_enc", func(a []int64, _ []string) string { return archiveAD(a[0]) }},
+	}},
+	{name: "patient_reviews", pk: []string{"id"}, adCols: []string{"org_id"}, adText: []string{"site", "external_id"}, cols: []sealedColumn{
+		{"reviewer_enc", func(a []int64, t []string) string { return patientReviewAD("reviewer", a[0], t[0], t[1]) }},
+		{"text_enc", func(a []int64, t []string) string { return patientReviewAD("text", a[0], t[0], t[1]) }},
 	}},
 	{name: "consents", pk: []string{"id"}, adCols: []string{"id"}, cols: []sealedColumn{
-		{"details_enc", func(a []int64) string { return consentAD("details", a[0]) }},
-		{"doc_enc", func(a []int64) string { return consentAD("doc", a[0]) }},
+		{"details_enc", func(a []int64, _ []string) string { return consentAD("details", a[0]) }},
+		{"doc_enc", func(a []int64, _ []string) string { return consentAD("doc", a[0]) }},
 	}},
 }
 
@@ -227,7 +232,7 @@ func (tx *Tx) reencryptBatch(ctx context.Context, actor Actor, t sealedTable, cu
 	b := ReencryptBatch{Table: t.name, FromKeys: map[byte]int{}, ToKey: cur}
 	curHex := fmt.Sprintf("%02X", cur)
 
-	cols := slices.Concat(t.pk, t.adCols)
+	cols := slices.Concat(t.pk, t.adCols, t.adText)
 	var stale []string
 	args := []any{}
 	for _, c := range t.cols {
@@ -247,16 +252,20 @@ func (tx *Tx) reencryptBatch(ctx context.Context, actor Actor, t sealedTable, cu
 
 	type row struct {
 		pk, ad []int64
+		adt    []string
 		blobs  [][]byte
 	}
 	rows, err := list(ctx, tx.tx, "reading values to re-encrypt", s.q(query), func(r scanner) (row, error) {
-		rw := row{pk: make([]int64, len(t.pk)), ad: make([]int64, len(t.adCols)), blobs: make([][]byte, len(t.cols))}
+		rw := row{pk: make([]int64, len(t.pk)), ad: make([]int64, len(t.adCols)), adt: make([]string, len(t.adText)), blobs: make([][]byte, len(t.cols))}
 		var dest []any
 		for i := range rw.pk {
 			dest = append(dest, &rw.pk[i])
 		}
 		for i := range rw.ad {
 			dest = append(dest, &rw.ad[i])
+		}
+		for i := range rw.adt {
+			dest = append(dest, &rw.adt[i])
 		}
 		for i := range rw.blobs {
 			dest = append(dest, &rw.blobs[i])
@@ -276,7 +285,7 @@ func (tx *Tx) reencryptBatch(ctx context.Context, actor Actor, t sealedTable, cu
 			if len(old) >= 2 && old[1] == cur {
 				continue
 			}
-			ad := c.ad(rw.ad)
+			ad := c.ad(rw.ad, rw.adt)
 			plain, err := s.open(old, ad)
 			if err != nil {
 				return b, nil, &chaperone.Error{Code: chaperone.CodeOf(err), Msg: fmt.Sprintf("re-encrypting %s.%s of row %s", t.name, c.name, subject(rw.pk...)), Err: err}

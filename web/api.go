@@ -73,6 +73,10 @@ func (s *Server) api() []apiRoute {
 		{"POST /api/v1/drafts/{id}/consents", s.apiLink},
 		{"GET /api/v1/takedowns", s.apiTakedowns},
 		{"POST /api/v1/takedowns/{id}/done", s.apiTakedownDone},
+		{"GET /api/v1/reviews", s.apiReviews},
+		{"POST /api/v1/reviews/import", s.apiImportReviews},
+		{"POST /api/v1/reviews/{id}/reply", s.apiReviewReply},
+		{"POST /api/v1/reviews/{id}/ack", s.apiReviewAck},
 		{"GET /api/v1/policy", func(r *http.Request, u chaperone.User) (any, error) { return s.svc.OrgPolicy(r.Context(), u) }},
 		{"PUT /api/v1/policy", s.apiSetPolicy},
 	}
@@ -96,7 +100,8 @@ func (s *Server) apiUser(h func(*http.Request, chaperone.User) (any, error)) htt
 		}
 		w.Header().Set("Content-Type", "application/json")
 		code := http.StatusOK
-		if r.Method == http.MethodPost && (strings.HasSuffix(r.Pattern, "/drafts") || strings.HasSuffix(r.Pattern, "/consents") && !strings.Contains(r.Pattern, "{id}")) {
+		if r.Method == http.MethodPost && (strings.HasSuffix(r.Pattern, "/drafts") || strings.HasSuffix(r.Pattern, "/reviews/{id}/reply") ||
+			strings.HasSuffix(r.Pattern, "/consents") && !strings.Contains(r.Pattern, "{id}")) {
 			code = http.StatusCreated
 		}
 		w.WriteHeader(code)

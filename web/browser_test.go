@@ -295,3 +295,94 @@ func TestBrowserOrgPolicy(t *testing.T) {
 		t.Fatalf("status %q, want in review: the org's policy reviews everything", got)
 	}
 }
+
+// TestBrowserPatientReviews drives the reviews feature in headless
+// Chromium: a clinician imports an export through the page, sees the
+// 1-star review's alert on the dashboard, clicks Reply and gets a draft
+// from the template that the screen allows; edited to thank the reviewer
+// by name for their surgery, the reply is blocked.
+func TestBrowserPatientReviews(t *testing.T) {
+	ctx := browserCtx(t)
+	s := newSite(t, "sqlite")
+	do := func(what string, steps ...chromedp.Action[chromedp.Void]) {
+		t.Helper()
+		if err := chromedp.Do(ctx, steps...); err != nil {
+			t.Fatalf("%s: %v", what, err)
+		}
+	}
+	text := func(sel string) string {
+		t.Helper()
+		v, err := chromedp.Run(ctx, chromedp.Text(chromedp.CSS(sel)))
+		if err != nil {
+			t.Fatalf("text of %s: %v", sel, err)
+		}
+		return strings.TrimSpace(v)
+	}
+	export := t.TempDir() + "/reviews.json"
+	err := os.WriteFile(export, []byte(`{"reviews": [
+  {"reviewId": "w-1", "reviewer": {"displayName": "Walter P."}, "starRating": "ONE",
+   "comment": "Knee surgery went fine but billing was a mess.", "createTime": "2026-10-20T10:00:00Z"},
+  {"reviewId": "w-2", "reviewer": {"displayName": "Ana"}, "starRating": "FIVE",
+   "comment": "Lovely staff.", "createTime": "2026-10-21T10:00:00Z"}
+]}`), 0o600)
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	do("sign in",
+		chromedp.Navigate(s.URL+"/login"),
+		chromedp.SendKeys(chromedp.CSS(`input[name="org"]`), "clinic"),
+		chromedp.SendKeys(chromedp.CSS(`input[name="email"]`), "clinician@example.org"),
+		chromedp.SendKeys(chromedp.CSS(`input[name="password"]`), password(chaperone.RoleClinician)),
+		chromedp.Click(chromedp.CSS("#signin")),
+		chromedp.WaitVisible(chromedp.CSS("form.signout")),
+	)
+	do("import the export",
+		chromedp.Click(chromedp.CSS(`nav a[href="/reviews"]`)),
+		chromedp.WaitVisible(chromedp.CSS("#review-file")),
+		chromedp.SetUploadFiles(chromedp.CSS("#review-file"), []string{export}),
+		chromedp.Click(chromedp.CSS("#import-reviews")),
+		chromedp.WaitVisible(chromedp.CSS(`.flash[data-done="imported"]`)),
+	)
+	if got := text("#import-result"); !strings.HasPrefix(got, "2 new review(s) imported") {
+		t.Fatalf("import result %q", got)
+	}
+	if got := text("#reviews"); !strings.Contains(got, "Knee surgery went fine") || !strings.Contains(got, "Walter P.") {
+		t.Fatalf("reviews %q", got)
+	}
+
+	do("the dashboard", chromedp.Click(chromedp.CSS(`nav a[href="/"]`)), chromedp.WaitVisible(chromedp.CSS("#review-alerts")))
+	alerts := text("#review-alerts")
+	if !strings.Contains(alerts, "1 new review(s)") || !strings.Contains(alerts, "1-star review on google") || strings.Contains(alerts, "Walter") {
+		t.Fatalf("alerts %q", alerts)
+	}
+	do("reply with the template",
+		chromedp.Click(chromedp.CSS("#review-alerts .reply-form button")),
+		chromedp.WaitVisible(chromedp.CSS(`.flash[data-done="reply"]`)),
+	)
+	if got := text("#decision"); got != "allow" {
+		t.Fatalf("the template reply's decision %q, want allow", got)
+	}
+	if got := text("#text"); !strings.Contains(got, "privacy laws keep us from discussing anyone's care online") {
+		t.Fatalf("reply text %q", got)
+	}
+	if got := text(".context"); !strings.Contains(got, "billing was a mess") {
+		t.Fatalf("the reply does not show the review it answers: %q", got)
+	}
+	do("edit it to name the reviewer and confirm care",
+		chromedp.SetValue(chromedp.CSS("#edit-text"), "Thanks Walter, glad your knee surgery went well"),
+		chromedp.Click(chromedp.CSS("#save-version")),
+		chromedp.WaitVisible(chromedp.CSS(`.flash[data-done="edited"]`)),
+	)
+	if got := text("#decision"); got != "block" {
+		t.Fatalf("the edited reply's decision %q, want block", got)
+	}
+	if got := text("#findings"); !strings.Contains(got, "RELATIONSHIP CONFIRMED") {
+		t.Fatalf("findings %q", got)
+	}
+	// answered, the review no longer raises an alert
+	do("the dashboard again", chromedp.Navigate(s.URL+"/"), chromedp.WaitVisible(chromedp.CSS("#drafts")))
+	if n, err := chromedp.Run(ctx, chromedp.Evaluate[int](`document.querySelectorAll("#review-alerts").length`)); err != nil || n != 0 {
+		t.Fatalf("alerts after replying: %d %v", n, err)
+	}
+}

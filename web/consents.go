@@ -17,8 +17,12 @@ import (
 // base64 in JSON).
 const maxUpload = 16 << 20
 
-// uploadRoutes are the routes whose bodies may carry a document.
-var uploadRoutes = map[string]bool{"/consents": true, "/api/v1/consents": true, "/ties/import": true, "/api/v1/relationships/import": true, "/api/v1/identity/import": true}
+// uploadRoutes are the routes whose bodies may carry a file, and the
+// limit of each: a signed document, a review export, an Open Payments or
+// NPPES extract.
+var uploadRoutes = map[string]int64{"/consents": maxUpload, "/api/v1/consents": maxUpload,
+	"/reviews/import": maxImport, "/api/v1/reviews/import": maxImport,
+	"/ties/import": maxUpload, "/api/v1/relationships/import": maxUpload, "/api/v1/identity/import": maxImport}
 
 type consentsData struct {
 	Consents []chaperone.Consent

@@ -9,12 +9,14 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
 	chaperone "github.com/chaperone-project/chaperone"
 	"github.com/chaperone-project/chaperone/policy"
 	"github.com/chaperone-project/chaperone/service"
+	"github.com/chaperone-project/chaperone/store"
 )
 
 // state is what one role's walk acts on: drafts by another clinician of
@@ -24,7 +26,11 @@ type state struct {
 	consent, takedown                     int64
 	tie                                   int64 // another clinician's proposed relationship
 	trainingVersion                       int   // the latest version of "social-media"
+	review                                int64 // a 1-star review, new
 }
+
+// reviewSeq makes each state's review id on the site unique.
+var reviewSeq atomic.Int64
 
 func newState(t *testing.T, s *site) state {
 	t.Helper()
@@ -102,6 +108,15 @@ func newState(t *testing.T, s *site) state {
 		t.Fatal(err)
 	}
 	st.trainingVersion = doc.Version
+	ext := "walk-" + strconv.FormatInt(reviewSeq.Add(1), 10)
+	if _, err := svc.ImportReviews(ctx, by, strings.NewReader("id,rating,date,text\n"+ext+",1,2026-10-12,Waited an hour.\n"), "healthgrades"); err != nil {
+		t.Fatal(err)
+	}
+	prs, err := s.st.ListPatientReviews(ctx, store.ReviewFilter{OrgID: by.OrgID, Limit: 1})
+	if err != nil || len(prs) != 1 || prs[0].ExternalID != ext {
+		t.Fatalf("the walk's review: %v %+v", err, prs)
+	}
+	st.review = prs[0].ID
 	return st
 }
 
@@ -135,6 +150,7 @@ var (
 	comp      = []chaperone.Role{chaperone.RoleCompliance}
 	admins    = []chaperone.Role{chaperone.RoleAdmin}
 	nobody    = []chaperone.Role{}
+	handlers  = []chaperone.Role{chaperone.RoleClinician, chaperone.RoleCompliance, chaperone.RoleAdmin} // of patient reviews
 )
 
 var pageCalls = []call{
@@ -167,12 +183,16 @@ var pageCalls = []call{
 	{"POST /ties", "POST", "/ties", "company=Pfizer&kind=consulting&from=2025-01-01", all},
 	{"POST /ties/npi", "POST", "/ties/npi", "npi=1234567893", all},
 	{"POST /ties/import", "POST", "/ties/import", "PAYMENTSFORM", all},
-	{"POST /ties/{id}", "POST", "/ties/R", "action=confirm", nobody},
+	{"POST /ties/{id}", "POST", "/ties/TIE", "action=confirm", nobody},
 	{"GET /training", "GET", "/training", "", all},
 	{"POST /training", "POST", "/training", "slug=walk&title=Walk&markdown=Read+me&quiz=Q%3A+Post+PHI%3F%0A*+No%0A-+Yes", auditors},
 	{"GET /training/{slug}", "GET", "/training/social-media", "", all},
 	{"POST /training/{slug}/quiz", "POST", "/training/social-media/quiz", "version=VERSION&q0=0", all},
 	{"GET /export/{kind}", "GET", "/export/consents", "", auditors},
+	{"GET /reviews", "GET", "/reviews?site=healthgrades&max_rating=2&from=2026-01-01&to=2026-12-31&unreplied=1", "", handlers},
+	{"POST /reviews/import", "POST", "/reviews/import", "REVIEWUPLOAD", handlers},
+	{"POST /reviews/{id}/ack", "POST", "/reviews/R/ack", "back=dashboard", handlers},
+	{"POST /reviews/{id}/reply", "POST", "/reviews/R/reply", "template=concern", handlers},
 	{"GET /users", "GET", "/users", "", admins},
 	{"POST /users", "POST", "/users", "email=new-ROLE@example.org&name=New&role=clinician", admins},
 	{"GET /policy", "GET", "/policy", "", auditors},
@@ -199,7 +219,7 @@ var apiCalls = []call{
 	{"GET /api/v1/relationships", "GET", "/api/v1/relationships", "", all},
 	{"POST /api/v1/relationships", "POST", "/api/v1/relationships", `{"company":"Pfizer","kind":"consulting","from":"2025-01-01T00:00:00Z"}`, all},
 	{"POST /api/v1/relationships/import", "POST", "/api/v1/relationships/import", "PAYMENTSCSV", all},
-	{"POST /api/v1/relationships/{id}", "POST", "/api/v1/relationships/R", `{"action":"confirm"}`, nobody},
+	{"POST /api/v1/relationships/{id}", "POST", "/api/v1/relationships/TIE", `{"action":"confirm"}`, nobody},
 	{"PUT /api/v1/npi", "PUT", "/api/v1/npi", `{"npi":"1234567893"}`, all},
 	{"GET /api/v1/export/{kind}", "GET", "/api/v1/export/relationships", "", auditors},
 	{"GET /api/v1/training", "GET", "/api/v1/training", "", all},
@@ -216,6 +236,10 @@ var apiCalls = []call{
 	{"POST /api/v1/drafts/{id}/consents", "POST", "/api/v1/drafts/D/consents", `{"consent_id":C}`, nobody},
 	{"GET /api/v1/takedowns", "GET", "/api/v1/takedowns", "", all},
 	{"POST /api/v1/takedowns/{id}/done", "POST", "/api/v1/takedowns/T/done", "", auditors},
+	{"GET /api/v1/reviews", "GET", "/api/v1/reviews?min_rating=1&max_rating=2&new=1&limit=10", "", handlers},
+	{"POST /api/v1/reviews/import", "POST", "/api/v1/reviews/import?site=yelp", `[{"id":"api-ROLE","rating":4,"date":"2026-10-01","text":"Fine."}]`, handlers},
+	{"POST /api/v1/reviews/{id}/ack", "POST", "/api/v1/reviews/R/ack", "", handlers},
+	{"POST /api/v1/reviews/{id}/reply", "POST", "/api/v1/reviews/R/reply", `{"template":"concern"}`, handlers},
 	{"GET /api/v1/policy", "GET", "/api/v1/policy", "", auditors},
 	{"PUT /api/v1/policy", "PUT", "/api/v1/policy", policyJSON(), admins},
 }
@@ -234,7 +258,8 @@ func (c call) url(base string, st state, role chaperone.Role) string {
 func (st state) replacer() *strings.Replacer {
 	id := func(n int64) string { return strconv.FormatInt(n, 10) }
 	return strings.NewReplacer("/D", "/"+id(st.inReview), "/B", "/"+id(st.blocked), "/A", "/"+id(st.approved),
-		"/I", "/"+id(st.archived), "/C", "/"+id(st.consent), "/T", "/"+id(st.takedown), "/R", "/"+id(st.tie),
+		"/TIE", "/"+id(st.tie), "/R/", "/"+id(st.review)+"/",
+		"/I", "/"+id(st.archived), "/C", "/"+id(st.consent), "/T", "/"+id(st.takedown),
 		"consent=C", "consent="+id(st.consent), `"consent_id":C`, `"consent_id":`+id(st.consent), "VERSION", strconv.Itoa(st.trainingVersion))
 }
 
@@ -267,6 +292,14 @@ func (c call) bodyFor(st state, role chaperone.Role) (string, string) {
 			"1234567893,1,RUIZ,ANA,M.D.,207R00000X\n", "text/csv"
 	case "PAYMENTSCSV":
 		return paymentsCSV, "text/csv"
+	case "REVIEWUPLOAD":
+		var buf bytes.Buffer
+		mw := multipart.NewWriter(&buf)
+		mw.WriteField("site", "google")
+		fw, _ := mw.CreateFormFile("file", "reviews.csv")
+		fw.Write([]byte("id,rating,date,text\npage-" + string(role) + ",5,2026-10-02,Great.\n"))
+		mw.Close()
+		return buf.String(), mw.FormDataContentType()
 	case "CONSENTJSON":
 		js, _ := json.Marshal(struct {
 			chaperone.Consent

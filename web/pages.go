@@ -25,6 +25,7 @@ func (s *Server) dashboard(w http.ResponseWriter, r *http.Request, u chaperone.U
 		Takedowns  []chaperone.TakedownTask
 		Expiring   []chaperone.Consent
 		Training   []service.TrainingItem
+		Alerts     []chaperone.PatientReview
 	}{Drafts: drafts}
 	items, err := s.svc.Training(r.Context(), u)
 	if err != nil {
@@ -38,6 +39,10 @@ func (s *Server) dashboard(w http.ResponseWriter, r *http.Request, u chaperone.U
 	}
 	if q, err := s.svc.Queue(r.Context(), u); err == nil {
 		data.QueueCount = len(q)
+	}
+	if data.Alerts, err = s.svc.LowRatingAlerts(r.Context(), u); err != nil && chaperone.CodeOf(err) != chaperone.ErrForbidden {
+		s.errorPage(w, r, u, err)
+		return
 	}
 	if data.Takedowns, err = s.svc.Takedowns(r.Context(), u, false); err != nil {
 		s.errorPage(w, r, u, err)

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	chaperone "github.com/chaperone-project/chaperone"
+	"github.com/chaperone-project/chaperone/review"
 )
 
 // page is what the layout template gets.
@@ -46,6 +47,17 @@ var funcs = template.FuncMap{
 	"isAdmin": func(u chaperone.User) bool { return u.Role == chaperone.RoleAdmin },
 	"label":   func(s any) string { return strings.ReplaceAll(fmt.Sprint(s), "_", " ") },
 	"pct":     func(f float64) string { return strconv.Itoa(int(f*100+0.5)) + "%" },
+	"handlesReviews": func(u chaperone.User) bool {
+		return u.Role == chaperone.RoleClinician || u.Role == chaperone.RoleCompliance || u.Role == chaperone.RoleAdmin
+	},
+	"stars": func(n int) string {
+		n = min(max(n, 0), 5)
+		return strings.Repeat("★", n) + strings.Repeat("☆", 5-n)
+	},
+	"templates":  func() []review.Template { return review.Templates },
+	"suggest":    func(rating int) string { return review.Suggest(review.Review{Rating: rating}).ID },
+	"reviewsURL": reviewsURL,
+	"list":       func(v ...int) []int { return v },
 }
 
 // parseTemplates parses every page with the layout.
@@ -109,16 +121,19 @@ func (s *Server) errorPage(w http.ResponseWriter, r *http.Request, u chaperone.U
 
 // flashes are the short confirmations shown after a redirect.
 var flashes = map[string]string{
-	"created":    "Draft saved and screened.",
-	"edited":     "New version saved and screened.",
-	"submitted":  "Draft submitted.",
-	"reviewed":   "Review recorded.",
-	"overridden": "Block overridden; the author may publish.",
-	"published":  "Published and archived.",
-	"account":    "Account added.",
-	"hold":       "Legal hold updated.",
-	"user":       "User added.",
-	"policy":     "Policy saved as a new version; drafts submitted from now on follow it.",
+	"created":      "Draft saved and screened.",
+	"reply":        "Reply drafted from the template and screened. Edit it if you like, then submit it.",
+	"imported":     "Reviews imported.",
+	"acknowledged": "Review acknowledged.",
+	"edited":       "New version saved and screened.",
+	"submitted":    "Draft submitted.",
+	"reviewed":     "Review recorded.",
+	"overridden":   "Block overridden; the author may publish.",
+	"published":    "Published and archived.",
+	"account":      "Account added.",
+	"hold":         "Legal hold updated.",
+	"user":         "User added.",
+	"policy":       "Policy saved as a new version; drafts submitted from now on follow it.",
 }
 
 func flashFrom(r *http.Request) string { return flashes[r.URL.Query().Get("done")] }

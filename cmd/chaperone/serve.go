@@ -45,6 +45,7 @@ proxy is in front. SIGINT or SIGTERM stops the server gracefully.`,
 		fs.StringVar(&o.tlsCert, "tls-cert", "", "TLS certificate `file` (PEM)")
 		fs.StringVar(&o.tlsKey, "tls-key", "", "TLS private key `file` (PEM)")
 		fs.BoolVar(&o.secure, "secure", false, "a TLS proxy is in front: mark cookies Secure and send HSTS")
+		fs.StringVar(&o.phone, "practice-phone", "", "the practice's `phone` number, which replies to patient reviews invite reviewers to call")
 		return func(e *env, _ []string) int { return o.run(e) }
 	},
 }
@@ -56,6 +57,7 @@ type serveOptions struct {
 	rules              string
 	tlsCert, tlsKey    string
 	secure             bool
+	phone              string
 }
 
 func (o *serveOptions) run(e *env) int {
@@ -89,7 +91,7 @@ func (o *serveOptions) run(e *env) int {
 	if err := firstStart(ctx, e, st, o.org, o.orgName, o.adminEmail); err != nil {
 		return fail(e, err)
 	}
-	svc := service.New(st, eng, service.Config{Policy: pol, PolicyText: polText, Log: log})
+	svc := service.New(st, eng, service.Config{Policy: pol, PolicyText: polText, Log: log, PracticePhone: o.phone})
 	srv, err := web.New(svc, web.Options{Secure: o.secure || o.tlsCert != "", Log: log})
 	if err != nil {
 		return fail(e, internalError("building the web server", err))
