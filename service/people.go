@@ -75,3 +75,51 @@ func (s *Service) AddAccount(ctx context.Context, u chaperone.User, a chaperone.
 	}
 	return s.store.CreateAccount(ctx, actor(u), a)
 }
+
+// DisableUser disables a user of the admin's org: they can no longer sign
+// in, and their sessions and API tokens end. Their records stay. Admins
+// cannot disable themselves (an org must keep an admin who can act).
+func (s *Service) DisableUser(ctx context.Context, admin chaperone.User, userID int64) error {
+	if err := active(admin); err != nil {
+		return err
+	}
+	if admin.Role != chaperone.RoleAdmin {
+		return forbidden("only admins disable users")
+	}
+	if userID == admin.ID {
+		return invalid("you cannot disable yourself")
+	}
+	u, err := s.store.GetUser(ctx, userID)
+	if err != nil || u.OrgID != admin.OrgID {
+		return chaperone.Errorf(chaperone.ErrNotFound, "user %d not found", userID)
+	}
+	if u.Disabled {
+		return conflict("user %d is already disabled", userID)
+	}
+	return s.store.DisableUser(ctx, actor(admin), userID)
+}
+
+// OrgAccounts lists every social account of the org's users, for admins
+// and compliance (who check that personal and professional accounts stay
+// apart).
+func (s *Service) OrgAccounts(ctx context.Context, u chaperone.User) ([]chaperone.SocialAccount, error) {
+	if err := active(u); err != nil {
+		return nil, err
+	}
+	if !canAudit(u) {
+		return nil, forbidden("only compliance and admins see everyone's accounts")
+	}
+	users, err := s.store.ListUsers(ctx, u.OrgID)
+	if err != nil {
+		return nil, err
+	}
+	var out []chaperone.SocialAccount
+	for _, x := range users {
+		as, err := s.store.ListAccounts(ctx, x.ID)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, as...)
+	}
+	return out, nil
+}

@@ -418,3 +418,32 @@ func (c *fakeConnector) Publish(_ context.Context, p chaperone.Publication) (cha
 	}
 	return chaperone.Published{URL: "https://med.social/@druiz/101"}, nil
 }
+
+func TestDisableUser(t *testing.T) {
+	backends(t, func(t *testing.T, w *world) {
+		ctx := context.Background()
+		tok, _, err := w.st.CreateAPIToken(ctx, store.System, w.clinician2.ID, "cli", 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		wantCode(t, w.svc.DisableUser(ctx, w.comp, w.clinician2.ID), chaperone.ErrForbidden)
+		wantCode(t, w.svc.DisableUser(ctx, w.admin, w.admin.ID), chaperone.ErrInvalid)
+		wantCode(t, w.svc.DisableUser(ctx, w.admin, w.outsider.ID), chaperone.ErrNotFound)
+		if err := w.svc.DisableUser(ctx, w.admin, w.clinician2.ID); err != nil {
+			t.Fatal(err)
+		}
+		wantCode(t, w.svc.DisableUser(ctx, w.admin, w.clinician2.ID), chaperone.ErrConflict)
+		if _, err := w.st.LookupAPIToken(ctx, tok); err == nil {
+			t.Error("a disabled user's API token still works")
+		}
+		u := must[chaperone.User](t)(w.st.GetUser(ctx, w.clinician2.ID))
+		_, err = w.svc.Create(ctx, u, Compose{Text: "hello"})
+		wantCode(t, err, chaperone.ErrForbidden)
+		accts := must[[]chaperone.SocialAccount](t)(w.svc.OrgAccounts(ctx, w.comp))
+		if len(accts) != 2 {
+			t.Fatalf("org accounts %d", len(accts))
+		}
+		_, err = w.svc.OrgAccounts(ctx, w.clinician)
+		wantCode(t, err, chaperone.ErrForbidden)
+	})
+}

@@ -59,6 +59,7 @@ func (s *Server) api() []apiRoute {
 		{"POST /api/v1/relationships/{id}", s.apiTieAction},
 		{"PUT /api/v1/npi", s.apiSetNPI},
 		{"GET /api/v1/export/{kind}", s.apiExport},
+		{"POST /api/v1/users/{id}/disable", s.apiDisableUser},
 		{"GET /api/v1/training", s.apiTraining},
 		{"POST /api/v1/training", s.apiPublishTraining},
 		{"GET /api/v1/training/report", s.apiTrainingReport},

@@ -26,6 +26,7 @@ type state struct {
 	consent, takedown                     int64
 	tie                                   int64 // another clinician's proposed relationship
 	trainingVersion                       int   // the latest version of "social-media"
+	victim                                int64 // a user to disable
 	review                                int64 // a 1-star review, new
 }
 
@@ -108,6 +109,11 @@ func newState(t *testing.T, s *site) state {
 		t.Fatal(err)
 	}
 	st.trainingVersion = doc.Version
+	victim, _, err := service.CreateUser(ctx, s.st, store.System, by.OrgID, "victim-"+strconv.FormatInt(reviewSeq.Add(1), 10)+"@example.org", "Victim", chaperone.RoleClinician)
+	if err != nil {
+		t.Fatal(err)
+	}
+	st.victim = victim.ID
 	ext := "walk-" + strconv.FormatInt(reviewSeq.Add(1), 10)
 	if _, err := svc.ImportReviews(ctx, by, strings.NewReader("id,rating,date,text\n"+ext+",1,2026-10-12,Waited an hour.\n"), "healthgrades"); err != nil {
 		t.Fatal(err)
@@ -195,6 +201,7 @@ var pageCalls = []call{
 	{"POST /reviews/{id}/reply", "POST", "/reviews/R/reply", "template=concern", handlers},
 	{"GET /users", "GET", "/users", "", admins},
 	{"POST /users", "POST", "/users", "email=new-ROLE@example.org&name=New&role=clinician", admins},
+	{"POST /users/{id}/disable", "POST", "/users/U/disable", "", admins},
 	{"GET /policy", "GET", "/policy", "", auditors},
 	{"POST /policy", "POST", "/policy", "text=" + url.QueryEscape(string(policy.DefaultFile())), admins},
 	{"POST /logout", "POST", "/logout", "", all}, // last: it ends the session
@@ -222,6 +229,7 @@ var apiCalls = []call{
 	{"POST /api/v1/relationships/{id}", "POST", "/api/v1/relationships/TIE", `{"action":"confirm"}`, nobody},
 	{"PUT /api/v1/npi", "PUT", "/api/v1/npi", `{"npi":"1234567893"}`, all},
 	{"GET /api/v1/export/{kind}", "GET", "/api/v1/export/relationships", "", auditors},
+	{"POST /api/v1/users/{id}/disable", "POST", "/api/v1/users/U/disable", "", admins},
 	{"GET /api/v1/training", "GET", "/api/v1/training", "", all},
 	{"POST /api/v1/training", "POST", "/api/v1/training", `{"slug":"walk-api","title":"Walk","markdown":"Read me","quiz":[{"prompt":"PHI?","choices":["No","Yes"],"answer":0}]}`, auditors},
 	{"GET /api/v1/training/report", "GET", "/api/v1/training/report", "", auditors},
@@ -258,7 +266,7 @@ func (c call) url(base string, st state, role chaperone.Role) string {
 func (st state) replacer() *strings.Replacer {
 	id := func(n int64) string { return strconv.FormatInt(n, 10) }
 	return strings.NewReplacer("/D", "/"+id(st.inReview), "/B", "/"+id(st.blocked), "/A", "/"+id(st.approved),
-		"/TIE", "/"+id(st.tie), "/R/", "/"+id(st.review)+"/",
+		"/TIE", "/"+id(st.tie), "/R/", "/"+id(st.review)+"/", "/U/", "/"+id(st.victim)+"/",
 		"/I", "/"+id(st.archived), "/C", "/"+id(st.consent), "/T", "/"+id(st.takedown),
 		"consent=C", "consent="+id(st.consent), `"consent_id":C`, `"consent_id":`+id(st.consent), "VERSION", strconv.Itoa(st.trainingVersion))
 }

@@ -231,7 +231,42 @@ func (s *Server) accountsPage(w http.ResponseWriter, r *http.Request, u chaperon
 		s.errorPage(w, r, u, err)
 		return
 	}
-	s.render(w, r, http.StatusOK, "accounts", u, "Social accounts", struct{ Accounts []chaperone.SocialAccount }{accts})
+	data := struct {
+		Accounts []chaperone.SocialAccount
+		All      []chaperone.SocialAccount
+		Names    map[int64]string
+	}{Accounts: accts}
+	if u.Role == chaperone.RoleAdmin || u.Role == chaperone.RoleCompliance {
+		if data.All, err = s.svc.OrgAccounts(r.Context(), u); err != nil {
+			s.errorPage(w, r, u, err)
+			return
+		}
+		data.Names = s.names(r, u)
+	}
+	s.render(w, r, http.StatusOK, "accounts", u, "Social accounts", data)
+}
+
+func (s *Server) disableSubmit(w http.ResponseWriter, r *http.Request, u chaperone.User) {
+	id, err := pathID(r)
+	if err == nil {
+		err = s.svc.DisableUser(r.Context(), u, id)
+	}
+	if err != nil {
+		s.errorPage(w, r, u, err)
+		return
+	}
+	http.Redirect(w, r, "/users?done=disabled", http.StatusSeeOther)
+}
+
+func (s *Server) apiDisableUser(r *http.Request, u chaperone.User) (any, error) {
+	id, err := pathID(r)
+	if err != nil {
+		return nil, err
+	}
+	if err := s.svc.DisableUser(r.Context(), u, id); err != nil {
+		return nil, err
+	}
+	return map[string]any{"id": id, "disabled": true}, nil
 }
 
 func (s *Server) accountSubmit(w http.ResponseWriter, r *http.Request, u chaperone.User) {

@@ -122,6 +122,7 @@ func (s *Server) pageRoutes() []pageRoute {
 		{"POST /reviews/{id}/ack", s.reviewAckSubmit},
 		{"GET /users", s.usersPage},
 		{"POST /users", s.userSubmit},
+		{"POST /users/{id}/disable", s.disableSubmit},
 		{"GET /policy", s.policyPage},
 		{"POST /policy", s.policySubmit},
 	}
