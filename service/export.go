@@ -20,7 +20,7 @@ type Table struct {
 }
 
 // ExportKinds are the record types Export writes.
-var ExportKinds = []string{"consents", "takedowns", "relationships", "attestations"}
+var ExportKinds = []string{"consents", "takedowns", "relationships", "attestations", "reviews"}
 
 // Export returns every record of one kind in the org, for compliance and
 // admins, and records the export (with the count, never the contents) in
@@ -97,8 +97,28 @@ func (s *Service) Export(ctx context.Context, u chaperone.User, kind string) (Ta
 				strconv.Itoa(a.Score), strconv.FormatBool(a.Passed), day(a.At), day(a.ExpiresAt)})
 		}
 		t.Records = nonNil(as)
+	case "reviews":
+		var all []chaperone.PatientReview
+		f := store.ReviewFilter{OrgID: u.OrgID, Limit: 500}
+		for {
+			page, err := s.store.ListPatientReviews(ctx, f)
+			if err != nil {
+				return t, err
+			}
+			all = append(all, page...)
+			if len(page) < 500 {
+				break
+			}
+			f.BeforePosted, f.BeforeID = page[len(page)-1].CreatedAt, page[len(page)-1].ID
+		}
+		t.Header = []string{"id", "site", "external_id", "reviewer", "rating", "text", "posted", "url", "imported_at", "acknowledged_at", "reply_draft_id"}
+		for _, r := range all {
+			t.Rows = append(t.Rows, []string{strconv.FormatInt(r.ID, 10), r.Site, r.ExternalID, r.Reviewer, strconv.Itoa(r.Rating), r.Text,
+				day(r.CreatedAt), r.URL, day(r.ImportedAt), day(r.AcknowledgedAt), strconv.FormatInt(r.ReplyDraftID, 10)})
+		}
+		t.Records = nonNil(all)
 	default:
-		return t, invalid("unknown export %q (consents, takedowns, relationships or attestations)", kind)
+		return t, invalid("unknown export %q (consents, takedowns, relationships, attestations or reviews)", kind)
 	}
 	_, err = s.store.Audit(ctx, actor(u), store.AuditEntry{OrgID: u.OrgID, Action: chaperone.ActionRecordsExport, SubjectKind: kind,
 		Details: map[string]any{"rows": len(t.Rows)}})
