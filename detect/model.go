@@ -107,6 +107,11 @@ func defaultModel() *Model {
 	return m
 }
 
+// unprofessionalAlone is the probability the model needs to raise
+// UNPROFESSIONAL on its own, with no rule phrase in the text: clinical
+// words ("how I treat obesity") must not be enough.
+const unprofessionalAlone = 0.65
+
 // eligible reports whether finding type t can apply to the document at
 // all; the model decides only within these bounds, and is trained on the
 // eligible items of each type. MISINFORMATION stays with the curated claims.
@@ -281,6 +286,9 @@ func (d *doc) applyModel(m *Model) {
 		}
 		if p < 0.5 {
 			continue
+		}
+		if _, ok := ruleOf[t]; !ok && t == chaperone.FindingUnprofessional && p < unprofessionalAlone {
+			continue // without a rule's phrase, only a confident model calls a post unprofessional
 		}
 		if f, ok := ruleOf[t]; ok {
 			f.Score = round2(p)
