@@ -14,6 +14,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	chaperone "github.com/chaperone-project/chaperone"
 	"github.com/chaperone-project/chaperone/detect"
@@ -447,5 +448,36 @@ func TestHealthMetricsAndOpenAPI(t *testing.T) {
 	var doc map[string]any
 	if resp.StatusCode != 200 || json.Unmarshal([]byte(body), &doc) != nil || doc["openapi"] != "3.1.0" {
 		t.Fatalf("openapi: %d", resp.StatusCode)
+	}
+}
+
+func TestExpiredSession(t *testing.T) {
+	s := newSite(t, "sqlite")
+	tok, _, err := s.st.CreateSession(context.Background(), s.users[chaperone.RoleClinician].ID, time.Millisecond)
+	if err != nil {
+		t.Fatal(err)
+	}
+	time.Sleep(20 * time.Millisecond)
+	c := s.browser(t)
+	u, _ := url.Parse(s.URL)
+	c.Jar.SetCookies(u, []*http.Cookie{{Name: "chaperone", Value: tok}})
+	if resp, _ := get(t, c, s.URL+"/drafts/new"); resp.StatusCode != http.StatusSeeOther || !strings.HasPrefix(resp.Header.Get("Location"), "/login") {
+		t.Errorf("GET with an expired session: %d %s", resp.StatusCode, resp.Header.Get("Location"))
+	}
+	if resp := post(t, c, s.URL+"/drafts", url.Values{"text": {"hello"}}); resp.StatusCode != http.StatusUnauthorized {
+		t.Errorf("POST with an expired session: %d", resp.StatusCode)
+	}
+	resp, err := c.Post(s.URL+"/screen", "application/json", strings.NewReader(`{"text":"hello"}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var body map[string]map[string]string
+	json.NewDecoder(resp.Body).Decode(&body)
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusUnauthorized || body["error"]["code"] != "unauthenticated" {
+		t.Errorf("live screen with an expired session: %d %v", resp.StatusCode, body)
+	}
+	if drafts, _ := s.st.ListDrafts(context.Background(), store.DraftFilter{OrgID: s.users[chaperone.RoleClinician].OrgID}); len(drafts) != 0 {
+		t.Errorf("%d drafts written with an expired session", len(drafts))
 	}
 }
