@@ -23,7 +23,9 @@ type reportDetails struct {
 	OutcomeNote  string `json:"outcome_note,omitempty"`
 }
 
-func reportAD(column string, id int64) string { return "colleague_reports." + column + "/" + subject(id) }
+func reportAD(column string, id int64) string {
+	return "colleague_reports." + column + "/" + subject(id)
+}
 
 // CreateReport records a colleague report with its optional screenshot
 // (ID, CreatedAt, NotifiedAt, Status and the screenshot's hash and size

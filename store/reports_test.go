@@ -190,7 +190,7 @@ func TestBreachIncidentsStore(t *testing.T) {
 		}
 		_, err = e.DecideIncident(ctx, as(f.reviewer), b.ID, chaperone.DecisionNotBreach, "again", nil)
 		wantCode(t, err, chaperone.ErrConflict)
-		wantCode(t, e.AssessIncident(ctx, as(f.reviewer), b), chaperone.ErrConflict) // decided: no reassessment
+		wantCode(t, e.AssessIncident(ctx, as(f.reviewer), b), chaperone.ErrConflict)   // decided: no reassessment
 		wantCode(t, e.CloseIncident(ctx, as(f.reviewer), b.ID), chaperone.ErrConflict) // tasks open
 		for _, task := range d.Tasks {
 			if err := e.CompleteBreachTask(ctx, as(f.reviewer), b.ID, task.ID); err != nil {
