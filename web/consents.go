@@ -18,7 +18,8 @@ import (
 const maxUpload = 16 << 20
 
 // uploadRoutes are the routes whose bodies may carry a document.
-var uploadRoutes = map[string]bool{"/consents": true, "/api/v1/consents": true, "/ties/import": true, "/api/v1/relationships/import": true, "/api/v1/identity/import": true}
+var uploadRoutes = map[string]bool{"/consents": true, "/api/v1/consents": true, "/ties/import": true, "/api/v1/relationships/import": true, "/api/v1/identity/import": true,
+	"/reports": true, "/api/v1/reports": true}
 
 type consentsData struct {
 	Consents []chaperone.Consent
