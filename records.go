@@ -261,6 +261,21 @@ const (
 	ActionTieDismiss      AuditAction = "tie.dismiss"
 	ActionTieEnd          AuditAction = "tie.end"
 	ActionKeyRotate       AuditAction = "key.rotate" // a key made, values re-encrypted, or old keys dropped
+	// Colleague reports (AMA Opinion 2.3.2): details hold ids, statuses
+	// and the deadline, never the content or the notes.
+	ActionReportCreate   AuditAction = "report.create"
+	ActionReportNotify   AuditAction = "report.notify"
+	ActionReportRespond  AuditAction = "report.respond"
+	ActionReportEscalate AuditAction = "report.escalate"
+	ActionReportOutcome  AuditAction = "report.outcome"
+	// Breach incidents (45 CFR 164.400–414): details hold ids, ratings,
+	// counts and dates, never the description or the factors' texts.
+	ActionBreachOpen     AuditAction = "breach.open"
+	ActionBreachAssess   AuditAction = "breach.assess"
+	ActionBreachDecide   AuditAction = "breach.decide"
+	ActionBreachTaskDone AuditAction = "breach.task_done"
+	ActionBreachClose    AuditAction = "breach.close"
+	ActionBreachExport   AuditAction = "breach.export"
 )
 
 // AuditEvent is one entry of the append-only, hash-chained audit log.

@@ -26,7 +26,9 @@ type sealedData struct {
 	reviews  map[int64]string                  // comment by review id
 	archive  map[int64]chaperone.ArchiveItem
 	consents map[int64]chaperone.Consent
-	reviews2 int   // patient reviews imported
+	reviews2 int // patient reviews imported
+	reports  map[int64]chaperone.ColleagueReport
+	incident map[int64]chaperone.BreachIncident
 	values   int64 // encrypted values written
 }
 
@@ -36,7 +38,7 @@ func writeSealed(t *testing.T, s *Store, f fixture) sealedData {
 	t.Helper()
 	ctx := context.Background()
 	d := sealedData{versions: map[string]chaperone.DraftVersion{}, reviews: map[int64]string{}, archive: map[int64]chaperone.ArchiveItem{},
-		consents: map[int64]chaperone.Consent{}}
+		consents: map[int64]chaperone.Consent{}, reports: map[int64]chaperone.ColleagueReport{}, incident: map[int64]chaperone.BreachIncident{}}
 	var drafts []chaperone.Draft
 	for i := range 4 {
 		dr, err := s.CreateDraft(ctx, as(f.clinician), NewDraft{OrgID: f.org.ID, AuthorID: f.clinician.ID, Channel: chaperone.ChannelReviewReply,
@@ -97,6 +99,21 @@ func writeSealed(t *testing.T, s *Store, f fixture) sealedData {
 	}
 	d.reviews2 = 2
 	d.values += 4
+	r, err := s.CreateReport(ctx, as(f.reviewer), chaperone.ColleagueReport{OrgID: f.org.ID, ReporterID: f.reviewer.ID, SubjectID: f.clinician.ID,
+		Content: "Dr Ames posted Mrs. O'Connell's X-ray", URL: "https://x.example/ames/1", Deadline: time.Date(2026, 3, 21, 0, 0, 0, 0, time.UTC)},
+		pngShot, "image/png")
+	if err != nil {
+		t.Fatal(err)
+	}
+	d.reports[r.ID] = r
+	d.values += 2
+	b, err := s.OpenIncident(ctx, as(f.reviewer), chaperone.BreachIncident{OrgID: f.org.ID, ReportedBy: f.reviewer.ID,
+		Description: "Mrs. O'Connell's bed number in a published post", DiscoveredAt: time.Date(2026, 3, 1, 0, 0, 0, 0, time.UTC)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	d.incident[b.ID] = b
+	d.values++
 	return d
 }
 
@@ -147,6 +164,21 @@ func checkSealed(t *testing.T, s *Store, d sealedData) {
 			t.Errorf("consent %d document: %v", id, err)
 		}
 	}
+	for id, want := range d.reports {
+		got, err := s.GetReport(ctx, id)
+		if err != nil || got.Content != want.Content || got.URL != want.URL {
+			t.Errorf("report %d: got %+v, %v", id, got, err)
+		}
+		if shot, _, err := s.ReportScreenshot(ctx, id); err != nil || !bytes.Equal(shot, pngShot) {
+			t.Errorf("report %d screenshot: %v", id, err)
+		}
+	}
+	for id, want := range d.incident {
+		got, err := s.GetIncident(ctx, id)
+		if err != nil || got.Description != want.Description {
+			t.Errorf("incident %d: got %+v, %v", id, got, err)
+		}
+	}
 	for id, want := range d.archive {
 		got, err := s.GetArchiveItem(ctx, id)
 		if err != nil || got.Text != want.Text || got.LegalHold != want.LegalHold || got.RetainUntil != want.RetainUntil ||
@@ -163,7 +195,9 @@ func keyIDs(t *testing.T, e *tenv) map[byte]int64 {
 	for _, b := range rawBlobs(t, e, `SELECT text_enc FROM draft_versions UNION ALL SELECT context_enc FROM draft_versions
 		UNION ALL SELECT comment_enc FROM review_actions UNION ALL SELECT text_enc FROM archive_items
 		UNION ALL SELECT details_enc FROM consents UNION ALL SELECT doc_enc FROM consents
-		UNION ALL SELECT reviewer_enc FROM patient_reviews UNION ALL SELECT text_enc FROM patient_reviews`) {
+		UNION ALL SELECT reviewer_enc FROM patient_reviews UNION ALL SELECT text_enc FROM patient_reviews
+		UNION ALL SELECT details_enc FROM colleague_reports UNION ALL SELECT screenshot_enc FROM colleague_reports
+		UNION ALL SELECT details_enc FROM breach_incidents`) {
 		out[b[1]]++
 	}
 	return out
@@ -175,7 +209,7 @@ func TestKeyRotationResumesAndReadsBack(t *testing.T) {
 		f := newFixture(t, e)
 		data := writeSealed(t, e.Store, f)
 		total := data.values
-		if total != 2*int64(len(data.versions))+3+3+4+4 || len(data.versions) != 7 {
+		if total != 2*int64(len(data.versions))+3+3+4+4+2+1 || len(data.versions) != 7 {
 			t.Fatalf("wrote %d values in %d versions", total, len(data.versions))
 		}
 		usage, err := e.KeyUsage(ctx)
@@ -233,8 +267,9 @@ func TestKeyRotationResumesAndReadsBack(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		// 4 draft_versions rows left (2 batches), 3 reviews (1), 3 archive items (1), 2 patient reviews (1), 2 consents (1).
-		if rep.Values != total-6 || rep.Rows != 4+3+3+2+2 || rep.Batches != 6 || fmt.Sprint(rep.FromKeys) != fmt.Sprintf("map[1:%d]", total-6) ||
+		// 4 draft_versions rows left (2 batches), 3 reviews (1), 3 archive items (1), 2 patient reviews (1), 2 consents (1),
+		// 1 colleague report (1), 1 breach incident (1).
+		if rep.Values != total-6 || rep.Rows != 4+3+3+2+2+1+1 || rep.Batches != 8 || fmt.Sprint(rep.FromKeys) != fmt.Sprintf("map[1:%d]", total-6) ||
 			rep.Remaining != nil || rep.ToKey != 2 {
 			t.Errorf("resumed rotation: %+v", rep)
 		}
@@ -271,7 +306,7 @@ func TestKeyRotationResumesAndReadsBack(t *testing.T) {
 		}
 
 		evs, err := s2.ListAudit(ctx, AuditFilter{AfterSeq: seq0})
-		if err != nil || len(evs) != 7 {
+		if err != nil || len(evs) != 9 {
 			t.Fatalf("rotation events: %d, %v", len(evs), err)
 		}
 		for _, ev := range evs {

@@ -54,6 +54,13 @@ var sealedTables = []sealedTable{
 		{"details_enc", func(a []int64, _ []string) string { return consentAD("details", a[0]) }},
 		{"doc_enc", func(a []int64, _ []string) string { return consentAD("doc", a[0]) }},
 	}},
+	{name: "colleague_reports", pk: []string{"id"}, adCols: []string{"id"}, cols: []sealedColumn{
+		{"details_enc", func(a []int64, _ []string) string { return reportAD("details", a[0]) }},
+		{"screenshot_enc", func(a []int64, _ []string) string { return reportAD("screenshot", a[0]) }},
+	}},
+	{name: "breach_incidents", pk: []string{"id"}, adCols: []string{"id"}, cols: []sealedColumn{
+		{"details_enc", func(a []int64, _ []string) string { return breachAD(a[0]) }},
+	}},
 }
 
 // keyIDExpr is SQL for the key id byte of an encrypted column, as two

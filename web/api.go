@@ -78,6 +78,26 @@ func (s *Server) api() []apiRoute {
 		{"POST /api/v1/reviews/import", s.apiImportReviews},
 		{"POST /api/v1/reviews/{id}/reply", s.apiReviewReply},
 		{"POST /api/v1/reviews/{id}/ack", s.apiReviewAck},
+		{"GET /api/v1/reports", func(r *http.Request, u chaperone.User) (any, error) { return s.svc.MyReports(r.Context(), u) }},
+		{"POST /api/v1/reports", s.apiReport},
+		{"GET /api/v1/reports/about-me", func(r *http.Request, u chaperone.User) (any, error) { return s.svc.ReportsAboutMe(r.Context(), u) }},
+		{"GET /api/v1/reports/queue", func(r *http.Request, u chaperone.User) (any, error) {
+			return s.svc.ReportQueue(r.Context(), u, r.URL.Query().Get("all") == "1")
+		}},
+		{"GET /api/v1/reports/{id}", s.apiReportView},
+		{"GET /api/v1/reports/{id}/screenshot", s.apiReportScreenshot},
+		{"POST /api/v1/reports/{id}/respond", s.apiReportRespond},
+		{"POST /api/v1/reports/{id}/outcome", s.apiReportOutcome},
+		{"GET /api/v1/incidents", func(r *http.Request, u chaperone.User) (any, error) { return s.svc.Incidents(r.Context(), u) }},
+		{"POST /api/v1/incidents", s.apiOpenIncident},
+		{"GET /api/v1/incidents/due", s.apiNotificationsDue},
+		{"GET /api/v1/incidents/log", s.apiBreachLog},
+		{"GET /api/v1/incidents/{id}", s.apiIncident},
+		{"POST /api/v1/incidents/{id}/assess", s.apiAssess},
+		{"POST /api/v1/incidents/{id}/decide", s.apiDecide},
+		{"POST /api/v1/incidents/{id}/tasks/{task}/done", s.apiBreachTaskDone},
+		{"POST /api/v1/incidents/{id}/close", s.apiCloseIncident},
+		{"GET /api/v1/incidents/{id}/export", s.apiIncidentExport},
 		{"GET /api/v1/policy", func(r *http.Request, u chaperone.User) (any, error) { return s.svc.OrgPolicy(r.Context(), u) }},
 		{"PUT /api/v1/policy", s.apiSetPolicy},
 	}
@@ -99,15 +119,27 @@ func (s *Server) apiUser(h func(*http.Request, chaperone.User) (any, error)) htt
 			s.apiError(w, r, err)
 			return
 		}
+		if rb, ok := v.(rawBody); ok {
+			writeFile(w, rb.body, rb.ctype, rb.filename)
+			return
+		}
 		w.Header().Set("Content-Type", "application/json")
 		code := http.StatusOK
 		if r.Method == http.MethodPost && (strings.HasSuffix(r.Pattern, "/drafts") || strings.HasSuffix(r.Pattern, "/reviews/{id}/reply") ||
+			strings.HasSuffix(r.Pattern, "/reports") || strings.HasSuffix(r.Pattern, "/incidents") ||
 			strings.HasSuffix(r.Pattern, "/consents") && !strings.Contains(r.Pattern, "{id}")) {
 			code = http.StatusCreated
 		}
 		w.WriteHeader(code)
 		json.NewEncoder(w).Encode(v)
 	})
+}
+
+// rawBody is an API answer that is a file (an export, a screenshot), sent
+// as a download with its own content type instead of JSON.
+type rawBody struct {
+	body            []byte
+	ctype, filename string
 }
 
 // tokenUser returns the active user of the request's bearer token.

@@ -4,6 +4,7 @@ import (
 	"context"
 	"os"
 	"os/exec"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -384,5 +385,82 @@ func TestBrowserPatientReviews(t *testing.T) {
 	do("the dashboard again", chromedp.Navigate(s.URL+"/"), chromedp.WaitVisible(chromedp.CSS("#drafts")))
 	if n, err := chromedp.Run(ctx, chromedp.Evaluate[int](`document.querySelectorAll("#review-alerts").length`)); err != nil || n != 0 {
 		t.Fatalf("alerts after replying: %d %v", n, err)
+	}
+}
+
+// TestBrowserColleagueReport drives the colleague-report flow in headless
+// Chromium: a clinician reports a colleague's post anonymously; the
+// colleague sees the report on their dashboard and its page without the
+// reporter's name, and answers that they removed it.
+func TestBrowserColleagueReport(t *testing.T) {
+	ctx := browserCtx(t)
+	s := newSite(t, "sqlite")
+	do := func(what string, steps ...chromedp.Action[chromedp.Void]) {
+		t.Helper()
+		if err := chromedp.Do(ctx, steps...); err != nil {
+			t.Fatalf("%s: %v", what, err)
+		}
+	}
+	text := func(sel string) string {
+		t.Helper()
+		v, err := chromedp.Run(ctx, chromedp.Text(chromedp.CSS(sel)))
+		if err != nil {
+			t.Fatalf("text of %s: %v", sel, err)
+		}
+		return strings.TrimSpace(v)
+	}
+	login := func(email, pw string) {
+		t.Helper()
+		do("sign in as "+email,
+			chromedp.Navigate(s.URL+"/login"),
+			chromedp.SendKeys(chromedp.CSS(`input[name="org"]`), "clinic"),
+			chromedp.SendKeys(chromedp.CSS(`input[name="email"]`), email),
+			chromedp.SendKeys(chromedp.CSS(`input[name="password"]`), pw),
+			chromedp.Click(chromedp.CSS("#signin")),
+			chromedp.WaitVisible(chromedp.CSS("form.signout")),
+		)
+	}
+	reporter := s.users[chaperone.RoleClinician]
+	login(reporter.Email, password(chaperone.RoleClinician))
+	do("report the colleague",
+		chromedp.Click(chromedp.CSS(`nav a[href="/reports"]`)),
+		chromedp.WaitVisible(chromedp.CSS("#subject")),
+		chromedp.SetValue(chromedp.CSS("#subject"), strconv.FormatInt(s.other.ID, 10)),
+		chromedp.SendKeys(chromedp.CSS("#content"), "Posted a photo of a patient's chart with the name readable."),
+		chromedp.SendKeys(chromedp.CSS("#url"), "https://social.example/@other/1"),
+		chromedp.Click(chromedp.CSS("#file-report")),
+		chromedp.WaitVisible(chromedp.CSS(`.flash[data-done="reported"]`)),
+	)
+	if got := text("#report-status"); got != "open" {
+		t.Fatalf("status %q", got)
+	}
+	if got := text("#reporter"); !strings.Contains(got, reporter.DisplayName) || !strings.Contains(got, "anonymous to the colleague") {
+		t.Fatalf("the reporter's own view: %q", got)
+	}
+	do("sign out", chromedp.Click(chromedp.CSS("form.signout button")), chromedp.WaitVisible(chromedp.CSS("#signin")))
+
+	login(s.other.Email, password(chaperone.RoleClinician)) // the colleague was added with the clinician's password
+	do("see the report on the dashboard", chromedp.WaitVisible(chromedp.CSS("#reports-about-me")))
+	do("open it", chromedp.Click(chromedp.CSS("#reports-about-me a")), chromedp.WaitVisible(chromedp.CSS("#report-content")))
+	if got := text("#report-content"); !strings.Contains(got, "patient's chart") {
+		t.Fatalf("content %q", got)
+	}
+	if got := text("#reporter"); got != "a colleague (anonymous)" {
+		t.Fatalf("reporter shown as %q", got)
+	}
+	if got := text("main"); strings.Contains(got, reporter.DisplayName) || strings.Contains(got, reporter.Email) {
+		t.Fatalf("the page names the reporter: %q", got)
+	}
+	do("respond",
+		chromedp.Click(chromedp.CSS("#response-removed")),
+		chromedp.SendKeys(chromedp.CSS("#response-note"), "Deleted it, sorry."),
+		chromedp.Click(chromedp.CSS("#respond")),
+		chromedp.WaitVisible(chromedp.CSS(`.flash[data-done="responded"]`)),
+	)
+	if got := text("#report-status"); got != "resolved by colleague" {
+		t.Fatalf("status after responding %q", got)
+	}
+	if got := text("#response"); !strings.Contains(got, "removed") || !strings.Contains(got, "Deleted it") {
+		t.Fatalf("response %q", got)
 	}
 }

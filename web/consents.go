@@ -22,7 +22,8 @@ const maxUpload = 16 << 20
 // NPPES extract.
 var uploadRoutes = map[string]int64{"/consents": maxUpload, "/api/v1/consents": maxUpload,
 	"/reviews/import": maxImport, "/api/v1/reviews/import": maxImport,
-	"/ties/import": maxUpload, "/api/v1/relationships/import": maxUpload, "/api/v1/identity/import": maxImport}
+	"/ties/import": maxUpload, "/api/v1/relationships/import": maxUpload, "/api/v1/identity/import": maxImport,
+	"/reports": maxUpload, "/api/v1/reports": maxUpload}
 
 type consentsData struct {
 	Consents []chaperone.Consent

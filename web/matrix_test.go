@@ -28,6 +28,13 @@ type state struct {
 	trainingVersion                       int   // the latest version of "social-media"
 	victim                                int64 // a user to disable
 	review                                int64 // a 1-star review, new
+	// colleague reports by another clinician about the clinician role's
+	// user: open (with a screenshot) and escalated
+	report, escalated int64
+	colleague         int64 // the other clinician, whom the walk reports
+	// breach incidents reported by another clinician: new, assessed,
+	// decided a breach (with its first task), decided not a breach
+	incident, assessed, decided, task, notBreach int64
 }
 
 // reviewSeq makes each state's review id on the site unique.
@@ -123,8 +130,54 @@ func newState(t *testing.T, s *site) state {
 		t.Fatalf("the walk's review: %v %+v", err, prs)
 	}
 	st.review = prs[0].ID
+	st.colleague = by.ID
+	clin := s.users[chaperone.RoleClinician]
+	esc, err := svc.Report(ctx, by, clin.ID, "A patient's X-ray on my colleague's public account", "", nil, true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := svc.EscalateDue(ctx, time.Now().Add(service.ReportDeadline+time.Minute)); err != nil {
+		t.Fatal(err)
+	}
+	st.escalated = esc.ID
+	rep, err := svc.Report(ctx, by, clin.ID, "Mocked a patient by first name", "https://example.org/p/9", samplePNG, true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	st.report = rep.ID
+	comp := s.users[chaperone.RoleCompliance]
+	open := func(what string) int64 {
+		t.Helper()
+		b, err := svc.OpenIncident(ctx, by, what, 0, time.Time{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return b.ID
+	}
+	full := service.Assessment{Affected: 2, MaxInState: 2,
+		Nature:     chaperone.RiskFactor{Text: "Name and diagnosis", Rating: chaperone.RatingHigh},
+		Recipient:  chaperone.RiskFactor{Text: "The public", Rating: chaperone.RatingHigh},
+		Acquired:   chaperone.RiskFactor{Text: "Viewed", Rating: chaperone.RatingMedium},
+		Mitigation: chaperone.RiskFactor{Text: "Removed", Rating: chaperone.RatingLow}}
+	st.incident, st.assessed, st.decided, st.notBreach = open("MRN in a post"), open("Name in a caption"), open("Chart in a photo"), open("Initials only")
+	for _, id := range []int64{st.assessed, st.decided, st.notBreach} {
+		if _, err := svc.AssessIncident(ctx, comp, id, full); err != nil {
+			t.Fatal(err)
+		}
+	}
+	b, err := svc.DecideIncident(ctx, comp, st.decided, chaperone.DecisionBreach, "Seen by the public")
+	if err != nil || len(b.Tasks) == 0 {
+		t.Fatalf("decide: %v", err)
+	}
+	st.task = b.Tasks[0].ID
+	if _, err := svc.DecideIncident(ctx, comp, st.notBreach, chaperone.DecisionNotBreach, "Low probability of compromise"); err != nil {
+		t.Fatal(err)
+	}
 	return st
 }
+
+// samplePNG is enough of a PNG for content sniffing.
+var samplePNG = []byte("\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00\x00")
 
 // paymentsCSV is a minimal Open Payments file: one payment to NPI 1234567893.
 const paymentsCSV = "Covered_Recipient_NPI,Applicable_Manufacturer_or_Applicable_GPO_Making_Payment_Name,Total_Amount_of_Payment_USDollars,Date_of_Payment,Nature_of_Payment_or_Transfer_of_Value\n" +
@@ -157,6 +210,10 @@ var (
 	admins    = []chaperone.Role{chaperone.RoleAdmin}
 	nobody    = []chaperone.Role{}
 	handlers  = []chaperone.Role{chaperone.RoleClinician, chaperone.RoleCompliance, chaperone.RoleAdmin} // of patient reviews
+	// subject is the clinician role's user, whom the walk's reports are
+	// about; subjectAuditors adds compliance and admins
+	subject         = []chaperone.Role{chaperone.RoleClinician}
+	subjectAuditors = []chaperone.Role{chaperone.RoleClinician, chaperone.RoleCompliance, chaperone.RoleAdmin}
 )
 
 var pageCalls = []call{
@@ -199,6 +256,21 @@ var pageCalls = []call{
 	{"POST /reviews/import", "POST", "/reviews/import", "REVIEWUPLOAD", handlers},
 	{"POST /reviews/{id}/ack", "POST", "/reviews/R/ack", "back=dashboard", handlers},
 	{"POST /reviews/{id}/reply", "POST", "/reviews/R/reply", "template=concern", handlers},
+	{"GET /reports", "GET", "/reports", "", all},
+	{"POST /reports", "POST", "/reports", "REPORTFORM", all},
+	{"GET /reports/{id}", "GET", "/reports/P", "", subjectAuditors},
+	{"GET /reports/{id}/screenshot", "GET", "/reports/P/screenshot", "", subjectAuditors},
+	{"POST /reports/{id}/respond", "POST", "/reports/P/respond", "response=removed", subject},
+	{"POST /reports/{id}/outcome", "POST", "/reports/Q/outcome", "outcome=no_issue&note=Reviewed+the+post", comp},
+	{"GET /incidents", "GET", "/incidents", "", all},
+	{"POST /incidents", "POST", "/incidents", "description=MRN+in+a+published+post", all},
+	{"GET /incidents/log", "GET", "/incidents/log?year=2026", "", auditors},
+	{"GET /incidents/{id}", "GET", "/incidents/N", "", auditors},
+	{"POST /incidents/{id}/assess", "POST", "/incidents/N/assess", "nature=Name&nature_rating=high&affected=1&max_in_state=1", auditors},
+	{"POST /incidents/{id}/decide", "POST", "/incidents/E/decide", "decision=breach&rationale=Seen+by+the+public", auditors},
+	{"POST /incidents/{id}/tasks/{task}/done", "POST", "/incidents/F/tasks/K/done", "", auditors},
+	{"POST /incidents/{id}/close", "POST", "/incidents/G/close", "", auditors},
+	{"GET /incidents/{id}/export", "GET", "/incidents/N/export?format=csv", "", auditors},
 	{"GET /users", "GET", "/users", "", admins},
 	{"POST /users", "POST", "/users", "email=new-ROLE@example.org&name=New&role=clinician", admins},
 	{"POST /users/{id}/disable", "POST", "/users/U/disable", "", admins},
@@ -248,6 +320,24 @@ var apiCalls = []call{
 	{"POST /api/v1/reviews/import", "POST", "/api/v1/reviews/import?site=yelp", `[{"id":"api-ROLE","rating":4,"date":"2026-10-01","text":"Fine."}]`, handlers},
 	{"POST /api/v1/reviews/{id}/ack", "POST", "/api/v1/reviews/R/ack", "", handlers},
 	{"POST /api/v1/reviews/{id}/reply", "POST", "/api/v1/reviews/R/reply", `{"template":"concern"}`, handlers},
+	{"GET /api/v1/reports", "GET", "/api/v1/reports", "", all},
+	{"POST /api/v1/reports", "POST", "/api/v1/reports", "REPORTJSON", all},
+	{"GET /api/v1/reports/about-me", "GET", "/api/v1/reports/about-me", "", all},
+	{"GET /api/v1/reports/queue", "GET", "/api/v1/reports/queue", "", auditors},
+	{"GET /api/v1/reports/{id}", "GET", "/api/v1/reports/P", "", subjectAuditors},
+	{"GET /api/v1/reports/{id}/screenshot", "GET", "/api/v1/reports/P/screenshot", "", subjectAuditors},
+	{"POST /api/v1/reports/{id}/respond", "POST", "/api/v1/reports/P/respond", `{"response":"disagree","note":"It names no patient"}`, subject},
+	{"POST /api/v1/reports/{id}/outcome", "POST", "/api/v1/reports/Q/outcome", `{"outcome":"no_issue","note":"Reviewed the post"}`, comp},
+	{"GET /api/v1/incidents", "GET", "/api/v1/incidents", "", all},
+	{"POST /api/v1/incidents", "POST", "/api/v1/incidents", `{"description":"MRN in a published post"}`, all},
+	{"GET /api/v1/incidents/due", "GET", "/api/v1/incidents/due", "", all},
+	{"GET /api/v1/incidents/log", "GET", "/api/v1/incidents/log?year=2026&format=csv", "", auditors},
+	{"GET /api/v1/incidents/{id}", "GET", "/api/v1/incidents/N", "", auditors},
+	{"POST /api/v1/incidents/{id}/assess", "POST", "/api/v1/incidents/N/assess", `{"nature":{"text":"Name","rating":"high"},"affected":1,"max_in_state":1}`, auditors},
+	{"POST /api/v1/incidents/{id}/decide", "POST", "/api/v1/incidents/E/decide", `{"decision":"breach","rationale":"Seen by the public"}`, auditors},
+	{"POST /api/v1/incidents/{id}/tasks/{task}/done", "POST", "/api/v1/incidents/F/tasks/K/done", "", auditors},
+	{"POST /api/v1/incidents/{id}/close", "POST", "/api/v1/incidents/G/close", "", auditors},
+	{"GET /api/v1/incidents/{id}/export", "GET", "/api/v1/incidents/N/export?format=json", "", auditors},
 	{"GET /api/v1/policy", "GET", "/api/v1/policy", "", auditors},
 	{"PUT /api/v1/policy", "PUT", "/api/v1/policy", policyJSON(), admins},
 }
@@ -268,6 +358,8 @@ func (st state) replacer() *strings.Replacer {
 	return strings.NewReplacer("/D", "/"+id(st.inReview), "/B", "/"+id(st.blocked), "/A", "/"+id(st.approved),
 		"/TIE", "/"+id(st.tie), "/R/", "/"+id(st.review)+"/", "/U/", "/"+id(st.victim)+"/",
 		"/I", "/"+id(st.archived), "/C", "/"+id(st.consent), "/T", "/"+id(st.takedown),
+		"/P", "/"+id(st.report), "/Q", "/"+id(st.escalated), "/N", "/"+id(st.incident), "/E", "/"+id(st.assessed),
+		"/F", "/"+id(st.decided), "/K", "/"+id(st.task), "/G", "/"+id(st.notBreach),
 		"consent=C", "consent="+id(st.consent), `"consent_id":C`, `"consent_id":`+id(st.consent), "VERSION", strconv.Itoa(st.trainingVersion))
 }
 
@@ -298,6 +390,19 @@ func (c call) bodyFor(st state, role chaperone.Role) (string, string) {
 	case "NPPESCSV":
 		return "NPI,Entity Type Code,Provider Last Name (Legal Name),Provider First Name,Provider Credential Text,Healthcare Provider Taxonomy Code_1\n" +
 			"1234567893,1,RUIZ,ANA,M.D.,207R00000X\n", "text/csv"
+	case "REPORTFORM":
+		var buf bytes.Buffer
+		mw := multipart.NewWriter(&buf)
+		mw.WriteField("subject", strconv.FormatInt(st.colleague, 10))
+		mw.WriteField("content", "Posted a patient's photo")
+		mw.WriteField("anonymous", "on")
+		fw, _ := mw.CreateFormFile("screenshot", "shot.png")
+		fw.Write(samplePNG)
+		mw.Close()
+		return buf.String(), mw.FormDataContentType()
+	case "REPORTJSON":
+		js, _ := json.Marshal(map[string]any{"subject_id": st.colleague, "content": "Posted a patient's photo", "anonymous": true, "screenshot_base64": samplePNG})
+		return string(js), "application/json"
 	case "PAYMENTSCSV":
 		return paymentsCSV, "text/csv"
 	case "REVIEWUPLOAD":

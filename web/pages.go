@@ -26,6 +26,9 @@ func (s *Server) dashboard(w http.ResponseWriter, r *http.Request, u chaperone.U
 		Expiring   []chaperone.Consent
 		Training   []service.TrainingItem
 		Alerts     []chaperone.PatientReview
+		AboutMe    []chaperone.ColleagueReport // open reports about the user
+		Escalated  int
+		Due        []service.DueNotification
 	}{Drafts: drafts}
 	items, err := s.svc.Training(r.Context(), u)
 	if err != nil {
@@ -49,6 +52,28 @@ func (s *Server) dashboard(w http.ResponseWriter, r *http.Request, u chaperone.U
 		return
 	}
 	if data.Expiring, err = s.svc.ExpiringConsents(r.Context(), u); err != nil {
+		s.errorPage(w, r, u, err)
+		return
+	}
+	about, err := s.svc.ReportsAboutMe(r.Context(), u)
+	if err != nil {
+		s.errorPage(w, r, u, err)
+		return
+	}
+	for _, rep := range about {
+		if rep.Status == chaperone.ReportOpen {
+			data.AboutMe = append(data.AboutMe, rep)
+		}
+	}
+	if canAuditUser(u) {
+		q, err := s.svc.ReportQueue(r.Context(), u, false)
+		if err != nil {
+			s.errorPage(w, r, u, err)
+			return
+		}
+		data.Escalated = len(q)
+	}
+	if data.Due, err = s.svc.NotificationsDue(r.Context(), u); err != nil {
 		s.errorPage(w, r, u, err)
 		return
 	}

@@ -134,6 +134,14 @@ var flashes = map[string]string{
 	"hold":         "Legal hold updated.",
 	"user":         "User added.",
 	"policy":       "Policy saved as a new version; drafts submitted from now on follow it.",
+	"reported":     "Report filed. Your colleague is told privately and has 7 days to fix it; then it goes to the compliance officer.",
+	"responded":    "Response recorded; the report is resolved.",
+	"outcome":      "Outcome recorded.",
+	"incident":     "Incident opened for the compliance officer.",
+	"assessed":     "Risk assessment saved.",
+	"decided":      "Decision recorded.",
+	"notified":     "Notification marked done.",
+	"closed":       "Incident closed.",
 }
 
 func flashFrom(r *http.Request) string { return flashes[r.URL.Query().Get("done")] }

@@ -117,6 +117,7 @@ func (o *serveOptions) run(e *env) int {
 		}
 	}()
 	go purgeLoop(ctx, st, log)
+	go escalateLoop(ctx, svc, log)
 	select {
 	case err := <-done:
 		if !errors.Is(err, http.ErrServerClosed) {
@@ -152,6 +153,29 @@ func firstStart(ctx context.Context, e *env, st *store.Store, slug, name, adminE
 	}
 	fmt.Fprintf(e.stderr, "chaperone: first start: created organisation %q and admin %s\nchaperone: one-time password (shown once): %s\n", slug, u.Email, password)
 	return nil
+}
+
+// escalateEvery is how often chaperone serve sends colleague reports past
+// their deadline to the compliance officer.
+const escalateEvery = 5 * time.Minute
+
+// escalateLoop escalates colleague reports past their deadline, as the
+// system, at start-up and every escalateEvery.
+func escalateLoop(ctx context.Context, svc *service.Service, log *slog.Logger) {
+	t := time.NewTicker(escalateEvery)
+	defer t.Stop()
+	for {
+		if n, err := svc.EscalateDue(ctx, time.Now()); err != nil && ctx.Err() == nil {
+			log.Error("colleague report escalation", "err", err)
+		} else if n > 0 {
+			log.Info("colleague report escalation", "escalated", n)
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+	}
 }
 
 // purgeLoop deletes archive items past their retention date once a day.
