@@ -4,9 +4,11 @@ import (
 	"context"
 	"fmt"
 	"strconv"
+	"strings"
 	"time"
 
 	chaperone "github.com/chaperone-project/chaperone"
+	"github.com/chaperone-project/chaperone/npi"
 	"github.com/chaperone-project/chaperone/store"
 )
 
@@ -20,7 +22,7 @@ type Table struct {
 }
 
 // ExportKinds are the record types Export writes.
-var ExportKinds = []string{"consents", "takedowns", "relationships", "attestations", "reviews"}
+var ExportKinds = []string{"consents", "takedowns", "relationships", "attestations", "reviews", "reports", "incidents", "identity"}
 
 // Export returns every record of one kind in the org, for compliance and
 // admins, and records the export (with the count, never the contents) in
@@ -117,8 +119,67 @@ func (s *Service) Export(ctx context.Context, u chaperone.User, kind string) (Ta
 				day(r.CreatedAt), r.URL, day(r.ImportedAt), day(r.AcknowledgedAt), strconv.FormatInt(r.ReplyDraftID, 10)})
 		}
 		t.Records = nonNil(all)
+	case "reports":
+		rs, err := s.store.ListReports(ctx, store.ReportFilter{OrgID: u.OrgID})
+		if err != nil {
+			return t, err
+		}
+		t.Header = []string{"id", "reporter", "subject", "anonymous", "content", "url", "screenshot_sha256", "status", "deadline",
+			"response", "response_note", "escalated_at", "outcome", "outcome_note", "outcome_by", "created_at"}
+		for _, r := range rs {
+			t.Rows = append(t.Rows, []string{strconv.FormatInt(r.ID, 10), email[r.ReporterID], email[r.SubjectID], strconv.FormatBool(r.Anonymous),
+				r.Content, r.URL, r.ScreenshotSHA256, string(r.Status), day(r.Deadline), string(r.Response), r.ResponseNote, day(r.EscalatedAt),
+				string(r.Outcome), r.OutcomeNote, email[r.OutcomeBy], day(r.CreatedAt)})
+		}
+		t.Records = nonNil(rs)
+	case "incidents":
+		bs, err := s.store.ListIncidents(ctx, u.OrgID)
+		if err != nil {
+			return t, err
+		}
+		t.Header = []string{"id", "description", "archive_item_id", "discovered_at", "reported_by", "decision", "rationale", "affected",
+			"max_in_state", "decided_at", "status", "closed_at"}
+		for _, b := range bs {
+			t.Rows = append(t.Rows, []string{strconv.FormatInt(b.ID, 10), b.Description, strconv.FormatInt(b.ArchiveItemID, 10), day(b.DiscoveredAt),
+				email[b.ReportedBy], string(b.Decision), b.Rationale, strconv.Itoa(b.Affected), strconv.Itoa(b.MaxInState), day(b.DecidedAt),
+				b.Status, day(b.ClosedAt)})
+		}
+		t.Records = nonNil(bs)
+	case "identity":
+		npis, err := s.store.OrgNPIs(ctx, u.OrgID)
+		if err != nil {
+			return t, err
+		}
+		type identity struct {
+			User   string      `json:"user"`
+			NPI    string      `json:"npi"`
+			Record *npi.Record `json:"record,omitempty"`
+		}
+		var recs []identity
+		t.Header = []string{"user", "npi", "name", "credential", "state", "taxonomies"}
+		for _, x := range users {
+			n, ok := npis[x.ID]
+			if !ok {
+				continue
+			}
+			id := identity{User: x.Email, NPI: n}
+			row := []string{x.Email, n, "", "", "", ""}
+			if rec, err := s.store.NPPES(ctx, n); err == nil {
+				id.Record = &rec
+				var tax []string
+				for _, tx := range rec.Taxonomies {
+					tax = append(tax, tx.Code)
+				}
+				row[2], row[3], row[4], row[5] = strings.TrimSpace(rec.First+" "+rec.Last), rec.Credential, rec.State, strings.Join(tax, " ")
+			} else if chaperone.CodeOf(err) != chaperone.ErrNotFound {
+				return t, err
+			}
+			recs = append(recs, id)
+			t.Rows = append(t.Rows, row)
+		}
+		t.Records = nonNil(recs)
 	default:
-		return t, invalid("unknown export %q (consents, takedowns, relationships, attestations or reviews)", kind)
+		return t, invalid("unknown export %q (one of %s)", kind, strings.Join(ExportKinds, ", "))
 	}
 	_, err = s.store.Audit(ctx, actor(u), store.AuditEntry{OrgID: u.OrgID, Action: chaperone.ActionRecordsExport, SubjectKind: kind,
 		Details: map[string]any{"rows": len(t.Rows)}})

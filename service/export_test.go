@@ -13,7 +13,7 @@ func TestExport(t *testing.T) {
 		ctx := context.Background()
 		must[chaperone.Consent](t)(w.svc.RecordConsent(ctx, w.clinician, consentFor(time.Now()), signedPDF))
 		must[chaperone.Relationship](t)(w.svc.DeclareRelationship(ctx, w.clinician, chaperone.Relationship{Company: "Pfizer", Kind: chaperone.TieConsulting, From: time.Now()}))
-		for kind, rows := range map[string]int{"consents": 1, "relationships": 1, "takedowns": 0, "attestations": 0, "reviews": 0} {
+		for kind, rows := range map[string]int{"consents": 1, "relationships": 1, "takedowns": 0, "attestations": 0, "reviews": 0, "reports": 0, "incidents": 0, "identity": 0} {
 			tb := must[Table](t)(w.svc.Export(ctx, w.comp, kind))
 			if len(tb.Rows) != rows || len(tb.Header) == 0 {
 				t.Errorf("%s: %d rows", kind, len(tb.Rows))

@@ -13,6 +13,7 @@ import (
 
 	chaperone "github.com/chaperone-project/chaperone"
 	"github.com/chaperone-project/chaperone/review"
+	"github.com/chaperone-project/chaperone/service"
 )
 
 // page is what the layout template gets.
@@ -54,10 +55,11 @@ var funcs = template.FuncMap{
 		n = min(max(n, 0), 5)
 		return strings.Repeat("★", n) + strings.Repeat("☆", 5-n)
 	},
-	"templates":  func() []review.Template { return review.Templates },
-	"suggest":    func(rating int) string { return review.Suggest(review.Review{Rating: rating}).ID },
-	"reviewsURL": reviewsURL,
-	"list":       func(v ...int) []int { return v },
+	"templates":   func() []review.Template { return review.Templates },
+	"suggest":     func(rating int) string { return review.Suggest(review.Review{Rating: rating}).ID },
+	"reviewsURL":  reviewsURL,
+	"exportKinds": func() []string { return service.ExportKinds },
+	"list":        func(v ...int) []int { return v },
 }
 
 // parseTemplates parses every page with the layout.
