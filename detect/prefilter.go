@@ -48,13 +48,14 @@ func (p *prefilter) wrap(re *regexp.Regexp) rx {
 	}
 	simple := sre.Simplify()
 	digits := minDigits(simple)
-	set, ok := requiredLiterals(simple)
+	cache := litCache{}
+	set, ok := cache.required(simple)
 	if !ok || len(set) == 0 || len(set) > 400 {
 		return rx{re: re, digits: digits}
 	}
-	out := rx{re: re, lits: p.ids(set), digits: digits, words: isWordList(re.String(), simple)}
+	out := rx{re: re, lits: p.ids(set), digits: digits, words: isWordList(re.String(), simple, cache)}
 	if simple.Op == syntax.OpConcat {
-		for _, extra := range concatSets(simple) {
+		for _, extra := range cache.concatSets(simple) {
 			if len(extra) <= 400 && !sameSet(extra, set) {
 				out.more = append(out.more, p.ids(extra))
 			}
@@ -82,10 +83,10 @@ func (p *prefilter) ids(set []string) []int32 {
 
 // concatSets returns the usable required sets of each part of a
 // concatenation: every one must be present for the whole to match.
-func concatSets(re *syntax.Regexp) [][]string {
+func (c litCache) concatSets(re *syntax.Regexp) [][]string {
 	var out [][]string
 	for _, s := range re.Sub {
-		if set := bestSet(literalInfo(s)); set != nil {
+		if set := bestSet(c.info(s)); set != nil {
 			out = append(out, set)
 		}
 	}
@@ -116,8 +117,10 @@ const maxExact = 64
 
 // requiredLiterals returns lower-cased strings one of which every match of
 // re contains, or ok=false when there is no such small set.
-func requiredLiterals(re *syntax.Regexp) ([]string, bool) {
-	info := literalInfo(re)
+func requiredLiterals(re *syntax.Regexp) ([]string, bool) { return litCache{}.required(re) }
+
+func (c litCache) required(re *syntax.Regexp) ([]string, bool) {
+	info := c.info(re)
 	set := info.match
 	if set == nil && info.exact != nil {
 		set = usable(info.exact)
@@ -142,12 +145,12 @@ func usable(set []string) []string {
 
 // isWordList reports whether re is `\b(?:…)\b` around a finite set of
 // lower-case literals (the form of most cue lists).
-func isWordList(src string, re *syntax.Regexp) bool {
+func isWordList(src string, re *syntax.Regexp, c litCache) bool {
 	if strings.ToLower(src) != src || re.Op != syntax.OpConcat || len(re.Sub) != 3 ||
 		re.Sub[0].Op != syntax.OpWordBoundary || re.Sub[2].Op != syntax.OpWordBoundary {
 		return false
 	}
-	mid := literalInfo(re.Sub[1])
+	mid := c.info(re.Sub[1])
 	if mid.exact == nil {
 		return false
 	}
@@ -244,7 +247,23 @@ func regexDigits(re *regexp.Regexp) int {
 	return minDigits(sre.Simplify())
 }
 
-func literalInfo(re *syntax.Regexp) litInfo {
+// litCache memoises literalInfo over the nodes of one regex: the prefilter
+// asks about the same sub-expressions several times while wrapping it.
+type litCache map[*syntax.Regexp]litInfo
+
+// literalInfo describes what re can match (see litInfo).
+func literalInfo(re *syntax.Regexp) litInfo { return litCache{}.info(re) }
+
+func (c litCache) info(re *syntax.Regexp) litInfo {
+	if v, ok := c[re]; ok {
+		return v
+	}
+	v := c.compute(re)
+	c[re] = v
+	return v
+}
+
+func (c litCache) compute(re *syntax.Regexp) litInfo {
 	switch re.Op {
 	case syntax.OpLiteral:
 		s := string(re.Rune)
@@ -273,19 +292,19 @@ func literalInfo(re *syntax.Regexp) litInfo {
 		}
 		return litInfo{exact: dedupe(out)}
 	case syntax.OpCapture:
-		return literalInfo(re.Sub[0])
+		return c.info(re.Sub[0])
 	case syntax.OpQuest:
-		sub := literalInfo(re.Sub[0])
+		sub := c.info(re.Sub[0])
 		if sub.exact != nil && len(sub.exact) < maxExact {
 			return litInfo{exact: dedupe(append(sub.exact, ""))}
 		}
 		return litInfo{exact: nil, match: nil}
 	case syntax.OpPlus:
-		sub := literalInfo(re.Sub[0])
+		sub := c.info(re.Sub[0])
 		return litInfo{match: bestSet(sub)}
 	case syntax.OpRepeat:
 		if re.Min >= 1 {
-			sub := literalInfo(re.Sub[0])
+			sub := c.info(re.Sub[0])
 			if re.Min == 1 && re.Max == 1 {
 				return sub
 			}
@@ -296,7 +315,7 @@ func literalInfo(re *syntax.Regexp) litInfo {
 		var exact, match []string
 		allExact := true
 		for _, s := range re.Sub {
-			si := literalInfo(s)
+			si := c.info(s)
 			if si.exact != nil {
 				exact = append(exact, si.exact...)
 			} else {
@@ -316,7 +335,7 @@ func literalInfo(re *syntax.Regexp) litInfo {
 		}
 		// some branch had no usable set but all were exact: too many strings
 		for _, s := range re.Sub {
-			if bestSet(literalInfo(s)) == nil {
+			if bestSet(c.info(s)) == nil {
 				return litInfo{}
 			}
 		}
@@ -331,7 +350,7 @@ func literalInfo(re *syntax.Regexp) litInfo {
 		}
 		allExact := true
 		for _, s := range re.Sub {
-			si := literalInfo(s)
+			si := c.info(s)
 			if si.exact != nil && len(cur)*len(si.exact) <= maxExact {
 				var next []string
 				for _, a := range cur {
@@ -421,50 +440,58 @@ func buildAC(lits []string) *acMachine {
 		}
 	}
 	m.nclass++
-	// trie
-	type node struct {
-		edges map[uint8]int32
-		fail  int32
-		out   []int32
+	// trie, dense: edge[s*nclass+c] is the child of s on class c, or -1
+	nc := m.nclass
+	empty := make([]int32, nc)
+	for i := range empty {
+		empty[i] = -1
 	}
-	nodes := []node{{edges: map[uint8]int32{}}}
+	edge := append(make([]int32, 0, 1024*nc), empty...)
+	outs := [][]int32{nil}
 	for id, l := range lits {
 		s := int32(0)
 		for i := 0; i < len(l); i++ {
-			c := m.class[l[i]]
-			nx, ok := nodes[s].edges[c]
-			if !ok {
-				nx = int32(len(nodes))
-				nodes = append(nodes, node{edges: map[uint8]int32{}})
-				nodes[s].edges[c] = nx
+			c := int(m.class[l[i]])
+			nx := edge[int(s)*nc+c]
+			if nx < 0 {
+				nx = int32(len(outs))
+				outs = append(outs, nil)
+				edge = append(edge, empty...)
+				edge[int(s)*nc+c] = nx
 			}
 			s = nx
 		}
-		nodes[s].out = append(nodes[s].out, int32(id))
+		outs[s] = append(outs[s], int32(id))
 	}
 	// BFS: failure links and the full transition table
-	m.next = make([]int32, len(nodes)*m.nclass)
-	m.out = make([][]int32, len(nodes))
-	queue := []int32{}
-	for c := 0; c < m.nclass; c++ {
-		if nx, ok := nodes[0].edges[uint8(c)]; ok && c != 0 {
+	n := len(outs)
+	fail := make([]int32, n)
+	m.next = make([]int32, n*nc)
+	m.out = make([][]int32, n)
+	queue := make([]int32, 0, n)
+	for c := 1; c < nc; c++ {
+		if nx := edge[c]; nx >= 0 {
 			m.next[c] = nx
-			nodes[nx].fail = 0
 			queue = append(queue, nx)
 		}
 	}
-	m.out[0] = nodes[0].out
+	m.out[0] = outs[0]
 	for len(queue) > 0 {
 		s := queue[0]
 		queue = queue[1:]
-		m.out[s] = append(append([]int32(nil), nodes[s].out...), m.out[nodes[s].fail]...)
-		for c := 0; c < m.nclass; c++ {
-			if nx, ok := nodes[s].edges[uint8(c)]; ok && c != 0 {
-				nodes[nx].fail = m.next[int(nodes[s].fail)*m.nclass+c]
-				m.next[int(s)*m.nclass+c] = nx
+		if len(m.out[fail[s]]) == 0 {
+			m.out[s] = outs[s]
+		} else {
+			m.out[s] = append(append([]int32(nil), outs[s]...), m.out[fail[s]]...)
+		}
+		base, fbase := int(s)*nc, int(fail[s])*nc
+		for c := 0; c < nc; c++ {
+			if nx := edge[base+c]; nx >= 0 && c != 0 {
+				fail[nx] = m.next[fbase+c]
+				m.next[base+c] = nx
 				queue = append(queue, nx)
 			} else {
-				m.next[int(s)*m.nclass+c] = m.next[int(nodes[s].fail)*m.nclass+c]
+				m.next[base+c] = m.next[fbase+c]
 			}
 		}
 	}
