@@ -57,33 +57,75 @@ func browserCtx(t *testing.T) context.Context {
 	return ctx
 }
 
+// tab drives one headless Chromium tab against a site, failing the test
+// (with a screenshot in its temporary directory) when a step fails.
+type tab struct {
+	t   *testing.T
+	ctx context.Context
+	s   *site
+}
+
+func newTab(t *testing.T, s *site) *tab { return &tab{t: t, ctx: browserCtx(t), s: s} }
+
+// do runs steps, named what in the failure.
+func (b *tab) do(what string, steps ...chromedp.Action[chromedp.Void]) {
+	b.t.Helper()
+	if err := chromedp.Do(b.ctx, steps...); err != nil {
+		if shot, _ := chromedp.Run(b.ctx, chromedp.CaptureScreenshot()); len(shot) > 0 {
+			name := b.t.TempDir() + "/failure.png"
+			os.WriteFile(name, shot, 0o644)
+			b.t.Logf("screenshot: %s", name)
+		}
+		b.t.Fatalf("%s: %v", what, err)
+	}
+}
+
+// text returns the visible text of the first element matching sel.
+func (b *tab) text(sel string) string {
+	b.t.Helper()
+	v, err := chromedp.Run(b.ctx, chromedp.Text(chromedp.CSS(sel)))
+	if err != nil {
+		b.t.Fatalf("text of %s: %v", sel, err)
+	}
+	return strings.TrimSpace(v)
+}
+
+// signIn signs in through the form.
+func (b *tab) signIn(email, pw string) {
+	b.t.Helper()
+	b.do("sign in as "+email,
+		chromedp.Navigate(b.s.URL+"/login"),
+		chromedp.SendKeys(chromedp.CSS(`input[name="org"]`), "clinic"),
+		chromedp.SendKeys(chromedp.CSS(`input[name="email"]`), email),
+		chromedp.SendKeys(chromedp.CSS(`input[name="password"]`), pw),
+		chromedp.Click(chromedp.CSS("#signin")),
+		chromedp.WaitVisible(chromedp.CSS("form.signout")),
+	)
+}
+
+// login signs in as the site's user of role.
+func (b *tab) login(role chaperone.Role) {
+	b.t.Helper()
+	b.signIn(string(role)+"@example.org", password(role))
+}
+
+// logout signs out through the header's button.
+func (b *tab) logout() {
+	b.t.Helper()
+	b.do("sign out", chromedp.Click(chromedp.CSS("form.signout button")), chromedp.WaitVisible(chromedp.CSS("#signin")))
+}
+
 // TestBrowserComposeToArchive drives the web UI in headless Chromium, as
 // issue 3 asks: log in, compose a review reply naming the patient, see the
 // name highlighted (live, as you type, and on the saved draft) and the
 // reply blocked, fix it, submit, approve as a reviewer, publish, and find
 // it in the archive and in the audit log.
 func TestBrowserComposeToArchive(t *testing.T) {
-	ctx := browserCtx(t)
 	s := newSite(t, "sqlite")
-	do := func(what string, steps ...chromedp.Action[chromedp.Void]) {
-		t.Helper()
-		if err := chromedp.Do(ctx, steps...); err != nil {
-			if shot, _ := chromedp.Run(ctx, chromedp.CaptureScreenshot()); len(shot) > 0 {
-				name := t.TempDir() + "/failure.png"
-				os.WriteFile(name, shot, 0o644)
-				t.Logf("screenshot: %s", name)
-			}
-			t.Fatalf("%s: %v", what, err)
-		}
-	}
-	text := func(sel string) string {
-		t.Helper()
-		v, err := chromedp.Run(ctx, chromedp.Text(chromedp.CSS(sel)))
-		if err != nil {
-			t.Fatalf("text of %s: %v", sel, err)
-		}
-		return strings.TrimSpace(v)
-	}
+	b := newTab(t, s)
+	ctx, do, text := b.ctx, b.do, b.text
+	login := b.login
+	logout := b.logout
 	spanTypes := func(sel string) map[string]bool {
 		t.Helper()
 		marks, err := chromedp.Run(ctx, chromedp.AttributesAll(chromedp.CSSAll(sel)))
@@ -95,21 +137,6 @@ func TestBrowserComposeToArchive(t *testing.T) {
 			types[m["data-type"]] = true
 		}
 		return types
-	}
-	login := func(role chaperone.Role) {
-		t.Helper()
-		do("sign in as "+string(role),
-			chromedp.Navigate(s.URL+"/login"),
-			chromedp.SendKeys(chromedp.CSS(`input[name="org"]`), "clinic"),
-			chromedp.SendKeys(chromedp.CSS(`input[name="email"]`), string(role)+"@example.org"),
-			chromedp.SendKeys(chromedp.CSS(`input[name="password"]`), password(role)),
-			chromedp.Click(chromedp.CSS("#signin")),
-			chromedp.WaitVisible(chromedp.CSS("form.signout")),
-		)
-	}
-	logout := func() {
-		t.Helper()
-		do("sign out", chromedp.Click(chromedp.CSS("form.signout button")), chromedp.WaitVisible(chromedp.CSS("#signin")))
 	}
 
 	// a wrong password is refused with a message
@@ -217,33 +244,10 @@ func TestBrowserComposeToArchive(t *testing.T) {
 // text kept, a policy that reviews everything is saved as version 1, and
 // then a clinician's clean post goes to review instead of being approved.
 func TestBrowserOrgPolicy(t *testing.T) {
-	ctx := browserCtx(t)
 	s := newSite(t, "sqlite")
-	do := func(what string, steps ...chromedp.Action[chromedp.Void]) {
-		t.Helper()
-		if err := chromedp.Do(ctx, steps...); err != nil {
-			t.Fatalf("%s: %v", what, err)
-		}
-	}
-	text := func(sel string) string {
-		t.Helper()
-		v, err := chromedp.Run(ctx, chromedp.Text(chromedp.CSS(sel)))
-		if err != nil {
-			t.Fatalf("text of %s: %v", sel, err)
-		}
-		return strings.TrimSpace(v)
-	}
-	login := func(role chaperone.Role) {
-		t.Helper()
-		do("sign in as "+string(role),
-			chromedp.Navigate(s.URL+"/login"),
-			chromedp.SendKeys(chromedp.CSS(`input[name="org"]`), "clinic"),
-			chromedp.SendKeys(chromedp.CSS(`input[name="email"]`), string(role)+"@example.org"),
-			chromedp.SendKeys(chromedp.CSS(`input[name="password"]`), password(role)),
-			chromedp.Click(chromedp.CSS("#signin")),
-			chromedp.WaitVisible(chromedp.CSS("form.signout")),
-		)
-	}
+	b := newTab(t, s)
+	ctx, do, text := b.ctx, b.do, b.text
+	login := b.login
 
 	login(chaperone.RoleAdmin)
 	do("open the policy page",
@@ -303,22 +307,9 @@ func TestBrowserOrgPolicy(t *testing.T) {
 // from the template that the screen allows; edited to thank the reviewer
 // by name for their surgery, the reply is blocked.
 func TestBrowserPatientReviews(t *testing.T) {
-	ctx := browserCtx(t)
 	s := newSite(t, "sqlite")
-	do := func(what string, steps ...chromedp.Action[chromedp.Void]) {
-		t.Helper()
-		if err := chromedp.Do(ctx, steps...); err != nil {
-			t.Fatalf("%s: %v", what, err)
-		}
-	}
-	text := func(sel string) string {
-		t.Helper()
-		v, err := chromedp.Run(ctx, chromedp.Text(chromedp.CSS(sel)))
-		if err != nil {
-			t.Fatalf("text of %s: %v", sel, err)
-		}
-		return strings.TrimSpace(v)
-	}
+	b := newTab(t, s)
+	ctx, do, text := b.ctx, b.do, b.text
 	export := t.TempDir() + "/reviews.json"
 	err := os.WriteFile(export, []byte(`{"reviews": [
   {"reviewId": "w-1", "reviewer": {"displayName": "Walter P."}, "starRating": "ONE",
@@ -393,33 +384,10 @@ func TestBrowserPatientReviews(t *testing.T) {
 // colleague sees the report on their dashboard and its page without the
 // reporter's name, and answers that they removed it.
 func TestBrowserColleagueReport(t *testing.T) {
-	ctx := browserCtx(t)
 	s := newSite(t, "sqlite")
-	do := func(what string, steps ...chromedp.Action[chromedp.Void]) {
-		t.Helper()
-		if err := chromedp.Do(ctx, steps...); err != nil {
-			t.Fatalf("%s: %v", what, err)
-		}
-	}
-	text := func(sel string) string {
-		t.Helper()
-		v, err := chromedp.Run(ctx, chromedp.Text(chromedp.CSS(sel)))
-		if err != nil {
-			t.Fatalf("text of %s: %v", sel, err)
-		}
-		return strings.TrimSpace(v)
-	}
-	login := func(email, pw string) {
-		t.Helper()
-		do("sign in as "+email,
-			chromedp.Navigate(s.URL+"/login"),
-			chromedp.SendKeys(chromedp.CSS(`input[name="org"]`), "clinic"),
-			chromedp.SendKeys(chromedp.CSS(`input[name="email"]`), email),
-			chromedp.SendKeys(chromedp.CSS(`input[name="password"]`), pw),
-			chromedp.Click(chromedp.CSS("#signin")),
-			chromedp.WaitVisible(chromedp.CSS("form.signout")),
-		)
-	}
+	b := newTab(t, s)
+	do, text := b.do, b.text
+	login := b.signIn
 	reporter := s.users[chaperone.RoleClinician]
 	login(reporter.Email, password(chaperone.RoleClinician))
 	do("report the colleague",
