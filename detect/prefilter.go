@@ -440,23 +440,24 @@ func buildAC(lits []string) *acMachine {
 		}
 	}
 	m.nclass++
-	// trie, dense: edge[s*nclass+c] is the child of s on class c, or -1
+	// trie, dense: edge[s*nclass+c] is the child of s on class c, or 0
+	// (the root is nobody's child); allocated once for the most nodes
+	// the literals can make
 	nc := m.nclass
-	empty := make([]int32, nc)
-	for i := range empty {
-		empty[i] = -1
+	bound := 1
+	for _, l := range lits {
+		bound += len(l)
 	}
-	edge := append(make([]int32, 0, 1024*nc), empty...)
-	outs := [][]int32{nil}
+	edge := make([]int32, bound*nc)
+	outs := make([][]int32, 1, bound)
 	for id, l := range lits {
 		s := int32(0)
 		for i := 0; i < len(l); i++ {
 			c := int(m.class[l[i]])
 			nx := edge[int(s)*nc+c]
-			if nx < 0 {
+			if nx == 0 {
 				nx = int32(len(outs))
 				outs = append(outs, nil)
-				edge = append(edge, empty...)
 				edge[int(s)*nc+c] = nx
 			}
 			s = nx
@@ -470,7 +471,7 @@ func buildAC(lits []string) *acMachine {
 	m.out = make([][]int32, n)
 	queue := make([]int32, 0, n)
 	for c := 1; c < nc; c++ {
-		if nx := edge[c]; nx >= 0 {
+		if nx := edge[c]; nx > 0 {
 			m.next[c] = nx
 			queue = append(queue, nx)
 		}
@@ -486,7 +487,7 @@ func buildAC(lits []string) *acMachine {
 		}
 		base, fbase := int(s)*nc, int(fail[s])*nc
 		for c := 0; c < nc; c++ {
-			if nx := edge[base+c]; nx >= 0 && c != 0 {
+			if nx := edge[base+c]; nx > 0 && c != 0 {
 				fail[nx] = m.next[fbase+c]
 				m.next[base+c] = nx
 				queue = append(queue, nx)
