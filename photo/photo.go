@@ -14,6 +14,7 @@ package photo
 
 import (
 	"bytes"
+	"encoding/binary"
 	"errors"
 	"fmt"
 	"image"
@@ -166,7 +167,7 @@ func load(r io.Reader, limits Limits) (*loaded, error) {
 	}
 	cfg, err := decodeConfig(f, data)
 	if err != nil {
-		return nil, corrupt(f, err)
+		return nil, corrupt(f, data, err)
 	}
 	if cfg.Width <= 0 || cfg.Height <= 0 {
 		return nil, chaperone.Errorf(chaperone.ErrInvalid, "the %s image declares no pixels (%d×%d)", f.Name(), cfg.Width, cfg.Height)
@@ -195,7 +196,7 @@ func decodeConfig(f Format, data []byte) (image.Config, error) {
 func (l *loaded) decode() (img image.Image, err error) {
 	defer func() {
 		if p := recover(); p != nil {
-			img, err = nil, corrupt(l.format, fmt.Errorf("decoder failed"))
+			img, err = nil, corrupt(l.format, l.data, fmt.Errorf("decoder failed"))
 		}
 	}()
 	r := bytes.NewReader(l.data)
@@ -208,20 +209,35 @@ func (l *loaded) decode() (img image.Image, err error) {
 		img, err = webp.Decode(r)
 	}
 	if err != nil {
-		return nil, corrupt(l.format, err)
+		return nil, corrupt(l.format, l.data, err)
 	}
 	return img, nil
 }
 
-// corrupt is the error for a file whose header or pixels do not decode.
+// corrupt is the error for a file whose header or pixels do not decode:
+// "truncated" when the file stops before its format's end (no JPEG EOI, no
+// PNG IEND, fewer bytes than the RIFF header declares), else "corrupt".
 // The decoders' messages name the structure that failed, never metadata.
-func corrupt(f Format, err error) error {
+func corrupt(f Format, data []byte, err error) error {
 	what := "corrupt"
-	if errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, io.EOF) {
+	if errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, io.EOF) || truncated(f, data) {
 		what = "truncated"
 	}
 	return &chaperone.Error{Code: chaperone.ErrInvalid,
 		Msg: fmt.Sprintf("the %s image is %s and cannot be decoded", f.Name(), what), Err: err}
+}
+
+// truncated reports whether data stops before the end its format marks.
+func truncated(f Format, data []byte) bool {
+	switch f {
+	case JPEG:
+		return !bytes.Contains(data[max(0, len(data)-64):], []byte{0xFF, 0xD9})
+	case PNG:
+		return !bytes.Contains(data[max(0, len(data)-64):], []byte("IEND"))
+	case WebP:
+		return len(data) < 8 || int64(binary.LittleEndian.Uint32(data[4:]))+8 > int64(len(data))
+	}
+	return false
 }
 
 func sizeName(n int64) string {
