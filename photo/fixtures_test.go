@@ -15,6 +15,7 @@ import (
 	"image/jpeg"
 	"image/png"
 	"os"
+	"sort"
 	"testing"
 )
 
@@ -272,4 +273,30 @@ func zlibBytes(t testing.TB, s string) []byte {
 		t.Fatal(err)
 	}
 	return b.Bytes()
+}
+
+// iptcAPP13 is a JPEG APP13 payload holding IPTC-IIM record 2 datasets:
+// "Photoshop 3.0\0", then one 8BIM resource 0x0404 (empty Pascal name,
+// padded to two bytes; 4-byte size; data padded to even), whose data is
+// the datasets 0x1C 0x02 NUMBER LENGTH(2) VALUE, in dataset order.
+func iptcAPP13(datasets map[byte]string) []byte {
+	var nums []int
+	for n := range datasets {
+		nums = append(nums, int(n))
+	}
+	sort.Ints(nums)
+	var iim []byte
+	for _, n := range nums {
+		v := datasets[byte(n)]
+		iim = append(iim, 0x1C, 0x02, byte(n))
+		iim = binary.BigEndian.AppendUint16(iim, uint16(len(v)))
+		iim = append(iim, v...)
+	}
+	out := []byte("Photoshop 3.0\x00" + "8BIM\x04\x04\x00\x00")
+	out = binary.BigEndian.AppendUint32(out, uint32(len(iim)))
+	out = append(out, iim...)
+	if len(iim)%2 == 1 {
+		out = append(out, 0)
+	}
+	return out
 }

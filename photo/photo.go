@@ -298,8 +298,8 @@ func Decide(findings []chaperone.Finding) chaperone.Decision {
 // with the standard library, which writes no metadata at all: JPEG stays
 // JPEG (quality 92), PNG stays PNG, and WebP becomes PNG (there is no
 // pure-Go WebP encoder). It returns the format written. The EXIF
-// orientation is not applied yet, so a photo that relies on it is written
-// in its stored orientation.
+// orientation is applied to the pixels, so the copy shows the way the
+// original did without the tag.
 func Strip(r io.Reader, w io.Writer, limits Limits) (Format, error) {
 	l, err := load(r, limits)
 	if err != nil {
@@ -309,6 +309,7 @@ func Strip(r io.Reader, w io.Writer, limits Limits) (Format, error) {
 	if err != nil {
 		return "", err
 	}
+	img = orient(img, orientation(l.data, l.format))
 	if l.format == JPEG {
 		err = jpeg.Encode(w, img, &jpeg.Options{Quality: 92})
 		return JPEG, writeErr(err)

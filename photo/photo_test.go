@@ -2,7 +2,11 @@ package photo
 
 import (
 	"bytes"
+	"encoding/binary"
 	"encoding/json"
+	"image"
+	"image/color"
+	"image/png"
 	"strings"
 	"testing"
 	"time"
@@ -57,6 +61,20 @@ func TestInspect(t *testing.T) {
 			rules:    []string{RulePlace},
 			texts:    map[string]string{"JPEG comment": patientCaption, "XMP dc:description": patientXMP, "XMP dc:subject": "wound; surgery"},
 			metadata: []string{"XMP", "JPEG comment"},
+		},
+		{
+			name: "jpeg with iptc", format: JPEG, w: 32, h: 24, decision: chaperone.Block,
+			data: func(t testing.TB) []byte {
+				return withSegments(plainJPEG(t), jpegSegment(0xED, iptcAPP13(map[byte]string{
+					0x78: patientCaption, // Caption-Abstract
+					0x19: "wound care",   // Keywords
+					0x50: "Dr. Rae Kim",  // By-line
+					0x5a: "Springfield",  // City
+				})))
+			},
+			rules:    []string{RulePlace},
+			texts:    map[string]string{"IPTC Caption-Abstract": patientCaption, "IPTC Keywords": "wound care", "IPTC By-line": "Dr. Rae Kim", "IPTC City": "Springfield"},
+			metadata: []string{"IPTC"},
 		},
 		{
 			name: "png with text and xmp", data: textPNG, format: PNG, w: 32, h: 24, decision: chaperone.Block,
@@ -295,3 +313,55 @@ func FuzzInspect(f *testing.F) {
 		}
 	})
 }
+
+// TestStripOrientation: the copy loses the EXIF Orientation tag, so Strip
+// turns the pixels instead. A 2×1 PNG (red, blue) tagged 6 (rotate 90°
+// clockwise) becomes 1×2 with red on top.
+func TestStripOrientation(t *testing.T) {
+	for _, tt := range []struct {
+		o          uint16
+		w, h       int
+		first, end color.RGBA // top-left and bottom-right pixels
+	}{
+		{1, 2, 1, red, blue},
+		{2, 2, 1, blue, red},
+		{3, 2, 1, blue, red},
+		{6, 1, 2, red, blue},
+		{8, 1, 2, blue, red},
+	} {
+		img := image.NewRGBA(image.Rect(0, 0, 2, 1))
+		img.SetRGBA(0, 0, red)
+		img.SetRGBA(1, 0, blue)
+		var b bytes.Buffer
+		png.Encode(&b, img)
+		tiff := make([]byte, 8+ifdSize([]ifdEntry{{}}))
+		copy(tiff, "II*\x00")
+		binary.LittleEndian.PutUint32(tiff[4:], 8)
+		writeIFD(tiff, 8, []ifdEntry{{tag: 0x0112, typ: 3, count: 1, data: binary.LittleEndian.AppendUint16(nil, tt.o)}})
+		in := withChunks(b.Bytes(), pngChunk("eXIf", tiff))
+		var out bytes.Buffer
+		if _, err := Strip(bytes.NewReader(in), &out, Limits{}); err != nil {
+			t.Fatal(err)
+		}
+		got, err := png.Decode(&out)
+		if err != nil {
+			t.Fatal(err)
+		}
+		r := got.Bounds()
+		if r.Dx() != tt.w || r.Dy() != tt.h {
+			t.Errorf("orientation %d: %d×%d, want %d×%d", tt.o, r.Dx(), r.Dy(), tt.w, tt.h)
+			continue
+		}
+		if c := color.RGBAModel.Convert(got.At(0, 0)); c != tt.first {
+			t.Errorf("orientation %d: top-left %v, want %v", tt.o, c, tt.first)
+		}
+		if c := color.RGBAModel.Convert(got.At(r.Dx()-1, r.Dy()-1)); c != tt.end {
+			t.Errorf("orientation %d: bottom-right %v, want %v", tt.o, c, tt.end)
+		}
+	}
+}
+
+var (
+	red  = color.RGBA{255, 0, 0, 255}
+	blue = color.RGBA{0, 0, 255, 255}
+)
