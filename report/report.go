@@ -12,9 +12,11 @@ import (
 	chaperone "github.com/chaperone-project/chaperone"
 )
 
-// spanFinding reports whether f points at a usable byte range of text.
+// spanFinding reports whether f points at a usable, non-empty byte range
+// of text. An image's findings have a span type but no range: the
+// identifier is in the image's metadata, not in a text.
 func spanFinding(f chaperone.Finding, text string) bool {
-	return f.HasSpan() && validRange(f.Start, f.End, len(text))
+	return f.HasSpan() && f.Start < f.End && validRange(f.Start, f.End, len(text))
 }
 
 // validRange reports whether [start, end) is a range within n bytes.

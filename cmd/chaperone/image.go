@@ -1,0 +1,192 @@
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+
+	chaperone "github.com/chaperone-project/chaperone"
+	"github.com/chaperone-project/chaperone/photo"
+	"github.com/chaperone-project/chaperone/report"
+)
+
+// sniffImage reports the image format of the input at path ("" when it is
+// not an image), from its first bytes. For stdin it buffers e.stdin so
+// that the bytes it peeked at are read again.
+func sniffImage(e *env, path string) (photo.Format, error) {
+	if isStdin(path) {
+		br := bufio.NewReaderSize(e.stdin, 64<<10)
+		e.stdin = br
+		head, _ := br.Peek(16)
+		return photo.Detect(head), nil
+	}
+	r, _, closer, err := openInput(e, path)
+	if err != nil {
+		return "", err
+	}
+	defer closer()
+	head := make([]byte, 16)
+	n, _ := io.ReadFull(r, head)
+	return photo.Detect(head[:n]), nil
+}
+
+// imageJSON is scan --format json's object for an image: the result (with
+// "rewrite" always "", as for text) plus what was read and written.
+type imageJSON struct {
+	chaperone.Result
+	Rewrite string        `json:"rewrite"`
+	Image   imageSummary  `json:"image"`
+	Strip   *strippedCopy `json:"stripped,omitempty"`
+}
+
+type imageSummary struct {
+	Format   photo.Format `json:"format"`
+	Width    int          `json:"width"`
+	Height   int          `json:"height"`
+	Metadata []string     `json:"metadata"`
+	// Texts names the metadata text fields screened, never their values.
+	Texts []string `json:"texts_screened"`
+}
+
+type strippedCopy struct {
+	Path   string       `json:"path"`
+	Format photo.Format `json:"format"`
+}
+
+// runImage runs scan on an image: its metadata findings, the screen of its
+// metadata text fields, the decision (never allow), and with --strip a
+// copy without metadata.
+func (o *scanOptions) runImage(e *env, path string) int {
+	if o.format != "text" && o.format != "json" {
+		return fail(e, usageErrorf("scan: images are reported with --format text or json, not %s", o.format))
+	}
+	r, name, closer, err := openInput(e, path)
+	if err != nil {
+		return fail(e, err)
+	}
+	data, err := io.ReadAll(io.LimitReader(r, photo.DefaultMaxBytes+1))
+	closer()
+	if err != nil {
+		return fail(e, &chaperone.Error{Code: chaperone.ErrInvalid, Msg: "reading the image", Err: err})
+	}
+	rep, err := photo.Inspect(bytes.NewReader(data), photo.Limits{})
+	if err != nil {
+		return fail(e, err)
+	}
+	eng, err := newEngine(o.item.rules)
+	if err != nil {
+		return fail(e, err)
+	}
+
+	// Screen every text field as an image caption; its findings keep their
+	// rule and type and say which field they are in (the offsets would
+	// point into a text that is not shown, so they are dropped).
+	var own, unchecked, fromText []chaperone.Finding
+	for _, f := range rep.Findings {
+		if f.Type == photo.FindingUnchecked {
+			unchecked = append(unchecked, f)
+		} else {
+			own = append(own, f)
+		}
+	}
+	decision := rep.Decision
+	fields := []string{}
+	for _, t := range rep.Texts {
+		it, err := o.item.item(e, path, t.Value)
+		if err != nil {
+			return fail(e, err)
+		}
+		it.Channel = chaperone.ChannelImageCaption
+		res, err := screen(eng, it)
+		if err != nil {
+			return fail(e, err)
+		}
+		fields = append(fields, t.Field)
+		for _, f := range res.Findings {
+			f.Start, f.End = 0, 0
+			f.Reason = "In the " + t.Field + " field: " + f.Reason
+			fromText = append(fromText, f)
+		}
+		if res.Decision.Severity() > decision.Severity() {
+			decision = res.Decision
+		}
+	}
+	findings := append(append(append([]chaperone.Finding{}, own...), fromText...), unchecked...)
+	if d := photo.Decide(findings); d.Severity() > decision.Severity() {
+		decision = d
+	}
+	res := chaperone.Result{ID: "", Decision: decision, Findings: findings, Spans: []chaperone.Span{}}
+
+	var stripped *strippedCopy
+	if o.strip != "" {
+		f, err := writeStripped(data, o.strip)
+		if err != nil {
+			return fail(e, err)
+		}
+		stripped = &strippedCopy{Path: o.strip, Format: f}
+	}
+
+	sum := imageSummary{Format: rep.Format, Width: rep.Width, Height: rep.Height, Metadata: rep.Metadata, Texts: fields}
+	switch o.format {
+	case "json":
+		enc := json.NewEncoder(e.stdout)
+		enc.SetEscapeHTML(false)
+		enc.SetIndent("", "  ")
+		err = enc.Encode(imageJSON{Result: res, Image: sum, Strip: stripped})
+	default:
+		err = report.Text(e.stdout, chaperone.Item{Text: imageLine(name, sum, stripped)}, res, "", o.useColor(e))
+	}
+	if err != nil {
+		return fail(e, internalError("writing the report", err))
+	}
+	return res.Decision.ExitCode()
+}
+
+// imageLine is the text report's first line for an image: what it is,
+// which metadata it holds, and where the stripped copy went.
+func imageLine(name string, s imageSummary, st *strippedCopy) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "Image %s: %s, %d×%d pixels", name, s.Format.Name(), s.Width, s.Height)
+	if len(s.Metadata) == 0 {
+		b.WriteString("; no metadata")
+	} else {
+		fmt.Fprintf(&b, "; metadata: %s; %d text field(s) screened", strings.Join(s.Metadata, ", "), len(s.Texts))
+	}
+	b.WriteString(".\n")
+	if st != nil {
+		fmt.Fprintf(&b, "Wrote a copy without metadata to %s (%s).\n", st.Path, st.Format.Name())
+	}
+	return b.String()
+}
+
+// writeStripped writes the image in data, re-encoded without metadata, to
+// out (through a temporary file in the same directory, renamed into place,
+// so out is never half written) and returns the format written.
+func writeStripped(data []byte, out string) (photo.Format, error) {
+	var buf bytes.Buffer
+	f, err := photo.Strip(bytes.NewReader(data), &buf, photo.Limits{})
+	if err != nil {
+		return "", err
+	}
+	tmp, err := os.CreateTemp(filepath.Dir(out), ".chaperone-strip-*")
+	if err != nil {
+		return "", &chaperone.Error{Code: chaperone.ErrInvalid, Msg: "--strip: cannot write the copy", Err: err}
+	}
+	defer os.Remove(tmp.Name())
+	if _, err := tmp.Write(buf.Bytes()); err != nil {
+		tmp.Close()
+		return "", &chaperone.Error{Code: chaperone.ErrInvalid, Msg: "--strip: cannot write the copy", Err: err}
+	}
+	if err := tmp.Close(); err != nil {
+		return "", &chaperone.Error{Code: chaperone.ErrInvalid, Msg: "--strip: cannot write the copy", Err: err}
+	}
+	if err := os.Rename(tmp.Name(), out); err != nil {
+		return "", &chaperone.Error{Code: chaperone.ErrInvalid, Msg: "--strip: cannot write the copy", Err: err}
+	}
+	return f, nil
+}

@@ -1,0 +1,325 @@
+// Package photo screens images before they are published: it reads JPEG,
+// PNG and WebP files within set limits, reports the patient identifiers
+// their metadata holds (GPS position, dates, device serial numbers) and
+// returns the metadata's text fields for the text engine to screen, and
+// writes a copy with all metadata removed.
+//
+// Text in the pixels (OCR) and faces are not checked yet, so no image is
+// ever allowed: the least severe decision is review.
+//
+// The package imports no storage or web code. Its errors and findings
+// never quote metadata values; only Report.Texts holds them, for the
+// caller to screen.
+package photo
+
+import (
+	"bytes"
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"image"
+	"image/jpeg"
+	"image/png"
+	"io"
+
+	chaperone "github.com/chaperone-project/chaperone"
+	"golang.org/x/image/webp"
+)
+
+// Format is an image file format, detected from the file's first bytes.
+type Format string
+
+// The formats Inspect reads (JPEG, PNG, WebP) and the ones it recognises
+// only to refuse them plainly.
+const (
+	JPEG Format = "jpeg"
+	PNG  Format = "png"
+	WebP Format = "webp"
+	HEIF Format = "heif" // HEIC, HEIF and AVIF: not supported yet
+	GIF  Format = "gif"  // not supported
+	TIFF Format = "tiff" // not supported
+)
+
+// Supported reports whether Inspect and Strip read f.
+func (f Format) Supported() bool { return f == JPEG || f == PNG || f == WebP }
+
+// Name is the format's usual name: "JPEG", "PNG", "WebP", "HEIC/HEIF".
+func (f Format) Name() string {
+	switch f {
+	case JPEG:
+		return "JPEG"
+	case PNG:
+		return "PNG"
+	case WebP:
+		return "WebP"
+	case HEIF:
+		return "HEIC/HEIF"
+	case GIF:
+		return "GIF"
+	case TIFF:
+		return "TIFF"
+	}
+	return "unknown"
+}
+
+// Detect returns the image format the file starting with head is in, by
+// its magic bytes, or "" when head is not the start of an image file
+// Detect knows. 16 bytes are enough.
+func Detect(head []byte) Format {
+	switch {
+	case bytes.HasPrefix(head, []byte{0xFF, 0xD8, 0xFF}):
+		return JPEG
+	case bytes.HasPrefix(head, []byte("\x89PNG\r\n\x1a\n")):
+		return PNG
+	case len(head) >= 12 && string(head[:4]) == "RIFF" && string(head[8:12]) == "WEBP":
+		return WebP
+	case bytes.HasPrefix(head, []byte("GIF87a")), bytes.HasPrefix(head, []byte("GIF89a")):
+		return GIF
+	case bytes.HasPrefix(head, []byte("II*\x00")), bytes.HasPrefix(head, []byte("MM\x00*")):
+		return TIFF
+	case len(head) >= 12 && string(head[4:8]) == "ftyp":
+		switch string(head[8:12]) {
+		case "heic", "heix", "hevc", "hevx", "heim", "heis", "mif1", "msf1", "avif", "avis":
+			return HEIF
+		}
+	}
+	return ""
+}
+
+// Limits bound what Inspect and Strip accept. A zero field takes its
+// default.
+type Limits struct {
+	MaxBytes  int64 // the file's size; default 25 MiB
+	MaxPixels int64 // width × height; default 50 megapixels
+}
+
+// Default limits.
+const (
+	DefaultMaxBytes  = 25 << 20
+	DefaultMaxPixels = 50_000_000
+)
+
+func (l Limits) withDefaults() Limits {
+	if l.MaxBytes <= 0 {
+		l.MaxBytes = DefaultMaxBytes
+	}
+	if l.MaxPixels <= 0 {
+		l.MaxPixels = DefaultMaxPixels
+	}
+	return l
+}
+
+// Text is one text field of the image's metadata, which the caller screens
+// with the text engine. Value may hold PHI: never log it.
+type Text struct {
+	Field string `json:"field"` // e.g. "EXIF ImageDescription", "XMP dc:description", "PNG tEXt Description"
+	Value string `json:"-"`
+}
+
+// Report is what Inspect found in one image.
+type Report struct {
+	Format Format `json:"format"`
+	Width  int    `json:"width"`
+	Height int    `json:"height"`
+	// Metadata lists the kinds of metadata the file holds ("EXIF", "XMP",
+	// "IPTC", "PNG text", "JPEG comment"), in that order.
+	Metadata []string `json:"metadata"`
+	// Findings are the metadata's identifiers and what was not checked.
+	Findings []chaperone.Finding `json:"findings"`
+	// Texts are the metadata's text fields, to be screened by the caller.
+	Texts []Text `json:"texts"`
+	// Decision is block when the metadata holds an identifier, else
+	// review (never allow: text in the pixels and faces are not checked).
+	// Screening Texts can only raise it.
+	Decision chaperone.Decision `json:"decision"`
+}
+
+// loaded is an image file read within the limits, with its header checked.
+type loaded struct {
+	data   []byte
+	format Format
+	cfg    image.Config
+}
+
+// load reads the file from r and checks its size, format and dimensions
+// before any pixel is decoded.
+func load(r io.Reader, limits Limits) (*loaded, error) {
+	limits = limits.withDefaults()
+	data, err := io.ReadAll(io.LimitReader(r, limits.MaxBytes+1))
+	if err != nil {
+		return nil, &chaperone.Error{Code: chaperone.ErrInvalid, Msg: "reading the image", Err: err}
+	}
+	if int64(len(data)) > limits.MaxBytes {
+		return nil, chaperone.Errorf(chaperone.ErrTooLarge,
+			"the image is larger than the file size limit of %s", sizeName(limits.MaxBytes))
+	}
+	f := Detect(data)
+	switch {
+	case len(data) == 0:
+		return nil, chaperone.Errorf(chaperone.ErrInvalid, "the image file is empty")
+	case f == HEIF:
+		return nil, chaperone.Errorf(chaperone.ErrInvalid,
+			"HEIC/HEIF images are not supported yet; export the photo as JPEG or PNG")
+	case f == "":
+		return nil, chaperone.Errorf(chaperone.ErrInvalid, "not a JPEG, PNG or WebP image (format not recognised)")
+	case !f.Supported():
+		return nil, chaperone.Errorf(chaperone.ErrInvalid, "%s images are not supported; use JPEG, PNG or WebP", f.Name())
+	}
+	cfg, err := decodeConfig(f, data)
+	if err != nil {
+		return nil, corrupt(f, data, err)
+	}
+	if cfg.Width <= 0 || cfg.Height <= 0 {
+		return nil, chaperone.Errorf(chaperone.ErrInvalid, "the %s image declares no pixels (%d×%d)", f.Name(), cfg.Width, cfg.Height)
+	}
+	if px := int64(cfg.Width) * int64(cfg.Height); px > limits.MaxPixels {
+		return nil, chaperone.Errorf(chaperone.ErrTooLarge,
+			"the image declares %d×%d pixels, over the limit of %s; it is refused without decoding (a decompression bomb, or a photo to downscale first)",
+			cfg.Width, cfg.Height, pixelName(limits.MaxPixels))
+	}
+	return &loaded{data: data, format: f, cfg: cfg}, nil
+}
+
+// decodeConfig reads the image's dimensions from its header only.
+func decodeConfig(f Format, data []byte) (image.Config, error) {
+	r := bytes.NewReader(data)
+	switch f {
+	case JPEG:
+		return jpeg.DecodeConfig(r)
+	case PNG:
+		return png.DecodeConfig(r)
+	}
+	return webp.DecodeConfig(r)
+}
+
+// decode decodes the pixels; load has checked the dimensions.
+func (l *loaded) decode() (img image.Image, err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			img, err = nil, corrupt(l.format, l.data, fmt.Errorf("decoder failed"))
+		}
+	}()
+	r := bytes.NewReader(l.data)
+	switch l.format {
+	case JPEG:
+		img, err = jpeg.Decode(r)
+	case PNG:
+		img, err = png.Decode(r)
+	default:
+		img, err = webp.Decode(r)
+	}
+	if err != nil {
+		return nil, corrupt(l.format, l.data, err)
+	}
+	return img, nil
+}
+
+// corrupt is the error for a file whose header or pixels do not decode:
+// "truncated" when the file stops before its format's end (no JPEG EOI, no
+// PNG IEND, fewer bytes than the RIFF header declares), else "corrupt".
+// The decoders' messages name the structure that failed, never metadata.
+func corrupt(f Format, data []byte, err error) error {
+	what := "corrupt"
+	if errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, io.EOF) || truncated(f, data) {
+		what = "truncated"
+	}
+	return &chaperone.Error{Code: chaperone.ErrInvalid,
+		Msg: fmt.Sprintf("the %s image is %s and cannot be decoded", f.Name(), what), Err: err}
+}
+
+// truncated reports whether data stops before the end its format marks.
+func truncated(f Format, data []byte) bool {
+	switch f {
+	case JPEG:
+		return !bytes.Contains(data[max(0, len(data)-64):], []byte{0xFF, 0xD9})
+	case PNG:
+		return !bytes.Contains(data[max(0, len(data)-64):], []byte("IEND"))
+	case WebP:
+		return len(data) < 8 || int64(binary.LittleEndian.Uint32(data[4:]))+8 > int64(len(data))
+	}
+	return false
+}
+
+func sizeName(n int64) string {
+	if n%(1<<20) == 0 {
+		return fmt.Sprintf("%d MiB", n>>20)
+	}
+	return fmt.Sprintf("%d bytes", n)
+}
+
+func pixelName(n int64) string {
+	if n%1_000_000 == 0 {
+		return fmt.Sprintf("%d megapixels", n/1_000_000)
+	}
+	return fmt.Sprintf("%d pixels", n)
+}
+
+// Inspect reads one JPEG, PNG or WebP image from r within limits (checked
+// before any pixel is decoded), decodes it to check it is whole, and reports
+// what its metadata holds. Errors are *chaperone.Error: ErrTooLarge for a
+// limit, ErrInvalid for an unsupported, truncated or corrupt file.
+func Inspect(r io.Reader, limits Limits) (Report, error) {
+	l, err := load(r, limits)
+	if err != nil {
+		return Report{}, err
+	}
+	if _, err := l.decode(); err != nil {
+		return Report{}, err
+	}
+	m := readMetadata(l.data, l.format)
+	rep := Report{
+		Format:   l.format,
+		Width:    l.cfg.Width,
+		Height:   l.cfg.Height,
+		Metadata: m.kindsList(),
+		Findings: m.findings(),
+		Texts:    m.texts,
+	}
+	if rep.Texts == nil {
+		rep.Texts = []Text{}
+	}
+	rep.Decision = Decide(rep.Findings)
+	return rep, nil
+}
+
+// Decide is the decision for an image's findings (its own and those of its
+// screened texts): block when any is PHI or a confirmed relationship, else
+// review. Never allow while OCR and face detection are missing.
+func Decide(findings []chaperone.Finding) chaperone.Decision {
+	for _, f := range findings {
+		if f.Type == chaperone.FindingPHI || f.Type == chaperone.FindingRelationshipConfirmed {
+			return chaperone.Block
+		}
+	}
+	return chaperone.Review
+}
+
+// Strip reads one image from r within limits and writes it to w re-encoded
+// with the standard library, which writes no metadata at all: JPEG stays
+// JPEG (quality 92), PNG stays PNG, and WebP becomes PNG (there is no
+// pure-Go WebP encoder). It returns the format written. The EXIF
+// orientation is applied to the pixels, so the copy shows the way the
+// original did without the tag.
+func Strip(r io.Reader, w io.Writer, limits Limits) (Format, error) {
+	l, err := load(r, limits)
+	if err != nil {
+		return "", err
+	}
+	img, err := l.decode()
+	if err != nil {
+		return "", err
+	}
+	img = orient(img, orientation(l.data, l.format))
+	if l.format == JPEG {
+		err = jpeg.Encode(w, img, &jpeg.Options{Quality: 92})
+		return JPEG, writeErr(err)
+	}
+	return PNG, writeErr(png.Encode(w, img))
+}
+
+func writeErr(err error) error {
+	if err == nil {
+		return nil
+	}
+	return &chaperone.Error{Code: chaperone.ErrInternal, Msg: "writing the stripped image", Err: err}
+}
