@@ -138,3 +138,24 @@ reason = "Complete your social-media training before publishing."
 		}
 	})
 }
+
+// FuzzParseQuiz: any text gives questions or an error, never a panic, and
+// every question it accepts has a right answer among 2 to 8 choices.
+func FuzzParseQuiz(f *testing.F) {
+	f.Add("Q: a?\n* yes\n- no\n")
+	f.Add("Q: one\n- a\n* b\n\nQ: two\n* c\n- d\n- e\n")
+	f.Fuzz(func(t *testing.T, text string) {
+		qs, err := ParseQuiz(text)
+		if err != nil {
+			return
+		}
+		for i, q := range qs {
+			if q.Prompt == "" || len(q.Choices) < 2 || len(q.Choices) > 8 || q.Answer < 0 || q.Answer >= len(q.Choices) {
+				t.Fatalf("question %d accepted: %+v", i, q)
+			}
+		}
+		if again, err := ParseQuiz(QuizText(qs)); err != nil || len(again) != len(qs) {
+			t.Fatalf("round trip: %v", err)
+		}
+	})
+}
