@@ -488,7 +488,7 @@ func (m *meta) kindsList() []string {
 }
 
 // findings turns what was found into findings: one per kind of identifier
-// (naming the fields, never the values), then what was not checked.
+// (naming the fields, never the values).
 func (m *meta) findings() []chaperone.Finding {
 	var fs []chaperone.Finding
 	strip := " Publish a stripped copy (chaperone scan --strip OUT)."
@@ -527,12 +527,21 @@ func (m *meta) findings() []chaperone.Finding {
 			Cite:   "HIPAA 45 CFR 164.514(b)(2)",
 		})
 	}
-	fs = append(fs, chaperone.Finding{
-		Rule: RuleUnchecked, Type: FindingUnchecked, Score: 1,
-		Reason: "Text in the image and faces were not checked (OCR and face detection are not installed); a person must look at the picture.",
-		Cite:   "HIPAA 45 CFR 164.514(b)(2)(i)(Q)",
-	})
 	return fs
+}
+
+// unchecked is the finding for what was not checked in the pixels: faces
+// always (face detection is not installed), and text unless OCR read it.
+func unchecked(ocr OCRStatus) chaperone.Finding {
+	reason := "Text in the image and faces were not checked (OCR and face detection are not installed); a person must look at the picture."
+	switch ocr {
+	case OCRDone:
+		reason = "Faces in the image were not checked (face detection is not installed); its text was read with OCR and screened. A person must look at the picture."
+	case OCRFailed:
+		reason = "Text in the image and faces were not checked (OCR failed and face detection is not installed); a person must look at the picture."
+	}
+	return chaperone.Finding{Rule: RuleUnchecked, Type: FindingUnchecked, Score: 1, Reason: reason,
+		Cite: "HIPAA 45 CFR 164.514(b)(2)(i)(Q)"}
 }
 
 // fields lists distinct field names, sorted, at most 6.

@@ -4,8 +4,10 @@
 // returns the metadata's text fields for the text engine to screen, and
 // writes a copy with all metadata removed.
 //
-// Text in the pixels (OCR) and faces are not checked yet, so no image is
-// ever allowed: the least severe decision is review.
+// With an OCR (Tesseract, see Tesseract and FindTesseract) InspectOCR also
+// reads the text in the pixels, with every word's box, for the caller to
+// screen. Faces are not checked yet, so no image is ever allowed: the
+// least severe decision is review.
 //
 // The package imports no storage or web code. Its errors and findings
 // never quote metadata values; only Report.Texts holds them, for the
@@ -14,6 +16,7 @@ package photo
 
 import (
 	"bytes"
+	"context"
 	"encoding/binary"
 	"errors"
 	"fmt"
@@ -128,9 +131,18 @@ type Report struct {
 	Findings []chaperone.Finding `json:"findings"`
 	// Texts are the metadata's text fields, to be screened by the caller.
 	Texts []Text `json:"texts"`
+	// OCR says whether the text in the pixels was read; OCRError says why
+	// not when it failed (never quoting recognised text).
+	OCR      OCRStatus `json:"ocr"`
+	OCRError string    `json:"ocr_error,omitempty"`
+	// OCRText is the text read in the pixels (lines of words), to be
+	// screened by the caller; Words are its words with their byte ranges
+	// and boxes (see Boxes). OCRText may hold PHI: never log it.
+	OCRText string `json:"-"`
+	Words   []Word `json:"-"`
 	// Decision is block when the metadata holds an identifier, else
-	// review (never allow: text in the pixels and faces are not checked).
-	// Screening Texts can only raise it.
+	// review (never allow: faces are not checked, nor text in the pixels
+	// without OCR). Screening Texts and OCRText can only raise it.
 	Decision chaperone.Decision `json:"decision"`
 }
 
@@ -256,14 +268,25 @@ func pixelName(n int64) string {
 
 // Inspect reads one JPEG, PNG or WebP image from r within limits (checked
 // before any pixel is decoded), decodes it to check it is whole, and reports
-// what its metadata holds. Errors are *chaperone.Error: ErrTooLarge for a
+// what its metadata holds. It reads no text in the pixels: it is
+// InspectOCR with no OCR. Errors are *chaperone.Error: ErrTooLarge for a
 // limit, ErrInvalid for an unsupported, truncated or corrupt file.
 func Inspect(r io.Reader, limits Limits) (Report, error) {
+	return InspectOCR(context.Background(), r, limits, nil)
+}
+
+// InspectOCR is Inspect that also reads the text in the pixels with ocr
+// (when not nil), on the picture turned by its EXIF orientation, into
+// Report.OCRText and Report.Words for the caller to screen. When ocr is nil
+// or fails, the photo-not-checked finding says text was not checked; the
+// failure is reported in Report.OCR, not as an error.
+func InspectOCR(ctx context.Context, r io.Reader, limits Limits, ocr OCR) (Report, error) {
 	l, err := load(r, limits)
 	if err != nil {
 		return Report{}, err
 	}
-	if _, err := l.decode(); err != nil {
+	img, err := l.decode()
+	if err != nil {
 		return Report{}, err
 	}
 	m := readMetadata(l.data, l.format)
@@ -274,17 +297,31 @@ func Inspect(r io.Reader, limits Limits) (Report, error) {
 		Metadata: m.kindsList(),
 		Findings: m.findings(),
 		Texts:    m.texts,
+		OCR:      OCRNotInstalled,
+		Words:    []Word{},
 	}
 	if rep.Texts == nil {
 		rep.Texts = []Text{}
 	}
+	if ocr != nil {
+		rec, err := ocr(ctx, orient(img, orientation(l.data, l.format)))
+		if err != nil {
+			rep.OCR, rep.OCRError = OCRFailed, err.Error()
+		} else {
+			rep.OCR, rep.OCRText = OCRDone, rec.Text
+			if rec.Words != nil {
+				rep.Words = rec.Words
+			}
+		}
+	}
+	rep.Findings = append(rep.Findings, unchecked(rep.OCR))
 	rep.Decision = Decide(rep.Findings)
 	return rep, nil
 }
 
 // Decide is the decision for an image's findings (its own and those of its
 // screened texts): block when any is PHI or a confirmed relationship, else
-// review. Never allow while OCR and face detection are missing.
+// review. Never allow while face detection is missing.
 func Decide(findings []chaperone.Finding) chaperone.Decision {
 	for _, f := range findings {
 		if f.Type == chaperone.FindingPHI || f.Type == chaperone.FindingRelationshipConfirmed {

@@ -3,6 +3,7 @@ package main
 import (
 	"bufio"
 	"bytes"
+	"context"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -39,9 +40,12 @@ func sniffImage(e *env, path string) (photo.Format, error) {
 // "rewrite" always "", as for text) plus what was read and written.
 type imageJSON struct {
 	chaperone.Result
-	Rewrite string        `json:"rewrite"`
-	Image   imageSummary  `json:"image"`
-	Strip   *strippedCopy `json:"stripped,omitempty"`
+	// Findings shadows Result.Findings: findings in the text read from
+	// the pixels carry their boxes.
+	Findings []imageFinding `json:"findings"`
+	Rewrite  string         `json:"rewrite"`
+	Image    imageSummary   `json:"image"`
+	Strip    *strippedCopy  `json:"stripped,omitempty"`
 }
 
 type imageSummary struct {
@@ -51,7 +55,29 @@ type imageSummary struct {
 	Metadata []string     `json:"metadata"`
 	// Texts names the metadata text fields screened, never their values.
 	Texts []string `json:"texts_screened"`
+	// OCR says whether the text in the pixels was read ("done",
+	// "not-installed", "failed") and how many words were screened.
+	OCR      photo.OCRStatus `json:"ocr"`
+	OCRWords int             `json:"ocr_words"`
 }
+
+// imageFinding is a finding with, for one in the text read from the
+// pixels, the boxes of the words it covers (one per line).
+type imageFinding struct {
+	chaperone.Finding
+	Boxes []box `json:"boxes,omitempty"`
+}
+
+// box is a rectangle of the image in pixels: from (x, y) to (x2, y2),
+// exclusive, with the EXIF orientation applied.
+type box struct {
+	X  int `json:"x"`
+	Y  int `json:"y"`
+	X2 int `json:"x2"`
+	Y2 int `json:"y2"`
+}
+
+func (b box) String() string { return fmt.Sprintf("box %d,%d–%d,%d", b.X, b.Y, b.X2, b.Y2) }
 
 type strippedCopy struct {
 	Path   string       `json:"path"`
@@ -74,7 +100,11 @@ func (o *scanOptions) runImage(e *env, path string) int {
 	if err != nil {
 		return fail(e, &chaperone.Error{Code: chaperone.ErrInvalid, Msg: "reading the image", Err: err})
 	}
-	rep, err := photo.Inspect(bytes.NewReader(data), photo.Limits{})
+	var ocr photo.OCR
+	if p := photo.FindTesseract(e.getenv); p != "" {
+		ocr = photo.Tesseract(p, photo.TesseractTimeout)
+	}
+	rep, err := photo.InspectOCR(context.Background(), bytes.NewReader(data), photo.Limits{}, ocr)
 	if err != nil {
 		return fail(e, err)
 	}
@@ -116,7 +146,49 @@ func (o *scanOptions) runImage(e *env, path string) int {
 			decision = res.Decision
 		}
 	}
-	findings := append(append(append([]chaperone.Finding{}, own...), fromText...), unchecked...)
+	// Screen the text read from the pixels as an image caption too; its
+	// findings point at the boxes of the words they cover instead of
+	// offsets into a text that is not shown.
+	var fromOCR []imageFinding
+	if rep.OCR == photo.OCRDone && rep.OCRText != "" {
+		it, err := o.item.item(e, path, rep.OCRText)
+		if err != nil {
+			return fail(e, err)
+		}
+		it.Channel = chaperone.ChannelImageCaption
+		res, err := screen(eng, it)
+		if err != nil {
+			return fail(e, err)
+		}
+		for _, f := range res.Findings {
+			var boxes []box
+			if f.End > f.Start {
+				for _, r := range photo.Boxes(rep.Words, f.Start, f.End) {
+					boxes = append(boxes, box{r.Min.X, r.Min.Y, r.Max.X, r.Max.Y})
+				}
+			}
+			f.Start, f.End = 0, 0
+			f.Reason = "In the text read from the image: " + f.Reason
+			fromOCR = append(fromOCR, imageFinding{Finding: f, Boxes: boxes})
+		}
+		if res.Decision.Severity() > decision.Severity() {
+			decision = res.Decision
+		}
+	}
+	var all []imageFinding
+	for _, fs := range [][]chaperone.Finding{own, fromText} {
+		for _, f := range fs {
+			all = append(all, imageFinding{Finding: f})
+		}
+	}
+	all = append(all, fromOCR...)
+	for _, f := range unchecked {
+		all = append(all, imageFinding{Finding: f})
+	}
+	findings := make([]chaperone.Finding, len(all))
+	for i, f := range all {
+		findings[i] = f.Finding
+	}
 	if d := photo.Decide(findings); d.Severity() > decision.Severity() {
 		decision = d
 	}
@@ -131,14 +203,28 @@ func (o *scanOptions) runImage(e *env, path string) int {
 		stripped = &strippedCopy{Path: o.strip, Format: f}
 	}
 
-	sum := imageSummary{Format: rep.Format, Width: rep.Width, Height: rep.Height, Metadata: rep.Metadata, Texts: fields}
+	sum := imageSummary{Format: rep.Format, Width: rep.Width, Height: rep.Height, Metadata: rep.Metadata, Texts: fields,
+		OCR: rep.OCR, OCRWords: len(rep.Words)}
 	switch o.format {
 	case "json":
 		enc := json.NewEncoder(e.stdout)
 		enc.SetEscapeHTML(false)
 		enc.SetIndent("", "  ")
-		err = enc.Encode(imageJSON{Result: res, Image: sum, Strip: stripped})
+		if all == nil {
+			all = []imageFinding{}
+		}
+		err = enc.Encode(imageJSON{Result: res, Findings: all, Image: sum, Strip: stripped})
 	default:
+		// The text report has no boxes column: they end the reason.
+		for i, f := range all {
+			if len(f.Boxes) > 0 {
+				var bs []string
+				for _, b := range f.Boxes {
+					bs = append(bs, b.String())
+				}
+				res.Findings[i].Reason += " (" + strings.Join(bs, "; ") + ")"
+			}
+		}
 		err = report.Text(e.stdout, chaperone.Item{Text: imageLine(name, sum, stripped)}, res, "", o.useColor(e))
 	}
 	if err != nil {
@@ -156,6 +242,14 @@ func imageLine(name string, s imageSummary, st *strippedCopy) string {
 		b.WriteString("; no metadata")
 	} else {
 		fmt.Fprintf(&b, "; metadata: %s; %d text field(s) screened", strings.Join(s.Metadata, ", "), len(s.Texts))
+	}
+	switch s.OCR {
+	case photo.OCRDone:
+		fmt.Fprintf(&b, "; text read with OCR: %d word(s) screened", s.OCRWords)
+	case photo.OCRFailed:
+		b.WriteString("; OCR failed, text in the image not checked")
+	default:
+		b.WriteString("; OCR not installed (apt-get install tesseract-ocr tesseract-ocr-eng), text in the image not checked")
 	}
 	b.WriteString(".\n")
 	if st != nil {
