@@ -294,3 +294,26 @@ func distance(a, b string) int {
 	}
 	return prev[len(b)]
 }
+
+func TestRedactFillsBoxes(t *testing.T) {
+	in := plainPNG(t)
+	var out bytes.Buffer
+	box := image.Rect(5, 3, 9, 6)
+	if _, err := Redact(bytes.NewReader(in), &out, Limits{}, []image.Rectangle{box, image.Rect(-50, -50, -40, -40)}); err != nil {
+		t.Fatal(err)
+	}
+	img, err := png.Decode(&out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	padded := image.Rect(box.Min.X-RedactPad, box.Min.Y-RedactPad, box.Max.X+RedactPad, box.Max.Y+RedactPad).Intersect(img.Bounds())
+	for y := img.Bounds().Min.Y; y < img.Bounds().Max.Y; y++ {
+		for x := img.Bounds().Min.X; x < img.Bounds().Max.X; x++ {
+			r, g, b, _ := img.At(x, y).RGBA()
+			black := r == 0 && g == 0 && b == 0
+			if in := (image.Point{x, y}).In(padded); in != black {
+				t.Fatalf("pixel %d,%d black=%v, inside the box=%v", x, y, black, in)
+			}
+		}
+	}
+}

@@ -21,6 +21,8 @@ import (
 	"errors"
 	"fmt"
 	"image"
+	"image/color"
+	"image/draw"
 	"image/jpeg"
 	"image/png"
 	"io"
@@ -338,6 +340,19 @@ func Decide(findings []chaperone.Finding) chaperone.Decision {
 // orientation is applied to the pixels, so the copy shows the way the
 // original did without the tag.
 func Strip(r io.Reader, w io.Writer, limits Limits) (Format, error) {
+	return Redact(r, w, limits, nil)
+}
+
+// RedactPad is how far a redaction box reaches past the word boxes it
+// covers, so that no stroke of a letter shows at the edges.
+const RedactPad = 4
+
+// Redact is Strip that also fills each box (in the coordinates of the
+// picture as shown, which OCR's word boxes use) with solid black, padded
+// by RedactPad: the copy to publish when the text in a photo holds PHI.
+// The CLI's --strip and the service call it with the boxes of the PHI
+// findings.
+func Redact(r io.Reader, w io.Writer, limits Limits, boxes []image.Rectangle) (Format, error) {
 	l, err := load(r, limits)
 	if err != nil {
 		return "", err
@@ -347,6 +362,16 @@ func Strip(r io.Reader, w io.Writer, limits Limits) (Format, error) {
 		return "", err
 	}
 	img = orient(img, orientation(l.data, l.format))
+	if len(boxes) > 0 {
+		b := img.Bounds()
+		dst := image.NewRGBA(b)
+		draw.Draw(dst, b, img, b.Min, draw.Src)
+		for _, r := range boxes {
+			r = image.Rect(r.Min.X-RedactPad, r.Min.Y-RedactPad, r.Max.X+RedactPad, r.Max.Y+RedactPad).Intersect(b)
+			draw.Draw(dst, r, image.NewUniform(color.Black), image.Point{}, draw.Src)
+		}
+		img = dst
+	}
 	if l.format == JPEG {
 		err = jpeg.Encode(w, img, &jpeg.Options{Quality: 92})
 		return JPEG, writeErr(err)

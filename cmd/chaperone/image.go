@@ -6,6 +6,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"image"
 	"io"
 	"os"
 	"path/filepath"
@@ -82,6 +83,8 @@ func (b box) String() string { return fmt.Sprintf("box %d,%d–%d,%d", b.X, b.Y,
 type strippedCopy struct {
 	Path   string       `json:"path"`
 	Format photo.Format `json:"format"`
+	// Redacted counts the boxes filled over PHI read from the pixels.
+	Redacted int `json:"redacted_boxes"`
 }
 
 // runImage runs scan on an image: its metadata findings, the screen of its
@@ -196,11 +199,22 @@ func (o *scanOptions) runImage(e *env, path string) int {
 
 	var stripped *strippedCopy
 	if o.strip != "" {
-		f, err := writeStripped(data, o.strip)
+		// the copy also hides the words of every PHI finding read from
+		// the pixels
+		var boxes []image.Rectangle
+		for _, f := range fromOCR {
+			if f.Type != chaperone.FindingPHI {
+				continue
+			}
+			for _, b := range f.Boxes {
+				boxes = append(boxes, image.Rect(b.X, b.Y, b.X2, b.Y2))
+			}
+		}
+		f, err := writeStripped(data, o.strip, boxes)
 		if err != nil {
 			return fail(e, err)
 		}
-		stripped = &strippedCopy{Path: o.strip, Format: f}
+		stripped = &strippedCopy{Path: o.strip, Format: f, Redacted: len(boxes)}
 	}
 
 	sum := imageSummary{Format: rep.Format, Width: rep.Width, Height: rep.Height, Metadata: rep.Metadata, Texts: fields,
@@ -253,7 +267,11 @@ func imageLine(name string, s imageSummary, st *strippedCopy) string {
 	}
 	b.WriteString(".\n")
 	if st != nil {
-		fmt.Fprintf(&b, "Wrote a copy without metadata to %s (%s).\n", st.Path, st.Format.Name())
+		fmt.Fprintf(&b, "Wrote a copy without metadata to %s (%s)", st.Path, st.Format.Name())
+		if st.Redacted > 0 {
+			fmt.Fprintf(&b, ", with %d box(es) of PHI text filled", st.Redacted)
+		}
+		b.WriteString(".\n")
 	}
 	return b.String()
 }
@@ -261,9 +279,9 @@ func imageLine(name string, s imageSummary, st *strippedCopy) string {
 // writeStripped writes the image in data, re-encoded without metadata, to
 // out (through a temporary file in the same directory, renamed into place,
 // so out is never half written) and returns the format written.
-func writeStripped(data []byte, out string) (photo.Format, error) {
+func writeStripped(data []byte, out string, boxes []image.Rectangle) (photo.Format, error) {
 	var buf bytes.Buffer
-	f, err := photo.Strip(bytes.NewReader(data), &buf, photo.Limits{})
+	f, err := photo.Redact(bytes.NewReader(data), &buf, photo.Limits{}, boxes)
 	if err != nil {
 		return "", err
 	}

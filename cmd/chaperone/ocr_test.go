@@ -147,3 +147,52 @@ func TestScanImageNoOCR(t *testing.T) {
 		t.Errorf("exit %d\n%s%s", r.code, r.stdout, r.stderr)
 	}
 }
+
+// TestScanImageRedacts: --strip fills the boxes of the PHI read from the
+// pixels, so the copy, read again, shows neither the name nor the MRN.
+func TestScanImageRedacts(t *testing.T) {
+	needTesseract(t)
+	pic, _ := textPicture(t, ocrPatient)
+	in := writeFile(t, "wristband.png", pic)
+	out := in + ".redacted.png"
+	r := runCLI(t, nil, "scan", "--format", "json", "--strip", out, in)
+	if r.code != 2 {
+		t.Fatalf("scan --strip: exit %d, stderr %q", r.code, r.stderr)
+	}
+	var got struct {
+		Stripped struct {
+			Redacted int `json:"redacted_boxes"`
+		} `json:"stripped"`
+	}
+	if err := json.Unmarshal([]byte(r.stdout), &got); err != nil || got.Stripped.Redacted == 0 {
+		t.Fatalf("redacted boxes %d (%v)", got.Stripped.Redacted, err)
+	}
+	again := runCLI(t, nil, "scan", "--format", "json", out)
+	if strings.Contains(again.stdout, `"PHI"`) || again.code != 1 {
+		t.Fatalf("the redacted copy still has PHI: exit %d\n%s", again.code, again.stdout)
+	}
+	rec, err := photo.Tesseract(photo.FindTesseract(os.Getenv), photo.TesseractTimeout)(t.Context(), mustDecode(t, out))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(rec.Text, "00482913") || strings.Contains(rec.Text, "Pruitt") {
+		t.Fatal("OCR of the redacted copy still reads the identifiers")
+	}
+	if !strings.Contains(rec.Text, "Patient") {
+		t.Errorf("the redaction covered more than the PHI (read back %d words)", len(rec.Words))
+	}
+}
+
+func mustDecode(t *testing.T, path string) image.Image {
+	t.Helper()
+	f, err := os.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	img, _, err := image.Decode(f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return img
+}

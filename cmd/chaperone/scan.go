@@ -38,7 +38,8 @@ fields (description, comments, XMP and IPTC captions, keywords, by-line)
 are screened as image captions. Text in the picture and faces are not
 checked yet, so an image is never allowed: review at least, block with an
 identifier. --strip OUT writes a copy without any metadata (JPEG stays
-JPEG, PNG stays PNG, WebP becomes PNG). Images use --format text or json.
+JPEG, PNG stays PNG, WebP becomes PNG), with every word of a PHI finding
+read by OCR filled black. Images use --format text or json.
 
 Exit status: 0 allow, 1 review, 2 block (the most severe item in a batch),
 3 bad input or usage (any failed line in a batch), 4 internal error.`,
