@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
-	"time"
 
 	chaperone "github.com/chaperone-project/chaperone"
 	"github.com/chaperone-project/chaperone/npi"
@@ -35,12 +34,7 @@ func (s *Service) Export(ctx context.Context, u chaperone.User, kind string) (Ta
 		return Table{}, forbidden("only compliance and admins export records")
 	}
 	t := Table{Kind: kind}
-	day := func(x time.Time) string {
-		if x.IsZero() {
-			return ""
-		}
-		return x.UTC().Format(time.RFC3339)
-	}
+	day := stamp
 	users, err := s.store.ListUsers(ctx, u.OrgID)
 	if err != nil {
 		return t, err
@@ -184,6 +178,12 @@ func (s *Service) Export(ctx context.Context, u chaperone.User, kind string) (Ta
 	_, err = s.store.Audit(ctx, actor(u), store.AuditEntry{OrgID: u.OrgID, Action: chaperone.ActionRecordsExport, SubjectKind: kind,
 		Details: map[string]any{"rows": len(t.Rows)}})
 	return t, err
+}
+
+// CSV writes the table with its header, defusing cells a spreadsheet
+// would run as a formula.
+func (t Table) CSV() ([]byte, error) {
+	return writeCSV(append([][]string{t.Header}, t.Rows...))
 }
 
 // nonNil turns a nil slice into an empty one, so JSON shows [].

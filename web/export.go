@@ -1,7 +1,6 @@
 package web
 
 import (
-	"encoding/csv"
 	"encoding/json"
 	"net/http"
 	"time"
@@ -26,33 +25,21 @@ func (s *Server) exportRecords(w http.ResponseWriter, r *http.Request, u chapero
 		s.errorPage(w, r, u, err)
 		return
 	}
-	name := "chaperone-" + kind + "-" + time.Now().UTC().Format("20060102-150405") + "." + format
-	w.Header().Set("Content-Disposition", `attachment; filename="`+name+`"`)
+	body, ctype := []byte(nil), "text/csv; charset=utf-8"
 	if format == "json" {
-		w.Header().Set("Content-Type", "application/json")
-		enc := json.NewEncoder(w)
-		enc.SetIndent("", "  ")
-		enc.Encode(t)
+		body, err = json.MarshalIndent(t, "", "  ")
+		body, ctype = append(body, '\n'), "application/json"
+	} else {
+		body, err = t.CSV()
+	}
+	if err != nil {
+		s.errorPage(w, r, u, err)
 		return
 	}
-	w.Header().Set("Content-Type", "text/csv; charset=utf-8")
-	cw := csv.NewWriter(w)
-	cw.Write(t.Header)
-	for _, row := range t.Rows {
-		for i, f := range row {
-			row[i] = csvSafe(f)
-		}
-		cw.Write(row)
-	}
-	cw.Flush()
-}
-
-// csvSafe keeps a spreadsheet from reading a field as a formula.
-func csvSafe(f string) string {
-	if f != "" && (f[0] == '=' || f[0] == '+' || f[0] == '-' || f[0] == '@' || f[0] == '\t' || f[0] == '\r') {
-		return "'" + f
-	}
-	return f
+	name := "chaperone-" + kind + "-" + time.Now().UTC().Format("20060102-150405") + "." + format
+	w.Header().Set("Content-Disposition", `attachment; filename="`+name+`"`)
+	w.Header().Set("Content-Type", ctype)
+	w.Write(body)
 }
 
 func (s *Server) apiExport(r *http.Request, u chaperone.User) (any, error) {
