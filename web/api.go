@@ -125,14 +125,24 @@ func (s *Server) apiUser(h func(*http.Request, chaperone.User) (any, error)) htt
 		}
 		w.Header().Set("Content-Type", "application/json")
 		code := http.StatusOK
-		if r.Method == http.MethodPost && (strings.HasSuffix(r.Pattern, "/drafts") || strings.HasSuffix(r.Pattern, "/reviews/{id}/reply") ||
-			strings.HasSuffix(r.Pattern, "/reports") || strings.HasSuffix(r.Pattern, "/incidents") ||
-			strings.HasSuffix(r.Pattern, "/consents") && !strings.Contains(r.Pattern, "{id}")) {
-			code = http.StatusCreated
+		if c, ok := v.(createdBody); ok {
+			code, v = http.StatusCreated, c.v
 		}
 		w.WriteHeader(code)
 		json.NewEncoder(w).Encode(v)
 	})
+}
+
+// createdBody marks an API answer that is a new record: 201 Created.
+type createdBody struct{ v any }
+
+// created wraps what a handler that creates a record returns, so that
+// apiUser answers 201 instead of 200.
+func created(v any, err error) (any, error) {
+	if err != nil {
+		return nil, err
+	}
+	return createdBody{v}, nil
 }
 
 // rawBody is an API answer that is a file (an export, a screenshot), sent
@@ -280,7 +290,7 @@ func (s *Server) apiCreate(r *http.Request, u chaperone.User) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	return s.view(r.Context(), u, d.ID)
+	return created(s.view(r.Context(), u, d.ID))
 }
 
 func (s *Server) apiView(r *http.Request, u chaperone.User) (any, error) {

@@ -206,7 +206,7 @@ func (s *Server) apiRecordConsent(r *http.Request, u chaperone.User) (any, error
 	if err := decode(r, &req); err != nil {
 		return nil, err
 	}
-	return s.svc.RecordConsent(r.Context(), u, req.Consent, req.Document)
+	return created(s.svc.RecordConsent(r.Context(), u, req.Consent, req.Document))
 }
 
 func (s *Server) apiConsent(r *http.Request, u chaperone.User) (any, error) {

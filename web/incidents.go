@@ -269,7 +269,7 @@ func (s *Server) apiOpenIncident(r *http.Request, u chaperone.User) (any, error)
 	if err := decode(r, &req); err != nil {
 		return nil, err
 	}
-	return s.svc.OpenIncident(r.Context(), u, req.Description, req.ArchiveItemID, req.DiscoveredAt)
+	return created(s.svc.OpenIncident(r.Context(), u, req.Description, req.ArchiveItemID, req.DiscoveredAt))
 }
 
 func (s *Server) apiIncident(r *http.Request, u chaperone.User) (any, error) {

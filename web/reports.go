@@ -248,7 +248,7 @@ func (s *Server) apiReport(r *http.Request, u chaperone.User) (any, error) {
 	if err := decode(r, &req); err != nil {
 		return nil, err
 	}
-	return s.svc.Report(r.Context(), u, req.SubjectID, req.Content, req.URL, req.Screenshot, req.Anonymous)
+	return created(s.svc.Report(r.Context(), u, req.SubjectID, req.Content, req.URL, req.Screenshot, req.Anonymous))
 }
 
 func (s *Server) apiReportView(r *http.Request, u chaperone.User) (any, error) {

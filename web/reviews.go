@@ -288,7 +288,7 @@ func (s *Server) apiReviewReply(r *http.Request, u chaperone.User) (any, error) 
 	if err != nil {
 		return nil, err
 	}
-	return s.view(r.Context(), u, d.ID)
+	return created(s.view(r.Context(), u, d.ID))
 }
 
 func (s *Server) apiReviewAck(r *http.Request, u chaperone.User) (any, error) {
