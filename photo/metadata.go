@@ -32,6 +32,7 @@ const (
 	RuleSerial     = "photo-serial"
 	RuleUnreadable = "photo-metadata-unreadable"
 	RuleUnchecked  = "photo-not-checked"
+	RuleFace       = "photo-face"
 )
 
 // FindingUnchecked is the finding type for what chaperone could not check

@@ -173,7 +173,7 @@ const ocrPatient = "Patient: Walter Pruitt MRN 00482913"
 func TestInspectOCR(t *testing.T) {
 	ocr := tesseractOCR(t)
 	pic, ink := renderText(t, 1200, 300, 40, 110, 48, ocrPatient)
-	rep, err := InspectOCR(context.Background(), bytes.NewReader(pic), Limits{}, ocr)
+	rep, err := InspectWith(context.Background(), bytes.NewReader(pic), Limits{}, Tools{OCR: ocr})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -216,7 +216,7 @@ func TestOCRAccuracy(t *testing.T) {
 		exact, chars, charsOK := 0, 0, 0
 		for _, id := range ids {
 			pic, _ := renderText(t, 900, 200, 40, 60, size, id)
-			rep, err := InspectOCR(context.Background(), bytes.NewReader(pic), Limits{}, ocr)
+			rep, err := InspectWith(context.Background(), bytes.NewReader(pic), Limits{}, Tools{OCR: ocr})
 			if err != nil || rep.OCR != OCRDone {
 				t.Fatalf("%v %s %s", err, rep.OCR, rep.OCRError)
 			}
@@ -238,7 +238,7 @@ func TestOCRAccuracy(t *testing.T) {
 // not checked, and the error does not quote anything.
 func TestOCRFailed(t *testing.T) {
 	fail := Tesseract("/bin/false", time.Second)
-	rep, err := InspectOCR(context.Background(), bytes.NewReader(plainPNG(t)), Limits{}, fail)
+	rep, err := InspectWith(context.Background(), bytes.NewReader(plainPNG(t)), Limits{}, Tools{OCR: fail})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -299,7 +299,7 @@ func TestRedactFillsBoxes(t *testing.T) {
 	in := plainPNG(t)
 	var out bytes.Buffer
 	box := image.Rect(5, 3, 9, 6)
-	if _, err := Redact(bytes.NewReader(in), &out, Limits{}, []image.Rectangle{box, image.Rect(-50, -50, -40, -40)}); err != nil {
+	if _, err := Redact(bytes.NewReader(in), &out, Limits{}, Redaction{Fill: []image.Rectangle{box, image.Rect(-50, -50, -40, -40)}}); err != nil {
 		t.Fatal(err)
 	}
 	img, err := png.Decode(&out)

@@ -26,6 +26,7 @@ import (
 	"image/jpeg"
 	"image/png"
 	"io"
+	"slices"
 
 	chaperone "github.com/chaperone-project/chaperone"
 	"golang.org/x/image/webp"
@@ -142,9 +143,13 @@ type Report struct {
 	// and boxes (see Boxes). OCRText may hold PHI: never log it.
 	OCRText string `json:"-"`
 	Words   []Word `json:"-"`
-	// Decision is block when the metadata holds an identifier, else
-	// review (never allow: faces are not checked, nor text in the pixels
-	// without OCR). Screening Texts and OCRText can only raise it.
+	// Faces are the boxes of the faces found (one face finding each, in
+	// this order); FaceCheck says whether faces were looked for.
+	Faces     []image.Rectangle `json:"-"`
+	FaceCheck OCRStatus         `json:"face_check"`
+	// Decision is block when the metadata holds an identifier, review
+	// when a face was found or something was not checked (Decide).
+	// Screening Texts and OCRText can only raise it.
 	Decision chaperone.Decision `json:"decision"`
 }
 
@@ -274,15 +279,17 @@ func pixelName(n int64) string {
 // InspectOCR with no OCR. Errors are *chaperone.Error: ErrTooLarge for a
 // limit, ErrInvalid for an unsupported, truncated or corrupt file.
 func Inspect(r io.Reader, limits Limits) (Report, error) {
-	return InspectOCR(context.Background(), r, limits, nil)
+	return InspectWith(context.Background(), r, limits, Tools{})
 }
 
-// InspectOCR is Inspect that also reads the text in the pixels with ocr
-// (when not nil), on the picture turned by its EXIF orientation, into
-// Report.OCRText and Report.Words for the caller to screen. When ocr is nil
-// or fails, the photo-not-checked finding says text was not checked; the
-// failure is reported in Report.OCR, not as an error.
-func InspectOCR(ctx context.Context, r io.Reader, limits Limits, ocr OCR) (Report, error) {
+// InspectWith is Inspect that also looks at the pixels with the tools
+// given, on the picture turned by its EXIF orientation: OCR reads the text
+// into Report.OCRText and Report.Words for the caller to screen (Screen
+// does), and Faces finds faces. When a tool is nil or fails, the
+// photo-not-checked finding says what was not checked; the failure is
+// reported in the Report, not as an error.
+func InspectWith(ctx context.Context, r io.Reader, limits Limits, tools Tools) (Report, error) {
+	ocr := tools.OCR
 	l, err := load(r, limits)
 	if err != nil {
 		return Report{}, err
@@ -293,14 +300,15 @@ func InspectOCR(ctx context.Context, r io.Reader, limits Limits, ocr OCR) (Repor
 	}
 	m := readMetadata(l.data, l.format)
 	rep := Report{
-		Format:   l.format,
-		Width:    l.cfg.Width,
-		Height:   l.cfg.Height,
-		Metadata: m.kindsList(),
-		Findings: m.findings(),
-		Texts:    m.texts,
-		OCR:      OCRNotInstalled,
-		Words:    []Word{},
+		Format:    l.format,
+		Width:     l.cfg.Width,
+		Height:    l.cfg.Height,
+		Metadata:  m.kindsList(),
+		Findings:  m.findings(),
+		Texts:     m.texts,
+		OCR:       OCRNotInstalled,
+		FaceCheck: OCRNotInstalled,
+		Words:     []Word{},
 	}
 	if rep.Texts == nil {
 		rep.Texts = []Text{}
@@ -321,16 +329,19 @@ func InspectOCR(ctx context.Context, r io.Reader, limits Limits, ocr OCR) (Repor
 	return rep, nil
 }
 
-// Decide is the decision for an image's findings (its own and those of its
-// screened texts): block when any is PHI or a confirmed relationship, else
-// review. Never allow while face detection is missing.
+// Decide is the decision for an image's own findings (metadata, faces,
+// what was not checked): block when any is PHI or a confirmed
+// relationship, review when there is any other, allow when there is none
+// (every tool ran and found nothing).
 func Decide(findings []chaperone.Finding) chaperone.Decision {
+	d := chaperone.Allow
 	for _, f := range findings {
 		if f.Type == chaperone.FindingPHI || f.Type == chaperone.FindingRelationshipConfirmed {
 			return chaperone.Block
 		}
+		d = chaperone.Review
 	}
-	return chaperone.Review
+	return d
 }
 
 // Strip reads one image from r within limits and writes it to w re-encoded
@@ -340,7 +351,7 @@ func Decide(findings []chaperone.Finding) chaperone.Decision {
 // orientation is applied to the pixels, so the copy shows the way the
 // original did without the tag.
 func Strip(r io.Reader, w io.Writer, limits Limits) (Format, error) {
-	return Redact(r, w, limits, nil)
+	return Redact(r, w, limits, Redaction{})
 }
 
 // RedactPad is how far a redaction box reaches past the word boxes it
@@ -352,7 +363,8 @@ const RedactPad = 4
 // by RedactPad: the copy to publish when the text in a photo holds PHI.
 // The CLI's --strip and the service call it with the boxes of the PHI
 // findings.
-func Redact(r io.Reader, w io.Writer, limits Limits, boxes []image.Rectangle) (Format, error) {
+func Redact(r io.Reader, w io.Writer, limits Limits, red Redaction) (Format, error) {
+	boxes := append(slices.Clip(red.Fill), red.Blur...) // TODO(faces): blur, not fill
 	l, err := load(r, limits)
 	if err != nil {
 		return "", err

@@ -6,7 +6,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"image"
 	"io"
 	"os"
 	"path/filepath"
@@ -83,8 +82,10 @@ func (b box) String() string { return fmt.Sprintf("box %d,%d–%d,%d", b.X, b.Y,
 type strippedCopy struct {
 	Path   string       `json:"path"`
 	Format photo.Format `json:"format"`
-	// Redacted counts the boxes filled over PHI read from the pixels.
+	// Redacted counts the boxes filled over PHI read from the pixels,
+	// Faces the faces blurred.
 	Redacted int `json:"redacted_boxes"`
+	Faces    int `json:"blurred_faces"`
 }
 
 // runImage runs scan on an image: its metadata findings, the screen of its
@@ -103,118 +104,45 @@ func (o *scanOptions) runImage(e *env, path string) int {
 	if err != nil {
 		return fail(e, &chaperone.Error{Code: chaperone.ErrInvalid, Msg: "reading the image", Err: err})
 	}
-	var ocr photo.OCR
-	if p := photo.FindTesseract(e.getenv); p != "" {
-		ocr = photo.Tesseract(p, photo.TesseractTimeout)
-	}
-	rep, err := photo.InspectOCR(context.Background(), bytes.NewReader(data), photo.Limits{}, ocr)
-	if err != nil {
-		return fail(e, err)
-	}
 	eng, err := newEngine(o.item.rules)
 	if err != nil {
 		return fail(e, err)
 	}
-
-	// Screen every text field as an image caption; its findings keep their
-	// rule and type and say which field they are in (the offsets would
-	// point into a text that is not shown, so they are dropped).
-	var own, unchecked, fromText []chaperone.Finding
-	for _, f := range rep.Findings {
-		if f.Type == photo.FindingUnchecked {
-			unchecked = append(unchecked, f)
-		} else {
-			own = append(own, f)
-		}
-	}
-	decision := rep.Decision
-	fields := []string{}
-	for _, t := range rep.Texts {
-		it, err := o.item.item(e, path, t.Value)
+	// Every text in the image is screened as an image caption by the
+	// author given on the command line.
+	screenText := func(text string) (chaperone.Result, error) {
+		it, err := o.item.item(e, path, text)
 		if err != nil {
-			return fail(e, err)
+			return chaperone.Result{}, err
 		}
 		it.Channel = chaperone.ChannelImageCaption
-		res, err := screen(eng, it)
-		if err != nil {
-			return fail(e, err)
-		}
-		fields = append(fields, t.Field)
-		for _, f := range res.Findings {
-			f.Start, f.End = 0, 0
-			f.Reason = "In the " + t.Field + " field: " + f.Reason
-			fromText = append(fromText, f)
-		}
-		if res.Decision.Severity() > decision.Severity() {
-			decision = res.Decision
+		return screen(eng, it)
+	}
+	s, err := photo.Screen(context.Background(), data, photo.Limits{}, imageTools(e.getenv), screenText)
+	if err != nil {
+		return fail(e, err)
+	}
+	res := s.Result()
+	all := make([]imageFinding, len(s.Findings))
+	for i, f := range s.Findings {
+		all[i] = imageFinding{Finding: f.Finding}
+		for _, r := range f.Boxes {
+			all[i].Boxes = append(all[i].Boxes, box{r.Min.X, r.Min.Y, r.Max.X, r.Max.Y})
 		}
 	}
-	// Screen the text read from the pixels as an image caption too; its
-	// findings point at the boxes of the words they cover instead of
-	// offsets into a text that is not shown.
-	var fromOCR []imageFinding
-	if rep.OCR == photo.OCRDone && rep.OCRText != "" {
-		it, err := o.item.item(e, path, rep.OCRText)
-		if err != nil {
-			return fail(e, err)
-		}
-		it.Channel = chaperone.ChannelImageCaption
-		res, err := screen(eng, it)
-		if err != nil {
-			return fail(e, err)
-		}
-		for _, f := range res.Findings {
-			var boxes []box
-			if f.End > f.Start {
-				for _, r := range photo.Boxes(rep.Words, f.Start, f.End) {
-					boxes = append(boxes, box{r.Min.X, r.Min.Y, r.Max.X, r.Max.Y})
-				}
-			}
-			f.Start, f.End = 0, 0
-			f.Reason = "In the text read from the image: " + f.Reason
-			fromOCR = append(fromOCR, imageFinding{Finding: f, Boxes: boxes})
-		}
-		if res.Decision.Severity() > decision.Severity() {
-			decision = res.Decision
-		}
-	}
-	var all []imageFinding
-	for _, fs := range [][]chaperone.Finding{own, fromText} {
-		for _, f := range fs {
-			all = append(all, imageFinding{Finding: f})
-		}
-	}
-	all = append(all, fromOCR...)
-	for _, f := range unchecked {
-		all = append(all, imageFinding{Finding: f})
-	}
-	findings := make([]chaperone.Finding, len(all))
-	for i, f := range all {
-		findings[i] = f.Finding
-	}
-	if d := photo.Decide(findings); d.Severity() > decision.Severity() {
-		decision = d
-	}
-	res := chaperone.Result{ID: "", Decision: decision, Findings: findings, Spans: []chaperone.Span{}}
+	rep := s.Report
+	fields := s.Fields
 
 	var stripped *strippedCopy
 	if o.strip != "" {
 		// the copy also hides the words of every PHI finding read from
-		// the pixels
-		var boxes []image.Rectangle
-		for _, f := range fromOCR {
-			if f.Type != chaperone.FindingPHI {
-				continue
-			}
-			for _, b := range f.Boxes {
-				boxes = append(boxes, image.Rect(b.X, b.Y, b.X2, b.Y2))
-			}
-		}
-		f, err := writeStripped(data, o.strip, boxes)
+		// the pixels, and the faces
+		red := s.Redaction()
+		f, err := writeStripped(data, o.strip, red)
 		if err != nil {
 			return fail(e, err)
 		}
-		stripped = &strippedCopy{Path: o.strip, Format: f, Redacted: len(boxes)}
+		stripped = &strippedCopy{Path: o.strip, Format: f, Redacted: len(red.Fill), Faces: len(red.Blur)}
 	}
 
 	sum := imageSummary{Format: rep.Format, Width: rep.Width, Height: rep.Height, Metadata: rep.Metadata, Texts: fields,
@@ -271,6 +199,9 @@ func imageLine(name string, s imageSummary, st *strippedCopy) string {
 		if st.Redacted > 0 {
 			fmt.Fprintf(&b, ", with %d box(es) of PHI text filled", st.Redacted)
 		}
+		if st.Faces > 0 {
+			fmt.Fprintf(&b, ", with %d face(s) blurred", st.Faces)
+		}
 		b.WriteString(".\n")
 	}
 	return b.String()
@@ -279,9 +210,9 @@ func imageLine(name string, s imageSummary, st *strippedCopy) string {
 // writeStripped writes the image in data, re-encoded without metadata, to
 // out (through a temporary file in the same directory, renamed into place,
 // so out is never half written) and returns the format written.
-func writeStripped(data []byte, out string, boxes []image.Rectangle) (photo.Format, error) {
+func writeStripped(data []byte, out string, red photo.Redaction) (photo.Format, error) {
 	var buf bytes.Buffer
-	f, err := photo.Redact(bytes.NewReader(data), &buf, photo.Limits{}, boxes)
+	f, err := photo.Redact(bytes.NewReader(data), &buf, photo.Limits{}, red)
 	if err != nil {
 		return "", err
 	}
@@ -301,4 +232,14 @@ func writeStripped(data []byte, out string, boxes []image.Rectangle) (photo.Form
 		return "", &chaperone.Error{Code: chaperone.ErrInvalid, Msg: "--strip: cannot write the copy", Err: err}
 	}
 	return f, nil
+}
+
+// imageTools are the programs installed on this machine that look at an
+// image's pixels: Tesseract for text and facedetect for faces.
+func imageTools(getenv func(string) string) photo.Tools {
+	var t photo.Tools
+	if p := photo.FindTesseract(getenv); p != "" {
+		t.OCR = photo.Tesseract(p, photo.TesseractTimeout)
+	}
+	return t
 }
