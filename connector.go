@@ -17,6 +17,17 @@ type Publication struct {
 	Text           string
 	// InReplyTo is the platform's id or URL of what the text answers.
 	InReplyTo string
+	// Media are the pictures to post with the text: the copies chaperone
+	// made (metadata stripped, PHI text filled, faces blurred), never the
+	// originals.
+	Media []Media
+}
+
+// Media is one picture of a publication.
+type Media struct {
+	ContentType string // "image/jpeg", "image/png"
+	Data        []byte
+	SHA256      string // hex, of Data
 }
 
 // Published is what a platform answered: where the post now lives.

@@ -191,6 +191,52 @@ type ArchiveItem struct {
 	LegalHold     bool            `json:"legal_hold"`
 }
 
+// DraftImage is a picture attached to a draft. The store keeps two files,
+// both encrypted: the original as uploaded (it may show PHI: a face, a
+// wristband, GPS in its metadata), and the copy to publish, re-encoded
+// without metadata with PHI text filled and faces blurred. Screen is the
+// image's screen, which the draft's screens include. Name may identify a
+// patient ("mrs-jones-wound.jpg"): the store encrypts it.
+type DraftImage struct {
+	ID      int64  `json:"id"`
+	DraftID int64  `json:"draft_id"`
+	OrgID   int64  `json:"org_id"`
+	Name    string `json:"name"`
+	// The original: its format ("jpeg", "png", "webp", "heif"),
+	// dimensions, size and SHA-256.
+	Format string `json:"format"`
+	Width  int    `json:"width"`
+	Height int    `json:"height"`
+	Size   int    `json:"size"`
+	SHA256 string `json:"sha256"`
+	// The copy to publish: its format and SHA-256.
+	CopyFormat string `json:"copy_format"`
+	CopySHA256 string `json:"copy_sha256"`
+	// Screen is what the image's screen found; it quotes no text.
+	Screen    ImageScreen `json:"screen"`
+	CreatedBy int64       `json:"created_by"`
+	CreatedAt time.Time   `json:"created_at"`
+}
+
+// ImageScreen is the screen of one image: the decision and findings (of
+// its metadata, faces, and the text in it), and what was checked.
+type ImageScreen struct {
+	Decision Decision  `json:"decision"`
+	Findings []Finding `json:"findings"`
+	// Metadata lists the kinds of metadata the original held ("EXIF" …),
+	// all of them stripped from the copy.
+	Metadata []string `json:"metadata"`
+	// OCR and FaceCheck say whether the text and the faces in the pixels
+	// were checked: "done", "not-installed" or "failed".
+	OCR       string `json:"ocr"`
+	FaceCheck string `json:"face_check"`
+	// Faces counts the faces found; Filled the boxes of PHI text filled
+	// in the copy, Blurred the faces blurred in it.
+	Faces   int `json:"faces"`
+	Filled  int `json:"filled"`
+	Blurred int `json:"blurred"`
+}
+
 // OrgPolicy is one version of an organisation's routing policy: the TOML
 // text of its routes (see package policy), numbered 1, 2, 3 … per org.
 // Every version is kept; the highest is in force. It is configuration,
@@ -242,6 +288,10 @@ const (
 	ActionConsentRevoke        AuditAction = "consent.revoke"
 	ActionTakedownCreate       AuditAction = "takedown.create"
 	ActionTakedownDone         AuditAction = "takedown.done"
+	// Images attached to drafts: details hold the image id, its SHA-256,
+	// format, size, decision and finding types, never the file name.
+	ActionImageAttach AuditAction = "image.attach"
+	ActionImageRemove AuditAction = "image.remove"
 	// Patient reviews: an import (details hold the counts and sites, never
 	// review text or reviewers' names), marking a review as seen, and
 	// linking a reply draft to it.

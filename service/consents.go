@@ -155,19 +155,27 @@ func (s *Service) LinkConsent(ctx context.Context, u chaperone.User, draftID, co
 	if err := c.ValidAt(s.now()); err != nil {
 		return err
 	}
-	if !c.Covers(d.Channel, mediumOf(d.Channel)) {
-		return invalid("authorisation %d does not cover %s (%s)", consentID, strings.ReplaceAll(string(d.Channel), "_", " "), mediumOf(d.Channel))
+	medium, err := s.medium(ctx, d)
+	if err != nil {
+		return err
+	}
+	if !c.Covers(d.Channel, medium) {
+		return invalid("authorisation %d does not cover %s (%s)", consentID, strings.ReplaceAll(string(d.Channel), "_", " "), medium)
 	}
 	return s.store.LinkConsent(ctx, actor(u), draftID, consentID)
 }
 
-// mediumOf is the medium a channel publishes: an image caption goes with
-// a photo.
-func mediumOf(ch chaperone.Channel) string {
-	if ch == chaperone.ChannelImageCaption {
-		return "photo"
+// medium is what a draft publishes, for the scope of an authorisation:
+// "photo" when it has pictures or is an image caption, else "text".
+func (s *Service) medium(ctx context.Context, d chaperone.Draft) (string, error) {
+	if d.Channel == chaperone.ChannelImageCaption {
+		return "photo", nil
 	}
-	return "text"
+	images, err := s.store.ListImages(ctx, d.ID)
+	if err != nil || len(images) == 0 {
+		return "text", err
+	}
+	return "photo", nil
 }
 
 // needsConsent reports whether a screen result asks for an authorisation
@@ -187,14 +195,18 @@ func (s *Service) consentGate(ctx context.Context, d chaperone.Draft, res chaper
 	if err != nil {
 		return err
 	}
+	medium, err := s.medium(ctx, d)
+	if err != nil {
+		return err
+	}
 	var why []string
 	for _, c := range linked {
 		err := c.ValidAt(at)
-		if err == nil && c.Covers(d.Channel, mediumOf(d.Channel)) {
+		if err == nil && c.Covers(d.Channel, medium) {
 			return nil
 		}
 		if err == nil {
-			err = fmt.Errorf("%s does not cover this channel", c)
+			err = fmt.Errorf("%s does not cover this channel or medium (%s)", c, medium)
 		}
 		why = append(why, publicText(err))
 	}

@@ -43,6 +43,8 @@ type DraftView struct {
 	// Disclosure is the suggested disclosure line when the screen found
 	// an undisclosed industry relationship.
 	Disclosure string
+	// Images are the pictures attached, with their screens.
+	Images []chaperone.DraftImage
 }
 
 // HistoryEntry is one version of a draft in its history.
@@ -217,6 +219,9 @@ func (s *Service) View(ctx context.Context, u chaperone.User, id int64) (DraftVi
 	if v.Linked, err = s.store.LinkedConsents(ctx, d.ID); err != nil {
 		return v, err
 	}
+	if v.Images, err = s.store.ListImages(ctx, d.ID); err != nil {
+		return v, err
+	}
 	if err := s.store.RecordView(ctx, actor(u), d.OrgID, "draft", fmt.Sprint(d.ID)); err != nil {
 		return v, err
 	}
@@ -241,6 +246,11 @@ func (s *Service) screenVersion(ctx context.Context, tx *store.Tx, author chaper
 	if err := s.addCredentialFindings(ctx, author.ID, it, &res); err != nil {
 		return err
 	}
+	images, err := tx.ListImages(ctx, d.ID)
+	if err != nil {
+		return err
+	}
+	addImageFindings(&res, images)
 	_, err = tx.AddScreen(ctx, actor(author), d.ID, d.Version, res)
 	return err
 }

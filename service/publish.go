@@ -22,6 +22,9 @@ type Step struct {
 	Actor    string             `json:"actor,omitempty"`
 	Decision chaperone.Decision `json:"decision,omitempty"`
 	ReviewID int64              `json:"review_id,omitempty"`
+	// Images are the SHA-256s of the picture copies published with the
+	// text (the store keeps them with the draft).
+	Images []string `json:"images,omitempty"`
 }
 
 // Publish marks an approved or overridden draft as published and archives
@@ -55,9 +58,13 @@ func (s *Service) Publish(ctx context.Context, u chaperone.User, id int64, publi
 	if err != nil {
 		return chaperone.ArchiveItem{}, err
 	}
+	images, err := s.store.ListImages(ctx, d.ID)
+	if err != nil {
+		return chaperone.ArchiveItem{}, err
+	}
 	at := s.now().UTC()
 	if publishedURL == "" {
-		pub, err := s.post(ctx, d, ver)
+		pub, err := s.post(ctx, d, ver, images)
 		if err != nil {
 			return chaperone.ArchiveItem{}, err
 		}
@@ -69,7 +76,11 @@ func (s *Service) Publish(ctx context.Context, u chaperone.User, id int64, publi
 	if err := checkURL(publishedURL); err != nil {
 		return chaperone.ArchiveItem{}, err
 	}
-	chain = append(chain, Step{At: at, Kind: "publish", Version: d.Version, ActorID: u.ID, Actor: u.DisplayName})
+	var copies []string
+	for _, img := range images {
+		copies = append(copies, img.CopySHA256)
+	}
+	chain = append(chain, Step{At: at, Kind: "publish", Version: d.Version, ActorID: u.ID, Actor: u.DisplayName, Images: copies})
 	chainJSON, err := json.Marshal(chain)
 	if err != nil {
 		return chaperone.ArchiveItem{}, err
@@ -90,9 +101,9 @@ func (s *Service) Publish(ctx context.Context, u chaperone.User, id int64, publi
 	return item, err
 }
 
-// post publishes the version through the connector of the draft's
-// account's platform.
-func (s *Service) post(ctx context.Context, d chaperone.Draft, ver chaperone.DraftVersion) (chaperone.Published, error) {
+// post publishes the version, with the copies of its pictures, through the
+// connector of the draft's account's platform.
+func (s *Service) post(ctx context.Context, d chaperone.Draft, ver chaperone.DraftVersion, images []chaperone.DraftImage) (chaperone.Published, error) {
 	if d.AccountID == 0 {
 		return chaperone.Published{}, invalid("give the URL where the post was published (the draft has no account to post to)")
 	}
@@ -104,8 +115,16 @@ func (s *Service) post(ctx context.Context, d chaperone.Draft, ver chaperone.Dra
 	if c == nil {
 		return chaperone.Published{}, invalid("chaperone cannot post to %s yet: publish it there and give the URL", acct.Platform)
 	}
+	var media []chaperone.Media
+	for _, img := range images {
+		data, err := s.store.ReadImage(ctx, img.ID, store.ImageCopy)
+		if err != nil {
+			return chaperone.Published{}, err
+		}
+		media = append(media, chaperone.Media{ContentType: imageType(img.CopyFormat), Data: data, SHA256: img.CopySHA256})
+	}
 	pub, err := c.Publish(ctx, chaperone.Publication{DraftID: d.ID, IdempotencyKey: fmt.Sprintf("chaperone-draft-%d-v%d", d.ID, d.Version),
-		Platform: acct.Platform, Handle: acct.Handle, Channel: d.Channel, Text: ver.Text})
+		Platform: acct.Platform, Handle: acct.Handle, Channel: d.Channel, Text: ver.Text, Media: media})
 	if err != nil {
 		return pub, &chaperone.Error{Code: chaperone.ErrUnavailable, Msg: "posting to " + acct.Platform, Err: err}
 	}

@@ -20,6 +20,7 @@ import (
 
 	chaperone "github.com/chaperone-project/chaperone"
 	"github.com/chaperone-project/chaperone/detect"
+	"github.com/chaperone-project/chaperone/photo"
 	"github.com/chaperone-project/chaperone/policy"
 	"github.com/chaperone-project/chaperone/redact"
 	"github.com/chaperone-project/chaperone/store"
@@ -44,6 +45,7 @@ type Service struct {
 	now        func() time.Time
 	log        *slog.Logger
 	phone      string // the practice's phone number, for review replies
+	images     photo.Tools
 }
 
 // defaultPolicy is the policy of orgs that have not saved their own, and
@@ -72,12 +74,16 @@ type Config struct {
 	// templates' fallback ("the number on our website"). It is the
 	// practice's own contact, so the screen never takes it for PHI.
 	PracticePhone string
+	// Images are the programs that look at the pixels of pictures
+	// attached to drafts (Tesseract for text, facedetect for faces); a
+	// nil one is not installed, and pictures then go to review.
+	Images photo.Tools
 }
 
 // New returns a service. cmd/chaperone builds one at start-up.
 func New(st *store.Store, eng *detect.Engine, cfg Config) *Service {
 	s := &Service{store: st, engine: eng, connectors: map[string]chaperone.Connector{},
-		retention: cfg.Retention, now: cfg.Now, log: cfg.Log, phone: strings.TrimSpace(cfg.PracticePhone)}
+		retention: cfg.Retention, now: cfg.Now, log: cfg.Log, phone: strings.TrimSpace(cfg.PracticePhone), images: cfg.Images}
 	if s.retention <= 0 {
 		s.retention = DefaultRetention
 	}

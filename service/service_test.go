@@ -43,6 +43,11 @@ type world struct {
 }
 
 func backends(t *testing.T, fn func(t *testing.T, w *world)) {
+	backendsWith(t, Config{}, fn)
+}
+
+// backendsWith is backends with a service built with cfg.
+func backendsWith(t *testing.T, cfg Config, fn func(t *testing.T, w *world)) {
 	for _, b := range storetest.Backends {
 		t.Run(b, func(t *testing.T) {
 			key := make([]byte, store.KeySize)
@@ -52,7 +57,7 @@ func backends(t *testing.T, fn func(t *testing.T, w *world)) {
 				t.Fatal(err)
 			}
 			t.Cleanup(func() { st.Close() })
-			fn(t, newWorld(t, st, New(st, engine(t), Config{})))
+			fn(t, newWorld(t, st, New(st, engine(t), cfg)))
 		})
 	}
 }

@@ -29,6 +29,7 @@ type sealedData struct {
 	reviews2 int // patient reviews imported
 	reports  map[int64]chaperone.ColleagueReport
 	incident map[int64]chaperone.BreachIncident
+	images   map[int64]chaperone.DraftImage
 	values   int64 // encrypted values written
 }
 
@@ -38,7 +39,8 @@ func writeSealed(t *testing.T, s *Store, f fixture) sealedData {
 	t.Helper()
 	ctx := context.Background()
 	d := sealedData{versions: map[string]chaperone.DraftVersion{}, reviews: map[int64]string{}, archive: map[int64]chaperone.ArchiveItem{},
-		consents: map[int64]chaperone.Consent{}, reports: map[int64]chaperone.ColleagueReport{}, incident: map[int64]chaperone.BreachIncident{}}
+		consents: map[int64]chaperone.Consent{}, reports: map[int64]chaperone.ColleagueReport{}, incident: map[int64]chaperone.BreachIncident{},
+		images: map[int64]chaperone.DraftImage{}}
 	var drafts []chaperone.Draft
 	for i := range 4 {
 		dr, err := s.CreateDraft(ctx, as(f.clinician), NewDraft{OrgID: f.org.ID, AuthorID: f.clinician.ID, Channel: chaperone.ChannelReviewReply,
@@ -114,6 +116,15 @@ func writeSealed(t *testing.T, s *Store, f fixture) sealedData {
 	}
 	d.incident[b.ID] = b
 	d.values++
+	img, err := inTx1(ctx, s, func(tx *Tx) (chaperone.DraftImage, error) {
+		return tx.AddImage(ctx, as(f.clinician), chaperone.DraftImage{DraftID: drafts[3].ID, Name: "oconnell-wound.png", Format: "png",
+			Width: 1, Height: 1, CopyFormat: "png"}, pngShot, append([]byte{}, pngShot...))
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	d.images[img.ID] = img
+	d.values += 3
 	return d
 }
 
@@ -179,6 +190,17 @@ func checkSealed(t *testing.T, s *Store, d sealedData) {
 			t.Errorf("incident %d: got %+v, %v", id, got, err)
 		}
 	}
+	for id, want := range d.images {
+		got, err := s.GetImage(ctx, id)
+		if err != nil || got.Name != want.Name || got.SHA256 != want.SHA256 {
+			t.Errorf("image %d: got %+v, %v", id, got, err)
+		}
+		for _, which := range []ImageFile{ImageOriginal, ImageCopy} {
+			if b, err := s.ReadImage(ctx, id, which); err != nil || !bytes.Equal(b, pngShot) {
+				t.Errorf("image %d %s: %v", id, which, err)
+			}
+		}
+	}
 	for id, want := range d.archive {
 		got, err := s.GetArchiveItem(ctx, id)
 		if err != nil || got.Text != want.Text || got.LegalHold != want.LegalHold || got.RetainUntil != want.RetainUntil ||
@@ -197,7 +219,8 @@ func keyIDs(t *testing.T, e *tenv) map[byte]int64 {
 		UNION ALL SELECT details_enc FROM consents UNION ALL SELECT doc_enc FROM consents
 		UNION ALL SELECT reviewer_enc FROM patient_reviews UNION ALL SELECT text_enc FROM patient_reviews
 		UNION ALL SELECT details_enc FROM colleague_reports UNION ALL SELECT screenshot_enc FROM colleague_reports
-		UNION ALL SELECT details_enc FROM breach_incidents`) {
+		UNION ALL SELECT details_enc FROM breach_incidents UNION ALL SELECT name_enc FROM draft_images
+		UNION ALL SELECT original_enc FROM draft_images UNION ALL SELECT copy_enc FROM draft_images`) {
 		out[b[1]]++
 	}
 	return out
@@ -209,7 +232,7 @@ func TestKeyRotationResumesAndReadsBack(t *testing.T) {
 		f := newFixture(t, e)
 		data := writeSealed(t, e.Store, f)
 		total := data.values
-		if total != 2*int64(len(data.versions))+3+3+4+4+2+1 || len(data.versions) != 7 {
+		if total != 2*int64(len(data.versions))+3+3+4+4+2+1+3 || len(data.versions) != 7 {
 			t.Fatalf("wrote %d values in %d versions", total, len(data.versions))
 		}
 		usage, err := e.KeyUsage(ctx)
@@ -268,8 +291,8 @@ func TestKeyRotationResumesAndReadsBack(t *testing.T) {
 			t.Fatal(err)
 		}
 		// 4 draft_versions rows left (2 batches), 3 reviews (1), 3 archive items (1), 2 patient reviews (1), 2 consents (1),
-		// 1 colleague report (1), 1 breach incident (1).
-		if rep.Values != total-6 || rep.Rows != 4+3+3+2+2+1+1 || rep.Batches != 8 || fmt.Sprint(rep.FromKeys) != fmt.Sprintf("map[1:%d]", total-6) ||
+		// 1 colleague report (1), 1 breach incident (1), 1 draft image (1).
+		if rep.Values != total-6 || rep.Rows != 4+3+3+2+2+1+1+1 || rep.Batches != 9 || fmt.Sprint(rep.FromKeys) != fmt.Sprintf("map[1:%d]", total-6) ||
 			rep.Remaining != nil || rep.ToKey != 2 {
 			t.Errorf("resumed rotation: %+v", rep)
 		}
@@ -306,7 +329,7 @@ func TestKeyRotationResumesAndReadsBack(t *testing.T) {
 		}
 
 		evs, err := s2.ListAudit(ctx, AuditFilter{AfterSeq: seq0})
-		if err != nil || len(evs) != 9 {
+		if err != nil || len(evs) != 10 {
 			t.Fatalf("rotation events: %d, %v", len(evs), err)
 		}
 		for _, ev := range evs {

@@ -61,6 +61,11 @@ var sealedTables = []sealedTable{
 	{name: "breach_incidents", pk: []string{"id"}, adCols: []string{"id"}, cols: []sealedColumn{
 		{"details_enc", func(a []int64, _ []string) string { return breachAD(a[0]) }},
 	}},
+	{name: "draft_images", pk: []string{"id"}, adCols: []string{"id"}, cols: []sealedColumn{
+		{"name_enc", func(a []int64, _ []string) string { return imageAD("name", a[0]) }},
+		{"original_enc", func(a []int64, _ []string) string { return imageAD("original", a[0]) }},
+		{"copy_enc", func(a []int64, _ []string) string { return imageAD("copy", a[0]) }},
+	}},
 }
 
 // keyIDExpr is SQL for the key id byte of an encrypted column, as two
