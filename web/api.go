@@ -47,6 +47,10 @@ func (s *Server) api() []apiRoute {
 		{"POST /api/v1/drafts/{id}/review", s.apiReview},
 		{"POST /api/v1/drafts/{id}/override", s.apiOverride},
 		{"POST /api/v1/drafts/{id}/publish", s.apiPublish},
+		{"GET /api/v1/drafts/{id}/images", s.apiImages},
+		{"POST /api/v1/drafts/{id}/images", s.apiAttachImage},
+		{"GET /api/v1/drafts/{id}/images/{img}/{file}", s.apiImageFile},
+		{"DELETE /api/v1/drafts/{id}/images/{img}", s.apiRemoveImage},
 		{"GET /api/v1/queue", func(r *http.Request, u chaperone.User) (any, error) { return s.svc.Queue(r.Context(), u) }},
 		{"GET /api/v1/accounts", func(r *http.Request, u chaperone.User) (any, error) { return s.store.ListAccounts(r.Context(), u.ID) }},
 		{"POST /api/v1/accounts", s.apiAddAccount},
@@ -265,6 +269,7 @@ type draftResponse struct {
 	Route    any                      `json:"route"`
 	Rewrite  string                   `json:"rewrite,omitempty"`
 	Reviews  []chaperone.ReviewAction `json:"reviews"`
+	Images   []chaperone.DraftImage   `json:"images"`
 	Archived *chaperone.ArchiveItem   `json:"archived,omitempty"`
 }
 
@@ -277,8 +282,12 @@ func (s *Server) view(ctx context.Context, u chaperone.User, id int64) (draftRes
 	if reviews == nil {
 		reviews = []chaperone.ReviewAction{}
 	}
+	images := v.Images
+	if images == nil {
+		images = []chaperone.DraftImage{}
+	}
 	return draftResponse{Draft: v.Draft, Text: v.Version.Text, Context: v.Version.Context, Screen: v.Screen.Result,
-		Route: v.Route, Rewrite: v.Rewrite, Reviews: reviews}, nil
+		Route: v.Route, Rewrite: v.Rewrite, Reviews: reviews, Images: images}, nil
 }
 
 func (s *Server) apiCreate(r *http.Request, u chaperone.User) (any, error) {

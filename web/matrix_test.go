@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"image"
+	"image/png"
 	"mime/multipart"
 	"net/http"
 	"net/url"
@@ -23,6 +25,7 @@ import (
 // the org in each status a route needs, and one of their archived posts.
 type state struct {
 	inReview, blocked, approved, archived int64
+	pictured, picture                     int64 // a draft in review with a picture, and the picture
 	consent, takedown                     int64
 	tie                                   int64 // another clinician's proposed relationship
 	trainingVersion                       int   // the latest version of "social-media"
@@ -61,6 +64,18 @@ func newState(t *testing.T, s *site) state {
 		blocked:  create(service.Compose{Text: "Discharged Mrs. Siobhan O'Connell home today, MRN 0048-2913."}),
 		approved: create(service.Compose{Text: "Flu shots are in: book at the front desk."}),
 	}
+	pic, err := svc.Create(ctx, by, service.Compose{Text: "Our new waiting room."})
+	if err != nil {
+		t.Fatal(err)
+	}
+	img, err := svc.AttachImage(ctx, by, pic.ID, "room.png", tinyPNGBytes)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := svc.Submit(ctx, by, pic.ID); err != nil {
+		t.Fatal(err)
+	}
+	st.pictured, st.picture = pic.ID, img.ID
 	pub := create(service.Compose{Text: "Our clinic opens at 8 on Saturdays."})
 	item, err := svc.Publish(ctx, by, pub, "https://example.org/p/"+strconv.FormatInt(pub, 10))
 	if err != nil {
@@ -176,6 +191,13 @@ func newState(t *testing.T, s *site) state {
 	return st
 }
 
+// tinyPNGBytes is a whole 8×8 PNG, a picture to attach.
+var tinyPNGBytes = func() []byte {
+	var buf bytes.Buffer
+	png.Encode(&buf, image.NewGray(image.Rect(0, 0, 8, 8)))
+	return buf.Bytes()
+}()
+
 // samplePNG is enough of a PNG for content sniffing.
 var samplePNG = []byte("\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00\x00")
 
@@ -226,6 +248,9 @@ var pageCalls = []call{
 	{"POST /drafts/{id}/review", "POST", "/drafts/D/review", "action=approve", reviewers},
 	{"POST /drafts/{id}/override", "POST", "/drafts/B/override", "reason=Written+authorisation+is+on+file+for+this+one.", comp},
 	{"POST /drafts/{id}/publish", "POST", "/drafts/A/publish", "url=https://example.org/x", nobody},
+	{"POST /drafts/{id}/images", "POST", "/drafts/D/images", "IMAGEFORM", nobody},
+	{"POST /drafts/{id}/images/{img}/remove", "POST", "/drafts/X/images/IMG/remove", "", nobody},
+	{"GET /drafts/{id}/images/{img}/{file}", "GET", "/drafts/X/images/IMG/original", "", reviewers},
 	{"GET /queue", "GET", "/queue", "", reviewers},
 	{"GET /accounts", "GET", "/accounts", "", all},
 	{"POST /accounts", "POST", "/accounts", "platform=mastodon&handle=ROLE&kind=professional", all},
@@ -289,6 +314,10 @@ var apiCalls = []call{
 	{"POST /api/v1/drafts/{id}/review", "POST", "/api/v1/drafts/D/review", `{"action":"approve"}`, reviewers},
 	{"POST /api/v1/drafts/{id}/override", "POST", "/api/v1/drafts/B/override", `{"reason":"Written authorisation is on file for this one."}`, comp},
 	{"POST /api/v1/drafts/{id}/publish", "POST", "/api/v1/drafts/A/publish", `{"url":"https://example.org/x"}`, nobody},
+	{"GET /api/v1/drafts/{id}/images", "GET", "/api/v1/drafts/X/images", "", reviewers},
+	{"POST /api/v1/drafts/{id}/images", "POST", "/api/v1/drafts/D/images?name=x.png", "IMAGEBODY", nobody},
+	{"GET /api/v1/drafts/{id}/images/{img}/{file}", "GET", "/api/v1/drafts/X/images/IMG/copy", "", reviewers},
+	{"DELETE /api/v1/drafts/{id}/images/{img}", "DELETE", "/api/v1/drafts/X/images/IMG", "", nobody},
 	{"GET /api/v1/queue", "GET", "/api/v1/queue", "", reviewers},
 	{"GET /api/v1/accounts", "GET", "/api/v1/accounts", "", all},
 	{"POST /api/v1/accounts", "POST", "/api/v1/accounts", `{"platform":"bluesky","handle":"ROLE","kind":"personal"}`, all},
@@ -355,7 +384,7 @@ func (c call) url(base string, st state, role chaperone.Role) string {
 
 func (st state) replacer() *strings.Replacer {
 	id := func(n int64) string { return strconv.FormatInt(n, 10) }
-	return strings.NewReplacer("/D", "/"+id(st.inReview), "/B", "/"+id(st.blocked), "/A", "/"+id(st.approved),
+	return strings.NewReplacer("/IMG", "/"+id(st.picture), "/X/", "/"+id(st.pictured)+"/", "/D", "/"+id(st.inReview), "/B", "/"+id(st.blocked), "/A", "/"+id(st.approved),
 		"/TIE", "/"+id(st.tie), "/R/", "/"+id(st.review)+"/", "/U/", "/"+id(st.victim)+"/",
 		"/I", "/"+id(st.archived), "/C", "/"+id(st.consent), "/T", "/"+id(st.takedown),
 		"/P", "/"+id(st.report), "/Q", "/"+id(st.escalated), "/N", "/"+id(st.incident), "/E", "/"+id(st.assessed),
@@ -405,6 +434,15 @@ func (c call) bodyFor(st state, role chaperone.Role) (string, string) {
 		return string(js), "application/json"
 	case "PAYMENTSCSV":
 		return paymentsCSV, "text/csv"
+	case "IMAGEFORM":
+		var buf bytes.Buffer
+		mw := multipart.NewWriter(&buf)
+		fw, _ := mw.CreateFormFile("image", "room.png")
+		fw.Write(tinyPNGBytes)
+		mw.Close()
+		return buf.String(), mw.FormDataContentType()
+	case "IMAGEBODY":
+		return string(tinyPNGBytes), "image/png"
 	case "REVIEWUPLOAD":
 		var buf bytes.Buffer
 		mw := multipart.NewWriter(&buf)

@@ -46,7 +46,7 @@ func cacheStatic(next http.Handler) http.Handler {
 func (s *Server) limitBody(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		limit := s.opts.MaxBody
-		if up := uploadRoutes[r.URL.Path]; r.Method == http.MethodPost && up > 0 {
+		if up := uploadLimit(r.URL.Path); r.Method == http.MethodPost && up > 0 {
 			limit = max(limit, up)
 		}
 		r.Body = http.MaxBytesReader(w, r.Body, limit)

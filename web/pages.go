@@ -104,23 +104,34 @@ func (s *Server) renderCompose(w http.ResponseWriter, r *http.Request, u chapero
 }
 
 func (s *Server) composeSubmit(w http.ResponseWriter, r *http.Request, u chaperone.User) {
-	if err := r.ParseForm(); err != nil {
+	if err := parseMultipart(r); err != nil {
 		s.errorPage(w, r, u, err)
 		return
 	}
 	acct, _ := strconv.ParseInt(r.PostFormValue("account"), 10, 64)
 	c := service.Compose{AccountID: acct, Channel: chaperone.Channel(r.PostFormValue("channel")),
 		Text: normalizeNewlines(r.PostFormValue("text")), Context: normalizeNewlines(r.PostFormValue("context"))}
-	d, err := s.svc.Create(r.Context(), u, c)
-	if err != nil {
-		if code := status(err); code < 500 {
-			s.renderCompose(w, r, u, code, composeData{Channel: c.Channel, Text: c.Text, Context: c.Context, Error: publicMessage(err)})
+	picture, name, err := readImage(r)
+	if err == nil {
+		var d chaperone.Draft
+		if d, err = s.svc.Create(r.Context(), u, c); err == nil {
+			// The draft is saved; a picture refused now is reported on
+			// the draft's page, where it can be attached again.
+			if picture != nil {
+				if _, err := s.svc.AttachImage(r.Context(), u, d.ID, name, picture); err != nil {
+					s.imageRefused(w, r, u, d.ID, err)
+					return
+				}
+			}
+			http.Redirect(w, r, fmt.Sprintf("/drafts/%d?done=created", d.ID), http.StatusSeeOther)
 			return
 		}
-		s.errorPage(w, r, u, err)
+	}
+	if code := status(err); code < 500 {
+		s.renderCompose(w, r, u, code, composeData{Channel: c.Channel, Text: c.Text, Context: c.Context, Error: publicMessage(err)})
 		return
 	}
-	http.Redirect(w, r, fmt.Sprintf("/drafts/%d?done=created", d.ID), http.StatusSeeOther)
+	s.errorPage(w, r, u, err)
 }
 
 func (s *Server) draftPage(w http.ResponseWriter, r *http.Request, u chaperone.User) {
@@ -129,6 +140,12 @@ func (s *Server) draftPage(w http.ResponseWriter, r *http.Request, u chaperone.U
 		s.errorPage(w, r, u, err)
 		return
 	}
+	s.renderDraft(w, r, u, id, http.StatusOK, "")
+}
+
+// renderDraft shows a draft with status code, and imageError (when not
+// empty) saying why a picture was not attached.
+func (s *Server) renderDraft(w http.ResponseWriter, r *http.Request, u chaperone.User, id int64, code int, imageError string) {
 	v, err := s.svc.View(r.Context(), u, id)
 	if err != nil {
 		s.errorPage(w, r, u, err)
@@ -155,16 +172,18 @@ func (s *Server) draftPage(w http.ResponseWriter, r *http.Request, u chaperone.U
 		Names                                                  map[int64]string
 		CanEdit, CanSubmit, CanReview, CanOverride, CanPublish bool
 		Consents                                               []chaperone.Consent
+		ImageError                                             string
+		MaxImages                                              int
 	}{
-		Consents: consents,
-		View:     v, Segments: segments(v.Version.Text, v.Screen.Result), Names: s.names(r, u),
+		Consents: consents, ImageError: imageError, MaxImages: service.MaxDraftImages,
+		View: v, Segments: segments(v.Version.Text, v.Screen.Result), Names: s.names(r, u),
 		CanEdit:     own && (d.Status == chaperone.DraftDraft || d.Status == chaperone.DraftChangesRequested || d.Status == chaperone.DraftBlocked),
 		CanSubmit:   own && d.Status == chaperone.DraftDraft,
 		CanReview:   !own && d.Status == chaperone.DraftInReview && (u.Role == chaperone.RoleReviewer || u.Role == chaperone.RoleCompliance || u.Role == chaperone.RoleAdmin),
 		CanOverride: !own && d.Status == chaperone.DraftBlocked && u.Role == chaperone.RoleCompliance,
 		CanPublish:  own && (d.Status == chaperone.DraftApproved || d.Status == chaperone.DraftOverridden),
 	}
-	s.render(w, r, http.StatusOK, "draft", u, fmt.Sprintf("Draft #%d", d.ID), data)
+	s.render(w, r, code, "draft", u, fmt.Sprintf("Draft #%d", d.ID), data)
 }
 
 // names maps the ids of the org's users to their display names.

@@ -48,6 +48,18 @@ var funcs = template.FuncMap{
 	"isAdmin": func(u chaperone.User) bool { return u.Role == chaperone.RoleAdmin },
 	"label":   func(s any) string { return strings.ReplaceAll(fmt.Sprint(s), "_", " ") },
 	"pct":     func(f float64) string { return strconv.Itoa(int(f*100+0.5)) + "%" },
+	"inc":     func(i int) int { return i + 1 },
+	"join":    strings.Join,
+	// checked says whether a picture's text or faces were checked.
+	"checked": func(status string) string {
+		switch status {
+		case "done":
+			return "checked"
+		case "failed":
+			return "not checked (the program failed)"
+		}
+		return "not checked (not installed on the server)"
+	},
 	"handlesReviews": func(u chaperone.User) bool {
 		return u.Role == chaperone.RoleClinician || u.Role == chaperone.RoleCompliance || u.Role == chaperone.RoleAdmin
 	},
@@ -123,27 +135,29 @@ func (s *Server) errorPage(w http.ResponseWriter, r *http.Request, u chaperone.U
 
 // flashes are the short confirmations shown after a redirect.
 var flashes = map[string]string{
-	"created":      "Draft saved and screened.",
-	"reply":        "Reply drafted from the template and screened. Edit it if you like, then submit it.",
-	"imported":     "Reviews imported.",
-	"acknowledged": "Review acknowledged.",
-	"edited":       "New version saved and screened.",
-	"submitted":    "Draft submitted.",
-	"reviewed":     "Review recorded.",
-	"overridden":   "Block overridden; the author may publish.",
-	"published":    "Published and archived.",
-	"account":      "Account added.",
-	"hold":         "Legal hold updated.",
-	"user":         "User added.",
-	"policy":       "Policy saved as a new version; drafts submitted from now on follow it.",
-	"reported":     "Report filed. Your colleague is told privately and has 7 days to fix it; then it goes to the compliance officer.",
-	"responded":    "Response recorded; the report is resolved.",
-	"outcome":      "Outcome recorded.",
-	"incident":     "Incident opened for the compliance officer.",
-	"assessed":     "Risk assessment saved.",
-	"decided":      "Decision recorded.",
-	"notified":     "Notification marked done.",
-	"closed":       "Incident closed.",
+	"created":       "Draft saved and screened.",
+	"reply":         "Reply drafted from the template and screened. Edit it if you like, then submit it.",
+	"imported":      "Reviews imported.",
+	"acknowledged":  "Review acknowledged.",
+	"edited":        "New version saved and screened.",
+	"image":         "Picture attached and screened; the draft was screened again with it.",
+	"image-removed": "Picture removed; the draft was screened again without it.",
+	"submitted":     "Draft submitted.",
+	"reviewed":      "Review recorded.",
+	"overridden":    "Block overridden; the author may publish.",
+	"published":     "Published and archived.",
+	"account":       "Account added.",
+	"hold":          "Legal hold updated.",
+	"user":          "User added.",
+	"policy":        "Policy saved as a new version; drafts submitted from now on follow it.",
+	"reported":      "Report filed. Your colleague is told privately and has 7 days to fix it; then it goes to the compliance officer.",
+	"responded":     "Response recorded; the report is resolved.",
+	"outcome":       "Outcome recorded.",
+	"incident":      "Incident opened for the compliance officer.",
+	"assessed":      "Risk assessment saved.",
+	"decided":       "Decision recorded.",
+	"notified":      "Notification marked done.",
+	"closed":        "Incident closed.",
 }
 
 func flashFrom(r *http.Request) string { return flashes[r.URL.Query().Get("done")] }

@@ -77,7 +77,7 @@ func newSite(t *testing.T, backend string) *site {
 		s.users[r] = add(string(r)+"@example.org", "The "+string(r), r)
 	}
 	s.other = add("other@example.org", "Other Clinician", chaperone.RoleClinician)
-	srv, err := New(service.New(st, eng, service.Config{}), Options{})
+	srv, err := New(service.New(st, eng, service.Config{Images: siteImageTools()}), Options{})
 	if err != nil {
 		t.Fatal(err)
 	}

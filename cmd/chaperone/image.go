@@ -243,3 +243,27 @@ func imageTools(getenv func(string) string) photo.Tools {
 	}
 	return t
 }
+
+// toolsLine says which image programs serve found, and how to install the
+// missing ones: pictures go to review while one is missing.
+func toolsLine(t photo.Tools) string {
+	var have, missing []string
+	if t.OCR != nil {
+		have = append(have, "text (tesseract)")
+	} else {
+		missing = append(missing, "tesseract-ocr tesseract-ocr-eng")
+	}
+	if t.Faces != nil {
+		have = append(have, "faces (facedetect)")
+	} else {
+		missing = append(missing, "facedetect")
+	}
+	line := "pictures: checked for metadata"
+	for _, h := range have {
+		line += ", " + h
+	}
+	if len(missing) > 0 {
+		line += "; pictures go to review until you apt-get install " + strings.Join(missing, " ")
+	}
+	return line
+}

@@ -91,7 +91,8 @@ func (o *serveOptions) run(e *env) int {
 	if err := firstStart(ctx, e, st, o.org, o.orgName, o.adminEmail); err != nil {
 		return fail(e, err)
 	}
-	svc := service.New(st, eng, service.Config{Policy: pol, PolicyText: polText, Log: log, PracticePhone: o.phone})
+	tools := imageTools(e.getenv)
+	svc := service.New(st, eng, service.Config{Policy: pol, PolicyText: polText, Log: log, PracticePhone: o.phone, Images: tools})
 	srv, err := web.New(svc, web.Options{Secure: o.secure || o.tlsCert != "", Log: log})
 	if err != nil {
 		return fail(e, internalError("building the web server", err))
@@ -108,6 +109,7 @@ func (o *serveOptions) run(e *env) int {
 		scheme = "https"
 	}
 	fmt.Fprintf(e.stderr, "chaperone: serving on %s://%s (%s); sign in to organisation %q\n", scheme, ln.Addr(), shown, o.org)
+	fmt.Fprintf(e.stderr, "chaperone: %s\n", toolsLine(tools))
 	done := make(chan error, 1)
 	go func() {
 		if o.tlsCert != "" {
