@@ -30,3 +30,43 @@ type Post struct {
 	Channel   Channel `json:"channel"`
 	InReplyTo string  `json:"in_reply_to,omitempty"`
 }
+
+// PostStatus is where a published post stands: clear, or a task open
+// until someone edits or deletes it on the platform, accepts it as it is,
+// or opens a breach incident for it.
+type PostStatus string
+
+// Post statuses.
+const (
+	PostClear    PostStatus = "clear"    // the screen allows it
+	PostOpen     PostStatus = "open"     // the screen found something: a task for its author
+	PostEdited   PostStatus = "edited"   // the author edited it on the platform
+	PostDeleted  PostStatus = "deleted"  // the author deleted it from the platform
+	PostAccepted PostStatus = "accepted" // compliance looked and let it stand
+	PostIncident PostStatus = "incident" // a breach incident was opened for it
+)
+
+// PostStatuses are the statuses, in the order pages list them.
+var PostStatuses = []PostStatus{PostOpen, PostIncident, PostEdited, PostDeleted, PostAccepted, PostClear}
+
+// Resolved reports whether the status closes the post's task.
+func (s PostStatus) Resolved() bool {
+	return s == PostEdited || s == PostDeleted || s == PostAccepted || s == PostIncident
+}
+
+// PublishedPost is a post already published, kept with its latest screen:
+// the watch's record of a clinician's presence. Findings open a task
+// (Status open) for its author.
+type PublishedPost struct {
+	ID     int64 `json:"id"`
+	OrgID  int64 `json:"org_id"`
+	UserID int64 `json:"user_id"` // whose post it is
+	Post
+	Screen     Result     `json:"screen"`
+	ScreenedAt time.Time  `json:"screened_at"`
+	Status     PostStatus `json:"status"`
+	ResolvedBy int64      `json:"resolved_by,omitempty"`
+	ResolvedAt time.Time  `json:"resolved_at,omitzero"`
+	IncidentID int64      `json:"incident_id,omitempty"`
+	ImportedAt time.Time  `json:"imported_at"`
+}

@@ -292,6 +292,11 @@ const (
 	// format, size, decision and finding types, never the file name.
 	ActionImageAttach AuditAction = "image.attach"
 	ActionImageRemove AuditAction = "image.remove"
+	// The watch: details hold counts, sources, ids and statuses, never
+	// post text.
+	ActionWatchImport   AuditAction = "watch.import"
+	ActionWatchRescreen AuditAction = "watch.rescreen"
+	ActionWatchResolve  AuditAction = "watch.resolve"
 	// Patient reviews: an import (details hold the counts and sites, never
 	// review text or reviewers' names), marking a review as seen, and
 	// linking a reply draft to it.

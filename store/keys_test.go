@@ -30,6 +30,7 @@ type sealedData struct {
 	reports  map[int64]chaperone.ColleagueReport
 	incident map[int64]chaperone.BreachIncident
 	images   map[int64]chaperone.DraftImage
+	posts    int // published posts imported
 	values   int64 // encrypted values written
 }
 
@@ -125,6 +126,18 @@ func writeSealed(t *testing.T, s *Store, f fixture) sealedData {
 	}
 	d.images[img.ID] = img
 	d.values += 3
+	if _, err := inTx1(ctx, s, func(tx *Tx) (ImportStats, error) {
+		return tx.ImportPosts(ctx, as(f.clinician), f.org.ID, f.clinician.ID, []ScreenedPost{
+			{Post: chaperone.Post{Source: chaperone.SourceXArchive, ExternalID: "1", Text: "Mrs. O'Connell went home today", Channel: chaperone.ChannelPost},
+				Screen: chaperone.Result{Decision: chaperone.Block}},
+			{Post: chaperone.Post{Source: chaperone.SourceXArchive, ExternalID: "2", Text: "Flu shots are in", Channel: chaperone.ChannelPost},
+				Screen: chaperone.Result{Decision: chaperone.Allow}},
+		})
+	}); err != nil {
+		t.Fatal(err)
+	}
+	d.posts = 2
+	d.values += 2
 	return d
 }
 
@@ -190,6 +203,9 @@ func checkSealed(t *testing.T, s *Store, d sealedData) {
 			t.Errorf("incident %d: got %+v, %v", id, got, err)
 		}
 	}
+	if ps, err := s.ListPublished(ctx, PostFilter{OrgID: 1}); err != nil || len(ps) != d.posts || ps[0].Text == "" {
+		t.Errorf("published posts: %v %d", err, len(ps))
+	}
 	for id, want := range d.images {
 		got, err := s.GetImage(ctx, id)
 		if err != nil || got.Name != want.Name || got.SHA256 != want.SHA256 {
@@ -220,7 +236,8 @@ func keyIDs(t *testing.T, e *tenv) map[byte]int64 {
 		UNION ALL SELECT reviewer_enc FROM patient_reviews UNION ALL SELECT text_enc FROM patient_reviews
 		UNION ALL SELECT details_enc FROM colleague_reports UNION ALL SELECT screenshot_enc FROM colleague_reports
 		UNION ALL SELECT details_enc FROM breach_incidents UNION ALL SELECT name_enc FROM draft_images
-		UNION ALL SELECT original_enc FROM draft_images UNION ALL SELECT copy_enc FROM draft_images`) {
+		UNION ALL SELECT original_enc FROM draft_images UNION ALL SELECT copy_enc FROM draft_images
+		UNION ALL SELECT text_enc FROM published_posts`) {
 		out[b[1]]++
 	}
 	return out
@@ -232,7 +249,7 @@ func TestKeyRotationResumesAndReadsBack(t *testing.T) {
 		f := newFixture(t, e)
 		data := writeSealed(t, e.Store, f)
 		total := data.values
-		if total != 2*int64(len(data.versions))+3+3+4+4+2+1+3 || len(data.versions) != 7 {
+		if total != 2*int64(len(data.versions))+3+3+4+4+2+1+3+2 || len(data.versions) != 7 {
 			t.Fatalf("wrote %d values in %d versions", total, len(data.versions))
 		}
 		usage, err := e.KeyUsage(ctx)
@@ -291,8 +308,8 @@ func TestKeyRotationResumesAndReadsBack(t *testing.T) {
 			t.Fatal(err)
 		}
 		// 4 draft_versions rows left (2 batches), 3 reviews (1), 3 archive items (1), 2 patient reviews (1), 2 consents (1),
-		// 1 colleague report (1), 1 breach incident (1), 1 draft image (1).
-		if rep.Values != total-6 || rep.Rows != 4+3+3+2+2+1+1+1 || rep.Batches != 9 || fmt.Sprint(rep.FromKeys) != fmt.Sprintf("map[1:%d]", total-6) ||
+		// 1 colleague report (1), 1 breach incident (1), 2 published posts (1), 1 draft image (1).
+		if rep.Values != total-6 || rep.Rows != 4+3+3+2+2+1+1+2+1 || rep.Batches != 10 || fmt.Sprint(rep.FromKeys) != fmt.Sprintf("map[1:%d]", total-6) ||
 			rep.Remaining != nil || rep.ToKey != 2 {
 			t.Errorf("resumed rotation: %+v", rep)
 		}
@@ -329,7 +346,7 @@ func TestKeyRotationResumesAndReadsBack(t *testing.T) {
 		}
 
 		evs, err := s2.ListAudit(ctx, AuditFilter{AfterSeq: seq0})
-		if err != nil || len(evs) != 10 {
+		if err != nil || len(evs) != 11 {
 			t.Fatalf("rotation events: %d, %v", len(evs), err)
 		}
 		for _, ev := range evs {
