@@ -296,3 +296,11 @@ func (s *Store) PostIDs(ctx context.Context, orgID, afterID int64, limit int) ([
 			return id, r.Scan(&id)
 		}, orgID, afterID, limit)
 }
+
+// RecordRescreen appends watch.rescreen for a finished re-screen of an
+// org's posts, with its counts.
+func (tx *Tx) RecordRescreen(ctx context.Context, orgID int64, screened, changed int) error {
+	_, err := tx.audit(ctx, System, AuditEntry{OrgID: orgID, Action: chaperone.ActionWatchRescreen, SubjectKind: "org", SubjectID: subject(orgID),
+		Details: map[string]any{"screened": screened, "changed": changed}})
+	return err
+}
