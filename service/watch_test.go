@@ -135,4 +135,3 @@ func TestImportPublishedPosts(t *testing.T) {
 		}
 	})
 }
-

@@ -30,7 +30,7 @@ type sealedData struct {
 	reports  map[int64]chaperone.ColleagueReport
 	incident map[int64]chaperone.BreachIncident
 	images   map[int64]chaperone.DraftImage
-	posts    int // published posts imported
+	posts    int   // published posts imported
 	values   int64 // encrypted values written
 }
 
