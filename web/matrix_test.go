@@ -26,6 +26,7 @@ import (
 type state struct {
 	inReview, blocked, approved, archived int64
 	pictured, picture                     int64 // a draft in review with a picture, and the picture
+	post                                  int64 // another clinician's flagged published post
 	consent, takedown                     int64
 	tie                                   int64 // another clinician's proposed relationship
 	trainingVersion                       int   // the latest version of "social-media"
@@ -76,6 +77,17 @@ func newState(t *testing.T, s *site) state {
 		t.Fatal(err)
 	}
 	st.pictured, st.picture = pic.ID, img.ID
+	postID := "walk-" + strconv.FormatInt(reviewSeq.Add(1), 10)
+	if _, err := svc.ImportPosts(ctx, by, 0, func(fn func(chaperone.Post) error) error {
+		return fn(chaperone.Post{Source: chaperone.SourceXArchive, ExternalID: postID, Text: "Discharged Mrs. Siobhan O'Connell home today, MRN 0048-2913."})
+	}, nil); err != nil {
+		t.Fatal(err)
+	}
+	posts, err := svc.PublishedPosts(ctx, by, service.PostFilter{Status: chaperone.PostOpen, Limit: 1})
+	if err != nil || len(posts) != 1 {
+		t.Fatalf("the walk's post: %v %d", err, len(posts))
+	}
+	st.post = posts[0].ID
 	pub := create(service.Compose{Text: "Our clinic opens at 8 on Saturdays."})
 	item, err := svc.Publish(ctx, by, pub, "https://example.org/p/"+strconv.FormatInt(pub, 10))
 	if err != nil {
@@ -252,6 +264,8 @@ var pageCalls = []call{
 	{"POST /drafts/{id}/images/{img}/remove", "POST", "/drafts/X/images/IMG/remove", "", nobody},
 	{"GET /drafts/{id}/images/{img}/{file}", "GET", "/drafts/X/images/IMG/original", "", reviewers},
 	{"GET /queue", "GET", "/queue", "", reviewers},
+	{"GET /watch", "GET", "/watch?status=open", "", all},
+	{"POST /watch/{id}/resolve", "POST", "/watch/W/resolve", "status=accepted", auditors},
 	{"GET /accounts", "GET", "/accounts", "", all},
 	{"POST /accounts", "POST", "/accounts", "platform=mastodon&handle=ROLE&kind=professional", all},
 	{"GET /archive", "GET", "/archive", "", auditors},
@@ -318,6 +332,8 @@ var apiCalls = []call{
 	{"POST /api/v1/drafts/{id}/images", "POST", "/api/v1/drafts/D/images?name=x.png", "IMAGEBODY", nobody},
 	{"GET /api/v1/drafts/{id}/images/{img}/{file}", "GET", "/api/v1/drafts/X/images/IMG/copy", "", reviewers},
 	{"DELETE /api/v1/drafts/{id}/images/{img}", "DELETE", "/api/v1/drafts/X/images/IMG", "", nobody},
+	{"GET /api/v1/published", "GET", "/api/v1/published?all=1", "", auditors},
+	{"POST /api/v1/published/{id}/resolve", "POST", "/api/v1/published/W/resolve", `{"status":"accepted"}`, auditors},
 	{"GET /api/v1/queue", "GET", "/api/v1/queue", "", reviewers},
 	{"GET /api/v1/accounts", "GET", "/api/v1/accounts", "", all},
 	{"POST /api/v1/accounts", "POST", "/api/v1/accounts", `{"platform":"bluesky","handle":"ROLE","kind":"personal"}`, all},
@@ -384,7 +400,7 @@ func (c call) url(base string, st state, role chaperone.Role) string {
 
 func (st state) replacer() *strings.Replacer {
 	id := func(n int64) string { return strconv.FormatInt(n, 10) }
-	return strings.NewReplacer("/IMG", "/"+id(st.picture), "/X/", "/"+id(st.pictured)+"/", "/D", "/"+id(st.inReview), "/B", "/"+id(st.blocked), "/A", "/"+id(st.approved),
+	return strings.NewReplacer("/IMG", "/"+id(st.picture), "/W/", "/"+id(st.post)+"/", "/X/", "/"+id(st.pictured)+"/", "/D", "/"+id(st.inReview), "/B", "/"+id(st.blocked), "/A", "/"+id(st.approved),
 		"/TIE", "/"+id(st.tie), "/R/", "/"+id(st.review)+"/", "/U/", "/"+id(st.victim)+"/",
 		"/I", "/"+id(st.archived), "/C", "/"+id(st.consent), "/T", "/"+id(st.takedown),
 		"/P", "/"+id(st.report), "/Q", "/"+id(st.escalated), "/N", "/"+id(st.incident), "/E", "/"+id(st.assessed),

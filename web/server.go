@@ -94,6 +94,8 @@ func (s *Server) pageRoutes() []pageRoute {
 		{"POST /drafts/{id}/images/{img}/remove", s.imageRemove},
 		{"GET /drafts/{id}/images/{img}/{file}", s.imageDownload},
 		{"GET /queue", s.queuePage},
+		{"GET /watch", s.watchPage},
+		{"POST /watch/{id}/resolve", s.resolveSubmit},
 		{"GET /accounts", s.accountsPage},
 		{"POST /accounts", s.accountSubmit},
 		{"GET /archive", s.archivePage},

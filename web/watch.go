@@ -1,0 +1,138 @@
+package web
+
+import (
+	"fmt"
+	"net/http"
+	"net/url"
+	"strconv"
+	"time"
+
+	chaperone "github.com/chaperone-project/chaperone"
+	"github.com/chaperone-project/chaperone/service"
+)
+
+// watchForm is the watch page's filter, as the query string gives it.
+type watchForm struct {
+	Status string
+	Source string
+	All    bool  // every clinician's (compliance and admins)
+	User   int64 // one clinician's (compliance and admins)
+}
+
+// watchPost is a published post as the watch page shows it: its text cut
+// into highlighted spans.
+type watchPost struct {
+	chaperone.PublishedPost
+	Segments []segment
+}
+
+type watchData struct {
+	Form     watchForm
+	Posts    []watchPost
+	Counts   map[chaperone.PostStatus]int
+	Statuses []chaperone.PostStatus
+	Sources  []string
+	Names    map[int64]string
+	Next     string
+	Error    string
+	Imported *service.WatchImport
+}
+
+// watchSources are the sources the filter offers.
+var watchSources = []string{chaperone.SourceXArchive, chaperone.SourceFacebookArchive, chaperone.SourceInstagramArchive,
+	chaperone.SourceLinkedInArchive, chaperone.SourceFeed, chaperone.SourceMastodon, chaperone.SourceBluesky}
+
+func watchFormFrom(r *http.Request) watchForm {
+	q := r.URL.Query()
+	f := watchForm{Status: q.Get("status"), Source: q.Get("source"), All: q.Get("all") == "1"}
+	f.User, _ = strconv.ParseInt(q.Get("user"), 10, 64)
+	return f
+}
+
+// filter is the service filter of the form, with the page to show.
+func (f watchForm) filter(r *http.Request) service.PostFilter {
+	pf := service.PostFilter{UserID: f.User, All: f.All && f.User == 0, Status: chaperone.PostStatus(f.Status), Source: f.Source, Limit: 100}
+	q := r.URL.Query()
+	if id, err := strconv.ParseInt(q.Get("before_id"), 10, 64); err == nil && id > 0 {
+		pf.BeforeID = id
+		pf.BeforeAt, _ = time.Parse(time.RFC3339Nano, q.Get("before"))
+	}
+	return pf
+}
+
+// watchPage lists published posts with their screens and open tasks.
+func (s *Server) watchPage(w http.ResponseWriter, r *http.Request, u chaperone.User) {
+	s.renderWatch(w, r, u, http.StatusOK, watchData{})
+}
+
+func (s *Server) renderWatch(w http.ResponseWriter, r *http.Request, u chaperone.User, code int, data watchData) {
+	data.Form = watchFormFrom(r)
+	pf := data.Form.filter(r)
+	posts, err := s.svc.PublishedPosts(r.Context(), u, pf)
+	if err == nil {
+		data.Counts, err = s.svc.PostCounts(r.Context(), u, data.Form.All && canAuditUser(u))
+	}
+	if err != nil {
+		s.errorPage(w, r, u, err)
+		return
+	}
+	for _, p := range posts {
+		data.Posts = append(data.Posts, watchPost{PublishedPost: p, Segments: segments(p.Text, p.Screen)})
+	}
+	if len(posts) == pf.Limit {
+		last := posts[len(posts)-1]
+		q := r.URL.Query()
+		q.Set("before_id", strconv.FormatInt(last.ID, 10))
+		q.Set("before", last.At.Format(time.RFC3339Nano))
+		data.Next = "/watch?" + q.Encode()
+	}
+	data.Statuses, data.Sources, data.Names = chaperone.PostStatuses, watchSources, s.names(r, u)
+	s.render(w, r, code, "watch", u, "Published posts", data)
+}
+
+// resolveSubmit closes or reopens a published post's task and goes back
+// to the list it came from.
+func (s *Server) resolveSubmit(w http.ResponseWriter, r *http.Request, u chaperone.User) {
+	id, err := pathID(r)
+	if err == nil {
+		err = r.ParseForm()
+	}
+	if err == nil {
+		_, err = s.svc.ResolvePost(r.Context(), u, id, chaperone.PostStatus(r.PostFormValue("status")), r.PostFormValue("description"))
+	}
+	if err != nil {
+		s.errorPage(w, r, u, err)
+		return
+	}
+	back := "/watch"
+	if b := r.PostFormValue("back"); b != "" {
+		if q, err := url.ParseQuery(b); err == nil {
+			back += "?" + q.Encode()
+		}
+	}
+	http.Redirect(w, r, back+fmt.Sprintf("#post-%d", id), http.StatusSeeOther)
+}
+
+func (s *Server) apiPublished(r *http.Request, u chaperone.User) (any, error) {
+	f := watchFormFrom(r)
+	posts, err := s.svc.PublishedPosts(r.Context(), u, f.filter(r))
+	if posts == nil && err == nil {
+		posts = []chaperone.PublishedPost{}
+	}
+	return posts, err
+}
+
+func (s *Server) apiResolvePost(r *http.Request, u chaperone.User) (any, error) {
+	id, err := pathID(r)
+	if err != nil {
+		return nil, err
+	}
+	var req struct {
+		Status      chaperone.PostStatus `json:"status"`
+		Description string               `json:"description"`
+	}
+	if err := decode(r, &req); err != nil {
+		return nil, err
+	}
+	return s.svc.ResolvePost(r.Context(), u, id, req.Status, req.Description)
+}
