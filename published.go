@@ -62,8 +62,10 @@ type PublishedPost struct {
 	OrgID  int64 `json:"org_id"`
 	UserID int64 `json:"user_id"` // whose post it is
 	Post
-	Screen     Result     `json:"screen"`
-	ScreenedAt time.Time  `json:"screened_at"`
+	Screen     Result    `json:"screen"`
+	ScreenedAt time.Time `json:"screened_at"`
+	// FlaggedAt is when its task last opened (zero: never flagged).
+	FlaggedAt  time.Time  `json:"flagged_at,omitzero"`
 	Status     PostStatus `json:"status"`
 	ResolvedBy int64      `json:"resolved_by,omitempty"`
 	ResolvedAt time.Time  `json:"resolved_at,omitzero"`

@@ -58,8 +58,8 @@ func (tx *Tx) ImportPosts(ctx context.Context, actor Actor, orgID, userID int64,
 		}
 	}
 	stmt, err := tx.tx.PrepareContext(ctx, tx.s.q(`INSERT INTO published_posts (org_id, user_id, source, external_id, url, account,
-		published_at, channel, in_reply_to, text_enc, decision, result, screened_at, status, imported_at, imported_by)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+		published_at, channel, in_reply_to, text_enc, decision, result, screened_at, flagged_at, status, imported_at, imported_by)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 		ON CONFLICT (org_id, source, external_id) DO NOTHING RETURNING id`))
 	if err != nil {
 		return st, dbError("keeping the posts", err)
@@ -79,8 +79,12 @@ func (tx *Tx) ImportPosts(ctx context.Context, actor Actor, orgID, userID int64,
 		}
 		status := statusOf(p.Screen.Decision)
 		var id int64
+		var flagged any
+		if status == chaperone.PostOpen {
+			flagged = tx.s.tv(now)
+		}
 		err = stmt.QueryRowContext(ctx, orgID, userID, p.Source, p.ExternalID, p.URL, p.Account, tx.s.ntv(p.At), string(p.Channel),
-			p.InReplyTo, text, string(p.Screen.Decision), string(res), tx.s.tv(now), string(status), tx.s.tv(now), nid(actor.UserID)).Scan(&id)
+			p.InReplyTo, text, string(p.Screen.Decision), string(res), tx.s.tv(now), flagged, string(status), tx.s.tv(now), nid(actor.UserID)).Scan(&id)
 		switch {
 		case errors.Is(err, sql.ErrNoRows):
 			st.Skipped++
@@ -147,7 +151,7 @@ type PostFilter struct {
 }
 
 const publishedColumns = `SELECT id, org_id, user_id, source, external_id, url, account, published_at, channel, in_reply_to, text_enc,
-	result, screened_at, status, resolved_by, resolved_at, incident_id, imported_at FROM published_posts`
+	result, screened_at, flagged_at, status, resolved_by, resolved_at, incident_id, imported_at FROM published_posts`
 
 // ListPublished returns the posts matching f, newest published first
 // (posts without a date last), decrypted. Showing them is a PHI view: the
@@ -192,7 +196,7 @@ func (s *Store) scanPublished(r scanner) (chaperone.PublishedPost, error) {
 	var text []byte
 	var channel, result, status string
 	err := r.Scan(&p.ID, &p.OrgID, &p.UserID, &p.Source, &p.ExternalID, &p.URL, &p.Account, tm(&p.At), &channel, &p.InReplyTo, &text,
-		&result, tm(&p.ScreenedAt), &status, nullable(&p.ResolvedBy), tm(&p.ResolvedAt), nullable(&p.IncidentID), tm(&p.ImportedAt))
+		&result, tm(&p.ScreenedAt), tm(&p.FlaggedAt), &status, nullable(&p.ResolvedBy), tm(&p.ResolvedAt), nullable(&p.IncidentID), tm(&p.ImportedAt))
 	if err != nil {
 		return p, dbError("reading the post", err)
 	}
@@ -248,8 +252,12 @@ func (tx *Tx) RescreenPost(ctx context.Context, id int64, res chaperone.Result) 
 	if !status.Resolved() {
 		status = statusOf(res.Decision)
 	}
-	_, err = tx.tx.ExecContext(ctx, tx.s.q("UPDATE published_posts SET decision = ?, result = ?, screened_at = ?, status = ? WHERE id = ?"),
-		string(res.Decision), string(js), tx.s.tv(tx.s.clock()), string(status), id)
+	now := tx.s.clock()
+	query, args := "UPDATE published_posts SET decision = ?, result = ?, screened_at = ?, status = ?", []any{string(res.Decision), string(js), tx.s.tv(now), string(status)}
+	if status == chaperone.PostOpen && old != string(chaperone.PostOpen) {
+		query, args = query+", flagged_at = ?", append(args, tx.s.tv(now))
+	}
+	_, err = tx.tx.ExecContext(ctx, tx.s.q(query+" WHERE id = ?"), append(args, id)...)
 	if err != nil {
 		return false, dbError("saving the new screen", err)
 	}
@@ -269,12 +277,14 @@ func (tx *Tx) ResolvePost(ctx context.Context, actor Actor, id int64, status cha
 	if err != nil {
 		return dbError(fmt.Sprintf("post %d", id), err)
 	}
-	by, at := nid(actor.UserID), tx.s.tv(tx.s.clock())
-	if status == chaperone.PostOpen {
-		by, at = nil, nil
+	now := tx.s.clock()
+	query, args := "UPDATE published_posts SET status = ?, resolved_by = ?, resolved_at = ?, incident_id = ?",
+		[]any{string(status), nid(actor.UserID), tx.s.tv(now), nid(incidentID)}
+	if status == chaperone.PostOpen { // reopened: a new task
+		query, args = "UPDATE published_posts SET status = ?, resolved_by = NULL, resolved_at = NULL, incident_id = NULL, flagged_at = ?",
+			[]any{string(status), tx.s.tv(now)}
 	}
-	_, err = tx.tx.ExecContext(ctx, tx.s.q("UPDATE published_posts SET status = ?, resolved_by = ?, resolved_at = ?, incident_id = ? WHERE id = ?"),
-		string(status), by, at, nid(incidentID), id)
+	_, err = tx.tx.ExecContext(ctx, tx.s.q(query+" WHERE id = ?"), append(args, id)...)
 	if err != nil {
 		return dbError("closing the task", err)
 	}

@@ -46,6 +46,9 @@ func TestPublishedPosts(t *testing.T) {
 		if err != nil || len(all) != 4 || all[0].ExternalID != "103" || all[3].ExternalID != "104" || all[2].Text != "Discharged Walter Pruitt today" {
 			t.Fatalf("list: %v %+v", err, all)
 		}
+		if all[2].FlaggedAt.IsZero() || !all[1].FlaggedAt.IsZero() {
+			t.Errorf("flagged at: %v / %v", all[2].FlaggedAt, all[1].FlaggedAt)
+		}
 		open, _ := e.ListPublished(ctx, PostFilter{OrgID: f.org.ID, Status: chaperone.PostOpen})
 		flagged, _ := e.ListPublished(ctx, PostFilter{OrgID: f.org.ID, Flagged: true, Limit: 1})
 		page2, _ := e.ListPublished(ctx, PostFilter{OrgID: f.org.ID, BeforeAt: all[1].At, BeforeID: all[1].ID})
@@ -81,7 +84,7 @@ func TestPublishedPosts(t *testing.T) {
 		got, _ := e.GetPublished(ctx, blocked.ID)
 		gotFlu, _ := e.GetPublished(ctx, flu.ID)
 		if got.Status != chaperone.PostDeleted || got.ResolvedBy != f.clinician.ID || got.Screen.Decision != chaperone.Review ||
-			gotFlu.Status != chaperone.PostOpen {
+			gotFlu.Status != chaperone.PostOpen || gotFlu.FlaggedAt.IsZero() {
 			t.Fatalf("after re-screen: %+v / %+v", got, gotFlu)
 		}
 		counts, err := e.PostCounts(ctx, f.org.ID, f.clinician.ID)

@@ -3,7 +3,8 @@
 -- ../sqlite/00011_published_posts.sql. text_enc is the post's text,
 -- encrypted and bound to (org_id, source, external_id), which is unique
 -- so that reading a source again adds nothing twice. status is the task a
--- finding opens: clear, open, edited, deleted, accepted, incident.
+-- finding opens: clear, open, edited, deleted, accepted, incident;
+-- flagged_at is when the task last opened.
 
 -- +goose Up
 CREATE TABLE published_posts (
@@ -21,6 +22,7 @@ CREATE TABLE published_posts (
     decision     text NOT NULL,
     result       text NOT NULL,
     screened_at  timestamptz NOT NULL,
+    flagged_at   timestamptz,
     status       text NOT NULL,
     resolved_by  bigint REFERENCES users (id),
     resolved_at  timestamptz,

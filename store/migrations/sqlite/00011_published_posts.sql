@@ -3,7 +3,8 @@
 -- ../postgres/00011_published_posts.sql. text_enc is the post's text,
 -- encrypted and bound to (org_id, source, external_id), which is unique
 -- so that reading a source again adds nothing twice. status is the task a
--- finding opens: clear, open, edited, deleted, accepted, incident.
+-- finding opens: clear, open, edited, deleted, accepted, incident;
+-- flagged_at is when the task last opened.
 
 -- +goose Up
 CREATE TABLE published_posts (
@@ -21,6 +22,7 @@ CREATE TABLE published_posts (
     decision     TEXT NOT NULL,
     result       TEXT NOT NULL,
     screened_at  TEXT NOT NULL,
+    flagged_at   TEXT,
     status       TEXT NOT NULL,
     resolved_by  INTEGER REFERENCES users (id),
     resolved_at  TEXT,
