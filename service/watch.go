@@ -7,6 +7,7 @@ import (
 	"time"
 
 	chaperone "github.com/chaperone-project/chaperone"
+	"github.com/chaperone-project/chaperone/report"
 	"github.com/chaperone-project/chaperone/store"
 )
 
@@ -340,4 +341,64 @@ func (s *Service) RescreenOrg(ctx context.Context, orgID, afterID int64, done fu
 			}
 		}
 	}
+}
+
+// AuditReport builds the audit report of the posts published in
+// [from, to): u's own, another clinician's (userID, compliance and admins)
+// or, with all, the whole organisation's (compliance and admins). It is
+// a records export: audited, and it quotes no post text.
+func (s *Service) AuditReport(ctx context.Context, u chaperone.User, userID int64, all bool, from, to time.Time) (report.Audit, error) {
+	var a report.Audit
+	switch {
+	case from.IsZero() || to.IsZero() || !from.Before(to):
+		return a, invalid("give a period: from before to")
+	case to.Sub(from) > 20*366*24*time.Hour:
+		return a, invalid("the period is at most 20 years")
+	}
+	subject, scope := "All clinicians", int64(0)
+	if all {
+		if err := active(u); err != nil {
+			return a, err
+		}
+		if !canAudit(u) {
+			return a, forbidden("only compliance and admins report on the whole organisation")
+		}
+	} else {
+		who, err := s.watchedUser(ctx, u, userID)
+		if err != nil {
+			return a, err
+		}
+		subject, scope = who.DisplayName, who.ID
+	}
+	org, err := s.store.GetOrg(ctx, u.OrgID)
+	if err != nil {
+		return a, err
+	}
+	var posts []chaperone.PublishedPost
+	f := store.PostFilter{OrgID: u.OrgID, UserID: scope}
+	for {
+		page, err := s.store.ListPublished(ctx, f)
+		if err != nil {
+			return a, err
+		}
+		posts = append(posts, page...)
+		if len(page) < 500 {
+			break
+		}
+		last := page[len(page)-1]
+		f.BeforeAt, f.BeforeID = last.At, last.ID
+	}
+	users, err := s.store.ListUsers(ctx, u.OrgID)
+	if err != nil {
+		return a, err
+	}
+	names := map[int64]string{}
+	for _, x := range users {
+		names[x.ID] = x.DisplayName
+	}
+	now := s.now().UTC()
+	a = report.NewAudit(org.Name, subject, from.UTC(), to.UTC(), now, u.DisplayName, posts, names)
+	_, err = s.store.Audit(ctx, actor(u), store.AuditEntry{OrgID: u.OrgID, Action: chaperone.ActionRecordsExport, SubjectKind: "audit_report",
+		SubjectID: fmt.Sprint(scope), Details: map[string]any{"from": from.UTC(), "to": to.UTC(), "posts": a.Posts, "open": a.Open}})
+	return a, err
 }

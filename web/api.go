@@ -52,6 +52,7 @@ func (s *Server) api() []apiRoute {
 		{"GET /api/v1/drafts/{id}/images/{img}/{file}", s.apiImageFile},
 		{"DELETE /api/v1/drafts/{id}/images/{img}", s.apiRemoveImage},
 		{"GET /api/v1/published", s.apiPublished},
+		{"GET /api/v1/audit-report", s.apiAuditReport},
 		{"POST /api/v1/published/{id}/resolve", s.apiResolvePost},
 		{"GET /api/v1/queue", func(r *http.Request, u chaperone.User) (any, error) { return s.svc.Queue(r.Context(), u) }},
 		{"GET /api/v1/accounts", func(r *http.Request, u chaperone.User) (any, error) { return s.store.ListAccounts(r.Context(), u.ID) }},

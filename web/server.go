@@ -95,6 +95,7 @@ func (s *Server) pageRoutes() []pageRoute {
 		{"GET /drafts/{id}/images/{img}/{file}", s.imageDownload},
 		{"GET /queue", s.queuePage},
 		{"GET /watch", s.watchPage},
+		{"GET /watch/report", s.auditReport},
 		{"POST /watch/{id}/resolve", s.resolveSubmit},
 		{"GET /accounts", s.accountsPage},
 		{"POST /accounts", s.accountSubmit},

@@ -1,6 +1,8 @@
 package web
 
 import (
+	"bytes"
+	"encoding/json"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -8,6 +10,7 @@ import (
 	"time"
 
 	chaperone "github.com/chaperone-project/chaperone"
+	"github.com/chaperone-project/chaperone/report"
 	"github.com/chaperone-project/chaperone/service"
 )
 
@@ -135,4 +138,94 @@ func (s *Server) apiResolvePost(r *http.Request, u chaperone.User) (any, error) 
 		return nil, err
 	}
 	return s.svc.ResolvePost(r.Context(), u, id, req.Status, req.Description)
+}
+
+// auditPeriod reads the report's period from the query: from and to as
+// dates (to inclusive on the form, exclusive in the report), by default
+// the last twelve months.
+func auditPeriod(r *http.Request, now time.Time) (time.Time, time.Time, error) {
+	q := r.URL.Query()
+	to := now.UTC().Truncate(24*time.Hour).AddDate(0, 0, 1)
+	from := to.AddDate(-1, 0, 0)
+	var err error
+	if v := q.Get("from"); v != "" {
+		if from, err = time.Parse(time.DateOnly, v); err != nil {
+			return from, to, chaperone.Errorf(chaperone.ErrInvalid, "from must be a date, YYYY-MM-DD")
+		}
+	}
+	if v := q.Get("to"); v != "" {
+		if to, err = time.Parse(time.DateOnly, v); err != nil {
+			return from, to, chaperone.Errorf(chaperone.ErrInvalid, "to must be a date, YYYY-MM-DD")
+		}
+		to = to.AddDate(0, 0, 1)
+	}
+	return from, to, nil
+}
+
+// auditReport serves the audit report as HTML (a document of its own)
+// or, with format=pdf, as a PDF download.
+func (s *Server) auditReport(w http.ResponseWriter, r *http.Request, u chaperone.User) {
+	a, err := s.buildAudit(r, u)
+	if err != nil {
+		s.errorPage(w, r, u, err)
+		return
+	}
+	s.writeAudit(w, r, a, r.URL.Query().Get("format"))
+}
+
+func (s *Server) buildAudit(r *http.Request, u chaperone.User) (report.Audit, error) {
+	from, to, err := auditPeriod(r, time.Now())
+	if err != nil {
+		return report.Audit{}, err
+	}
+	f := watchFormFrom(r)
+	return s.svc.AuditReport(r.Context(), u, f.User, f.All && f.User == 0, from, to)
+}
+
+func (s *Server) writeAudit(w http.ResponseWriter, r *http.Request, a report.Audit, format string) {
+	noStore(w)
+	name := fmt.Sprintf("audit-report-%s-%s", a.From.Format("20060102"), a.To.AddDate(0, 0, -1).Format("20060102"))
+	var err error
+	switch format {
+	case "pdf":
+		var buf bytes.Buffer
+		if err = report.AuditPDF(&buf, a); err == nil {
+			writeFile(w, buf.Bytes(), "application/pdf", name+".pdf")
+		}
+	case "json":
+		w.Header().Set("Content-Type", "application/json")
+		err = json.NewEncoder(w).Encode(a)
+	default:
+		w.Header().Set("Content-Type", "text/html; charset=utf-8")
+		// the report is a document of its own: its inline styles are allowed
+		w.Header().Set("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'")
+		err = report.AuditHTML(w, a)
+	}
+	if err != nil {
+		s.log.Error("writing an audit report", "err", err)
+	}
+}
+
+// apiAuditReport answers the report as JSON, or as HTML or PDF with
+// format=html|pdf.
+func (s *Server) apiAuditReport(r *http.Request, u chaperone.User) (any, error) {
+	a, err := s.buildAudit(r, u)
+	if err != nil {
+		return nil, err
+	}
+	switch r.URL.Query().Get("format") {
+	case "pdf":
+		var buf bytes.Buffer
+		if err := report.AuditPDF(&buf, a); err != nil {
+			return nil, err
+		}
+		return rawBody{body: buf.Bytes(), ctype: "application/pdf", filename: "audit-report.pdf"}, nil
+	case "html":
+		var buf bytes.Buffer
+		if err := report.AuditHTML(&buf, a); err != nil {
+			return nil, err
+		}
+		return rawBody{body: buf.Bytes(), ctype: "text/html; charset=utf-8", filename: "audit-report.html"}, nil
+	}
+	return a, nil
 }

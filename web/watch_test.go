@@ -67,3 +67,39 @@ func TestWatchPage(t *testing.T) {
 		}
 	})
 }
+
+func TestAuditReportPages(t *testing.T) {
+	s := newSite(t, "sqlite")
+	ctx := context.Background()
+	svc := service.New(s.st, eng, service.Config{})
+	clin := s.users[chaperone.RoleClinician]
+	if _, err := svc.ImportPosts(ctx, clin, 0, func(fn func(chaperone.Post) error) error {
+		return fn(chaperone.Post{Source: chaperone.SourceXArchive, ExternalID: "1", Account: "druiz", At: time.Now().AddDate(0, -1, 0),
+			Text: "Discharged Mrs. Siobhan O'Connell home today, MRN 0048-2913."})
+	}, nil); err != nil {
+		t.Fatal(err)
+	}
+	c := s.browser(t)
+	s.login(t, c, chaperone.RoleCompliance)
+	resp, page := get(t, c, s.URL+"/watch/report?all=1")
+	if resp.StatusCode != 200 || !strings.Contains(page, `id="kpi-open">1<`) || !strings.Contains(page, "PHI · NAME") || strings.Contains(page, "O'Connell") ||
+		!strings.Contains(resp.Header.Get("Content-Security-Policy"), "style-src 'unsafe-inline'") || resp.Header.Get("Cache-Control") != "no-store" {
+		t.Fatalf("HTML report: %d %v\n%s", resp.StatusCode, resp.Header, page)
+	}
+	resp, pdf := get(t, c, s.URL+"/watch/report?all=1&format=pdf&from=2020-01-01&to=2030-12-31")
+	if resp.StatusCode != 200 || resp.Header.Get("Content-Type") != "application/pdf" || !strings.HasPrefix(pdf, "%PDF-") {
+		t.Fatalf("PDF report: %d %v", resp.StatusCode, resp.Header)
+	}
+	resp, _ = get(t, c, s.URL+"/watch/report?from=2026-13-01")
+	if resp.StatusCode != 400 {
+		t.Errorf("bad date: %d", resp.StatusCode)
+	}
+	tok := s.token(t, chaperone.RoleClinician)
+	code, out := api(t, s, tok, "GET", "/api/v1/audit-report", "")
+	if code != 200 || out["posts"] != float64(1) || out["subject"] != clin.DisplayName {
+		t.Fatalf("API report: %d %v", code, out)
+	}
+	if code, _ := api(t, s, tok, "GET", "/api/v1/audit-report?all=1", ""); code != 403 {
+		t.Errorf("a clinician's org-wide report: %d", code)
+	}
+}
