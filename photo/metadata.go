@@ -531,18 +531,51 @@ func (m *meta) findings() []chaperone.Finding {
 	return fs
 }
 
-// unchecked is the finding for what was not checked in the pixels: faces
-// always (face detection is not installed), and text unless OCR read it.
-func unchecked(ocr OCRStatus) chaperone.Finding {
-	reason := "Text in the image and faces were not checked (OCR and face detection are not installed); a person must look at the picture."
-	switch ocr {
-	case OCRDone:
-		reason = "Faces in the image were not checked (face detection is not installed); its text was read with OCR and screened. A person must look at the picture."
-	case OCRFailed:
-		reason = "Text in the image and faces were not checked (OCR failed and face detection is not installed); a person must look at the picture."
+// unchecked is the finding for what was not checked in the pixels, given
+// whether OCR read the text and whether face detection looked for faces:
+// text, faces, or both, and why (not installed, or failed). When both ran
+// there is none (ok is false), and an image where nothing is found can be
+// allowed. InspectWith adds it.
+func unchecked(ocr, faces OCRStatus) (f chaperone.Finding, ok bool) {
+	why := func(status OCRStatus, tool, verb string) string {
+		if status == OCRFailed {
+			return tool + " failed"
+		}
+		return tool + " " + verb + " not installed"
 	}
-	return chaperone.Finding{Rule: RuleUnchecked, Type: FindingUnchecked, Score: 1, Reason: reason,
-		Cite: "HIPAA 45 CFR 164.514(b)(2)(i)(Q)"}
+	var reason, cite string
+	switch {
+	case ocr == OCRDone && faces == OCRDone:
+		return chaperone.Finding{}, false
+	case ocr == OCRDone:
+		reason = "Faces in the image were not checked (" + why(faces, "face detection", "is") +
+			"); its text was read with OCR and screened. A person must look at the picture."
+		cite = "HIPAA 45 CFR 164.514(b)(2)(i)(Q)"
+	case faces == OCRDone:
+		reason = "Text in the image was not checked (" + why(ocr, "OCR", "is") +
+			"); faces were looked for with face detection. A person must read the text in the picture."
+		cite = "HIPAA 45 CFR 164.514(b)(2)"
+	default:
+		both := why(ocr, "OCR", "is") + " and " + why(faces, "face detection", "is")
+		if ocr != OCRFailed && faces != OCRFailed {
+			both = "OCR and face detection are not installed"
+		}
+		reason = "Text in the image and faces were not checked (" + both + "); a person must look at the picture."
+		cite = "HIPAA 45 CFR 164.514(b)(2)(i)(Q)"
+	}
+	return chaperone.Finding{Rule: RuleUnchecked, Type: FindingUnchecked, Score: 1, Reason: reason, Cite: cite}, true
+}
+
+// faceFinding is the finding for one face found in the image: a full-face
+// photograph is an identifier, so it needs the patient's consent (or the
+// copy with the face blurred). InspectWith adds one per face.
+func faceFinding() chaperone.Finding {
+	return chaperone.Finding{
+		Rule: RuleFace, Type: chaperone.FindingConsentNeeded, Score: 0.8,
+		Reason: "The image shows a face: a full-face photograph is an identifier (HIPAA Safe Harbor item Q); " +
+			"publish it only with the patient's written authorisation, or publish the copy with the face blurred.",
+		Cite: "HIPAA 45 CFR 164.514(b)(2)(i)(Q); 45 CFR 164.508",
+	}
 }
 
 // fields lists distinct field names, sorted, at most 6.

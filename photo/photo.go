@@ -4,10 +4,13 @@
 // returns the metadata's text fields for the text engine to screen, and
 // writes a copy with all metadata removed.
 //
-// With an OCR (Tesseract, see Tesseract and FindTesseract) InspectOCR also
+// With an OCR (Tesseract, see Tesseract and FindTesseract) InspectWith also
 // reads the text in the pixels, with every word's box, for the caller to
-// screen. Faces are not checked yet, so no image is ever allowed: the
-// least severe decision is review.
+// screen, and with a face detector (facedetect, see FaceDetect and
+// FindFaceDetect) it finds faces, each a consent-needed finding; Redact
+// writes the copy with the PHI text filled black and the faces blurred.
+// An image is allowed only when both tools ran and nothing was found;
+// whatever was not checked makes it review.
 //
 // The package imports no storage or web code. Its errors and findings
 // never quote metadata values; only Report.Texts holds them, for the
@@ -26,9 +29,10 @@ import (
 	"image/jpeg"
 	"image/png"
 	"io"
-	"slices"
+	"sync"
 
 	chaperone "github.com/chaperone-project/chaperone"
+	xdraw "golang.org/x/image/draw"
 	"golang.org/x/image/webp"
 )
 
@@ -145,8 +149,11 @@ type Report struct {
 	Words   []Word `json:"-"`
 	// Faces are the boxes of the faces found (one face finding each, in
 	// this order); FaceCheck says whether faces were looked for.
+	// FaceError says why not when face detection failed (never quoting
+	// its output).
 	Faces     []image.Rectangle `json:"-"`
 	FaceCheck OCRStatus         `json:"face_check"`
+	FaceError string            `json:"face_error,omitempty"`
 	// Decision is block when the metadata holds an identifier, review
 	// when a face was found or something was not checked (Decide).
 	// Screening Texts and OCRText can only raise it.
@@ -283,11 +290,14 @@ func Inspect(r io.Reader, limits Limits) (Report, error) {
 }
 
 // InspectWith is Inspect that also looks at the pixels with the tools
-// given, on the picture turned by its EXIF orientation: OCR reads the text
-// into Report.OCRText and Report.Words for the caller to screen (Screen
-// does), and Faces finds faces. When a tool is nil or fails, the
-// photo-not-checked finding says what was not checked; the failure is
-// reported in the Report, not as an error.
+// given (both at once), on the picture turned by its EXIF orientation: OCR
+// reads the text into Report.OCRText and Report.Words for the caller to
+// screen (Screen does), and Faces finds faces into Report.Faces, each with
+// one photo-face finding (consent needed), in the same order. When a tool
+// is nil or fails, the photo-not-checked finding says what was not checked
+// (text, faces or both, and why); the failure is reported in the Report
+// (OCRError, FaceError), not as an error. When both ran, there is no such
+// finding. Screen calls it.
 func InspectWith(ctx context.Context, r io.Reader, limits Limits, tools Tools) (Report, error) {
 	ocr := tools.OCR
 	l, err := load(r, limits)
@@ -313,18 +323,43 @@ func InspectWith(ctx context.Context, r io.Reader, limits Limits, tools Tools) (
 	if rep.Texts == nil {
 		rep.Texts = []Text{}
 	}
-	if ocr != nil {
-		rec, err := ocr(ctx, orient(img, orientation(l.data, l.format)))
-		if err != nil {
-			rep.OCR, rep.OCRError = OCRFailed, err.Error()
-		} else {
-			rep.OCR, rep.OCRText = OCRDone, rec.Text
-			if rec.Words != nil {
-				rep.Words = rec.Words
-			}
+	if ocr != nil || tools.Faces != nil {
+		shown := orient(img, orientation(l.data, l.format))
+		var wg sync.WaitGroup
+		if ocr != nil {
+			wg.Go(func() {
+				rec, err := ocr(ctx, shown)
+				if err != nil {
+					rep.OCR, rep.OCRError = OCRFailed, err.Error()
+					return
+				}
+				rep.OCR, rep.OCRText = OCRDone, rec.Text
+				if rec.Words != nil {
+					rep.Words = rec.Words
+				}
+			})
 		}
+		if tools.Faces != nil {
+			wg.Go(func() {
+				faces, err := tools.Faces(ctx, shown)
+				if err != nil {
+					rep.FaceCheck, rep.FaceError = OCRFailed, err.Error()
+					return
+				}
+				rep.FaceCheck, rep.Faces = OCRDone, faces
+			})
+		}
+		wg.Wait()
 	}
-	rep.Findings = append(rep.Findings, unchecked(rep.OCR))
+	if rep.Faces == nil {
+		rep.Faces = []image.Rectangle{}
+	}
+	for range rep.Faces {
+		rep.Findings = append(rep.Findings, faceFinding())
+	}
+	if f, ok := unchecked(rep.OCR, rep.FaceCheck); ok {
+		rep.Findings = append(rep.Findings, f)
+	}
 	rep.Decision = Decide(rep.Findings)
 	return rep, nil
 }
@@ -358,13 +393,25 @@ func Strip(r io.Reader, w io.Writer, limits Limits) (Format, error) {
 // covers, so that no stroke of a letter shows at the edges.
 const RedactPad = 4
 
-// Redact is Strip that also fills each box (in the coordinates of the
-// picture as shown, which OCR's word boxes use) with solid black, padded
-// by RedactPad: the copy to publish when the text in a photo holds PHI.
-// The CLI's --strip and the service call it with the boxes of the PHI
-// findings.
+// FacePad is how far a blurred face reaches past the face's box, as a
+// fraction of the box's longer side: face detectors' boxes hold the eyes,
+// nose and mouth, and the hair, ears and chin identify a person too.
+const FacePad = 0.25
+
+// faceBlurSide is the most pixels across the longer side of a face the
+// blur keeps: the region is scaled down to that, then back up.
+const faceBlurSide = 6
+
+// Redact is Strip that also hides regions of the picture (in the
+// coordinates of the picture as shown, which OCR's word boxes and face
+// boxes use): each Fill box is filled with solid black, padded by
+// RedactPad, and each Blur box (a face) is blurred beyond recognition,
+// padded by FacePad: the region is scaled down to at most 6 pixels across
+// and back up, so no feature of the face is left. Pixels outside the
+// padded boxes are unchanged (up to JPEG re-encoding). It is the copy to
+// publish when the text in a photo holds PHI or it shows a face; the
+// CLI's --strip and the service call it with Screened.Redaction.
 func Redact(r io.Reader, w io.Writer, limits Limits, red Redaction) (Format, error) {
-	boxes := append(slices.Clip(red.Fill), red.Blur...) // TODO(faces): blur, not fill
 	l, err := load(r, limits)
 	if err != nil {
 		return "", err
@@ -374,12 +421,15 @@ func Redact(r io.Reader, w io.Writer, limits Limits, red Redaction) (Format, err
 		return "", err
 	}
 	img = orient(img, orientation(l.data, l.format))
-	if len(boxes) > 0 {
+	if !red.Empty() {
 		b := img.Bounds()
 		dst := image.NewRGBA(b)
 		draw.Draw(dst, b, img, b.Min, draw.Src)
-		for _, r := range boxes {
-			r = image.Rect(r.Min.X-RedactPad, r.Min.Y-RedactPad, r.Max.X+RedactPad, r.Max.Y+RedactPad).Intersect(b)
+		for _, r := range red.Blur {
+			blur(dst, faceRegion(r, b))
+		}
+		for _, r := range red.Fill {
+			r = r.Inset(-RedactPad).Intersect(b)
 			draw.Draw(dst, r, image.NewUniform(color.Black), image.Point{}, draw.Src)
 		}
 		img = dst
@@ -389,6 +439,32 @@ func Redact(r io.Reader, w io.Writer, limits Limits, red Redaction) (Format, err
 		return JPEG, writeErr(err)
 	}
 	return PNG, writeErr(png.Encode(w, img))
+}
+
+// faceRegion is the region Redact blurs for the face box r: r padded by
+// FacePad (at least RedactPad), clipped to the picture's bounds b.
+func faceRegion(r image.Rectangle, b image.Rectangle) image.Rectangle {
+	pad := max(RedactPad, int(FacePad*float64(max(r.Dx(), r.Dy()))))
+	return r.Inset(-pad).Intersect(b)
+}
+
+// blur blurs the region r of dst beyond recognition: it scales r down to
+// at most faceBlurSide pixels across (each an average of the pixels it
+// covers) and back up with bilinear interpolation, so only a smooth
+// gradient of a few colours is left.
+func blur(dst *image.RGBA, r image.Rectangle) {
+	if r.Empty() {
+		return
+	}
+	sw, sh := faceBlurSide, faceBlurSide
+	if r.Dx() > r.Dy() {
+		sh = max(1, faceBlurSide*r.Dy()/r.Dx())
+	} else {
+		sw = max(1, faceBlurSide*r.Dx()/r.Dy())
+	}
+	small := image.NewRGBA(image.Rect(0, 0, min(sw, r.Dx()), min(sh, r.Dy())))
+	xdraw.BiLinear.Scale(small, small.Bounds(), dst, r, xdraw.Src, nil)
+	xdraw.BiLinear.Scale(dst, r, small, small.Bounds(), xdraw.Src, nil)
 }
 
 func writeErr(err error) error {

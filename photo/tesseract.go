@@ -23,17 +23,7 @@ const TesseractTimeout = 30 * time.Second
 // CHAPERONE_TESSERACT (as getenv reports it) when set, else "tesseract"
 // looked up in PATH. It returns "" when the program is not there.
 func FindTesseract(getenv func(string) string) string {
-	if p := getenv(TesseractEnv); p != "" {
-		if fi, err := os.Stat(p); err != nil || fi.IsDir() || fi.Mode()&0o111 == 0 {
-			return ""
-		}
-		return p
-	}
-	p, err := exec.LookPath("tesseract")
-	if err != nil {
-		return ""
-	}
-	return p
+	return findProgram(getenv, TesseractEnv, "tesseract")
 }
 
 // Tesseract returns an OCR that runs the tesseract program at path

@@ -59,6 +59,10 @@ type imageSummary struct {
 	// "not-installed", "failed") and how many words were screened.
 	OCR      photo.OCRStatus `json:"ocr"`
 	OCRWords int             `json:"ocr_words"`
+	// FaceCheck says whether faces were looked for ("done",
+	// "not-installed", "failed") and Faces how many were found.
+	FaceCheck photo.OCRStatus `json:"face_check"`
+	Faces     int             `json:"faces"`
 }
 
 // imageFinding is a finding with, for one in the text read from the
@@ -89,8 +93,10 @@ type strippedCopy struct {
 }
 
 // runImage runs scan on an image: its metadata findings, the screen of its
-// metadata text fields, the decision (never allow), and with --strip a
-// copy without metadata.
+// metadata text fields and of the text read from its pixels, its faces,
+// the decision (allow only when OCR and face detection both ran and found
+// nothing), and with --strip a copy without metadata, with the PHI text
+// filled and the faces blurred.
 func (o *scanOptions) runImage(e *env, path string) int {
 	if o.format != "text" && o.format != "json" {
 		return fail(e, usageErrorf("scan: images are reported with --format text or json, not %s", o.format))
@@ -146,7 +152,7 @@ func (o *scanOptions) runImage(e *env, path string) int {
 	}
 
 	sum := imageSummary{Format: rep.Format, Width: rep.Width, Height: rep.Height, Metadata: rep.Metadata, Texts: fields,
-		OCR: rep.OCR, OCRWords: len(rep.Words)}
+		OCR: rep.OCR, OCRWords: len(rep.Words), FaceCheck: rep.FaceCheck, Faces: len(rep.Faces)}
 	switch o.format {
 	case "json":
 		enc := json.NewEncoder(e.stdout)
@@ -176,7 +182,8 @@ func (o *scanOptions) runImage(e *env, path string) int {
 }
 
 // imageLine is the text report's first line for an image: what it is,
-// which metadata it holds, and where the stripped copy went.
+// which metadata it holds, whether its text was read and how many faces
+// were found (or why not), and where the stripped copy went.
 func imageLine(name string, s imageSummary, st *strippedCopy) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "Image %s: %s, %d×%d pixels", name, s.Format.Name(), s.Width, s.Height)
@@ -192,6 +199,14 @@ func imageLine(name string, s imageSummary, st *strippedCopy) string {
 		b.WriteString("; OCR failed, text in the image not checked")
 	default:
 		b.WriteString("; OCR not installed (apt-get install tesseract-ocr tesseract-ocr-eng), text in the image not checked")
+	}
+	switch s.FaceCheck {
+	case photo.OCRDone:
+		fmt.Fprintf(&b, "; face detection: %d face(s) found", s.Faces)
+	case photo.OCRFailed:
+		b.WriteString("; face detection failed, faces not checked")
+	default:
+		b.WriteString("; face detection not installed (apt-get install facedetect), faces not checked")
 	}
 	b.WriteString(".\n")
 	if st != nil {
@@ -240,6 +255,9 @@ func imageTools(getenv func(string) string) photo.Tools {
 	var t photo.Tools
 	if p := photo.FindTesseract(getenv); p != "" {
 		t.OCR = photo.Tesseract(p, photo.TesseractTimeout)
+	}
+	if p := photo.FindFaceDetect(getenv); p != "" {
+		t.Faces = photo.FaceDetect(p, photo.FaceDetectTimeout)
 	}
 	return t
 }

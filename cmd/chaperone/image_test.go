@@ -68,7 +68,9 @@ type imageOut struct {
 }
 
 func TestScanImage(t *testing.T) {
-	t.Setenv("CHAPERONE_TESSERACT", "/nonexistent") // today's behaviour without OCR
+	// without OCR and face detection
+	t.Setenv("CHAPERONE_TESSERACT", "/nonexistent")
+	t.Setenv("CHAPERONE_FACEDETECT", "/nonexistent")
 	plain := testPNG(t, nil)
 	tagged := testPNG(t, map[string]string{"Description": imagePatient, "Creation Time": "2026-03-14T09:41:07Z"})
 	plainPath := writeFile(t, "plain.png", plain)
@@ -83,7 +85,7 @@ func TestScanImage(t *testing.T) {
 		stderr string
 	}{
 		{name: "plain image is review", args: []string{"scan", plainPath}, code: 1,
-			stdout: []string{"PNG, 16×12 pixels; no metadata; OCR not installed", "photo-not-checked", "OCR and face detection are not installed", "Decision: review"}},
+			stdout: []string{"PNG, 16×12 pixels; no metadata; OCR not installed", "face detection not installed (apt-get install facedetect), faces not checked", "photo-not-checked", "OCR and face detection are not installed", "Decision: review"}},
 		{name: "metadata blocks", args: []string{"scan", taggedPath}, code: 2,
 			stdout: []string{"metadata: PNG text; 1 text field(s) screened", "photo-date", "DATE", "Decision: block"}},
 		{name: "stdin", args: []string{"scan"}, stdin: tagged, code: 2, stdout: []string{"Image stdin: PNG", "Decision: block"}},
@@ -116,6 +118,7 @@ func TestScanImage(t *testing.T) {
 
 func TestScanImageJSONAndStrip(t *testing.T) {
 	t.Setenv("CHAPERONE_TESSERACT", "/nonexistent")
+	t.Setenv("CHAPERONE_FACEDETECT", "/nonexistent")
 	tagged := testPNG(t, map[string]string{"Description": imagePatient, "Creation Time": "2026-03-14T09:41:07Z"})
 	in := writeFile(t, "photo.png", tagged)
 	out := filepath.Join(t.TempDir(), "clean.png")

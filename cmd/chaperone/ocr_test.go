@@ -60,6 +60,7 @@ const ocrPatient = "Patient: Walter Pruitt MRN 00482913"
 func TestScanImageOCR(t *testing.T) {
 	needTesseract(t)
 	needEngine(t)
+	t.Setenv("CHAPERONE_FACEDETECT", "/nonexistent") // faces not checked: the not-checked finding says so
 	pic, ink := textPicture(t, ocrPatient)
 	in := writeFile(t, "board.png", pic)
 
@@ -140,6 +141,7 @@ func TestScanImageOCR(t *testing.T) {
 // says OCR is not installed.
 func TestScanImageNoOCR(t *testing.T) {
 	t.Setenv("CHAPERONE_TESSERACT", "/nonexistent")
+	t.Setenv("CHAPERONE_FACEDETECT", "/nonexistent")
 	pic, _ := textPicture(t, ocrPatient)
 	r := runCLI(t, nil, "scan", writeFile(t, "board.png", pic))
 	if r.code != 1 || !strings.Contains(r.stdout, "OCR not installed") ||
@@ -152,6 +154,7 @@ func TestScanImageNoOCR(t *testing.T) {
 // pixels, so the copy, read again, shows neither the name nor the MRN.
 func TestScanImageRedacts(t *testing.T) {
 	needTesseract(t)
+	t.Setenv("CHAPERONE_FACEDETECT", "/nonexistent") // the copy stays review: faces not checked
 	pic, _ := textPicture(t, ocrPatient)
 	in := writeFile(t, "wristband.png", pic)
 	out := in + ".redacted.png"
