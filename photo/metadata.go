@@ -90,11 +90,12 @@ type meta struct {
 // kindOrder is the order Report.Metadata lists kinds in.
 var kindOrder = []string{"EXIF", "XMP", "IPTC", "PNG text", "JPEG comment"}
 
-// readMetadata reads the EXIF, XMP and IPTC of the image with imagemeta,
-// and the PNG text chunks and JPEG comments, which imagemeta skips.
+// readMetadata reads the EXIF, XMP and IPTC of the image with imagemeta
+// (for HEIF, its EXIF and XMP items; HEIF has no IPTC), and the PNG text
+// chunks and JPEG comments, which imagemeta skips.
 func readMetadata(data []byte, f Format) *meta {
 	m := &meta{kinds: map[string]bool{}}
-	format := map[Format]imagemeta.ImageFormat{JPEG: imagemeta.JPEG, PNG: imagemeta.PNG, WebP: imagemeta.WebP}[f]
+	format := map[Format]imagemeta.ImageFormat{JPEG: imagemeta.JPEG, PNG: imagemeta.PNG, WebP: imagemeta.WebP, HEIF: imagemeta.HEIF}[f]
 	_, err := imagemeta.Decode(imagemeta.Options{
 		R:               bytes.NewReader(data),
 		ImageFormat:     format,

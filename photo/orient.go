@@ -9,8 +9,12 @@ import (
 )
 
 // orientation returns the EXIF Orientation (1–8) of the image, 1 when it
-// has none or it cannot be read.
+// has none or it cannot be read. A HEIF's is ignored (1): its rotation and
+// mirroring are boxes of the file, which heif-convert applies.
 func orientation(data []byte, f Format) int {
+	if f == HEIF {
+		return 1
+	}
 	format := map[Format]imagemeta.ImageFormat{JPEG: imagemeta.JPEG, PNG: imagemeta.PNG, WebP: imagemeta.WebP}[f]
 	o := 1
 	imagemeta.Decode(imagemeta.Options{

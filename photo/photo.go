@@ -45,12 +45,14 @@ const (
 	JPEG Format = "jpeg"
 	PNG  Format = "png"
 	WebP Format = "webp"
-	HEIF Format = "heif" // HEIC, HEIF and AVIF: not supported yet
+	HEIF Format = "heif" // HEIC, HEIF and AVIF: read with a HEIFConverter (heif-convert)
 	GIF  Format = "gif"  // not supported
 	TIFF Format = "tiff" // not supported
 )
 
-// Supported reports whether Inspect and Strip read f.
+// Supported reports whether Inspect and Strip read f by themselves. HEIF
+// is read too when a HEIFConverter is given (Tools.HEIF: InspectWith,
+// Screen and RedactWith).
 func (f Format) Supported() bool { return f == JPEG || f == PNG || f == WebP }
 
 // Name is the format's usual name: "JPEG", "PNG", "WebP", "HEIC/HEIF".
@@ -161,15 +163,19 @@ type Report struct {
 }
 
 // loaded is an image file read within the limits, with its header checked.
+// For HEIF, pixels is the JPEG the HEIFConverter made of it.
 type loaded struct {
 	data   []byte
 	format Format
 	cfg    image.Config
+	pixels []byte
 }
 
 // load reads the file from r and checks its size, format and dimensions
-// before any pixel is decoded.
-func load(r io.Reader, limits Limits) (*loaded, error) {
+// before any pixel is decoded. A HEIF file's dimensions are read from its
+// 'ispe' boxes and checked before heif converts it (nil: HEIF is refused,
+// naming the program to install).
+func load(ctx context.Context, r io.Reader, limits Limits, heif HEIFConverter) (*loaded, error) {
 	limits = limits.withDefaults()
 	data, err := io.ReadAll(io.LimitReader(r, limits.MaxBytes+1))
 	if err != nil {
@@ -184,26 +190,65 @@ func load(r io.Reader, limits Limits) (*loaded, error) {
 	case len(data) == 0:
 		return nil, chaperone.Errorf(chaperone.ErrInvalid, "the image file is empty")
 	case f == HEIF:
-		return nil, chaperone.Errorf(chaperone.ErrInvalid,
-			"HEIC/HEIF images are not supported yet; export the photo as JPEG or PNG")
+		return loadHEIF(ctx, data, limits, heif)
 	case f == "":
-		return nil, chaperone.Errorf(chaperone.ErrInvalid, "not a JPEG, PNG or WebP image (format not recognised)")
+		return nil, chaperone.Errorf(chaperone.ErrInvalid, "not a JPEG, PNG, WebP or HEIC image (format not recognised)")
 	case !f.Supported():
-		return nil, chaperone.Errorf(chaperone.ErrInvalid, "%s images are not supported; use JPEG, PNG or WebP", f.Name())
+		return nil, chaperone.Errorf(chaperone.ErrInvalid, "%s images are not supported; use JPEG, PNG, WebP or HEIC", f.Name())
 	}
 	cfg, err := decodeConfig(f, data)
 	if err != nil {
 		return nil, corrupt(f, data, err)
 	}
+	if err := checkPixels(f, cfg, limits); err != nil {
+		return nil, err
+	}
+	return &loaded{data: data, format: f, cfg: cfg}, nil
+}
+
+// checkPixels refuses an image whose declared dimensions are empty or
+// over the pixel limit.
+func checkPixels(f Format, cfg image.Config, limits Limits) error {
 	if cfg.Width <= 0 || cfg.Height <= 0 {
-		return nil, chaperone.Errorf(chaperone.ErrInvalid, "the %s image declares no pixels (%d×%d)", f.Name(), cfg.Width, cfg.Height)
+		return chaperone.Errorf(chaperone.ErrInvalid, "the %s image declares no pixels (%d×%d)", f.Name(), cfg.Width, cfg.Height)
 	}
 	if px := int64(cfg.Width) * int64(cfg.Height); px > limits.MaxPixels {
-		return nil, chaperone.Errorf(chaperone.ErrTooLarge,
+		return chaperone.Errorf(chaperone.ErrTooLarge,
 			"the image declares %d×%d pixels, over the limit of %s; it is refused without decoding (a decompression bomb, or a photo to downscale first)",
 			cfg.Width, cfg.Height, pixelName(limits.MaxPixels))
 	}
-	return &loaded{data: data, format: f, cfg: cfg}, nil
+	return nil
+}
+
+// loadHEIF checks a HEIF file's declared size (its largest 'ispe') against
+// the limits, then converts it to JPEG with heif (nil: the file is refused,
+// naming the package to install) and checks that too. The
+// converted JPEG is only the pixels: the metadata is read from the HEIF.
+func loadHEIF(ctx context.Context, data []byte, limits Limits, heif HEIFConverter) (*loaded, error) {
+	if heif == nil {
+		return nil, chaperone.Errorf(chaperone.ErrInvalid,
+			"HEIC/HEIF images need the heif-convert program, which is not installed (apt-get install libheif-examples); or export the photo as JPEG")
+	}
+	w, h, ok := heifSize(data)
+	if !ok {
+		return nil, chaperone.Errorf(chaperone.ErrInvalid, "the HEIC/HEIF image is corrupt or truncated and cannot be decoded (no image size found)")
+	}
+	if err := checkPixels(HEIF, image.Config{Width: w, Height: h}, limits); err != nil {
+		return nil, err
+	}
+	pixels, err := heif(ctx, data)
+	if err != nil {
+		return nil, &chaperone.Error{Code: chaperone.ErrInvalid,
+			Msg: "the HEIC/HEIF image cannot be decoded: " + err.Error(), Err: err}
+	}
+	cfg, err := jpeg.DecodeConfig(bytes.NewReader(pixels))
+	if err != nil {
+		return nil, &chaperone.Error{Code: chaperone.ErrInvalid, Msg: "the HEIC/HEIF image cannot be decoded: heif-convert wrote no JPEG", Err: err}
+	}
+	if err := checkPixels(HEIF, cfg, limits); err != nil {
+		return nil, err
+	}
+	return &loaded{data: data, format: HEIF, cfg: cfg, pixels: pixels}, nil
 }
 
 // decodeConfig reads the image's dimensions from its header only.
@@ -227,6 +272,8 @@ func (l *loaded) decode() (img image.Image, err error) {
 	}()
 	r := bytes.NewReader(l.data)
 	switch l.format {
+	case HEIF:
+		img, err = jpeg.Decode(bytes.NewReader(l.pixels))
 	case JPEG:
 		img, err = jpeg.Decode(r)
 	case PNG:
@@ -300,7 +347,7 @@ func Inspect(r io.Reader, limits Limits) (Report, error) {
 // finding. Screen calls it.
 func InspectWith(ctx context.Context, r io.Reader, limits Limits, tools Tools) (Report, error) {
 	ocr := tools.OCR
-	l, err := load(r, limits)
+	l, err := load(ctx, r, limits, tools.HEIF)
 	if err != nil {
 		return Report{}, err
 	}
@@ -381,8 +428,8 @@ func Decide(findings []chaperone.Finding) chaperone.Decision {
 
 // Strip reads one image from r within limits and writes it to w re-encoded
 // with the standard library, which writes no metadata at all: JPEG stays
-// JPEG (quality 92), PNG stays PNG, and WebP becomes PNG (there is no
-// pure-Go WebP encoder). It returns the format written. The EXIF
+// JPEG (quality 92), PNG stays PNG, WebP becomes PNG (there is no
+// pure-Go WebP encoder) and HEIC, read by RedactWith, becomes JPEG. It returns the format written. The EXIF
 // orientation is applied to the pixels, so the copy shows the way the
 // original did without the tag.
 func Strip(r io.Reader, w io.Writer, limits Limits) (Format, error) {
@@ -410,9 +457,17 @@ const faceBlurSide = 6
 // and back up, so no feature of the face is left. Pixels outside the
 // padded boxes are unchanged (up to JPEG re-encoding). It is the copy to
 // publish when the text in a photo holds PHI or it shows a face; the
-// CLI's --strip and the service call it with Screened.Redaction.
+// CLI's --strip and the service call it with Screened.Redaction. It reads
+// no HEIC (see RedactWith).
 func Redact(r io.Reader, w io.Writer, limits Limits, red Redaction) (Format, error) {
-	l, err := load(r, limits)
+	return RedactWith(context.Background(), r, w, limits, Tools{}, red)
+}
+
+// RedactWith is Redact that also reads HEIC/HEIF with tools.HEIF (the
+// other tools are not used): the copy of a HEIC is a JPEG. The CLI's
+// --strip calls it with the same Tools as Screen.
+func RedactWith(ctx context.Context, r io.Reader, w io.Writer, limits Limits, tools Tools, red Redaction) (Format, error) {
+	l, err := load(ctx, r, limits, tools.HEIF)
 	if err != nil {
 		return "", err
 	}
@@ -434,7 +489,7 @@ func Redact(r io.Reader, w io.Writer, limits Limits, red Redaction) (Format, err
 		}
 		img = dst
 	}
-	if l.format == JPEG {
+	if l.format == JPEG || l.format == HEIF {
 		err = jpeg.Encode(w, img, &jpeg.Options{Quality: 92})
 		return JPEG, writeErr(err)
 	}

@@ -162,8 +162,8 @@ func TestInspectErrors(t *testing.T) {
 		want   string
 	}{
 		{"empty", nil, Limits{}, chaperone.ErrInvalid, "empty"},
-		{"text", []byte("Pt John Okafor"), Limits{}, chaperone.ErrInvalid, "not a JPEG, PNG or WebP"},
-		{"heic", []byte("\x00\x00\x00\x18ftypheic\x00\x00\x00\x00mif1heic"), Limits{}, chaperone.ErrInvalid, "HEIC/HEIF images are not supported yet"},
+		{"text", []byte("Pt John Okafor"), Limits{}, chaperone.ErrInvalid, "not a JPEG, PNG, WebP or HEIC"},
+		{"heic", []byte("\x00\x00\x00\x18ftypheic\x00\x00\x00\x00mif1heic"), Limits{}, chaperone.ErrInvalid, "HEIC/HEIF images need the heif-convert program"},
 		{"gif", []byte("GIF89a\x01\x00\x01\x00"), Limits{}, chaperone.ErrInvalid, "GIF images are not supported"},
 		{"truncated jpeg", jpg[:len(jpg)/2], Limits{}, chaperone.ErrInvalid, "JPEG image is truncated"},
 		{"jpeg header only", jpg[:4], Limits{}, chaperone.ErrInvalid, "JPEG image is"},

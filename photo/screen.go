@@ -14,7 +14,10 @@ import (
 // review.
 type Tools struct {
 	OCR   OCR          // reads the text in the pixels (Tesseract)
-	Faces FaceDetector // finds faces
+	Faces FaceDetector // finds faces (facedetect)
+	// HEIF converts HEIC/HEIF to JPEG (heif-convert); nil: HEIC is
+	// refused, with the package to install.
+	HEIF HEIFConverter
 }
 
 // FaceDetector finds the faces in an image (the picture as shown, with its

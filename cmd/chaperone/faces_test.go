@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"image"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -121,5 +122,41 @@ func TestScanImageNoFaceDetect(t *testing.T) {
 		strings.Contains(r.stdout, "photo-face") || !strings.Contains(r.stdout, "Faces in the image were not checked") &&
 		!strings.Contains(r.stdout, "Text in the image and faces were not checked") {
 		t.Errorf("exit %d\n%s%s", r.code, r.stdout, r.stderr)
+	}
+}
+
+// TestScanImageHEIC: a HEIC (made here by heif-enc from the astronaut
+// photo) is read with heif-convert: its face is found, and the --strip copy
+// is a JPEG with the face blurred.
+func TestScanImageHEIC(t *testing.T) {
+	needFaceDetect(t)
+	enc, _ := exec.LookPath("heif-enc")
+	if enc == "" || photo.FindHeifConvert(os.Getenv) == "" {
+		if os.Getenv("CHAPERONE_REQUIRE_HEIF") == "1" {
+			t.Fatal("heif-enc or heif-convert is not installed (apt-get install libheif-examples) and CHAPERONE_REQUIRE_HEIF=1")
+		}
+		t.Skip("heif-enc or heif-convert is not installed")
+	}
+	in := filepath.Join(t.TempDir(), "IMG_0042.HEIC")
+	if msg, err := exec.Command(enc, "-q", "90", "-o", in, astronautPhoto(t)).CombinedOutput(); err != nil {
+		t.Fatalf("heif-enc: %v\n%s", err, msg)
+	}
+	out := filepath.Join(t.TempDir(), "IMG_0042.jpg")
+	r := runCLI(t, nil, "scan", "--format", "json", "--strip", out, in)
+	var got faceScan
+	if err := json.Unmarshal([]byte(r.stdout), &got); err != nil {
+		t.Fatalf("exit %d: %v\n%s%s", r.code, err, r.stdout, r.stderr)
+	}
+	if r.code != 1 || got.Image.Faces != 1 || got.Stripped == nil || got.Stripped.Format != "jpeg" || got.Stripped.Faces != 1 {
+		t.Fatalf("exit %d, %+v, stripped %+v\n%s", r.code, got.Image, got.Stripped, r.stdout)
+	}
+	text := runCLI(t, nil, "scan", in)
+	if !strings.Contains(text.stdout, "HEIC/HEIF, 512×512 pixels") || !strings.Contains(text.stdout, "1 face(s) found") {
+		t.Errorf("text report:\n%s", text.stdout)
+	}
+	again := runCLI(t, nil, "scan", "--format", "json", out)
+	var copyScan faceScan
+	if err := json.Unmarshal([]byte(again.stdout), &copyScan); err != nil || copyScan.Image.Faces != 0 || copyScan.Image.FaceCheck != "done" {
+		t.Errorf("the blurred copy: %v %+v", err, copyScan.Image)
 	}
 }

@@ -124,7 +124,8 @@ func (o *scanOptions) runImage(e *env, path string) int {
 		it.Channel = chaperone.ChannelImageCaption
 		return screen(eng, it)
 	}
-	s, err := photo.Screen(context.Background(), data, photo.Limits{}, imageTools(e.getenv), screenText)
+	tools := imageTools(e.getenv)
+	s, err := photo.Screen(context.Background(), data, photo.Limits{}, tools, screenText)
 	if err != nil {
 		return fail(e, err)
 	}
@@ -144,7 +145,7 @@ func (o *scanOptions) runImage(e *env, path string) int {
 		// the copy also hides the words of every PHI finding read from
 		// the pixels, and the faces
 		red := s.Redaction()
-		f, err := writeStripped(data, o.strip, red)
+		f, err := writeStripped(data, o.strip, tools, red)
 		if err != nil {
 			return fail(e, err)
 		}
@@ -222,12 +223,13 @@ func imageLine(name string, s imageSummary, st *strippedCopy) string {
 	return b.String()
 }
 
-// writeStripped writes the image in data, re-encoded without metadata, to
-// out (through a temporary file in the same directory, renamed into place,
-// so out is never half written) and returns the format written.
-func writeStripped(data []byte, out string, red photo.Redaction) (photo.Format, error) {
+// writeStripped writes the image in data, re-encoded without metadata and
+// with red's regions hidden, to out (through a temporary file in the same
+// directory, renamed into place, so out is never half written) and returns
+// the format written (a HEIC's copy is a JPEG).
+func writeStripped(data []byte, out string, tools photo.Tools, red photo.Redaction) (photo.Format, error) {
 	var buf bytes.Buffer
-	f, err := photo.Redact(bytes.NewReader(data), &buf, photo.Limits{}, red)
+	f, err := photo.RedactWith(context.Background(), bytes.NewReader(data), &buf, photo.Limits{}, tools, red)
 	if err != nil {
 		return "", err
 	}
@@ -249,8 +251,9 @@ func writeStripped(data []byte, out string, red photo.Redaction) (photo.Format, 
 	return f, nil
 }
 
-// imageTools are the programs installed on this machine that look at an
-// image's pixels: Tesseract for text and facedetect for faces.
+// imageTools are the programs installed on this machine that read an
+// image: Tesseract for text, facedetect for faces and heif-convert for
+// HEIC.
 func imageTools(getenv func(string) string) photo.Tools {
 	var t photo.Tools
 	if p := photo.FindTesseract(getenv); p != "" {
@@ -258,6 +261,9 @@ func imageTools(getenv func(string) string) photo.Tools {
 	}
 	if p := photo.FindFaceDetect(getenv); p != "" {
 		t.Faces = photo.FaceDetect(p, photo.FaceDetectTimeout)
+	}
+	if p := photo.FindHeifConvert(getenv); p != "" {
+		t.HEIF = photo.HeifConvert(p, photo.HeifConvertTimeout)
 	}
 	return t
 }

@@ -71,6 +71,7 @@ func TestScanImage(t *testing.T) {
 	// without OCR and face detection
 	t.Setenv("CHAPERONE_TESSERACT", "/nonexistent")
 	t.Setenv("CHAPERONE_FACEDETECT", "/nonexistent")
+	t.Setenv("CHAPERONE_HEIF_CONVERT", "/nonexistent")
 	plain := testPNG(t, nil)
 	tagged := testPNG(t, map[string]string{"Description": imagePatient, "Creation Time": "2026-03-14T09:41:07Z"})
 	plainPath := writeFile(t, "plain.png", plain)
@@ -91,7 +92,7 @@ func TestScanImage(t *testing.T) {
 		{name: "stdin", args: []string{"scan"}, stdin: tagged, code: 2, stdout: []string{"Image stdin: PNG", "Decision: block"}},
 		{name: "sarif refused", args: []string{"scan", "--format", "sarif", plainPath}, code: 3, stderr: "--format text or json"},
 		{name: "truncated", args: []string{"scan"}, stdin: plain[:60], code: 3, stderr: "PNG image is truncated"},
-		{name: "heic", args: []string{"scan"}, stdin: []byte("\x00\x00\x00\x18ftypheic\x00\x00\x00\x00mif1heic"), code: 3, stderr: "HEIC/HEIF images are not supported yet"},
+		{name: "heic", args: []string{"scan"}, stdin: []byte("\x00\x00\x00\x18ftypheic\x00\x00\x00\x00mif1heic"), code: 3, stderr: "HEIC/HEIF images need the heif-convert program, which is not installed (apt-get install libheif-examples)"},
 		{name: "strip on text", args: []string{"scan", "--strip", filepath.Join(t.TempDir(), "x.png")}, stdin: []byte("Flu shots are in."), code: 3, stderr: "--strip applies to images"},
 		{name: "strip with jsonl", args: []string{"scan", "--format", "jsonl", "--strip", "x.png"}, code: 3, stderr: "--strip"},
 	}

@@ -31,15 +31,19 @@ A line that cannot be screened gets {"id","line","error"} and the run goes
 on. Item fields left empty take the --channel, --account, --employer and
 --relationships flags.
 
-An image (JPEG, PNG or WebP, recognised by its first bytes; at most 25 MiB
-and 50 megapixels) is screened for what its metadata holds: GPS position,
-places, dates and camera serial numbers are identifiers, and its text
-fields (description, comments, XMP and IPTC captions, keywords, by-line)
-are screened as image captions. Text in the picture and faces are not
-checked yet, so an image is never allowed: review at least, block with an
-identifier. --strip OUT writes a copy without any metadata (JPEG stays
-JPEG, PNG stays PNG, WebP becomes PNG), with every word of a PHI finding
-read by OCR filled black. Images use --format text or json.
+An image (JPEG, PNG, WebP or HEIC, recognised by its first bytes; at most
+25 MiB and 50 megapixels) is screened for what its metadata holds: GPS
+position, places, dates and camera serial numbers are identifiers, and its
+text fields (description, comments, XMP and IPTC captions, keywords,
+by-line) are screened as image captions. The text in the picture is read
+with tesseract and screened the same way, and faces are found with
+facedetect: each face needs the patient's consent (review). An image is
+allowed only when both programs ran and found nothing; HEIC is read with
+heif-convert (Debian: tesseract-ocr tesseract-ocr-eng, facedetect,
+libheif-examples). --strip OUT writes a copy without any metadata (JPEG
+stays JPEG, PNG stays PNG, WebP becomes PNG, HEIC becomes JPEG), with every
+word of a PHI finding read by OCR filled black and every face blurred.
+Images use --format text or json.
 
 Exit status: 0 allow, 1 review, 2 block (the most severe item in a batch),
 3 bad input or usage (any failed line in a batch), 4 internal error.`,
@@ -84,7 +88,7 @@ func (o *scanOptions) run(e *env, args []string) int {
 		return o.runImage(e, path)
 	}
 	if o.strip != "" {
-		return fail(e, usageErrorf("scan: --strip applies to images (JPEG, PNG or WebP); the input is not one"))
+		return fail(e, usageErrorf("scan: --strip applies to images (JPEG, PNG, WebP or HEIC); the input is not one"))
 	}
 	s, err := screenInput(e, &o.item, path)
 	if err != nil {
