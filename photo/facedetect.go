@@ -6,11 +6,12 @@ import (
 	"context"
 	"errors"
 	"image"
-	"image/color"
 	"image/png"
 	"io"
+	"math"
 	"os"
 	"os/exec"
+	"runtime"
 	"strconv"
 	"strings"
 	"sync"
@@ -35,6 +36,10 @@ const MaxFaces = 256
 const (
 	maxFaceOutput = 64 << 10 // bytes of stdout read
 	maxFaceSide   = 2048     // longest side of the picture facedetect reads
+	// minTiledSide is the size (square root of the area) from which a
+	// picture is also read in tiles: below it, the faces one run misses
+	// (under 1/20 of the size) are under 40 pixels.
+	minTiledSide = 800
 )
 
 // FindFaceDetect returns the path of the facedetect program: the value of
@@ -67,11 +72,18 @@ func findProgram(getenv func(string) string, env, name string) string {
 // the image, and returns the faces' boxes in the image's pixels.
 //
 // facedetect only looks for faces between 1/20 and 1/2 of the picture's
-// size, so a close-up (a face filling the frame) would be missed: it is
-// run twice, on the picture (scaled down to at most 2048 pixels a side)
-// and on the same picture at half that size in the middle of a grey canvas,
-// and the faces both runs find are merged. Its errors never quote what
-// facedetect printed.
+// size (the square root of its area), so one run on the picture would miss
+// a close-up (a face filling the frame) and the small faces of a group
+// photo. The picture is scaled down to at most 2048 pixels a side, and
+// facedetect is run on it at half size in the middle of a blurred copy of
+// itself, for faces from 1/10 of its size up to all of it; and, when it is
+// at least 800 pixels (the square root of its area), on four overlapping
+// tiles, each 0.6 of it across, for faces from about 1/33 of its size to
+// 0.3 (any face up to 0.2 lies wholly in one tile); a smaller picture is
+// read whole instead, for faces from 1/20 to 1/2. That is five runs of
+// facedetect for a phone photo, two for a small picture. Runs go at once,
+// at most one per CPU (up to 4), and the faces they find are merged. Its
+// errors never quote what facedetect printed.
 func FaceDetect(path string, timeout time.Duration) FaceDetector {
 	if timeout <= 0 {
 		timeout = FaceDetectTimeout
@@ -81,61 +93,93 @@ func FaceDetect(path string, timeout time.Duration) FaceDetector {
 		if b.Empty() {
 			return []image.Rectangle{}, nil
 		}
-		scale := min(1, float64(maxFaceSide)/float64(max(b.Dx(), b.Dy())))
-		w, h := max(1, int(float64(b.Dx())*scale)), max(1, int(float64(b.Dy())*scale))
-		whole := image.NewRGBA(image.Rect(0, 0, w, h))
-		xdraw.ApproxBiLinear.Scale(whole, whole.Bounds(), img, b, xdraw.Src, nil)
-		// The close-up pass: the picture at half size, centred on a grey
-		// canvas as large as the whole pass's.
-		canvas := image.NewRGBA(whole.Bounds())
-		xdraw.Draw(canvas, canvas.Bounds(), image.NewUniform(color.Gray{128}), image.Point{}, xdraw.Src)
-		half := image.Rect(0, 0, max(1, w/2), max(1, h/2)).Add(image.Pt((w-max(1, w/2))/2, (h-max(1, h/2))/2))
-		xdraw.ApproxBiLinear.Scale(canvas, half, whole, whole.Bounds(), xdraw.Src, nil)
-
+		passes := facePasses(img)
 		var (
-			wg         sync.WaitGroup
-			got        [2][]image.Rectangle
-			errs       [2]error
-			passes     = [2]*image.RGBA{whole, canvas}
-			detectOnce = func(i int) {
-				defer wg.Done()
-				got[i], errs[i] = runFaceDetect(ctx, path, timeout, passes[i])
-			}
+			wg   sync.WaitGroup
+			got  = make([][]image.Rectangle, len(passes))
+			errs = make([]error, len(passes))
+			sem  = make(chan struct{}, min(4, max(1, runtime.NumCPU())))
 		)
-		wg.Add(2)
-		go detectOnce(0)
-		go detectOnce(1)
+		for i, p := range passes {
+			wg.Go(func() {
+				sem <- struct{}{}
+				defer func() { <-sem }()
+				got[i], errs[i] = runFaceDetect(ctx, path, timeout, p.img)
+			})
+		}
 		wg.Wait()
-		for _, err := range errs {
-			if err != nil {
-				return nil, err
-			}
-		}
-		// Back to the image's pixels.
 		var faces []image.Rectangle
-		for _, r := range got[0] {
-			faces = append(faces, unscale(r, image.Point{}, float64(w)/float64(b.Dx()), float64(h)/float64(b.Dy()), b))
-		}
-		for _, r := range got[1] {
-			r = r.Intersect(half)
-			if r.Empty() {
-				continue
+		for i, p := range passes {
+			if errs[i] != nil {
+				return nil, errs[i]
 			}
-			faces = append(faces, unscale(r, half.Min, float64(half.Dx())/float64(b.Dx()), float64(half.Dy())/float64(b.Dy()), b))
+			for _, r := range got[i] {
+				if r = r.Intersect(p.shows); r.Empty() {
+					continue
+				}
+				// Back to the image's pixels, rounding outwards.
+				r = r.Sub(p.shows.Min)
+				sx, sy := float64(p.shows.Dx())/float64(p.of.Dx()), float64(p.shows.Dy())/float64(p.of.Dy())
+				r = image.Rect(
+					p.of.Min.X+int(float64(r.Min.X)/sx), p.of.Min.Y+int(float64(r.Min.Y)/sy),
+					p.of.Min.X+int(math.Ceil(float64(r.Max.X)/sx)), p.of.Min.Y+int(math.Ceil(float64(r.Max.Y)/sy)),
+				).Intersect(b)
+				if !r.Empty() {
+					faces = append(faces, r)
+				}
+			}
 		}
 		return mergeFaces(faces), nil
 	}
 }
 
-// unscale maps a box found in a picture that shows the image (bounds b)
-// scaled by sx, sy with its top-left corner at origin back to the image's
-// pixels, rounding outwards, clipped to b.
-func unscale(r image.Rectangle, origin image.Point, sx, sy float64, b image.Rectangle) image.Rectangle {
-	r = r.Sub(origin)
-	return image.Rect(
-		b.Min.X+int(float64(r.Min.X)/sx), b.Min.Y+int(float64(r.Min.Y)/sy),
-		b.Min.X+int(float64(r.Max.X)/sx+0.999), b.Min.Y+int(float64(r.Max.Y)/sy+0.999),
-	).Intersect(b)
+// facePass is one picture facedetect reads: img shows the region of the
+// image of in its rectangle shows (scaled).
+type facePass struct {
+	img   *image.RGBA
+	shows image.Rectangle
+	of    image.Rectangle
+}
+
+// facePasses are the pictures FaceDetect runs facedetect on: the image
+// scaled to at most maxFaceSide a side, at half size on a blurred copy, and
+// four overlapping tiles of it, each 3/5 of it across; or, for a picture
+// under minTiledSide (the square root of its area) or with tiles under 48
+// pixels, the scaled picture whole instead of the tiles.
+func facePasses(img image.Image) []facePass {
+	b := img.Bounds()
+	scale := min(1, float64(maxFaceSide)/float64(max(b.Dx(), b.Dy())))
+	w, h := max(1, int(float64(b.Dx())*scale)), max(1, int(float64(b.Dy())*scale))
+	whole := image.NewRGBA(image.Rect(0, 0, w, h))
+	xdraw.ApproxBiLinear.Scale(whole, whole.Bounds(), img, b, xdraw.Src, nil)
+
+	// The canvas is the picture blurred (scaled to 8×8 and back up), not
+	// one colour: facedetect equalises the histogram, and a uniform
+	// background would flatten the picture's contrast.
+	canvas := image.NewRGBA(whole.Bounds())
+	tiny := image.NewRGBA(image.Rect(0, 0, 8, 8))
+	xdraw.BiLinear.Scale(tiny, tiny.Bounds(), whole, whole.Bounds(), xdraw.Src, nil)
+	xdraw.BiLinear.Scale(canvas, canvas.Bounds(), tiny, tiny.Bounds(), xdraw.Src, nil)
+	hw, hh := max(1, w/2), max(1, h/2)
+	half := image.Rect(0, 0, hw, hh).Add(image.Pt((w-hw)/2, (h-hh)/2))
+	xdraw.ApproxBiLinear.Scale(canvas, half, whole, whole.Bounds(), xdraw.Src, nil)
+	passes := []facePass{{img: canvas, shows: half, of: b}}
+
+	tw, th := w*3/5, h*3/5
+	if w*h < minTiledSide*minTiledSide || min(tw, th) < 48 {
+		return append(passes, facePass{img: whole, shows: whole.Bounds(), of: b})
+	}
+	for _, at := range []image.Point{{0, 0}, {w - tw, 0}, {0, h - th}, {w - tw, h - th}} {
+		tile := image.NewRGBA(image.Rect(0, 0, tw, th))
+		xdraw.Draw(tile, tile.Bounds(), whole, at, xdraw.Src)
+		// the tile's region of the image, in the image's pixels
+		of := image.Rect(
+			b.Min.X+at.X*b.Dx()/w, b.Min.Y+at.Y*b.Dy()/h,
+			b.Min.X+(at.X+tw)*b.Dx()/w, b.Min.Y+(at.Y+th)*b.Dy()/h,
+		)
+		passes = append(passes, facePass{img: tile, shows: tile.Bounds(), of: of})
+	}
+	return passes
 }
 
 // mergeFaces merges the boxes that cover the same face (they overlap by

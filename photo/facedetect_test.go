@@ -8,6 +8,7 @@ import (
 	"image/draw"
 	"image/jpeg"
 	"image/png"
+	"math/rand/v2"
 	"os"
 	"regexp"
 	"strings"
@@ -15,6 +16,7 @@ import (
 	"time"
 
 	chaperone "github.com/chaperone-project/chaperone"
+	xdraw "golang.org/x/image/draw"
 )
 
 // astronautFace is the face facedetect finds in testdata/astronaut.jpg
@@ -441,4 +443,77 @@ func decodeAny(t testing.TB, b []byte) image.Image {
 		t.Fatal(err)
 	}
 	return img
+}
+
+// TestFaceDetectionReport runs facedetect (through FaceDetect) on the test
+// photos and variants of them, and logs what it finds (the README quotes
+// the figures): go test -v -run TestFaceDetectionReport ./photo
+func TestFaceDetectionReport(t *testing.T) {
+	if testing.Short() {
+		t.Skip("the face-detection report runs facedetect 60 times")
+	}
+	faces := faceDetector(t)
+	photo := decodeJPEG(t, astronaut(t))
+	scaled := func(f float64) image.Image {
+		b := photo.Bounds()
+		dst := image.NewRGBA(image.Rect(0, 0, int(float64(b.Dx())*f), int(float64(b.Dy())*f)))
+		xdraw.CatmullRom.Scale(dst, dst.Bounds(), photo, b, xdraw.Src, nil)
+		return dst
+	}
+	crop := func(r image.Rectangle) image.Image {
+		dst := image.NewRGBA(image.Rect(0, 0, r.Dx(), r.Dy()))
+		draw.Draw(dst, dst.Bounds(), photo, r.Min, draw.Src)
+		return dst
+	}
+	scene := func(f float64, w, h int) image.Image {
+		// a background of random grey noise, not one colour:
+		// facedetect equalises the histogram
+		dst := image.NewRGBA(image.Rect(0, 0, w, h))
+		rng := rand.New(rand.NewPCG(1, 2))
+		for i := 0; i < len(dst.Pix); i += 4 {
+			v := uint8(rng.IntN(256))
+			dst.Pix[i], dst.Pix[i+1], dst.Pix[i+2], dst.Pix[i+3] = v, v, v, 255
+		}
+		small := scaled(f)
+		draw.Draw(dst, small.Bounds().Add(image.Pt(w/3, h/3)), small, image.Point{}, draw.Src)
+		return dst
+	}
+	var blurred bytes.Buffer
+	if _, err := Redact(bytes.NewReader(astronaut(t)), &blurred, Limits{}, Redaction{Blur: []image.Rectangle{astronautFace}}); err != nil {
+		t.Fatal(err)
+	}
+	text, _ := renderText(t, 1200, 300, 40, 110, 48, ocrPatient)
+	cases := []struct {
+		name string
+		img  image.Image
+		want int
+	}{
+		{"astronaut.jpg", photo, 1},
+		{"astronaut at 1/4 size (face about 23 px)", scaled(0.25), 1},
+		{"astronaut at 1/2 size", scaled(0.5), 1},
+		{"astronaut at 2× size", scaled(2), 1},
+		{"astronaut mirrored (EXIF orientation 2)", orient(photo, 2), 1},
+		{"astronaut turned 90° with no EXIF tag", orient(photo, 6), 1},
+		{"close-up: face 92 of 150 px across", crop(image.Rect(150, 40, 300, 200)), 1},
+		{"astronaut 384 px wide in a 2048×1536 noise scene (face 1/26)", scene(0.75, 2048, 1536), 1},
+		{"astronaut 256 px wide in a 2048×1536 noise scene (face 1/39)", scene(0.5, 2048, 1536), 1},
+		{"astronaut with the face blurred (Redact)", decodeJPEG(t, blurred.Bytes()), 0},
+		{"rendered text (Go Regular, 48 px)", decodeAny(t, text), 0},
+		{"gradient (the metadata fixtures)", picture(32, 24), 0},
+	}
+	right := 0
+	for _, c := range cases {
+		got, err := faces(context.Background(), c.img)
+		if err != nil {
+			t.Fatalf("%s: %v", c.name, err)
+		}
+		if len(got) == c.want {
+			right++
+		}
+		t.Logf("facedetect: %-45s %4d×%-4d %d face(s) %v (expected %d)", c.name, c.img.Bounds().Dx(), c.img.Bounds().Dy(), len(got), got, c.want)
+	}
+	t.Logf("facedetect: %d/%d pictures with the expected number of faces", right, len(cases))
+	if right < len(cases)-2 {
+		t.Errorf("only %d/%d pictures as expected", right, len(cases))
+	}
 }
