@@ -234,8 +234,13 @@ func TestHEIC(t *testing.T) {
 	if again, err := faces(context.Background(), img); err != nil || len(again) != 0 {
 		t.Errorf("faces in the blurred copy: %v %v", again, err)
 	}
+	// Redact finds heif-convert in the environment.
+	if f, err := Redact(bytes.NewReader(heic), &bytes.Buffer{}, Limits{}, Redaction{}); err != nil || f != JPEG {
+		t.Errorf("Redact: %s %v", f, err)
+	}
+	t.Setenv(HeifConvertEnv, "/nonexistent")
 	if _, err := Redact(bytes.NewReader(heic), &bytes.Buffer{}, Limits{}, Redaction{}); err == nil || !strings.Contains(err.Error(), "libheif-examples") {
-		t.Errorf("Redact without a converter: %v", err)
+		t.Errorf("Redact without heif-convert: %v", err)
 	}
 }
 

@@ -29,6 +29,7 @@ import (
 	"image/jpeg"
 	"image/png"
 	"io"
+	"os"
 	"sync"
 
 	chaperone "github.com/chaperone-project/chaperone"
@@ -429,7 +430,7 @@ func Decide(findings []chaperone.Finding) chaperone.Decision {
 // Strip reads one image from r within limits and writes it to w re-encoded
 // with the standard library, which writes no metadata at all: JPEG stays
 // JPEG (quality 92), PNG stays PNG, WebP becomes PNG (there is no
-// pure-Go WebP encoder) and HEIC, read by RedactWith, becomes JPEG. It returns the format written. The EXIF
+// pure-Go WebP encoder) and HEIC (read as Redact does) becomes JPEG. It returns the format written. The EXIF
 // orientation is applied to the pixels, so the copy shows the way the
 // original did without the tag.
 func Strip(r io.Reader, w io.Writer, limits Limits) (Format, error) {
@@ -458,9 +459,14 @@ const faceBlurSide = 6
 // padded boxes are unchanged (up to JPEG re-encoding). It is the copy to
 // publish when the text in a photo holds PHI or it shows a face; the
 // CLI's --strip and the service call it with Screened.Redaction. It reads
-// no HEIC (see RedactWith).
+// a HEIC with the heif-convert that FindHeifConvert finds in the process's
+// environment (RedactWith takes the converter from the caller's Tools).
 func Redact(r io.Reader, w io.Writer, limits Limits, red Redaction) (Format, error) {
-	return RedactWith(context.Background(), r, w, limits, Tools{}, red)
+	var tools Tools
+	if p := FindHeifConvert(os.Getenv); p != "" {
+		tools.HEIF = HeifConvert(p, HeifConvertTimeout)
+	}
+	return RedactWith(context.Background(), r, w, limits, tools, red)
 }
 
 // RedactWith is Redact that also reads HEIC/HEIF with tools.HEIF (the
