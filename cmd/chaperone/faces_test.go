@@ -160,3 +160,27 @@ func TestScanImageHEIC(t *testing.T) {
 		t.Errorf("the blurred copy: %v %+v", err, copyScan.Image)
 	}
 }
+
+func TestToolsLine(t *testing.T) {
+	ocr := photo.Tesseract("/bin/false", 0)
+	faces := photo.FaceDetect("/bin/false", 0)
+	heif := photo.HeifConvert("/bin/false", 0)
+	tests := []struct {
+		tools photo.Tools
+		want  string
+	}{
+		{photo.Tools{OCR: ocr, Faces: faces, HEIF: heif},
+			"pictures: checked for metadata, text (tesseract), faces (facedetect), HEIC read (heif-convert)"},
+		{photo.Tools{OCR: ocr, Faces: faces},
+			"pictures: checked for metadata, text (tesseract), faces (facedetect); HEIC is refused until you apt-get install libheif-examples"},
+		{photo.Tools{OCR: ocr, HEIF: heif},
+			"pictures: checked for metadata, text (tesseract), HEIC read (heif-convert); pictures go to review until you apt-get install facedetect"},
+		{photo.Tools{},
+			"pictures: checked for metadata; pictures go to review until you apt-get install tesseract-ocr tesseract-ocr-eng facedetect; HEIC is refused until you apt-get install libheif-examples"},
+	}
+	for _, tt := range tests {
+		if got := toolsLine(tt.tools); got != tt.want {
+			t.Errorf("toolsLine:\n got %s\nwant %s", got, tt.want)
+		}
+	}
+}

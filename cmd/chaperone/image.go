@@ -269,7 +269,8 @@ func imageTools(getenv func(string) string) photo.Tools {
 }
 
 // toolsLine says which image programs serve found, and how to install the
-// missing ones: pictures go to review while one is missing.
+// missing ones: pictures go to review while tesseract or facedetect is
+// missing, and HEIC is refused without heif-convert.
 func toolsLine(t photo.Tools) string {
 	var have, missing []string
 	if t.OCR != nil {
@@ -286,8 +287,14 @@ func toolsLine(t photo.Tools) string {
 	for _, h := range have {
 		line += ", " + h
 	}
+	if t.HEIF != nil {
+		line += ", HEIC read (heif-convert)"
+	}
 	if len(missing) > 0 {
 		line += "; pictures go to review until you apt-get install " + strings.Join(missing, " ")
+	}
+	if t.HEIF == nil {
+		line += "; HEIC is refused until you apt-get install libheif-examples"
 	}
 	return line
 }
