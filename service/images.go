@@ -61,7 +61,7 @@ func (s *Service) AttachImage(ctx context.Context, u chaperone.User, draftID int
 	}
 	red := sc.Redaction()
 	var cp bytes.Buffer
-	copyFormat, err := photo.Redact(bytes.NewReader(data), &cp, photo.Limits{MaxBytes: store.MaxImageBytes}, red)
+	copyFormat, err := photo.RedactWith(ctx, bytes.NewReader(data), &cp, photo.Limits{MaxBytes: store.MaxImageBytes}, s.images, red)
 	if err != nil {
 		return chaperone.DraftImage{}, err
 	}

@@ -212,3 +212,73 @@ func TestDraftImages(t *testing.T) {
 		}
 	})
 }
+
+// realFaces returns facedetect, skipping t when it is not installed
+// (failing it when CHAPERONE_REQUIRE_FACES=1).
+func realFaces(t *testing.T) photo.FaceDetector {
+	t.Helper()
+	p := photo.FindFaceDetect(os.Getenv)
+	if p == "" {
+		if os.Getenv("CHAPERONE_REQUIRE_FACES") == "1" {
+			t.Fatal("facedetect is not installed (apt-get install facedetect) and CHAPERONE_REQUIRE_FACES=1")
+		}
+		t.Skip("facedetect is not installed")
+	}
+	return photo.FaceDetect(p, time.Minute)
+}
+
+// TestFacePhotoNeedsConsent is issue 5's "a photo with a face and no
+// consent goes to review": the face makes the draft CONSENT_NEEDED, it is
+// reviewed, and it is published only under an authorisation covering
+// photos; what goes out is the copy with the face blurred.
+func TestFacePhotoNeedsConsent(t *testing.T) {
+	tools := photo.Tools{OCR: realOCR(t), Faces: realFaces(t)}
+	face, err := os.ReadFile("../photo/testdata/astronaut.jpg")
+	if err != nil {
+		t.Fatal(err)
+	}
+	backendsWith(t, Config{Images: tools}, func(t *testing.T, w *world) {
+		ctx := context.Background()
+		d := must[chaperone.Draft](t)(w.svc.Create(ctx, w.clinician, Compose{Text: "One year on, and back at work!"}))
+		img := must[chaperone.DraftImage](t)(w.svc.AttachImage(ctx, w.clinician, d.ID, "before-after.jpg", face))
+		if img.Screen.Faces != 1 || img.Screen.FaceCheck != "done" || img.Screen.Blurred != 1 || img.Screen.Decision != chaperone.Review {
+			t.Fatalf("face photo: %+v", img.Screen)
+		}
+		v := must[DraftView](t)(w.svc.View(ctx, w.clinician, d.ID))
+		if !v.NeedsConsent || v.Screen.Decision != chaperone.Review || !v.Screen.Result.Has(chaperone.FindingConsentNeeded) {
+			t.Fatalf("draft: needs consent %v, %s %+v", v.NeedsConsent, v.Screen.Decision, v.Screen.Result.Findings)
+		}
+		d, _, err := w.svc.Submit(ctx, w.clinician, d.ID)
+		if err != nil || d.Status != chaperone.DraftInReview {
+			t.Fatalf("submit: %v %s", err, d.Status)
+		}
+		must[chaperone.Draft](t)(w.svc.Review(ctx, w.reviewer, d.ID, chaperone.ReviewApprove, ""))
+		_, err = w.svc.Publish(ctx, w.clinician, d.ID, "https://instagram.com/p/face")
+		wantCode(t, err, chaperone.ErrConflict)
+
+		now := time.Now()
+		textOnly := consentFor(now)
+		textOnly.Media = []string{"text"}
+		narrow := must[chaperone.Consent](t)(w.svc.RecordConsent(ctx, w.clinician, textOnly, signedPDF))
+		err = w.svc.LinkConsent(ctx, w.clinician, d.ID, narrow.ID)
+		wantCode(t, err, chaperone.ErrInvalid) // the post has a photo
+		photoOK := consentFor(now)
+		photoOK.Channels = append(photoOK.Channels, chaperone.ChannelPost)
+		c := must[chaperone.Consent](t)(w.svc.RecordConsent(ctx, w.clinician, photoOK, signedPDF))
+		if err := w.svc.LinkConsent(ctx, w.clinician, d.ID, c.ID); err != nil {
+			t.Fatal(err)
+		}
+		item := must[chaperone.ArchiveItem](t)(w.svc.Publish(ctx, w.clinician, d.ID, "https://instagram.com/p/face"))
+		if !bytes.Contains(item.ApprovalChain, []byte(img.CopySHA256)) {
+			t.Errorf("the archive's chain does not name the published copy: %s", item.ApprovalChain)
+		}
+		cp, _, err := w.svc.ImageFile(ctx, w.clinician, d.ID, img.ID, store.ImageCopy)
+		if err != nil {
+			t.Fatal(err)
+		}
+		again, err := photo.InspectWith(ctx, bytes.NewReader(cp), photo.Limits{}, photo.Tools{Faces: tools.Faces})
+		if err != nil || again.FaceCheck != photo.OCRDone || len(again.Faces) != 0 {
+			t.Fatalf("the copy: %v, %s, %d faces", err, again.FaceCheck, len(again.Faces))
+		}
+	})
+}

@@ -28,11 +28,14 @@ import (
 )
 
 // siteImageTools are the image programs installed here, for the test
-// sites' services: Tesseract when it is there.
+// sites' services: Tesseract and facedetect when they are there.
 func siteImageTools() photo.Tools {
 	var t photo.Tools
 	if p := photo.FindTesseract(os.Getenv); p != "" {
 		t.OCR = photo.Tesseract(p, time.Minute)
+	}
+	if p := photo.FindFaceDetect(os.Getenv); p != "" {
+		t.Faces = photo.FaceDetect(p, time.Minute)
 	}
 	return t
 }
@@ -94,8 +97,11 @@ func TestDraftPictures(t *testing.T) {
 		}
 		img := images[0].(map[string]any)
 		imgID := fmt.Sprint(int64(img["id"].(float64)))
-		if scr := img["screen"].(map[string]any); scr["decision"] != "review" {
-			t.Errorf("a picture whose faces were not checked: %v", scr)
+		// allowed only when both the text and the faces were checked
+		scr := img["screen"].(map[string]any)
+		checked := scr["ocr"] == "done" && scr["face_check"] == "done"
+		if want := map[bool]string{true: "allow", false: "review"}[checked]; scr["decision"] != want {
+			t.Errorf("a plain picture (text and faces checked: %v): %v, want %s", checked, scr, want)
 		}
 		resp, err = c.Get(s.URL + "/drafts/" + id + "/images/" + imgID + "/copy")
 		if err != nil {
