@@ -8,9 +8,10 @@ import (
 	"github.com/chaperone-project/chaperone"
 )
 
-// Limits bound what one read may cost. ReadArchive, ParseFeed and the
-// clients take them; a zero field means the default (DefaultLimits). Input
-// over a limit is refused with a *chaperone.Error of code ErrTooLarge.
+// Limits bound what one read may cost. ReadArchive and ParseFeed take
+// them (the Mastodon and Bluesky clients are bounded by their Fetcher's
+// body limit instead); a zero field means the default (DefaultLimits).
+// Input over a limit is refused with a *chaperone.Error of code ErrTooLarge.
 type Limits struct {
 	ArchiveBytes int64 // the archive or bare export file, as given
 	Entries      int   // zip entries examined (names checked)
