@@ -3,7 +3,9 @@ package service
 import (
 	"context"
 	"fmt"
+	"runtime"
 	"strings"
+	"sync"
 	"time"
 
 	chaperone "github.com/chaperone-project/chaperone"
@@ -56,6 +58,10 @@ func (s *Service) ImportPosts(ctx context.Context, u chaperone.User, userID int6
 		if len(batch) == 0 {
 			return nil
 		}
+		s.screenPosts(base, batch)
+		for _, p := range batch {
+			sum.Decisions[p.Screen.Decision]++
+		}
 		st, err := inTx(ctx, s.store, func(tx *store.Tx) (store.ImportStats, error) {
 			return tx.ImportPosts(ctx, actor(u), author.OrgID, author.ID, batch)
 		})
@@ -76,12 +82,8 @@ func (s *Service) ImportPosts(ctx context.Context, u chaperone.User, userID int6
 		if !p.Channel.Valid() {
 			p.Channel = chaperone.ChannelPost
 		}
-		it := base
-		it.ID, it.Channel, it.Text = p.ExternalID, p.Channel, p.Text
-		res := s.engine.Screen(it)
 		sum.Read++
-		sum.Decisions[res.Decision]++
-		batch = append(batch, store.ScreenedPost{Post: p, Screen: res})
+		batch = append(batch, store.ScreenedPost{Post: p})
 		if len(batch) == ImportBatch {
 			return flush()
 		}
@@ -93,6 +95,27 @@ func (s *Service) ImportPosts(ctx context.Context, u chaperone.User, userID int6
 		err = ferr
 	}
 	return sum, err
+}
+
+// screenPosts screens a batch of posts as the author of base, on all
+// cores.
+func (s *Service) screenPosts(base chaperone.Item, posts []store.ScreenedPost) {
+	var wg sync.WaitGroup
+	next := make(chan int)
+	for range min(runtime.GOMAXPROCS(0), len(posts)) {
+		wg.Go(func() {
+			for i := range next {
+				it := base
+				it.ID, it.Channel, it.Text = posts[i].ExternalID, posts[i].Channel, posts[i].Text
+				posts[i].Screen = s.engine.Screen(it)
+			}
+		})
+	}
+	for i := range posts {
+		next <- i
+	}
+	close(next)
+	wg.Wait()
 }
 
 // inTx runs fn in a transaction and returns its value.

@@ -20,13 +20,14 @@ import (
 // exitAuditBroken is audit verify's exit code for a broken chain.
 const exitAuditBroken = 2
 
-// auditCommand checks the service's audit log.
+// auditCommand checks the service's audit log, and imports the posts a
+// clinician has already published, to be screened and kept.
 var auditCommand = &command{
 	name:    "audit",
-	args:    "verify",
-	short:   "verify the service's hash-chained audit log",
+	args:    "verify | import ARCHIVE",
+	short:   "verify the audit log; import a platform archive of published posts",
 	minArgs: 1,
-	maxArgs: 1,
+	maxArgs: 2,
 	long: `
 chaperone audit verify walks the audit log of a chaperone service database in
 order, recomputes every event's hash and checks that each event is chained to
@@ -36,26 +37,44 @@ the one before, and prints
 
 or the first event that was edited, is missing, or is out of order. Record the
 head now and then somewhere else (a ticket, a signed e-mail): the chain alone
-cannot show that events were cut from its end, but --anchor SEQ:HASH can.
+cannot show that events were cut from its end, but --anchor SEQ:HASH can. It
+needs no encryption key and changes nothing.
+
+chaperone audit import --email E ARCHIVE reads the posts a clinician already
+published from a platform's export (the X/Twitter archive zip, Facebook's or
+Instagram's JSON export, LinkedIn's Shares.csv, as a zip or the bare file),
+screens each as the clinician's text, and keeps them with their screens in the
+service's database, where the web UI lists them (Published posts) and flags
+tasks. It shows a progress bar on a terminal and ends with a summary.
+Importing the same archive again adds nothing twice.
 
 The database is --db (a PostgreSQL URL or a SQLite file), by default the SQLite
 file chaperone.db in the data directory: --data, else $CHAPERONE_DATA, else
-./chaperone-data. It needs no encryption key and changes nothing.
+./chaperone-data.
 
-Exit status: 0 when the log is intact, 2 when it is broken, 3 when the database
-cannot be read or the arguments are wrong.`,
+Exit status: 0 when the log is intact or the import is done, 2 when the log is
+broken, 3 when the database or the archive cannot be read or the arguments are
+wrong.`,
 	setup: func(fs *flag.FlagSet) runner {
-		var db, data, anchor string
+		var sf storeFlags
+		sf.register(fs)
+		var anchor, org, email, rules string
 		var timeout time.Duration
-		fs.StringVar(&db, "db", "", "the database: a `DSN` (postgres://…) or SQLite file (default DIR/chaperone.db)")
-		fs.StringVar(&data, "data", "", "the data `DIR` (default $CHAPERONE_DATA, else ./chaperone-data)")
-		fs.StringVar(&anchor, "anchor", "", "also check an earlier head, `SEQ:HASH` as printed by this command")
+		fs.StringVar(&anchor, "anchor", "", "verify: also check an earlier head, `SEQ:HASH` as printed by this command")
+		fs.StringVar(&org, "org", "clinic", "import: the organisation's short name")
+		fs.StringVar(&email, "email", "", "import: the clinician whose archive it is")
+		fs.StringVar(&rules, "rules", "", "import: an organisation rule `file` (TOML) on top of the embedded rules")
 		fs.DurationVar(&timeout, "timeout", 30*time.Minute, "give up after this `duration`")
 		return func(e *env, args []string) int {
-			if args[0] != "verify" {
-				return fail(e, usageErrorf("audit: unknown subcommand %q; the only one is verify", args[0]))
+			switch {
+			case args[0] == "verify" && len(args) == 1:
+				return runAuditVerify(e, sf.db, sf.data, anchor, timeout)
+			case args[0] == "import" && len(args) == 2:
+				return runAuditImport(e, sf, org, email, rules, args[1], timeout)
+			case args[0] == "import":
+				return fail(e, usageErrorf("audit import: give the archive to import (one file)"))
 			}
-			return runAuditVerify(e, db, data, anchor, timeout)
+			return fail(e, usageErrorf("audit: want 'audit verify' or 'audit import ARCHIVE'"))
 		}
 	},
 }
