@@ -3,12 +3,14 @@ package service
 import (
 	"context"
 	"fmt"
+	"io"
 	"runtime"
 	"strings"
 	"sync"
 	"time"
 
 	chaperone "github.com/chaperone-project/chaperone"
+	"github.com/chaperone-project/chaperone/monitor"
 	"github.com/chaperone-project/chaperone/report"
 	"github.com/chaperone-project/chaperone/store"
 )
@@ -25,7 +27,8 @@ type PostReader func(fn func(chaperone.Post) error) error
 
 // WatchImport is what an import did.
 type WatchImport struct {
-	Read    int `json:"read"`    // posts the source yielded
+	Total   int `json:"total,omitempty"` // posts in the source, when counted first (ImportArchive)
+	Read    int `json:"read"`            // posts the source yielded
 	Added   int `json:"added"`   // kept for the first time
 	Skipped int `json:"skipped"` // already kept (same source and id)
 	// Open counts the added posts whose screen opened a task; Decisions
@@ -127,6 +130,13 @@ func inTx[T any](ctx context.Context, st *store.Store, fn func(tx *store.Tx) (T,
 		return err
 	})
 	return v, err
+}
+
+// CanImport checks that u may import published posts for clinician
+// userID (0: themselves), before an upload is taken.
+func (s *Service) CanImport(ctx context.Context, u chaperone.User, userID int64) error {
+	_, err := s.watchedUser(ctx, u, userID)
+	return err
 }
 
 // watchedUser is the clinician whose published posts u may import or
@@ -424,4 +434,37 @@ func (s *Service) AuditReport(ctx context.Context, u chaperone.User, userID int6
 	_, err = s.store.Audit(ctx, actor(u), store.AuditEntry{OrgID: u.OrgID, Action: chaperone.ActionRecordsExport, SubjectKind: "audit_report",
 		SubjectID: fmt.Sprint(scope), Details: map[string]any{"from": from.UTC(), "to": to.UTC(), "posts": a.Posts, "open": a.Open}})
 	return a, err
+}
+
+// ImportArchive imports a platform export (see monitor.ReadArchive: the X
+// archive, Facebook's and Instagram's JSON exports, LinkedIn's Shares.csv)
+// as clinician userID's published posts, through ImportPosts. A first pass
+// counts the posts, so that progress (called after every batch) carries
+// the total; it also refuses a file that is not an export before anything
+// is kept. The CLI's audit import and the web UI's upload call it.
+func (s *Service) ImportArchive(ctx context.Context, u chaperone.User, userID int64, r io.ReaderAt, size int64, progress func(WatchImport)) (WatchImport, monitor.Summary, error) {
+	if _, err := s.watchedUser(ctx, u, userID); err != nil {
+		return WatchImport{}, monitor.Summary{}, err
+	}
+	limits := monitor.DefaultLimits()
+	total := 0
+	if _, err := monitor.ReadArchive(ctx, r, size, limits, func(chaperone.Post) error { total++; return nil }); err != nil {
+		return WatchImport{}, monitor.Summary{}, err
+	}
+	if progress != nil {
+		progress(WatchImport{Total: total, Decisions: map[chaperone.Decision]int{}})
+	}
+	var sum monitor.Summary
+	res, err := s.ImportPosts(ctx, u, userID, func(fn func(chaperone.Post) error) error {
+		var err error
+		sum, err = monitor.ReadArchive(ctx, r, size, limits, fn)
+		return err
+	}, func(w WatchImport) {
+		if progress != nil {
+			w.Total = total
+			progress(w)
+		}
+	})
+	res.Total = total
+	return res, sum, err
 }

@@ -52,6 +52,8 @@ func (s *Server) api() []apiRoute {
 		{"GET /api/v1/drafts/{id}/images/{img}/{file}", s.apiImageFile},
 		{"DELETE /api/v1/drafts/{id}/images/{img}", s.apiRemoveImage},
 		{"GET /api/v1/published", s.apiPublished},
+		{"POST /api/v1/published/import", s.apiImport},
+		{"GET /api/v1/published/imports/{id}", s.importStatus},
 		{"GET /api/v1/audit-report", s.apiAuditReport},
 		{"POST /api/v1/published/{id}/resolve", s.apiResolvePost},
 		{"GET /api/v1/queue", func(r *http.Request, u chaperone.User) (any, error) { return s.svc.Queue(r.Context(), u) }},
@@ -132,13 +134,20 @@ func (s *Server) apiUser(h func(*http.Request, chaperone.User) (any, error)) htt
 		}
 		w.Header().Set("Content-Type", "application/json")
 		code := http.StatusOK
-		if c, ok := v.(createdBody); ok {
+		switch c := v.(type) {
+		case createdBody:
 			code, v = http.StatusCreated, c.v
+		case accepted:
+			code, v = http.StatusAccepted, c.v
 		}
 		w.WriteHeader(code)
 		json.NewEncoder(w).Encode(v)
 	})
 }
+
+// accepted marks an API answer for work that goes on in the background:
+// 202 Accepted, with what to poll.
+type accepted struct{ v any }
 
 // createdBody marks an API answer that is a new record: 201 Created.
 type createdBody struct{ v any }

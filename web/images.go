@@ -21,10 +21,14 @@ const maxImageUpload = store.MaxImageBytes + 1<<20
 var imageUploadRoutes = []string{"/drafts", "/drafts/*/images", "/api/v1/drafts/*/images"}
 
 // uploadLimit is the body limit of a POST to p: its entry in
-// uploadRoutes or imageUploadRoutes, or 0 for the default.
+// uploadRoutes or imageUploadRoutes, an archive import's, or 0 for the
+// default.
 func uploadLimit(p string) int64 {
 	if n := uploadRoutes[p]; n > 0 {
 		return n
+	}
+	if p == "/watch/import" || p == "/api/v1/published/import" {
+		return maxArchiveUpload + 1<<20
 	}
 	for _, pat := range imageUploadRoutes {
 		if ok, _ := path.Match(pat, p); ok {

@@ -203,6 +203,12 @@ func newState(t *testing.T, s *site) state {
 	return st
 }
 
+// tinyTweetsJS is a bare data/tweets.js of one post, its id made from
+// tag.
+func tinyTweetsJS(tag string) string {
+	return `window.YTD.tweets.part0 = [ { "tweet" : { "id_str" : "` + strconv.Itoa(int(reviewSeq.Add(1))) + `", "created_at" : "Wed Oct 10 20:19:24 +0000 2018", "full_text" : "Flu shots are in (` + tag + `)." } } ]`
+}
+
 // tinyPNGBytes is a whole 8×8 PNG, a picture to attach.
 var tinyPNGBytes = func() []byte {
 	var buf bytes.Buffer
@@ -266,6 +272,8 @@ var pageCalls = []call{
 	{"GET /queue", "GET", "/queue", "", reviewers},
 	{"GET /watch", "GET", "/watch?status=open", "", all},
 	{"GET /watch/report", "GET", "/watch/report?all=1&format=pdf", "", auditors},
+	{"POST /watch/import", "POST", "/watch/import", "ARCHIVEFORM", all},
+	{"GET /watch/imports/{id}", "GET", "/watch/imports/999999", "", nobody}, // nobody's: see TestArchiveImport
 	{"POST /watch/{id}/resolve", "POST", "/watch/W/resolve", "status=accepted", auditors},
 	{"GET /accounts", "GET", "/accounts", "", all},
 	{"POST /accounts", "POST", "/accounts", "platform=mastodon&handle=ROLE&kind=professional", all},
@@ -334,6 +342,8 @@ var apiCalls = []call{
 	{"GET /api/v1/drafts/{id}/images/{img}/{file}", "GET", "/api/v1/drafts/X/images/IMG/copy", "", reviewers},
 	{"DELETE /api/v1/drafts/{id}/images/{img}", "DELETE", "/api/v1/drafts/X/images/IMG", "", nobody},
 	{"GET /api/v1/published", "GET", "/api/v1/published?all=1", "", auditors},
+	{"POST /api/v1/published/import", "POST", "/api/v1/published/import", "ARCHIVEBODY", all},
+	{"GET /api/v1/published/imports/{id}", "GET", "/api/v1/published/imports/999999", "", nobody},
 	{"GET /api/v1/audit-report", "GET", "/api/v1/audit-report?all=1&from=2026-01-01&to=2026-12-31", "", auditors},
 	{"POST /api/v1/published/{id}/resolve", "POST", "/api/v1/published/W/resolve", `{"status":"accepted"}`, auditors},
 	{"GET /api/v1/queue", "GET", "/api/v1/queue", "", reviewers},
@@ -459,6 +469,15 @@ func (c call) bodyFor(st state, role chaperone.Role) (string, string) {
 		fw.Write(tinyPNGBytes)
 		mw.Close()
 		return buf.String(), mw.FormDataContentType()
+	case "ARCHIVEFORM":
+		var buf bytes.Buffer
+		mw := multipart.NewWriter(&buf)
+		fw, _ := mw.CreateFormFile("archive", "tweets.js")
+		fw.Write([]byte(tinyTweetsJS(string(role))))
+		mw.Close()
+		return buf.String(), mw.FormDataContentType()
+	case "ARCHIVEBODY":
+		return tinyTweetsJS("api-" + string(role)), "application/javascript"
 	case "IMAGEBODY":
 		return string(tinyPNGBytes), "image/png"
 	case "REVIEWUPLOAD":

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"time"
 	"context"
 	"encoding/json"
 	"errors"
@@ -48,6 +49,11 @@ func (s *Server) limitBody(next http.Handler) http.Handler {
 		limit := s.opts.MaxBody
 		if up := uploadLimit(r.URL.Path); r.Method == http.MethodPost && up > 0 {
 			limit = max(limit, up)
+			if up > maxImageUpload {
+				// an archive may take a while to arrive: beyond the
+				// server's read timeout, within a bound of its own
+				http.NewResponseController(w).SetReadDeadline(time.Now().Add(30 * time.Minute))
+			}
 		}
 		r.Body = http.MaxBytesReader(w, r.Body, limit)
 		next.ServeHTTP(w, r)

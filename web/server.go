@@ -48,6 +48,7 @@ type Server struct {
 	login    chan struct{} // bounds concurrent password checks (argon2id uses 64 MiB each)
 	log      *slog.Logger
 	metrics  *metrics
+	imports  imports // archive imports running in the background
 }
 
 // New returns a server for svc.
@@ -96,6 +97,8 @@ func (s *Server) pageRoutes() []pageRoute {
 		{"GET /queue", s.queuePage},
 		{"GET /watch", s.watchPage},
 		{"GET /watch/report", s.auditReport},
+		{"POST /watch/import", s.importSubmit},
+		{"GET /watch/imports/{id}", s.importStatusPage},
 		{"POST /watch/{id}/resolve", s.resolveSubmit},
 		{"GET /accounts", s.accountsPage},
 		{"POST /accounts", s.accountSubmit},

@@ -39,6 +39,8 @@ type watchData struct {
 	Next     string
 	Error    string
 	Imported *service.WatchImport
+	// Import is the archive import the page follows (?import=ID).
+	Import int64
 }
 
 // watchSources are the sources the filter offers.
@@ -70,6 +72,7 @@ func (s *Server) watchPage(w http.ResponseWriter, r *http.Request, u chaperone.U
 
 func (s *Server) renderWatch(w http.ResponseWriter, r *http.Request, u chaperone.User, code int, data watchData) {
 	data.Form = watchFormFrom(r)
+	data.Import, _ = strconv.ParseInt(r.URL.Query().Get("import"), 10, 64)
 	pf := data.Form.filter(r)
 	posts, err := s.svc.PublishedPosts(r.Context(), u, pf)
 	if err == nil {

@@ -2,10 +2,17 @@ package web
 
 import (
 	"context"
+	"encoding/json"
+	"fmt"
+	"mime/multipart"
 	"net/url"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/chromedp/chromedp"
 
 	chaperone "github.com/chaperone-project/chaperone"
 	"github.com/chaperone-project/chaperone/service"
@@ -101,5 +108,136 @@ func TestAuditReportPages(t *testing.T) {
 	}
 	if code, _ := api(t, s, tok, "GET", "/api/v1/audit-report?all=1", ""); code != 403 {
 		t.Errorf("a clinician's org-wide report: %d", code)
+	}
+}
+
+// xArchiveJS is a bare data/tweets.js of n posts, every fifth naming a
+// patient.
+func xArchiveJS(n int) string {
+	var b strings.Builder
+	b.WriteString("window.YTD.tweets.part0 = [ ")
+	for i := range n {
+		if i > 0 {
+			b.WriteString(", ")
+		}
+		text := "Flu shots are in: book at the front desk."
+		if i%5 == 0 {
+			text = "Discharged Mrs. Siobhan O'Connell home today, MRN 0048-2913."
+		}
+		fmt.Fprintf(&b, `{ "tweet" : { "id_str" : "%d", "created_at" : "Wed Oct 10 20:19:24 +0000 2018", "full_text" : %q } }`, 5000+i, text)
+	}
+	b.WriteString(" ]")
+	return b.String()
+}
+
+// waitImport polls an import's status until it is done.
+func waitImport(t *testing.T, get func() (int, map[string]any)) map[string]any {
+	t.Helper()
+	deadline := time.Now().Add(time.Minute)
+	for time.Now().Before(deadline) {
+		code, run := get()
+		if code != 200 {
+			t.Fatalf("import status: %d %v", code, run)
+		}
+		if run["done"] == true {
+			return run
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	t.Fatal("the import did not finish within a minute")
+	return nil
+}
+
+func TestArchiveImport(t *testing.T) {
+	s := newSite(t, "sqlite")
+	c := s.browser(t)
+	s.login(t, c, chaperone.RoleClinician)
+	body, ctype := func() (string, string) {
+		var buf strings.Builder
+		mw := multipart.NewWriter(&buf)
+		fw, _ := mw.CreateFormFile("archive", "tweets.js")
+		fw.Write([]byte(xArchiveJS(1200)))
+		mw.Close()
+		return buf.String(), mw.FormDataContentType()
+	}()
+	resp, err := c.Post(s.URL+"/watch/import", ctype, strings.NewReader(body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	loc := resp.Header.Get("Location")
+	if resp.StatusCode != 303 || !strings.HasPrefix(loc, "/watch?import=") {
+		t.Fatalf("upload: %d %s", resp.StatusCode, loc)
+	}
+	id := strings.TrimPrefix(loc, "/watch?import=")
+	_, page := get(t, c, s.URL+loc)
+	if !strings.Contains(page, `data-import="`+id+`"`) {
+		t.Fatalf("the page does not follow the import:\n%s", page)
+	}
+	run := waitImport(t, func() (int, map[string]any) {
+		resp, b := get(t, c, s.URL+"/watch/imports/"+id)
+		var m map[string]any
+		json.Unmarshal([]byte(b), &m)
+		return resp.StatusCode, m
+	})
+	p := run["progress"].(map[string]any)
+	if run["error"] != nil || p["total"] != float64(1200) || p["added"] != float64(1200) || p["open"] != float64(240) || run["format"] != "x-archive" {
+		t.Fatalf("run: %v", run)
+	}
+	// the API: the same file again adds nothing; another clinician cannot
+	// follow the run; a file that is not an archive fails the run plainly
+	tok := s.token(t, chaperone.RoleClinician)
+	code, ans := apiRaw(t, s, tok, "/api/v1/published/import", "application/javascript", strings.NewReader(xArchiveJS(1200)))
+	if code != 202 {
+		t.Fatalf("API import: %d %s", code, ans)
+	}
+	var started map[string]any
+	json.Unmarshal([]byte(ans), &started)
+	apiID := fmt.Sprint(started["id"])
+	run = waitImport(t, func() (int, map[string]any) { return api(t, s, tok, "GET", "/api/v1/published/imports/"+apiID, "") })
+	if p := run["progress"].(map[string]any); p["added"] != float64(0) || p["skipped"] != float64(1200) {
+		t.Fatalf("again: %v", run)
+	}
+	other := s.token(t, chaperone.RoleReviewer)
+	if code, _ := api(t, s, other, "GET", "/api/v1/published/imports/"+apiID, ""); code != 404 {
+		t.Errorf("another user follows the run: %d", code)
+	}
+	code, ans = apiRaw(t, s, tok, "/api/v1/published/import", "text/plain", strings.NewReader("just some notes"))
+	json.Unmarshal([]byte(ans), &started)
+	run = waitImport(t, func() (int, map[string]any) {
+		return api(t, s, tok, "GET", fmt.Sprintf("/api/v1/published/imports/%v", started["id"]), "")
+	})
+	if code != 202 || !strings.Contains(fmt.Sprint(run["error"]), "not an X, Facebook, Instagram or LinkedIn export") {
+		t.Errorf("not an archive: %d %v", code, run)
+	}
+	code, _ = apiRaw(t, s, s.token(t, chaperone.RoleClinician), "/api/v1/published/import?user="+itoa(int(s.other.ID)), "text/plain", strings.NewReader("x"))
+	if code != 403 {
+		t.Errorf("a clinician importing a colleague's archive: %d", code)
+	}
+}
+
+// TestBrowserArchiveImport uploads an archive through the page in
+// headless Chromium and watches the progress reach the end.
+func TestBrowserArchiveImport(t *testing.T) {
+	s := newSite(t, "sqlite")
+	b := newTab(t, s)
+	file := filepath.Join(t.TempDir(), "tweets.js")
+	if err := os.WriteFile(file, []byte(xArchiveJS(3000)), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	b.login(chaperone.RoleClinician)
+	b.do("upload an archive",
+		chromedp.Navigate(s.URL+"/watch"),
+		chromedp.SetUploadFiles(chromedp.CSS("#archive"), []string{file}),
+		chromedp.Click(chromedp.CSS("#import-archive")),
+		chromedp.WaitVisible(chromedp.CSS("#import-progress")),
+		chromedp.WaitVisible(chromedp.CSS("#import-done")),
+	)
+	if got := b.text("#import-text"); !strings.Contains(got, "3000 of 3000 posts read, 3000 new, 0 already here, 600 flagged. Done.") {
+		t.Errorf("progress: %q", got)
+	}
+	b.do("show the posts", chromedp.Click(chromedp.CSS("#import-done")), chromedp.WaitVisible(chromedp.CSS("#posts")))
+	if got := b.text("#post-counts"); !strings.Contains(got, "open: 600") {
+		t.Errorf("counts: %q", got)
 	}
 }

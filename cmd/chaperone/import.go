@@ -9,7 +9,6 @@ import (
 	"time"
 
 	chaperone "github.com/chaperone-project/chaperone"
-	"github.com/chaperone-project/chaperone/monitor"
 	"github.com/chaperone-project/chaperone/service"
 )
 
@@ -31,11 +30,6 @@ func runAuditImport(e *env, sf storeFlags, org, email, rules, path string, timeo
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), timeout)
 	defer cancel()
-	limits := monitor.DefaultLimits()
-	total := 0
-	if _, err := monitor.ReadArchive(ctx, f, fi.Size(), limits, func(chaperone.Post) error { total++; return nil }); err != nil {
-		return fail(e, err)
-	}
 	eng, err := newEngine(rules)
 	if err != nil {
 		return fail(e, err)
@@ -54,14 +48,9 @@ func runAuditImport(e *env, sf storeFlags, org, email, rules, path string, timeo
 		return fail(e, err)
 	}
 	svc := service.New(st, eng, service.Config{})
-	bar := newProgress(e.stderr, total)
-	var sum monitor.Summary
+	bar := newProgress(e.stderr)
 	start := time.Now()
-	res, err := svc.ImportPosts(ctx, u, 0, func(fn func(chaperone.Post) error) error {
-		var err error
-		sum, err = monitor.ReadArchive(ctx, f, fi.Size(), limits, fn)
-		return err
-	}, func(w service.WatchImport) { bar.set(w.Read, w.Open) })
+	res, sum, err := svc.ImportArchive(ctx, u, 0, f, fi.Size(), func(w service.WatchImport) { bar.set(w.Read, w.Total, w.Open) })
 	bar.finish()
 	if err != nil {
 		if res.Added > 0 {
@@ -98,13 +87,12 @@ func skipReasons(m map[string]int) string {
 // nothing when the output is not a terminal: a log gets the summary only.
 type progress struct {
 	w     io.Writer
-	total int
 	tty   bool
 	drawn bool
 }
 
-func newProgress(w io.Writer, total int) *progress {
-	p := &progress{w: w, total: total}
+func newProgress(w io.Writer) *progress {
+	p := &progress{w: w}
 	if f, ok := w.(*os.File); ok {
 		if fi, err := f.Stat(); err == nil && fi.Mode()&os.ModeCharDevice != 0 {
 			p.tty = true
@@ -114,24 +102,20 @@ func newProgress(w io.Writer, total int) *progress {
 }
 
 // bar is the progress line for n of total posts, open of them flagged.
-func (p *progress) bar(n, open int) string {
+func bar(n, total, open int) string {
 	const width = 30
-	done := width
-	if p.total > 0 {
-		done = min(width, n*width/p.total)
+	done, pct := width, 100
+	if total > 0 {
+		done, pct = min(width, n*width/total), min(100, n*100/total)
 	}
-	pct := 100
-	if p.total > 0 {
-		pct = min(100, n*100/p.total)
-	}
-	return fmt.Sprintf("[%s%s] %3d%% %d/%d posts, %d flagged", strings.Repeat("#", done), strings.Repeat("-", width-done), pct, n, p.total, open)
+	return fmt.Sprintf("[%s%s] %3d%% %d/%d posts, %d flagged", strings.Repeat("#", done), strings.Repeat("-", width-done), pct, n, total, open)
 }
 
-func (p *progress) set(n, open int) {
+func (p *progress) set(n, total, open int) {
 	if !p.tty {
 		return
 	}
-	fmt.Fprintf(p.w, "\r%s", p.bar(n, open))
+	fmt.Fprintf(p.w, "\r%s", bar(n, total, open))
 	p.drawn = true
 }
 

@@ -148,11 +148,10 @@ func TestAuditImport(t *testing.T) {
 }
 
 func TestProgressBar(t *testing.T) {
-	p := &progress{total: 200}
-	if got := p.bar(50, 3); got != "[#######-----------------------]  25% 50/200 posts, 3 flagged" {
+	if got := bar(50, 200, 3); got != "[#######-----------------------]  25% 50/200 posts, 3 flagged" {
 		t.Errorf("bar: %q", got)
 	}
-	if got := (&progress{}).bar(0, 0); !strings.HasPrefix(got, "[##############################] 100%") {
+	if got := bar(0, 0, 0); !strings.HasPrefix(got, "[##############################] 100%") {
 		t.Errorf("empty archive: %q", got)
 	}
 }
