@@ -29,8 +29,8 @@ type PostReader func(fn func(chaperone.Post) error) error
 type WatchImport struct {
 	Total   int `json:"total,omitempty"` // posts in the source, when counted first (ImportArchive)
 	Read    int `json:"read"`            // posts the source yielded
-	Added   int `json:"added"`   // kept for the first time
-	Skipped int `json:"skipped"` // already kept (same source and id)
+	Added   int `json:"added"`           // kept for the first time
+	Skipped int `json:"skipped"`         // already kept (same source and id)
 	// Open counts the added posts whose screen opened a task; Decisions
 	// counts the posts read by decision.
 	Open      int                        `json:"open"`

@@ -29,17 +29,17 @@ const importTimeout = 2 * time.Hour
 // importRun is an archive import the server runs in the background, and
 // what the page polling it is shown. It holds counts, never post text.
 type importRun struct {
-	ID       int64                `json:"id"`
-	OrgID    int64                `json:"-"`
-	UserID   int64                `json:"user_id"`
-	By       int64                `json:"-"` // who uploaded it
-	Progress service.WatchImport  `json:"progress"`
-	Format   string               `json:"format,omitempty"`
-	Account  string               `json:"account,omitempty"`
-	Done     bool                 `json:"done"`
-	Error    string               `json:"error,omitempty"`
-	Started  time.Time            `json:"started"`
-	Finished time.Time            `json:"finished,omitzero"`
+	ID       int64               `json:"id"`
+	OrgID    int64               `json:"-"`
+	UserID   int64               `json:"user_id"`
+	By       int64               `json:"-"` // who uploaded it
+	Progress service.WatchImport `json:"progress"`
+	Format   string              `json:"format,omitempty"`
+	Account  string              `json:"account,omitempty"`
+	Done     bool                `json:"done"`
+	Error    string              `json:"error,omitempty"`
+	Started  time.Time           `json:"started"`
+	Finished time.Time           `json:"finished,omitzero"`
 }
 
 // imports are the server's archive imports, newest last, kept for a day

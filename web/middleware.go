@@ -1,12 +1,12 @@
 package web
 
 import (
-	"time"
 	"context"
 	"encoding/json"
 	"errors"
 	"net/http"
 	"net/url"
+	"time"
 
 	chaperone "github.com/chaperone-project/chaperone"
 )
