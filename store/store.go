@@ -75,6 +75,7 @@ type Store struct {
 	rdb     *sql.DB // reads (SQLite: a query-only pool; PostgreSQL: db)
 	box     *box    // nil without a key
 	now     func() time.Time
+	dsn     string // as given to Open (see DSN)
 
 	noMigrate bool
 }
@@ -95,7 +96,7 @@ func Open(ctx context.Context, dsn string, opts Options) (*Store, error) {
 		ctx, cancel = context.WithTimeout(ctx, openTimeout)
 		defer cancel()
 	}
-	s := &Store{now: opts.Now, noMigrate: opts.NoMigrate}
+	s := &Store{now: opts.Now, noMigrate: opts.NoMigrate, dsn: dsn}
 	if s.now == nil {
 		s.now = time.Now
 	}
