@@ -93,6 +93,7 @@ func (s *Service) SetOrgPolicy(ctx context.Context, admin chaperone.User, text s
 		return PolicyView{}, err
 	}
 	s.orgs.put(admin.OrgID, version, p)
+	s.policyChanged(ctx, admin.OrgID)
 	return s.OrgPolicy(ctx, admin)
 }
 

@@ -46,6 +46,8 @@ type Service struct {
 	log        *slog.Logger
 	phone      string // the practice's phone number, for review replies
 	images     photo.Tools
+	// policyListener is told of saved org policies (OnPolicyChange).
+	policyListener atomic.Pointer[PolicyListener]
 }
 
 // defaultPolicy is the policy of orgs that have not saved their own, and

@@ -316,15 +316,41 @@ type Rescreen struct {
 // each batch with the last id, so that a job can resume where it stopped.
 // The jobs call it; it checks no role.
 func (s *Service) RescreenOrg(ctx context.Context, orgID, afterID int64, done func(lastID int64) error) (Rescreen, error) {
-	var r Rescreen
+	run, err := s.ContinueRescreen(ctx, orgID, RescreenRun{AfterID: afterID}, 0, func(run RescreenRun) error {
+		if done != nil {
+			return done(run.AfterID)
+		}
+		return nil
+	})
+	return run.Rescreen, err
+}
+
+// RescreenRun is where a re-screen of an org's posts stands: the last
+// post id screened and the counts so far. The job package keeps it
+// between attempts.
+type RescreenRun struct {
+	AfterID int64 `json:"after_id"`
+	Rescreen
+}
+
+// ContinueRescreen is RescreenOrg for a run that may have begun before:
+// it screens the org's posts after run.AfterID, batch at a time (0 means
+// ImportBatch), adds to run's counts, and calls done with the run so far
+// after each batch is committed; done's error stops the run and is
+// returned. The watch.rescreen event at the end counts the whole run. The
+// rescreen job calls it; it checks no role.
+func (s *Service) ContinueRescreen(ctx context.Context, orgID int64, run RescreenRun, batch int, done func(RescreenRun) error) (RescreenRun, error) {
+	if batch <= 0 {
+		batch = ImportBatch
+	}
 	bases := map[int64]chaperone.Item{}
 	for {
-		ids, err := s.store.PostIDs(ctx, orgID, afterID, ImportBatch)
+		ids, err := s.store.PostIDs(ctx, orgID, run.AfterID, batch)
 		if err != nil || len(ids) == 0 {
 			if err == nil {
-				err = s.store.InTx(ctx, func(tx *store.Tx) error { return tx.RecordRescreen(ctx, orgID, r.Screened, r.Changed) })
+				err = s.store.InTx(ctx, func(tx *store.Tx) error { return tx.RecordRescreen(ctx, orgID, run.Screened, run.Changed) })
 			}
-			return r, err
+			return run, err
 		}
 		type screened struct {
 			id  int64
@@ -334,16 +360,16 @@ func (s *Service) RescreenOrg(ctx context.Context, orgID, afterID int64, done fu
 		for _, id := range ids {
 			p, err := s.store.GetPublished(ctx, id)
 			if err != nil {
-				return r, err
+				return run, err
 			}
 			base, ok := bases[p.UserID]
 			if !ok {
 				author, err := s.store.GetUser(ctx, p.UserID)
 				if err != nil {
-					return r, err
+					return run, err
 				}
 				if base, err = s.authorBase(ctx, author); err != nil {
-					return r, err
+					return run, err
 				}
 				bases[p.UserID] = base
 			}
@@ -351,26 +377,29 @@ func (s *Service) RescreenOrg(ctx context.Context, orgID, afterID int64, done fu
 			it.ID, it.Channel, it.Text = p.ExternalID, p.Channel, p.Text
 			out = append(out, screened{id, s.engine.Screen(it)})
 		}
+		changed := 0
 		err = s.store.InTx(ctx, func(tx *store.Tx) error {
+			changed = 0
 			for _, x := range out {
-				changed, err := tx.RescreenPost(ctx, x.id, x.res)
+				c, err := tx.RescreenPost(ctx, x.id, x.res)
 				if err != nil {
 					return err
 				}
-				if changed {
-					r.Changed++
+				if c {
+					changed++
 				}
 			}
 			return nil
 		})
 		if err != nil {
-			return r, err
+			return run, err
 		}
-		r.Screened += len(ids)
-		afterID = ids[len(ids)-1]
+		run.Changed += changed
+		run.Screened += len(ids)
+		run.AfterID = ids[len(ids)-1]
 		if done != nil {
-			if err := done(afterID); err != nil {
-				return r, err
+			if err := done(run); err != nil {
+				return run, err
 			}
 		}
 	}
