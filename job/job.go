@@ -229,9 +229,11 @@ func migrate[TTx any](ctx context.Context, drv riverdriver.Driver[TTx], log *slo
 	return nil
 }
 
-// Start starts working jobs, until Stop. serve calls it once.
+// Start starts working jobs, until Stop: ctx bounds the start only (a
+// River client whose start context ends would cancel its jobs at once,
+// with no graceful stop). serve calls it once.
 func (r *Runner) Start(ctx context.Context) error {
-	if err := r.client.Start(ctx); err != nil {
+	if err := r.client.Start(context.WithoutCancel(ctx)); err != nil {
 		return internal("starting the job queue", err)
 	}
 	return nil

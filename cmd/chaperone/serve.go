@@ -10,10 +10,12 @@ import (
 	"net/http"
 	"os"
 	"os/signal"
+	"sync"
 	"syscall"
 	"time"
 
 	chaperone "github.com/chaperone-project/chaperone"
+	jobq "github.com/chaperone-project/chaperone/job"
 	"github.com/chaperone-project/chaperone/policy"
 	"github.com/chaperone-project/chaperone/service"
 	"github.com/chaperone-project/chaperone/store"
@@ -73,6 +75,12 @@ func (o *serveOptions) run(e *env) int {
 		return fail(e, err)
 	}
 	pol, polText := policy.Default(), string(policy.DefaultFile())
+	var rulesText []byte
+	if o.rules != "" {
+		if rulesText, err = os.ReadFile(o.rules); err != nil {
+			return fail(e, &chaperone.Error{Code: chaperone.ErrInvalid, Msg: "--rules", Err: err})
+		}
+	}
 	if o.policy != "" {
 		b, err := os.ReadFile(o.policy)
 		if err != nil {
@@ -93,6 +101,18 @@ func (o *serveOptions) run(e *env) int {
 	}
 	tools := imageTools(e.getenv)
 	svc := service.New(st, eng, service.Config{Policy: pol, PolicyText: polText, Log: log, PracticePhone: o.phone, Images: tools})
+	jobs, err := startJobs(ctx, st, svc, jobq.Fingerprint(eng, rulesText, []byte(polText)), log)
+	if err != nil {
+		return fail(e, err)
+	}
+	stopJobs := sync.OnceFunc(func() {
+		stop, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+		defer cancel()
+		if err := jobs.Stop(stop); err != nil {
+			log.Error("stopping the jobs", "err", err)
+		}
+	})
+	defer stopJobs() // before the store closes
 	srv, err := web.New(svc, web.Options{Secure: o.secure || o.tlsCert != "", Log: log})
 	if err != nil {
 		return fail(e, internalError("building the web server", err))
@@ -118,8 +138,6 @@ func (o *serveOptions) run(e *env) int {
 			done <- hs.Serve(ln)
 		}
 	}()
-	go purgeLoop(ctx, st, log)
-	go escalateLoop(ctx, svc, log)
 	select {
 	case err := <-done:
 		if !errors.Is(err, http.ErrServerClosed) {
@@ -131,6 +149,7 @@ func (o *serveOptions) run(e *env) int {
 		if err := hs.Shutdown(shutdown); err != nil {
 			return fail(e, internalError("shutting down", err))
 		}
+		stopJobs()
 		fmt.Fprintln(e.stderr, "chaperone: stopped")
 	}
 	return exitOK
@@ -157,43 +176,29 @@ func firstStart(ctx context.Context, e *env, st *store.Store, slug, name, adminE
 	return nil
 }
 
-// escalateEvery is how often chaperone serve sends colleague reports past
-// their deadline to the compliance officer.
-const escalateEvery = 5 * time.Minute
-
-// escalateLoop escalates colleague reports past their deadline, as the
-// system, at start-up and every escalateEvery.
-func escalateLoop(ctx context.Context, svc *service.Service, log *slog.Logger) {
-	t := time.NewTicker(escalateEvery)
-	defer t.Stop()
-	for {
-		if n, err := svc.EscalateDue(ctx, time.Now()); err != nil && ctx.Err() == nil {
-			log.Error("colleague report escalation", "err", err)
-		} else if n > 0 {
-			log.Info("colleague report escalation", "escalated", n)
-		}
-		select {
-		case <-ctx.Done():
-			return
-		case <-t.C:
-		}
+// startJobs starts the background jobs on the store's database (package
+// job, imported as jobq beside batch.go's job type): the periodic
+// retention purge and colleague-report escalation, and a re-screen of the
+// published posts of every org whose posts were last re-screened under
+// other rules (fingerprint) or another version of its policy; saving an
+// org's policy queues one too. Jobs left by an earlier run (stopped part
+// way) go on.
+func startJobs(ctx context.Context, st *store.Store, svc *service.Service, fingerprint string, log *slog.Logger) (*jobq.Runner, error) {
+	jobs, err := jobq.New(ctx, st, svc, jobq.Config{Fingerprint: fingerprint, Log: log})
+	if err != nil {
+		return nil, err
 	}
-}
-
-// purgeLoop deletes archive items past their retention date once a day.
-func purgeLoop(ctx context.Context, st *store.Store, log *slog.Logger) {
-	t := time.NewTicker(24 * time.Hour)
-	defer t.Stop()
-	for {
-		if n, err := st.PurgeExpired(ctx, store.System, time.Now()); err != nil && ctx.Err() == nil {
-			log.Error("archive retention", "err", err)
-		} else if n > 0 {
-			log.Info("archive retention", "purged", n)
-		}
-		select {
-		case <-ctx.Done():
-			return
-		case <-t.C:
-		}
+	if err := jobs.Start(ctx); err != nil {
+		jobs.Stop(ctx)
+		return nil, err
 	}
+	svc.OnPolicyChange(jobs)
+	n, err := jobs.RescreenStale(ctx)
+	if err != nil {
+		// the server still serves; the next start tries again
+		log.Error("queueing re-screens under the rules in force", "err", err)
+	} else if n > 0 {
+		log.Info("re-screening published posts under the rules in force", "orgs", n)
+	}
+	return jobs, nil
 }
