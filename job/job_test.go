@@ -467,3 +467,31 @@ func TestRescreenErrorsHoldNoPostText(t *testing.T) {
 		}
 	})
 }
+
+func TestPeriodicJobsRunAtStart(t *testing.T) {
+	backends(t, func(t *testing.T, e *env) {
+		// the built-in periodic jobs (purge, escalate) run when a Runner
+		// starts, as the goroutine loops they replace did
+		r, err := New(context.Background(), e.st, e.svc, Config{PollInterval: 20 * time.Millisecond})
+		if err != nil {
+			t.Fatal(err)
+		}
+		events, cancel := r.client.Subscribe(river.EventKindJobCompleted, river.EventKindJobFailed)
+		defer cancel()
+		start(t, r)
+		defer r.Stop(context.Background())
+		done := map[string]bool{}
+		deadline := time.After(30 * time.Second)
+		for !done["purge"] || !done["escalate"] {
+			select {
+			case ev := <-events:
+				if ev.Kind != river.EventKindJobCompleted {
+					t.Fatalf("%s job failed: %v", ev.Job.Kind, ev.Job.Errors)
+				}
+				done[ev.Job.Kind] = true
+			case <-deadline:
+				t.Fatalf("periodic jobs done after 30s: %v", done)
+			}
+		}
+	})
+}
