@@ -12,6 +12,7 @@ type Publication struct {
 	// version, so that a retried publish never posts twice.
 	IdempotencyKey string
 	Platform       string
+	AccountID      int64 // the social account it goes to, for the connector's credentials
 	Handle         string
 	Channel        Channel
 	Text           string

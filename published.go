@@ -72,3 +72,27 @@ type PublishedPost struct {
 	IncidentID int64      `json:"incident_id,omitempty"`
 	ImportedAt time.Time  `json:"imported_at"`
 }
+
+// Source is a place the watch reads a clinician's published posts from,
+// again and again: an RSS or Atom feed, a Mastodon account, a Bluesky
+// account. A job polls the enabled ones and keeps what is new.
+type Source struct {
+	ID     int64  `json:"id"`
+	OrgID  int64  `json:"org_id"`
+	UserID int64  `json:"user_id"` // whose posts they are
+	Kind   string `json:"kind"`    // SourceFeed, SourceMastodon or SourceBluesky
+	// Target is the feed's URL, the Mastodon account as user@server, or
+	// the Bluesky handle.
+	Target  string `json:"target"`
+	Enabled bool   `json:"enabled"`
+	// The last poll: when, what it added, and its error (empty when it
+	// worked), which never quotes a post.
+	PolledAt  time.Time `json:"polled_at,omitzero"`
+	Added     int       `json:"added"`
+	LastError string    `json:"last_error,omitempty"`
+	CreatedBy int64     `json:"created_by"`
+	CreatedAt time.Time `json:"created_at"`
+}
+
+// SourceKinds are the kinds of source a clinician may connect.
+var SourceKinds = []string{SourceFeed, SourceMastodon, SourceBluesky}

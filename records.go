@@ -297,6 +297,12 @@ const (
 	ActionWatchImport   AuditAction = "watch.import"
 	ActionWatchRescreen AuditAction = "watch.rescreen"
 	ActionWatchResolve  AuditAction = "watch.resolve"
+	ActionSourceAdd     AuditAction = "source.add"
+	ActionSourceRemove  AuditAction = "source.remove"
+	ActionSourcePoll    AuditAction = "source.poll"
+	// Publishing credentials of a social account: details say which
+	// account and platform, never the secret.
+	ActionAccountCredentials AuditAction = "account.credentials"
 	// Patient reviews: an import (details hold the counts and sites, never
 	// review text or reviewers' names), marking a review as seen, and
 	// linking a reply draft to it.

@@ -31,9 +31,10 @@ type Bluesky struct {
 	// AppView answers public reads (getAuthorFeed, getPosts); default
 	// https://public.api.bsky.app.
 	AppView string
-	// Credentials returns the server and app password of a social
-	// account's handle (chaperone.Publication.Handle); Publish needs it.
-	Credentials func(ctx context.Context, handle string) (BlueskyCredentials, error)
+	// Credentials returns the server and app password of the social
+	// account a publication goes to (chaperone.Publication.AccountID and
+	// Handle); Publish needs it.
+	Credentials func(ctx context.Context, p chaperone.Publication) (BlueskyCredentials, error)
 	Retry       Retry
 	now         func() time.Time
 }
@@ -256,7 +257,7 @@ func (b *Bluesky) Publish(ctx context.Context, p chaperone.Publication) (chapero
 			return chaperone.Published{}, err
 		}
 	}
-	cr, err := b.Credentials(ctx, p.Handle)
+	cr, err := b.Credentials(ctx, p)
 	if err != nil {
 		return chaperone.Published{}, err
 	}

@@ -177,7 +177,8 @@ func TestBlueskyPublish(t *testing.T) {
 	defer srv.Close()
 	b := &Bluesky{Fetcher: loopbackFetcher(t, FetchConfig{}), AppView: srv.URL, Retry: Retry{Base: time.Millisecond},
 		now: func() time.Time { return time.Date(2024, 11, 1, 9, 30, 0, 123e6, time.UTC) },
-		Credentials: func(_ context.Context, handle string) (BlueskyCredentials, error) {
+		Credentials: func(_ context.Context, pub chaperone.Publication) (BlueskyCredentials, error) {
+			handle := pub.Handle
 			return BlueskyCredentials{PDS: srv.URL, Identifier: handle, AppPassword: "abcd-efgh-ijkl-mnop"}, nil
 		}}
 	var _ chaperone.Connector = b
@@ -220,7 +221,7 @@ func TestBlueskyPublish(t *testing.T) {
 		t.Fatalf("again: %+v %v creates %d", again, err, fake.creates)
 	}
 	// A wrong app password is refused without retries or quoting.
-	b.Credentials = func(context.Context, string) (BlueskyCredentials, error) {
+	b.Credentials = func(context.Context, chaperone.Publication) (BlueskyCredentials, error) {
 		return BlueskyCredentials{PDS: srv.URL, Identifier: "raekim.bsky.social", AppPassword: "wrong"}, nil
 	}
 	before := fake.sessions

@@ -26,9 +26,10 @@ type MastodonCredentials struct {
 // the watch job calls ReadStatuses. All requests go through Fetcher.
 type Mastodon struct {
 	Fetcher *Fetcher
-	// Credentials returns the server and token of a social account's
-	// handle (chaperone.Publication.Handle); Publish needs it.
-	Credentials func(ctx context.Context, handle string) (MastodonCredentials, error)
+	// Credentials returns the server and token of the social account a
+	// publication goes to (chaperone.Publication.AccountID and Handle);
+	// Publish needs it.
+	Credentials func(ctx context.Context, p chaperone.Publication) (MastodonCredentials, error)
 	Retry       Retry
 	Visibility  string // of posted statuses: "public" (default), "unlisted", "private"
 	// MediaWait bounds the wait for the server to process an uploaded
@@ -197,7 +198,7 @@ func (m *Mastodon) Publish(ctx context.Context, p chaperone.Publication) (chaper
 	if m.Credentials == nil {
 		return chaperone.Published{}, errf(chaperone.ErrInvalid, "no Mastodon credentials are set up")
 	}
-	cr, err := m.Credentials(ctx, p.Handle)
+	cr, err := m.Credentials(ctx, p)
 	if err != nil {
 		return chaperone.Published{}, err
 	}

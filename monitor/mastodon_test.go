@@ -214,7 +214,8 @@ func TestMastodonPublish(t *testing.T) {
 	srv := httptest.NewServer(fake)
 	defer srv.Close()
 	m := &Mastodon{Fetcher: loopbackFetcher(t, FetchConfig{}), Retry: Retry{Base: time.Millisecond},
-		Credentials: func(_ context.Context, handle string) (MastodonCredentials, error) {
+		Credentials: func(_ context.Context, pub chaperone.Publication) (MastodonCredentials, error) {
+			handle := pub.Handle
 			if handle != "raekim" {
 				return MastodonCredentials{}, chaperone.Errorf(chaperone.ErrNotFound, "no such account")
 			}
@@ -243,7 +244,7 @@ func TestMastodonPublish(t *testing.T) {
 		t.Fatalf("again: %+v %v, posts %d", again, err, fake.posts)
 	}
 	// Failures that do not pass are not retried, and errors hold no body.
-	m.Credentials = func(context.Context, string) (MastodonCredentials, error) {
+	m.Credentials = func(context.Context, chaperone.Publication) (MastodonCredentials, error) {
 		return MastodonCredentials{Server: srv.URL, Token: "wrong"}, nil
 	}
 	before := fake.attempts
@@ -263,7 +264,7 @@ func TestMastodonPublishGivesUp(t *testing.T) {
 	}))
 	defer srv.Close()
 	m := &Mastodon{Fetcher: loopbackFetcher(t, FetchConfig{}), Retry: Retry{Attempts: 3, Base: time.Millisecond},
-		Credentials: func(context.Context, string) (MastodonCredentials, error) {
+		Credentials: func(context.Context, chaperone.Publication) (MastodonCredentials, error) {
 			return MastodonCredentials{Server: srv.URL, Token: "tok"}, nil
 		}}
 	_, err := m.Publish(context.Background(), chaperone.Publication{IdempotencyKey: "k", Text: "PATIENTSECRET"})

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/url"
+	"strings"
 	"time"
 
 	chaperone "github.com/chaperone-project/chaperone"
@@ -111,7 +112,7 @@ func (s *Service) post(ctx context.Context, d chaperone.Draft, ver chaperone.Dra
 	if err != nil {
 		return chaperone.Published{}, err
 	}
-	c := s.connectors[acct.Platform]
+	c := s.connectors[strings.ToLower(acct.Platform)]
 	if c == nil {
 		return chaperone.Published{}, invalid("chaperone cannot post to %s yet: publish it there and give the URL", acct.Platform)
 	}
@@ -124,7 +125,7 @@ func (s *Service) post(ctx context.Context, d chaperone.Draft, ver chaperone.Dra
 		media = append(media, chaperone.Media{ContentType: imageType(img.CopyFormat), Data: data, SHA256: img.CopySHA256})
 	}
 	pub, err := c.Publish(ctx, chaperone.Publication{DraftID: d.ID, IdempotencyKey: fmt.Sprintf("chaperone-draft-%d-v%d", d.ID, d.Version),
-		Platform: acct.Platform, Handle: acct.Handle, Channel: d.Channel, Text: ver.Text, Media: media})
+		Platform: acct.Platform, AccountID: acct.ID, Handle: acct.Handle, Channel: d.Channel, Text: ver.Text, Media: media})
 	if err != nil {
 		return pub, &chaperone.Error{Code: chaperone.ErrUnavailable, Msg: "posting to " + acct.Platform, Err: err}
 	}

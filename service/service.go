@@ -20,6 +20,7 @@ import (
 
 	chaperone "github.com/chaperone-project/chaperone"
 	"github.com/chaperone-project/chaperone/detect"
+	"github.com/chaperone-project/chaperone/monitor"
 	"github.com/chaperone-project/chaperone/photo"
 	"github.com/chaperone-project/chaperone/policy"
 	"github.com/chaperone-project/chaperone/redact"
@@ -46,6 +47,10 @@ type Service struct {
 	log        *slog.Logger
 	phone      string // the practice's phone number, for review replies
 	images     photo.Tools
+	fetcher    *monitor.Fetcher
+	// blueskyAppView is where Bluesky reads go ("" for the public one).
+	blueskyAppView string
+	mastodonURL    func(server string) string
 	// policyListener is told of saved org policies (OnPolicyChange).
 	policyListener atomic.Pointer[PolicyListener]
 }
@@ -80,12 +85,25 @@ type Config struct {
 	// attached to drafts (Tesseract for text, facedetect for faces); a
 	// nil one is not installed, and pictures then go to review.
 	Images photo.Tools
+	// Fetcher makes the watch's outbound requests (feeds, Mastodon,
+	// Bluesky) within its address guard and limits; nil means this
+	// server fetches nothing, and polling a source says so.
+	Fetcher *monitor.Fetcher
+	// BlueskyAppView overrides Bluesky's public read endpoint, and
+	// MastodonURL the base URL of a Mastodon server (default
+	// https://SERVER): for tests against local servers.
+	BlueskyAppView string
+	MastodonURL    func(server string) string
 }
 
 // New returns a service. cmd/chaperone builds one at start-up.
 func New(st *store.Store, eng *detect.Engine, cfg Config) *Service {
 	s := &Service{store: st, engine: eng, connectors: map[string]chaperone.Connector{},
-		retention: cfg.Retention, now: cfg.Now, log: cfg.Log, phone: strings.TrimSpace(cfg.PracticePhone), images: cfg.Images}
+		retention: cfg.Retention, now: cfg.Now, log: cfg.Log, phone: strings.TrimSpace(cfg.PracticePhone), images: cfg.Images,
+		fetcher: cfg.Fetcher, blueskyAppView: cfg.BlueskyAppView, mastodonURL: cfg.MastodonURL}
+	if s.mastodonURL == nil {
+		s.mastodonURL = func(server string) string { return "https://" + server }
+	}
 	if s.retention <= 0 {
 		s.retention = DefaultRetention
 	}
@@ -101,7 +119,7 @@ func New(st *store.Store, eng *detect.Engine, cfg Config) *Service {
 	}
 	s.defaults.Store(d)
 	for _, c := range cfg.Connectors {
-		s.connectors[c.Platform()] = c
+		s.connectors[strings.ToLower(c.Platform())] = c
 	}
 	return s
 }

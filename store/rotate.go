@@ -61,6 +61,9 @@ var sealedTables = []sealedTable{
 	{name: "breach_incidents", pk: []string{"id"}, adCols: []string{"id"}, cols: []sealedColumn{
 		{"details_enc", func(a []int64, _ []string) string { return breachAD(a[0]) }},
 	}},
+	{name: "account_credentials", pk: []string{"account_id"}, adCols: []string{"account_id"}, cols: []sealedColumn{
+		{"secret_enc", func(a []int64, _ []string) string { return credentialsAD(a[0]) }},
+	}},
 	{name: "published_posts", pk: []string{"id"}, adCols: []string{"org_id"}, adText: []string{"source", "external_id"}, cols: []sealedColumn{
 		{"text_enc", func(a []int64, t []string) string { return publishedAD(a[0], t[0], t[1]) }},
 	}},
