@@ -124,6 +124,7 @@ func New(ctx context.Context, st *store.Store, svc *service.Service, cfg Config)
 	river.AddWorker(workers, &rescreenWorker{r: r})
 	river.AddWorker(workers, &purgeWorker{st: st, log: r.log})
 	river.AddWorker(workers, &escalateWorker{svc: svc, log: r.log})
+	river.AddWorker(workers, &pollWorker{svc: svc, log: r.log})
 	if cfg.Workers != nil {
 		cfg.Workers(workers)
 	}

@@ -470,7 +470,7 @@ func TestRescreenErrorsHoldNoPostText(t *testing.T) {
 
 func TestPeriodicJobsRunAtStart(t *testing.T) {
 	backends(t, func(t *testing.T, e *env) {
-		// the built-in periodic jobs (purge, escalate) run when a Runner
+		// the built-in periodic jobs (purge, escalate, poll) run when a Runner
 		// starts, as the goroutine loops they replace did
 		r, err := New(context.Background(), e.st, e.svc, Config{PollInterval: 20 * time.Millisecond})
 		if err != nil {
@@ -482,7 +482,7 @@ func TestPeriodicJobsRunAtStart(t *testing.T) {
 		defer r.Stop(context.Background())
 		done := map[string]bool{}
 		deadline := time.After(30 * time.Second)
-		for !done["purge"] || !done["escalate"] {
+		for !done["purge"] || !done["escalate"] || !done["poll"] {
 			select {
 			case ev := <-events:
 				if ev.Kind != river.EventKindJobCompleted {

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/riverqueue/river"
+	"github.com/riverqueue/river/rivertype"
 
 	"github.com/chaperone-project/chaperone/service"
 	"github.com/chaperone-project/chaperone/store"
@@ -17,6 +18,12 @@ import (
 const (
 	PurgeEvery    = 24 * time.Hour
 	EscalateEvery = 5 * time.Minute
+	// PollEvery is how often the poll job looks for sources due; a
+	// source is due when last polled more than SourceInterval ago.
+	PollEvery      = 15 * time.Minute
+	SourceInterval = time.Hour
+	// PollBatch bounds the sources one poll job reads.
+	PollBatch = 50
 )
 
 // PurgeArgs are the retention purge's: archive items past their
@@ -33,6 +40,13 @@ type EscalateArgs struct{}
 // Kind is the job's kind in River.
 func (EscalateArgs) Kind() string { return "escalate" }
 
+// PollArgs are the poll's: the watch's sources due (feeds, Mastodon and
+// Bluesky accounts) are read and what is new is kept and screened.
+type PollArgs struct{}
+
+// Kind is the job's kind in River.
+func (PollArgs) Kind() string { return "poll" }
+
 func builtinPeriodic() []*river.PeriodicJob {
 	return []*river.PeriodicJob{
 		river.NewPeriodicJob(river.PeriodicInterval(PurgeEvery),
@@ -41,8 +55,38 @@ func builtinPeriodic() []*river.PeriodicJob {
 		river.NewPeriodicJob(river.PeriodicInterval(EscalateEvery),
 			func() (river.JobArgs, *river.InsertOpts) { return EscalateArgs{}, &river.InsertOpts{MaxAttempts: 3} },
 			&river.PeriodicJobOpts{ID: "escalate", RunOnStart: true}),
+		river.NewPeriodicJob(river.PeriodicInterval(PollEvery),
+			func() (river.JobArgs, *river.InsertOpts) {
+				// one poll at a time: a slow poll is not joined by the next
+				return PollArgs{}, &river.InsertOpts{MaxAttempts: 3, UniqueOpts: river.UniqueOpts{ByState: []rivertype.JobState{
+					rivertype.JobStateAvailable, rivertype.JobStatePending, rivertype.JobStateRunning,
+					rivertype.JobStateRetryable, rivertype.JobStateScheduled,
+				}}}
+			},
+			&river.PeriodicJobOpts{ID: "poll", RunOnStart: true}),
 	}
 }
+
+type pollWorker struct {
+	river.WorkerDefaults[PollArgs]
+	svc *service.Service
+	log *slog.Logger
+}
+
+func (w *pollWorker) Work(ctx context.Context, _ *river.Job[PollArgs]) error {
+	polled, added, err := w.svc.PollDue(ctx, SourceInterval, PollBatch)
+	if err != nil {
+		w.log.Error("polling sources", "err", err)
+		return err
+	}
+	if polled > 0 {
+		w.log.Info("polling sources", "polled", polled, "added", added)
+	}
+	return nil
+}
+
+// Timeout bounds one poll run.
+func (w *pollWorker) Timeout(*river.Job[PollArgs]) time.Duration { return 10 * time.Minute }
 
 type purgeWorker struct {
 	river.WorkerDefaults[PurgeArgs]

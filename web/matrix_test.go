@@ -27,6 +27,7 @@ type state struct {
 	inReview, blocked, approved, archived int64
 	pictured, picture                     int64 // a draft in review with a picture, and the picture
 	post                                  int64 // another clinician's flagged published post
+	source, account                       int64 // another clinician's feed source and Mastodon account
 	consent, takedown                     int64
 	tie                                   int64 // another clinician's proposed relationship
 	trainingVersion                       int   // the latest version of "social-media"
@@ -88,6 +89,15 @@ func newState(t *testing.T, s *site) state {
 		t.Fatalf("the walk's post: %v %d", err, len(posts))
 	}
 	st.post = posts[0].ID
+	src, err := svc.AddSource(ctx, by, 0, chaperone.SourceFeed, "https://example.org/walk-"+postID+".xml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	acct, err := svc.AddAccount(ctx, by, chaperone.SocialAccount{Platform: "mastodon", Handle: "@" + postID, Kind: chaperone.AccountProfessional})
+	if err != nil {
+		t.Fatal(err)
+	}
+	st.source, st.account = src.ID, acct.ID
 	pub := create(service.Compose{Text: "Our clinic opens at 8 on Saturdays."})
 	item, err := svc.Publish(ctx, by, pub, "https://example.org/p/"+strconv.FormatInt(pub, 10))
 	if err != nil {
@@ -273,6 +283,9 @@ var pageCalls = []call{
 	{"GET /watch", "GET", "/watch?status=open", "", all},
 	{"GET /watch/report", "GET", "/watch/report?all=1&format=pdf", "", auditors},
 	{"POST /watch/import", "POST", "/watch/import", "ARCHIVEFORM", all},
+	{"POST /watch/sources", "POST", "/watch/sources", "kind=feed&target=https://example.org/ROLE.xml", all},
+	{"POST /watch/sources/{id}/{action}", "POST", "/watch/sources/S/poll", "", auditors},
+	{"POST /accounts/{id}/credentials", "POST", "/accounts/ACCT/credentials", "server=https://med.social&token=x", nobody},
 	{"GET /watch/imports/{id}", "GET", "/watch/imports/999999", "", nobody}, // nobody's: see TestArchiveImport
 	{"POST /watch/{id}/resolve", "POST", "/watch/W/resolve", "status=accepted", auditors},
 	{"GET /accounts", "GET", "/accounts", "", all},
@@ -343,6 +356,11 @@ var apiCalls = []call{
 	{"DELETE /api/v1/drafts/{id}/images/{img}", "DELETE", "/api/v1/drafts/X/images/IMG", "", nobody},
 	{"GET /api/v1/published", "GET", "/api/v1/published?all=1", "", auditors},
 	{"POST /api/v1/published/import", "POST", "/api/v1/published/import", "ARCHIVEBODY", all},
+	{"GET /api/v1/sources", "GET", "/api/v1/sources?all=1", "", auditors},
+	{"POST /api/v1/sources", "POST", "/api/v1/sources", `{"kind":"feed","target":"https://example.org/api-ROLE.xml"}`, all},
+	{"POST /api/v1/sources/{id}/poll", "POST", "/api/v1/sources/S/poll", "", auditors},
+	{"DELETE /api/v1/sources/{id}", "DELETE", "/api/v1/sources/S", "", auditors},
+	{"PUT /api/v1/accounts/{id}/credentials", "PUT", "/api/v1/accounts/ACCT/credentials", `{"server":"https://med.social","token":"x"}`, nobody},
 	{"GET /api/v1/published/imports/{id}", "GET", "/api/v1/published/imports/999999", "", nobody},
 	{"GET /api/v1/audit-report", "GET", "/api/v1/audit-report?all=1&from=2026-01-01&to=2026-12-31", "", auditors},
 	{"POST /api/v1/published/{id}/resolve", "POST", "/api/v1/published/W/resolve", `{"status":"accepted"}`, auditors},
@@ -412,7 +430,7 @@ func (c call) url(base string, st state, role chaperone.Role) string {
 
 func (st state) replacer() *strings.Replacer {
 	id := func(n int64) string { return strconv.FormatInt(n, 10) }
-	return strings.NewReplacer("/IMG", "/"+id(st.picture), "/W/", "/"+id(st.post)+"/", "/X/", "/"+id(st.pictured)+"/", "/D", "/"+id(st.inReview), "/B", "/"+id(st.blocked), "/A", "/"+id(st.approved),
+	return strings.NewReplacer("/ACCT/", "/"+id(st.account)+"/", "/S/", "/"+id(st.source)+"/", "sources/S", "sources/"+id(st.source), "/IMG", "/"+id(st.picture), "/W/", "/"+id(st.post)+"/", "/X/", "/"+id(st.pictured)+"/", "/D", "/"+id(st.inReview), "/B", "/"+id(st.blocked), "/A", "/"+id(st.approved),
 		"/TIE", "/"+id(st.tie), "/R/", "/"+id(st.review)+"/", "/U/", "/"+id(st.victim)+"/",
 		"/I", "/"+id(st.archived), "/C", "/"+id(st.consent), "/T", "/"+id(st.takedown),
 		"/P", "/"+id(st.report), "/Q", "/"+id(st.escalated), "/N", "/"+id(st.incident), "/E", "/"+id(st.assessed),

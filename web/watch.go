@@ -30,17 +30,22 @@ type watchPost struct {
 }
 
 type watchData struct {
-	Form     watchForm
-	Posts    []watchPost
-	Counts   map[chaperone.PostStatus]int
-	Statuses []chaperone.PostStatus
-	Sources  []string
-	Names    map[int64]string
-	Next     string
-	Error    string
-	Imported *service.WatchImport
+	Form        watchForm
+	Posts       []watchPost
+	Counts      map[chaperone.PostStatus]int
+	Statuses    []chaperone.PostStatus
+	SourceNames []string // the filter's choices
+	Names       map[int64]string
+	Next        string
+	Error       string
+	Imported    *service.WatchImport
 	// Import is the archive import the page follows (?import=ID).
 	Import int64
+	// Sources are the feeds and accounts polled; SourceError says why
+	// one was not connected; SourceKinds are the kinds to offer.
+	Sources     []chaperone.Source
+	SourceError string
+	SourceKinds []string
 }
 
 // watchSources are the sources the filter offers.
@@ -92,7 +97,11 @@ func (s *Server) renderWatch(w http.ResponseWriter, r *http.Request, u chaperone
 		q.Set("before", last.At.Format(time.RFC3339Nano))
 		data.Next = "/watch?" + q.Encode()
 	}
-	data.Statuses, data.Sources, data.Names = chaperone.PostStatuses, watchSources, s.names(r, u)
+	if data.Sources, err = s.svc.Sources(r.Context(), u, data.Form.All && canAuditUser(u)); err != nil {
+		s.errorPage(w, r, u, err)
+		return
+	}
+	data.Statuses, data.SourceNames, data.Names, data.SourceKinds = chaperone.PostStatuses, watchSources, s.names(r, u), chaperone.SourceKinds
 	s.render(w, r, code, "watch", u, "Published posts", data)
 }
 

@@ -5,6 +5,8 @@ import (
 	"encoding/json"
 	"fmt"
 	"mime/multipart"
+	"net/http"
+	"net/http/httptest"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -239,5 +241,49 @@ func TestBrowserArchiveImport(t *testing.T) {
 	b.do("show the posts", chromedp.Click(chromedp.CSS("#import-done")), chromedp.WaitVisible(chromedp.CSS("#posts")))
 	if got := b.text("#post-counts"); !strings.Contains(got, "open: 600") {
 		t.Errorf("counts: %q", got)
+	}
+}
+
+func TestWatchSources(t *testing.T) {
+	feed := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/atom+xml")
+		fmt.Fprint(w, `<?xml version="1.0" encoding="utf-8"?><feed xmlns="http://www.w3.org/2005/Atom"><title>Harbor blog</title><id>urn:harbor</id><updated>2025-01-07T09:00:00Z</updated>
+<entry><id>urn:harbor:1</id><title>Flu</title><updated>2025-01-06T09:00:00Z</updated><link href="https://harbor.example/1"/><content type="text">Get your flu shot.</content></entry>
+<entry><id>urn:harbor:2</id><title>Home</title><updated>2025-01-07T09:00:00Z</updated><link href="https://harbor.example/2"/><content type="html">&lt;p&gt;Discharged Mrs. Siobhan O'Connell home today, MRN 0048-2913.&lt;/p&gt;</content></entry></feed>`)
+	}))
+	defer feed.Close()
+	s := newSite(t, "sqlite")
+	c := s.browser(t)
+	s.login(t, c, chaperone.RoleClinician)
+	resp, err := c.PostForm(s.URL+"/watch/sources", url.Values{"kind": {"feed"}, "target": {feed.URL + "/atom.xml"}})
+	if err != nil || resp.StatusCode != 303 {
+		t.Fatalf("connect: %v %d", err, resp.StatusCode)
+	}
+	resp, page := get(t, c, s.URL+"/watch?done=source")
+	if resp.StatusCode != 200 || !strings.Contains(page, "feed: "+feed.URL+"/atom.xml") || !strings.Contains(page, "not yet") {
+		t.Fatalf("sources:\n%s", page)
+	}
+	resp, err = c.PostForm(s.URL+"/watch/sources", url.Values{"kind": {"mastodon"}, "target": {"not an account"}})
+	if err != nil || resp.StatusCode != 400 {
+		t.Fatalf("bad source: %v %d", err, resp.StatusCode)
+	}
+	tok := s.token(t, chaperone.RoleClinician)
+	code, out := api(t, s, tok, "GET", "/api/v1/sources", "")
+	_ = out
+	srcs, err := s.st.ListSources(context.Background(), s.users[chaperone.RoleClinician].OrgID, s.users[chaperone.RoleClinician].ID)
+	if code != 200 || err != nil || len(srcs) != 1 {
+		t.Fatalf("list: %d %v %d", code, err, len(srcs))
+	}
+	code, polled := api(t, s, tok, "POST", "/api/v1/sources/"+itoa(int(srcs[0].ID))+"/poll", "")
+	if code != 200 || polled["added"] != float64(2) || polled["open"] != float64(1) || polled["error"] != nil {
+		t.Fatalf("poll: %d %v", code, polled)
+	}
+	_, page = get(t, c, s.URL+"/watch?status=open")
+	if !strings.Contains(page, `data-status="open"`) || !strings.Contains(page, "https://harbor.example/2") || !strings.Contains(page, "2 new") {
+		t.Fatalf("after polling:\n%s", page)
+	}
+	resp, err = c.PostForm(s.URL+"/watch/sources/"+itoa(int(srcs[0].ID))+"/remove", nil)
+	if err != nil || resp.StatusCode != 303 {
+		t.Fatalf("remove: %v %d", err, resp.StatusCode)
 	}
 }

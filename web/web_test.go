@@ -18,6 +18,7 @@ import (
 
 	chaperone "github.com/chaperone-project/chaperone"
 	"github.com/chaperone-project/chaperone/detect"
+	"github.com/chaperone-project/chaperone/monitor"
 	"github.com/chaperone-project/chaperone/service"
 	"github.com/chaperone-project/chaperone/store"
 	"github.com/chaperone-project/chaperone/store/storetest"
@@ -77,7 +78,12 @@ func newSite(t *testing.T, backend string) *site {
 		s.users[r] = add(string(r)+"@example.org", "The "+string(r), r)
 	}
 	s.other = add("other@example.org", "Other Clinician", chaperone.RoleClinician)
-	srv, err := New(service.New(st, eng, service.Config{Images: siteImageTools()}), Options{})
+	// the test sites fetch from loopback only: the tests' own feeds
+	fetcher, err := monitor.NewFetcher(monitor.FetchConfig{Allow: []string{"127.0.0.1/32"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv, err := New(service.New(st, eng, service.Config{Images: siteImageTools(), Fetcher: fetcher}), Options{})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -11,12 +11,14 @@ import (
 	"os"
 	"os/signal"
 	"sync"
+	"strings"
 	"syscall"
 	"time"
 
 	chaperone "github.com/chaperone-project/chaperone"
 	jobq "github.com/chaperone-project/chaperone/job"
 	"github.com/chaperone-project/chaperone/policy"
+	"github.com/chaperone-project/chaperone/monitor"
 	"github.com/chaperone-project/chaperone/service"
 	"github.com/chaperone-project/chaperone/store"
 	"github.com/chaperone-project/chaperone/web"
@@ -48,6 +50,8 @@ proxy is in front. SIGINT or SIGTERM stops the server gracefully.`,
 		fs.StringVar(&o.tlsKey, "tls-key", "", "TLS private key `file` (PEM)")
 		fs.BoolVar(&o.secure, "secure", false, "a TLS proxy is in front: mark cookies Secure and send HSTS")
 		fs.StringVar(&o.phone, "practice-phone", "", "the practice's `phone` number, which replies to patient reviews invite reviewers to call")
+		fs.StringVar(&o.allowFetch, "allow-fetch", "", "comma-separated `CIDRs` of private or loopback addresses the watch may fetch from (default: public addresses only)")
+		fs.BoolVar(&o.noFetch, "no-fetch", false, "fetch nothing from the internet: no feeds, Mastodon or Bluesky polling or posting")
 		return func(e *env, _ []string) int { return o.run(e) }
 	},
 }
@@ -60,6 +64,36 @@ type serveOptions struct {
 	tlsCert, tlsKey    string
 	secure             bool
 	phone              string
+	allowFetch         string
+	noFetch            bool
+}
+
+// outbound builds the watch's fetcher (the outbound address guard, with
+// --allow-fetch) and the Mastodon and Bluesky publishing connectors, which
+// read each account's credentials through the service svc returns (built
+// after them). With --no-fetch there are neither.
+func (o *serveOptions) outbound(svc func() *service.Service) (*monitor.Fetcher, []chaperone.Connector, error) {
+	if o.noFetch {
+		return nil, nil, nil
+	}
+	var allow []string
+	for _, a := range strings.Split(o.allowFetch, ",") {
+		if a = strings.TrimSpace(a); a != "" {
+			allow = append(allow, a)
+		}
+	}
+	f, err := monitor.NewFetcher(monitor.FetchConfig{Allow: allow, UserAgent: "chaperone/" + versionString()})
+	if err != nil {
+		return nil, nil, usageErrorf("serve: --allow-fetch: %v", err)
+	}
+	return f, []chaperone.Connector{
+		&monitor.Mastodon{Fetcher: f, Credentials: func(ctx context.Context, p chaperone.Publication) (monitor.MastodonCredentials, error) {
+			return svc().MastodonCredentials(ctx, p)
+		}},
+		&monitor.Bluesky{Fetcher: f, Credentials: func(ctx context.Context, p chaperone.Publication) (monitor.BlueskyCredentials, error) {
+			return svc().BlueskyCredentials(ctx, p)
+		}},
+	}, nil
 }
 
 func (o *serveOptions) run(e *env) int {
@@ -100,7 +134,13 @@ func (o *serveOptions) run(e *env) int {
 		return fail(e, err)
 	}
 	tools := imageTools(e.getenv)
-	svc := service.New(st, eng, service.Config{Policy: pol, PolicyText: polText, Log: log, PracticePhone: o.phone, Images: tools})
+	var svc *service.Service
+	fetcher, connectors, err := o.outbound(func() *service.Service { return svc })
+	if err != nil {
+		return fail(e, err)
+	}
+	svc = service.New(st, eng, service.Config{Policy: pol, PolicyText: polText, Log: log, PracticePhone: o.phone, Images: tools,
+		Fetcher: fetcher, Connectors: connectors})
 	jobs, err := startJobs(ctx, st, svc, jobq.Fingerprint(eng, rulesText, []byte(polText)), log)
 	if err != nil {
 		return fail(e, err)
