@@ -74,7 +74,7 @@ wrong.`,
 			case args[0] == "import":
 				return fail(e, usageErrorf("audit import: give the archive to import (one file)"))
 			}
-			return fail(e, usageErrorf("audit: want 'audit verify' or 'audit import ARCHIVE'"))
+			return fail(e, usageErrorf("audit: unknown subcommand %q; want 'audit verify' or 'audit import ARCHIVE'", args[0]))
 		}
 	},
 }
