@@ -144,3 +144,60 @@ func TestPublishingCredentials(t *testing.T) {
 		}
 	})
 }
+
+// TestPublishThroughMastodon publishes an approved draft through the
+// Mastodon connector with the account's saved credentials: the status is
+// posted once with the draft's idempotency key, and the URL the server
+// returns is archived.
+func TestPublishThroughMastodon(t *testing.T) {
+	var posts []string
+	var keys []string
+	mux := http.NewServeMux()
+	mux.HandleFunc("POST /api/v1/statuses", func(w http.ResponseWriter, r *http.Request) {
+		if r.Header.Get("Authorization") != "Bearer tok-123" {
+			http.Error(w, `{"error":"The access token is invalid"}`, 401)
+			return
+		}
+		r.ParseForm()
+		keys = append(keys, r.Header.Get("Idempotency-Key"))
+		posts = append(posts, r.PostFormValue("status")+r.URL.Query().Get("status"))
+		fmt.Fprint(w, `{"id":"77","uri":"https://med.social/users/druiz/statuses/77","url":"https://med.social/@druiz/77","created_at":"2026-11-24T10:00:00.000Z","content":"<p>x</p>","account":{"id":"109","username":"druiz","acct":"druiz"}}`)
+	})
+	srv := httptest.NewServer(mux)
+	defer srv.Close()
+	fetcher, err := monitor.NewFetcher(monitor.FetchConfig{Allow: []string{"127.0.0.1/32"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var svc *Service
+	masto := &monitor.Mastodon{Fetcher: fetcher, Credentials: func(ctx context.Context, p chaperone.Publication) (monitor.MastodonCredentials, error) {
+		return svc.MastodonCredentials(ctx, p)
+	}}
+	backendsWith(t, Config{Fetcher: fetcher, Connectors: []chaperone.Connector{masto}}, func(t *testing.T, w *world) {
+		svc = w.svc
+		posts, keys = nil, nil
+		ctx := context.Background()
+		d := must[chaperone.Draft](t)(w.svc.Create(ctx, w.clinician, Compose{AccountID: w.proAccount.ID, Text: "Flu shots are in: book at the front desk."}))
+		d, _, err := w.svc.Submit(ctx, w.clinician, d.ID)
+		if err != nil || d.Status != chaperone.DraftApproved {
+			t.Fatalf("submit: %v %s", err, d.Status)
+		}
+		// no credentials yet: a clear error, nothing posted
+		_, err = w.svc.Publish(ctx, w.clinician, d.ID, "")
+		if chaperone.CodeOf(err) == "" || len(posts) != 0 {
+			t.Fatalf("publish without credentials: %v, %d posts", err, len(posts))
+		}
+		secret, _ := json.Marshal(MastodonSecret{Server: srv.URL, Token: "tok-123"})
+		if err := w.svc.SetCredentials(ctx, w.clinician, w.proAccount.ID, secret); err != nil {
+			t.Fatal(err)
+		}
+		item, err := w.svc.Publish(ctx, w.clinician, d.ID, "")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if item.PublishedURL != "https://med.social/@druiz/77" || len(posts) != 1 || !strings.Contains(posts[0], "Flu shots") ||
+			keys[0] != fmt.Sprintf("chaperone-draft-%d-v1", d.ID) {
+			t.Fatalf("published %+v; posts %q keys %q", item, posts, keys)
+		}
+	})
+}
