@@ -29,7 +29,7 @@ type command struct {
 var commands []*command
 
 func init() {
-	commands = []*command{scanCommand, redactCommand, evalCommand, serveCommand, userCommand, identityCommand, keyCommand, auditCommand, policyCommand, versionCommand, helpCommand}
+	commands = []*command{scanCommand, redactCommand, evalCommand, serveCommand, userCommand, identityCommand, keyCommand, auditCommand, backupCommand, restoreCommand, policyCommand, versionCommand, helpCommand}
 }
 
 // lookup returns the subcommand called name, or nil.
