@@ -4,12 +4,14 @@ import (
 	"context"
 	"database/sql"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
 
 	chaperone "github.com/chaperone-project/chaperone"
 	"github.com/chaperone-project/chaperone/store"
+	"github.com/chaperone-project/chaperone/store/storetest"
 )
 
 func TestBackupAndRestore(t *testing.T) {
@@ -107,5 +109,60 @@ func TestBackupAndRestore(t *testing.T) {
 	}
 	if r := runCLI(t, nil, "restore", "--data", t.TempDir(), writeFile(t, "notes.txt", []byte("hello"))); r.code != 3 || !strings.Contains(r.stderr, "not a chaperone database") {
 		t.Errorf("restore a text file: %d %q", r.code, r.stderr)
+	}
+}
+
+// TestPostgresDumpRestore follows the README's pg_dump path: dump a
+// service database with pg_dump, restore it into a new database with
+// pg_restore, and the copy's audit log verifies and its drafts read back.
+func TestPostgresDumpRestore(t *testing.T) {
+	dump, err1 := exec.LookPath("pg_dump")
+	restore, err2 := exec.LookPath("pg_restore")
+	if err1 != nil || err2 != nil {
+		if os.Getenv("CHAPERONE_REQUIRE_POSTGRES") == "1" {
+			t.Fatal("pg_dump and pg_restore are needed (apt-get install postgresql-client)")
+		}
+		t.Skip("pg_dump or pg_restore is not installed")
+	}
+	ctx := context.Background()
+	src, dst := storetest.DSN(t, "postgres"), storetest.DSN(t, "postgres")
+	key := make([]byte, store.KeySize)
+	st, err := store.Open(ctx, src, store.Options{Key: key})
+	if err != nil {
+		t.Fatal(err)
+	}
+	org, err := st.CreateOrg(ctx, store.System, "clinic", "Clinic")
+	if err != nil {
+		t.Fatal(err)
+	}
+	u, err := st.CreateUser(ctx, store.System, chaperone.User{OrgID: org.ID, Email: "ana@example.org", DisplayName: "Ana", Role: chaperone.RoleClinician})
+	if err != nil {
+		t.Fatal(err)
+	}
+	d, err := st.CreateDraft(ctx, store.Actor{UserID: u.ID}, store.NewDraft{OrgID: org.ID, AuthorID: u.ID, Channel: chaperone.ChannelPost, Text: "Mrs. O'Connell went home"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	st.Close()
+	file := filepath.Join(t.TempDir(), "chaperone.dump")
+	if out, err := exec.Command(dump, "--format=custom", "--file", file, src).CombinedOutput(); err != nil {
+		t.Fatalf("pg_dump: %v\n%s", err, out)
+	}
+	if out, err := exec.Command(restore, "--clean", "--if-exists", "--no-owner", "--dbname", dst, file).CombinedOutput(); err != nil {
+		t.Fatalf("pg_restore: %v\n%s", err, out)
+	}
+	if r := runCLI(t, nil, "audit", "verify", "--db", dst); r.code != 0 || !strings.HasPrefix(r.stdout, "ok: ") {
+		t.Fatalf("verify the restored database: %d %q %q", r.code, r.stdout, r.stderr)
+	}
+	st2, err := store.Open(ctx, dst, store.Options{Key: key})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st2.Close()
+	if v, err := st2.GetVersion(ctx, d.ID, 0); err != nil || v.Text != "Mrs. O'Connell went home" {
+		t.Fatalf("restored draft: %+v %v", v, err)
+	}
+	if err := st2.CheckKey(ctx); err != nil {
+		t.Fatal(err)
 	}
 }
