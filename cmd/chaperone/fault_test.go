@@ -1,0 +1,197 @@
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"os/exec"
+	"regexp"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/chaperone-project/chaperone/store/storetest"
+)
+
+// server is a chaperone serve process the test started, with everything
+// it wrote to stderr (its log) kept for the test to read.
+type server struct {
+	cmd  *exec.Cmd
+	addr string
+	mu   sync.Mutex
+	log  bytes.Buffer
+	done chan struct{}
+}
+
+// startServe starts the built binary on args plus a free loopback port,
+// and returns once it says where it serves.
+func startServe(t *testing.T, args ...string) *server {
+	t.Helper()
+	s := &server{done: make(chan struct{})}
+	s.cmd = exec.Command(binary, append([]string{"serve", "--addr", "127.0.0.1:0", "--no-fetch"}, args...)...)
+	stderr, err := s.cmd.StderrPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := s.cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { s.cmd.Process.Kill(); <-s.done })
+	addr := make(chan string, 1)
+	go func() {
+		defer close(s.done)
+		sc := bufio.NewScanner(stderr)
+		for sc.Scan() {
+			line := sc.Text()
+			s.mu.Lock()
+			s.log.WriteString(line + "\n")
+			s.mu.Unlock()
+			if m := regexp.MustCompile(`serving on (http://\S+)`).FindStringSubmatch(line); m != nil {
+				addr <- m[1]
+			}
+		}
+		s.cmd.Wait()
+	}()
+	select {
+	case s.addr = <-addr:
+	case <-time.After(60 * time.Second):
+		t.Fatal("the server did not say where it serves")
+	}
+	return s
+}
+
+// logText is what the server has logged so far.
+func (s *server) logText() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.log.String()
+}
+
+// kill stops the server with SIGKILL, as a crash would, and waits for it.
+func (s *server) kill() {
+	s.cmd.Process.Kill()
+	<-s.done
+}
+
+// phiTexts are the patient details the fault test writes; none may reach
+// the server's log.
+var phiTexts = []string{"Siobhan O'Connell", "0048-2913", "Walter Pruitt", "3/14/1931"}
+
+// writeStream creates drafts as fast as the server takes them until stop
+// is closed, and returns the ids the server acknowledged (201).
+func writeStream(base, token string, stop <-chan struct{}) []int64 {
+	var mu sync.Mutex
+	var acked []int64
+	var wg sync.WaitGroup
+	client := &http.Client{Timeout: 5 * time.Second}
+	for w := range 4 {
+		wg.Go(func() {
+			for i := 0; ; i++ {
+				select {
+				case <-stop:
+					return
+				default:
+				}
+				text := fmt.Sprintf("Discharged Mrs. Siobhan O'Connell home today, MRN 0048-2913 (%d-%d). Saw Walter Pruitt (DOB 3/14/1931) too.", w, i)
+				body, _ := json.Marshal(map[string]string{"text": text})
+				req, _ := http.NewRequest("POST", base+"/api/v1/drafts", bytes.NewReader(body))
+				req.Header.Set("Authorization", "Bearer "+token)
+				resp, err := client.Do(req)
+				if err != nil {
+					time.Sleep(20 * time.Millisecond) // the server is down: keep trying
+					continue
+				}
+				b, _ := io.ReadAll(resp.Body)
+				resp.Body.Close()
+				if resp.StatusCode != http.StatusCreated {
+					continue
+				}
+				var d struct {
+					ID int64 `json:"id"`
+				}
+				if json.Unmarshal(b, &d) == nil && d.ID > 0 {
+					mu.Lock()
+					acked = append(acked, d.ID)
+					mu.Unlock()
+				}
+			}
+		})
+	}
+	wg.Wait()
+	return acked
+}
+
+// TestKillMidWrites is issue 7's fault test, on SQLite and on PostgreSQL:
+// chaperone serve is killed with SIGKILL in the middle of a stream of
+// writes and started again; every write it acknowledged is there, the
+// audit log verifies, and nothing of the patients' details written reached
+// its log.
+func TestKillMidWrites(t *testing.T) {
+	for _, backend := range storetest.Backends {
+		t.Run(backend, func(t *testing.T) {
+			dir := t.TempDir()
+			args := []string{"--data", dir}
+			if backend == "postgres" {
+				args = append(args, "--db", storetest.DSN(t, "postgres"))
+			}
+			srv := startServe(t, args...)
+			r := runCLI(t, nil, append([]string{"user", "token", "--email", "admin@localhost"}, args...)...)
+			if r.code != 0 {
+				t.Fatalf("token: %d %s", r.code, r.stderr)
+			}
+			token := strings.TrimSpace(r.stdout[strings.LastIndex(strings.TrimSpace(r.stdout), "\n")+1:])
+
+			stop := make(chan struct{})
+			result := make(chan []int64)
+			go func() { result <- writeStream(srv.addr, token, stop) }()
+			// let writes flow, then crash the server mid-stream
+			time.Sleep(1500 * time.Millisecond)
+			srv.kill()
+			logs := srv.logText()
+			close(stop)
+			acked := <-result
+			if len(acked) < 10 {
+				t.Fatalf("only %d writes were acknowledged before the kill", len(acked))
+			}
+
+			srv2 := startServe(t, args...)
+			client := &http.Client{Timeout: 5 * time.Second}
+			missing := 0
+			for _, id := range acked {
+				req, _ := http.NewRequest("GET", fmt.Sprintf("%s/api/v1/drafts/%d", srv2.addr, id), nil)
+				req.Header.Set("Authorization", "Bearer "+token)
+				resp, err := client.Do(req)
+				if err != nil {
+					t.Fatal(err)
+				}
+				resp.Body.Close()
+				if resp.StatusCode != 200 {
+					missing++
+				}
+			}
+			if missing > 0 {
+				t.Errorf("%d of %d acknowledged drafts are missing after the kill", missing, len(acked))
+			}
+			t.Logf("%s: %d writes acknowledged before SIGKILL, all there after the restart", backend, len(acked))
+			srv2.kill()
+			logs += srv2.logText()
+
+			verify := append([]string{"audit", "verify"}, args...)
+			if r := runCLI(t, nil, verify...); r.code != 0 || !strings.HasPrefix(r.stdout, "ok: ") {
+				t.Fatalf("audit verify after the kill: %d %q %q", r.code, r.stdout, r.stderr)
+			}
+			for _, phi := range phiTexts {
+				if strings.Contains(logs, phi) {
+					t.Errorf("the server logged %q", phi)
+				}
+			}
+			if strings.Contains(logs, token) {
+				t.Error("the server logged the API token")
+			}
+		})
+	}
+}
