@@ -6,9 +6,15 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"net"
 	"net/http"
+	"os"
 	"os/exec"
+	"os/user"
+	"path/filepath"
 	"regexp"
+	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -194,4 +200,126 @@ func TestKillMidWrites(t *testing.T) {
 			}
 		})
 	}
+}
+
+// privatePostgres starts a PostgreSQL cluster of the test's own (Debian's
+// initdb and pg_ctl, run as the postgres user) on a free port, so that the
+// test may restart it without touching the server other tests use. It
+// skips when the programs or the user are missing, unless
+// CHAPERONE_REQUIRE_POSTGRES=1. It returns the DSN and a restart function.
+func privatePostgres(t *testing.T) (string, func()) {
+	t.Helper()
+	skip := func(why string) {
+		if os.Getenv("CHAPERONE_REQUIRE_POSTGRES") == "1" {
+			t.Fatal(why + " (CHAPERONE_REQUIRE_POSTGRES=1)")
+		}
+		t.Skip(why)
+	}
+	bins, _ := filepath.Glob("/usr/lib/postgresql/*/bin/pg_ctl")
+	runuser, err := exec.LookPath("runuser")
+	if len(bins) == 0 || err != nil || os.Geteuid() != 0 {
+		skip("a private PostgreSQL cluster needs Debian's PostgreSQL server programs, runuser and root")
+	}
+	pgu, err := user.Lookup("postgres")
+	if err != nil {
+		skip("no postgres user")
+	}
+	bin := filepath.Dir(bins[len(bins)-1])
+	dir, err := os.MkdirTemp("", "chaperone-pg-")
+	if err != nil {
+		t.Fatal(err)
+	}
+	uid, _ := strconv.Atoi(pgu.Uid)
+	gid, _ := strconv.Atoi(pgu.Gid)
+	os.Chown(dir, uid, gid)
+	data := filepath.Join(dir, "data")
+	as := func(args ...string) {
+		t.Helper()
+		out, err := exec.Command(runuser, append([]string{"-u", "postgres", "--"}, args...)...).CombinedOutput()
+		if err != nil {
+			t.Fatalf("%v: %v\n%s", args, err, out)
+		}
+	}
+	as(filepath.Join(bin, "initdb"), "-D", data, "-A", "trust", "-U", "postgres", "--no-sync")
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	port := strconv.Itoa(ln.Addr().(*net.TCPAddr).Port)
+	ln.Close()
+	opts := "-p " + port + " -k " + dir + " -c listen_addresses=127.0.0.1 -c fsync=on"
+	as(filepath.Join(bin, "pg_ctl"), "-D", data, "-o", opts, "-l", filepath.Join(dir, "log"), "-w", "start")
+	t.Cleanup(func() {
+		exec.Command(runuser, "-u", "postgres", "--", filepath.Join(bin, "pg_ctl"), "-D", data, "-m", "immediate", "-w", "stop").Run()
+		os.RemoveAll(dir)
+	})
+	restart := func() {
+		as(filepath.Join(bin, "pg_ctl"), "-D", data, "-o", opts, "-l", filepath.Join(dir, "log"), "-m", "fast", "-w", "restart")
+	}
+	return "postgres://postgres@127.0.0.1:" + port + "/postgres?sslmode=disable", restart
+}
+
+// TestPostgresRestartMidWrites restarts PostgreSQL in the middle of a
+// stream of writes to chaperone serve: requests fail while it is down,
+// then succeed again without restarting chaperone, and every acknowledged
+// write is there; the audit log verifies.
+func TestPostgresRestartMidWrites(t *testing.T) {
+	dsn, restart := privatePostgres(t)
+	dir := t.TempDir()
+	args := []string{"--data", dir, "--db", dsn}
+	srv := startServe(t, args...)
+	r := runCLI(t, nil, append([]string{"user", "token", "--email", "admin@localhost"}, args...)...)
+	if r.code != 0 {
+		t.Fatalf("token: %d %s", r.code, r.stderr)
+	}
+	token := strings.TrimSpace(r.stdout[strings.LastIndex(strings.TrimSpace(r.stdout), "\n")+1:])
+	stop := make(chan struct{})
+	result := make(chan []int64)
+	go func() { result <- writeStream(srv.addr, token, stop) }()
+	time.Sleep(time.Second)
+	restart()
+	time.Sleep(2 * time.Second) // writes go on after the restart
+	close(stop)
+	acked := <-result
+	if len(acked) < 10 {
+		t.Fatalf("only %d writes acknowledged", len(acked))
+	}
+	// writes after the restart were acknowledged too: the service recovered
+	latest := slices.Max(acked)
+	client := &http.Client{Timeout: 5 * time.Second}
+	missing := 0
+	for _, id := range acked {
+		req, _ := http.NewRequest("GET", fmt.Sprintf("%s/api/v1/drafts/%d", srv.addr, id), nil)
+		req.Header.Set("Authorization", "Bearer "+token)
+		resp, err := client.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if resp.StatusCode != 200 {
+			missing++
+		}
+	}
+	if missing > 0 {
+		t.Errorf("%d of %d acknowledged drafts are missing after the PostgreSQL restart", missing, len(acked))
+	}
+	// and the same server takes new writes: it recovered by itself
+	req, _ := http.NewRequest("POST", srv.addr+"/api/v1/drafts", strings.NewReader(`{"text":"Flu shots are in."}`))
+	req.Header.Set("Authorization", "Bearer "+token)
+	resp, err := client.Do(req)
+	if err != nil || resp.StatusCode != http.StatusCreated {
+		t.Fatalf("a write after the restart: %v %v", err, resp)
+	}
+	resp.Body.Close()
+	srv.kill()
+	if r := runCLI(t, nil, append([]string{"audit", "verify"}, args...)...); r.code != 0 {
+		t.Fatalf("audit verify: %d %q %q", r.code, r.stdout, r.stderr)
+	}
+	logs := srv.logText()
+	for _, phi := range phiTexts {
+		if strings.Contains(logs, phi) {
+			t.Errorf("the server logged %q", phi)
+		}
+	}
+	t.Logf("%d writes acknowledged across a PostgreSQL restart (last id %d), none lost", len(acked), latest)
 }
