@@ -281,3 +281,36 @@ func BenchmarkBatch(b *testing.B) {
 	}
 	b.ReportMetric(float64(n*b.N)/time.Since(start).Seconds(), "posts/s")
 }
+
+// FuzzBatchLine feeds arbitrary lines to the batch reader's line handler:
+// every line gives exactly one line of JSON, an item's result or an error
+// naming the line, and an error never quotes the line.
+func FuzzBatchLine(f *testing.F) {
+	for _, s := range []string{
+		`{"id":"1","text":"Pt John Okafor, DOB 3/14/1931"}`, `{"id":"2"}`, `{"text":5}`, `not json`, `{"id":"\u0000","text":""}`,
+		`[[[[[[[[[[]]]]]]]]]]`, `{"id":"x","channel":"bogus","text":"hi"}`, "{\"text\":\"\xff\"}", `{"text":"a","author":{"relationships":[1]}}`,
+	} {
+		f.Add([]byte(s))
+	}
+	b := &batch{screen: func(it chaperone.Item) (chaperone.Result, error) {
+		return chaperone.Result{ID: it.ID, Decision: chaperone.Allow, Findings: []chaperone.Finding{}, Spans: []chaperone.Span{}}, nil
+	}}
+	f.Fuzz(func(t *testing.T, line []byte) {
+		out := b.process(job{seq: 0, line: 7, data: line}, newLineEncoder())
+		if len(out.out) == 0 || out.out[len(out.out)-1] != '\n' || bytes.Count(out.out, []byte("\n")) != 1 {
+			t.Fatalf("output %q is not one line", out.out)
+		}
+		var v map[string]any
+		if err := json.Unmarshal(out.out, &v); err != nil {
+			t.Fatalf("output %q is not JSON: %v", out.out, err)
+		}
+		if msg, ok := v["error"].(string); ok {
+			if v["line"] != float64(7) {
+				t.Errorf("error line %q does not name the line", out.out)
+			}
+			if len(line) >= 8 && strings.Contains(msg, string(line)) {
+				t.Errorf("error %q quotes the line", msg)
+			}
+		}
+	})
+}
