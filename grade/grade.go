@@ -452,3 +452,25 @@ func reviews(r Reviews) Part {
 	}
 	return part(PartReviews, title, 0.5*rate+0.5*safe, exp, strings.Join(fix, " "), "/reviews?unreplied=1")
 }
+
+// Weekly thins daily points to one a week, the last of each week (weeks
+// from Monday), oldest first: for trends over long periods.
+func Weekly(points []Point) []Point {
+	var out []Point
+	lastWeek := ""
+	for _, p := range points {
+		d, err := time.Parse(time.DateOnly, p.Day)
+		if err != nil {
+			continue
+		}
+		y, w := d.ISOWeek()
+		week := fmt.Sprintf("%d-%02d", y, w)
+		if week == lastWeek {
+			out[len(out)-1] = p
+			continue
+		}
+		lastWeek = week
+		out = append(out, p)
+	}
+	return out
+}

@@ -221,3 +221,16 @@ func TestComputeOrg(t *testing.T) {
 		t.Errorf("empty org: %+v", g)
 	}
 }
+
+func TestWeekly(t *testing.T) {
+	got := Weekly([]Point{{"2026-11-09", 1}, {"2026-11-15", 2}, {"2026-11-16", 3}, {"bad", 9}, {"2026-12-01", 4}})
+	want := []Point{{"2026-11-15", 2}, {"2026-11-16", 3}, {"2026-12-01", 4}}
+	if len(got) != len(want) {
+		t.Fatalf("%v", got)
+	}
+	for i := range want {
+		if got[i] != want[i] {
+			t.Fatalf("%v, want %v", got, want)
+		}
+	}
+}

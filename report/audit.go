@@ -10,6 +10,7 @@ import (
 	"time"
 
 	chaperone "github.com/chaperone-project/chaperone"
+	"github.com/chaperone-project/chaperone/grade"
 	"github.com/go-pdf/fpdf"
 )
 
@@ -40,6 +41,10 @@ type Audit struct {
 	Resolve ResolveTimes `json:"time_to_close"`
 	// OpenTasks are the posts whose task is still open, oldest first.
 	OpenTasks []OpenTask `json:"open_tasks"`
+	// Grade is the subject's presence grade now, with its daily
+	// snapshots in the period as its trend; nil when not computed. The
+	// service sets it (service.Service.AuditReport).
+	Grade *grade.Grade `json:"grade,omitempty"`
 }
 
 // MonthCount is one month's posts.
@@ -246,6 +251,19 @@ func (a Audit) typeBars() []bar {
 	return bars(l, n, nil)
 }
 
+// gradeBars are the grade's trend, a bar a week (its last snapshot),
+// scaled to 100.
+func (a Audit) gradeBars() []bar {
+	if a.Grade == nil {
+		return nil
+	}
+	var out []bar
+	for _, p := range grade.Weekly(a.Grade.Trend) {
+		out = append(out, bar{Label: p.Day, N: p.Score, Width: float64(p.Score)})
+	}
+	return out
+}
+
 func (a Audit) accountBars() []bar {
 	var l []string
 	var n, f []int
@@ -275,6 +293,13 @@ small{color:#555}
 <h1>Audit report: {{.A.Subject}}</h1>
 <p>{{.A.Org}} · published {{day .A.From}} to {{day .A.To}} (exclusive) · generated {{when .A.Generated}} by {{.A.GeneratedBy}}</p>
 <p><span class="kpi"><b id="kpi-posts">{{.A.Posts}}</b>posts screened</span><span class="kpi"><b id="kpi-flagged">{{.A.Flagged}}</b>flagged</span><span class="kpi"><b id="kpi-open">{{.A.Open}}</b>tasks open</span><span class="kpi"><b>{{.A.Resolved}}</b>tasks closed</span><span class="kpi"><b>{{days .A.Resolve.Median}}</b>median time to close</span></p>
+{{with .A.Grade}}<h2>Presence grade</h2>
+<p><span class="kpi"><b id="kpi-grade">{{.Score}}</b>of 100 today</span></p>
+<table id="grade-parts"><tr><th>Part</th><th>Score</th><th>What was measured</th><th>To fix</th></tr>
+{{range .Parts}}<tr data-part="{{.ID}}"><td>{{.Title}}</td><td>{{if .Applies}}{{.Score}} / {{.Weight}}{{else}}not applicable{{end}}</td><td>{{.Explanation}}</td><td>{{.Fix}}</td></tr>{{end}}</table>
+<p><small>Weights: accounts 15, bio 15, open findings 25, consent 15, training 15 for a clinician; for the organisation, its clinicians' mean 85 and patient-review replies 15. A part that does not apply shares its weight among the others.</small></p>
+{{end}}{{if .A.Grade}}{{if .Grades}}<table class="chart" id="grade-trend">{{range .Grades}}<tr><td class="label">week to {{.Label}}</td><td><div class="track"><div class="all" style="width:{{pct .Width}}%"></div></div></td><td class="n">{{.N}}</td></tr>{{end}}</table>
+<p><small>The grade's trend: its last daily snapshot each week of the period.</small></p>{{else}}<p id="no-grade-trend">No daily snapshot of the grade in the period yet.</p>{{end}}{{end}}
 <h2>Findings over time</h2>
 {{if .Months}}<table class="chart" id="chart-months">{{range .Months}}<tr><td class="label">{{.Label}}</td><td><div class="track"><div class="all" style="width:{{pct .Width}}%"></div><div class="flag" style="width:{{pct .SubWidth}}%"></div></div></td><td class="n">{{.Of}} / {{.N}}</td></tr>{{end}}</table>
 <p><small>Bars: posts per month; red, those flagged (flagged / posts).</small></p>{{else}}<p>No posts in the period.</p>{{end}}
@@ -303,9 +328,9 @@ func dayOf(t time.Time) string {
 // CSS, no script).
 func AuditHTML(w io.Writer, a Audit) error {
 	return auditTemplate.Execute(w, struct {
-		A                       Audit
-		Months, Types, Accounts []bar
-	}{a, a.monthBars(), a.typeBars(), a.accountBars()})
+		A                               Audit
+		Months, Types, Accounts, Grades []bar
+	}{a, a.monthBars(), a.typeBars(), a.accountBars(), a.gradeBars()})
 }
 
 // AuditPDF writes the report as a PDF with bar charts.
@@ -364,6 +389,32 @@ func AuditPDF(w io.Writer, a Audit) error {
 				n = fmt.Sprintf("%d / %d", b.Of, b.N)
 			}
 			pdf.CellFormat(numW, rowH, n, "", 1, "R", false, 0, "")
+		}
+	}
+	if g := a.Grade; g != nil {
+		heading(fmt.Sprintf("Presence grade: %d of 100", g.Score))
+		for _, p := range g.Parts {
+			score := "not applicable"
+			if p.Applies() {
+				score = fmt.Sprintf("%g / %d", p.Score, p.Weight)
+			}
+			pdf.SetFont("Helvetica", "B", 9)
+			pdf.MultiCell(0, 5, tr(p.Title+": "+score), "", "", false)
+			pdf.SetFont("Helvetica", "", 9)
+			text := p.Explanation
+			if p.Fix != "" {
+				text += " To fix: " + p.Fix
+			}
+			pdf.MultiCell(0, 5, tr(text), "", "", false)
+		}
+		pdf.Ln(2)
+		if bs := a.gradeBars(); len(bs) > 0 {
+			chart(bs, false)
+			pdf.SetFont("Helvetica", "I", 8)
+			pdf.CellFormat(0, 5, "The grade's trend: its last daily snapshot each week of the period.", "", 1, "", false, 0, "")
+		} else {
+			pdf.SetFont("Helvetica", "", 9)
+			pdf.CellFormat(0, 6, "No daily snapshot of the grade in the period yet.", "", 1, "", false, 0, "")
 		}
 	}
 	heading("Findings over time")

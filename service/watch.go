@@ -408,7 +408,9 @@ func (s *Service) ContinueRescreen(ctx context.Context, orgID int64, run Rescree
 // AuditReport builds the audit report of the posts published in
 // [from, to): u's own, another clinician's (userID, compliance and admins)
 // or, with all, the whole organisation's (compliance and admins). It is
-// a records export: audited, and it quotes no post text.
+// a records export: audited, and it quotes no post text. It carries the
+// subject's presence grade, with the grade's daily snapshots in the
+// period as its trend.
 func (s *Service) AuditReport(ctx context.Context, u chaperone.User, userID int64, all bool, from, to time.Time) (report.Audit, error) {
 	var a report.Audit
 	switch {
@@ -460,6 +462,9 @@ func (s *Service) AuditReport(ctx context.Context, u chaperone.User, userID int6
 	}
 	now := s.now().UTC()
 	a = report.NewAudit(org.Name, subject, from.UTC(), to.UTC(), now, u.DisplayName, posts, names)
+	if a.Grade, err = s.auditGrade(ctx, u.OrgID, scope, from, to); err != nil {
+		return a, err
+	}
 	_, err = s.store.Audit(ctx, actor(u), store.AuditEntry{OrgID: u.OrgID, Action: chaperone.ActionRecordsExport, SubjectKind: "audit_report",
 		SubjectID: fmt.Sprint(scope), Details: map[string]any{"from": from.UTC(), "to": to.UTC(), "posts": a.Posts, "open": a.Open}})
 	return a, err
