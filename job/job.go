@@ -9,8 +9,9 @@
 // batches, resuming where a stopped run left off), enqueued when the
 // rules in force differ from those an org was last re-screened with
 // (RescreenStale, at start) and when an org saves its policy
-// (PolicyChanged); purge (archive retention, daily) and escalate
-// (colleague reports past their deadline, every five minutes), periodic.
+// (PolicyChanged); purge (archive retention, daily), escalate
+// (colleague reports past their deadline, every five minutes) and grade
+// (the day's presence-grade snapshots, daily), periodic.
 // The poll worker (connected sources, package monitor) is added through
 // Config.Workers.
 //
@@ -125,6 +126,7 @@ func New(ctx context.Context, st *store.Store, svc *service.Service, cfg Config)
 	river.AddWorker(workers, &purgeWorker{st: st, log: r.log})
 	river.AddWorker(workers, &escalateWorker{svc: svc, log: r.log})
 	river.AddWorker(workers, &pollWorker{svc: svc, log: r.log})
+	river.AddWorker(workers, &gradeWorker{svc: svc, log: r.log})
 	if cfg.Workers != nil {
 		cfg.Workers(workers)
 	}

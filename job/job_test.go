@@ -470,7 +470,7 @@ func TestRescreenErrorsHoldNoPostText(t *testing.T) {
 
 func TestPeriodicJobsRunAtStart(t *testing.T) {
 	backends(t, func(t *testing.T, e *env) {
-		// the built-in periodic jobs (purge, escalate, poll) run when a Runner
+		// the built-in periodic jobs (purge, escalate, poll, grade) run when a Runner
 		// starts, as the goroutine loops they replace did
 		r, err := New(context.Background(), e.st, e.svc, Config{PollInterval: 20 * time.Millisecond})
 		if err != nil {
@@ -482,7 +482,7 @@ func TestPeriodicJobsRunAtStart(t *testing.T) {
 		defer r.Stop(context.Background())
 		done := map[string]bool{}
 		deadline := time.After(30 * time.Second)
-		for !done["purge"] || !done["escalate"] || !done["poll"] {
+		for !done["purge"] || !done["escalate"] || !done["poll"] || !done["grade"] {
 			select {
 			case ev := <-events:
 				if ev.Kind != river.EventKindJobCompleted {
@@ -491,6 +491,14 @@ func TestPeriodicJobsRunAtStart(t *testing.T) {
 				done[ev.Job.Kind] = true
 			case <-deadline:
 				t.Fatalf("periodic jobs done after 30s: %v", done)
+			}
+		}
+		// the grade job wrote today's snapshots: the org's and its clinician's
+		today := time.Now().UTC().Format(time.DateOnly)
+		for _, who := range []int64{0, e.clinician.ID} {
+			snaps, err := e.st.GradeSnapshots(context.Background(), e.org.ID, who, today, today)
+			if err != nil || len(snaps) != 1 {
+				t.Errorf("user %d's snapshot today: %v %+v", who, err, snaps)
 			}
 		}
 	})

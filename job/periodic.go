@@ -24,6 +24,10 @@ const (
 	SourceInterval = time.Hour
 	// PollBatch bounds the sources one poll job reads.
 	PollBatch = 50
+	// GradeEvery is how often the grade job snapshots the presence
+	// grades (one snapshot a day per clinician and org: a second run the
+	// same day writes nothing).
+	GradeEvery = 24 * time.Hour
 )
 
 // PurgeArgs are the retention purge's: archive items past their
@@ -47,6 +51,13 @@ type PollArgs struct{}
 // Kind is the job's kind in River.
 func (PollArgs) Kind() string { return "poll" }
 
+// GradeArgs are the grade job's: today's snapshot of the presence grade
+// of every clinician and every org, for the grade's trend.
+type GradeArgs struct{}
+
+// Kind is the job's kind in River.
+func (GradeArgs) Kind() string { return "grade" }
+
 func builtinPeriodic() []*river.PeriodicJob {
 	return []*river.PeriodicJob{
 		river.NewPeriodicJob(river.PeriodicInterval(PurgeEvery),
@@ -64,8 +75,32 @@ func builtinPeriodic() []*river.PeriodicJob {
 				}}}
 			},
 			&river.PeriodicJobOpts{ID: "poll", RunOnStart: true}),
+		river.NewPeriodicJob(river.PeriodicInterval(GradeEvery),
+			func() (river.JobArgs, *river.InsertOpts) { return GradeArgs{}, &river.InsertOpts{MaxAttempts: 3} },
+			&river.PeriodicJobOpts{ID: "grade", RunOnStart: true}),
 	}
 }
+
+type gradeWorker struct {
+	river.WorkerDefaults[GradeArgs]
+	svc *service.Service
+	log *slog.Logger
+}
+
+func (w *gradeWorker) Work(ctx context.Context, _ *river.Job[GradeArgs]) error {
+	n, err := w.svc.SnapshotAllGrades(ctx)
+	if err != nil {
+		w.log.Error("presence grade snapshots", "err", err)
+		return err
+	}
+	if n > 0 {
+		w.log.Info("presence grade snapshots", "written", n)
+	}
+	return nil
+}
+
+// Timeout bounds one grade run.
+func (w *gradeWorker) Timeout(*river.Job[GradeArgs]) time.Duration { return 10 * time.Minute }
 
 type pollWorker struct {
 	river.WorkerDefaults[PollArgs]
