@@ -60,6 +60,7 @@ func (s *Server) api() []apiRoute {
 		{"PUT /api/v1/accounts/{id}/credentials", s.apiSetCredentials},
 		{"GET /api/v1/published/imports/{id}", s.importStatus},
 		{"GET /api/v1/audit-report", s.apiAuditReport},
+		{"GET /api/v1/grade", s.apiGrade},
 		{"POST /api/v1/published/{id}/resolve", s.apiResolvePost},
 		{"GET /api/v1/queue", func(r *http.Request, u chaperone.User) (any, error) { return s.svc.Queue(r.Context(), u) }},
 		{"GET /api/v1/accounts", func(r *http.Request, u chaperone.User) (any, error) { return s.store.ListAccounts(r.Context(), u.ID) }},

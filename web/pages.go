@@ -8,6 +8,7 @@ import (
 	"time"
 
 	chaperone "github.com/chaperone-project/chaperone"
+	"github.com/chaperone-project/chaperone/grade"
 	"github.com/chaperone-project/chaperone/report"
 	"github.com/chaperone-project/chaperone/service"
 	"github.com/chaperone-project/chaperone/store"
@@ -29,6 +30,11 @@ func (s *Server) dashboard(w http.ResponseWriter, r *http.Request, u chaperone.U
 		AboutMe    []chaperone.ColleagueReport // open reports about the user
 		Escalated  int
 		Due        []service.DueNotification
+		// Grade is the user's presence grade, or the org's for
+		// compliance and admins (OrgGrade), with its Clinicians.
+		Grade      *grade.Grade
+		OrgGrade   bool
+		Clinicians []grade.Grade
 	}{Drafts: drafts}
 	items, err := s.svc.Training(r.Context(), u)
 	if err != nil {
@@ -76,6 +82,21 @@ func (s *Server) dashboard(w http.ResponseWriter, r *http.Request, u chaperone.U
 	if data.Due, err = s.svc.NotificationsDue(r.Context(), u); err != nil {
 		s.errorPage(w, r, u, err)
 		return
+	}
+	if canAuditUser(u) {
+		og, err := s.svc.OrgPresence(r.Context(), u)
+		if err != nil {
+			s.errorPage(w, r, u, err)
+			return
+		}
+		data.Grade, data.OrgGrade, data.Clinicians = &og.Org, true, og.Clinicians
+	} else {
+		g, err := s.svc.Grade(r.Context(), u, 0)
+		if err != nil {
+			s.errorPage(w, r, u, err)
+			return
+		}
+		data.Grade = &g
 	}
 	s.render(w, r, http.StatusOK, "dashboard", u, "My drafts", data)
 }

@@ -126,6 +126,7 @@ func (s *Server) pageRoutes() []pageRoute {
 		{"GET /training", s.trainingPage},
 		{"POST /training", s.trainingSubmit},
 		{"GET /training/{slug}", s.trainingDocPage},
+		{"GET /grade", s.gradePage},
 		{"POST /training/{slug}/quiz", s.quizSubmit},
 		{"GET /export/{kind}", s.exportRecords},
 		{"GET /reviews", s.reviewsPage},
