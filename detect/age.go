@@ -66,5 +66,5 @@ func (d *doc) findAges(r *Rule) {
 // ageRx compiles an age pattern with the digits its matches need.
 func ageRx(expr string) rx {
 	re := regexp.MustCompile(expr)
-	return rx{re: re, digits: regexDigits(re)}
+	return rx{re: compiledRegexp(re), digits: regexDigits(re)}
 }

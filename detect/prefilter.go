@@ -3,6 +3,7 @@ package detect
 import (
 	"regexp"
 	"regexp/syntax"
+	"sort"
 	"strings"
 	"unicode"
 )
@@ -16,7 +17,7 @@ import (
 
 // rx is a compiled regex with its required literals.
 type rx struct {
-	re   *regexp.Regexp
+	re   *lazyRegexp
 	lits []int32 // indexes into the prefilter's literals; nil: always run
 	// more holds further literal sets, each of which must also be present
 	// ("vaccin…" and "autis…" for a claim that needs both words).
@@ -40,12 +41,11 @@ type prefilter struct {
 
 func newPrefilter() *prefilter { return &prefilter{index: map[string]int32{}} }
 
-// wrap computes the required literals of re and registers them.
-func (p *prefilter) wrap(re *regexp.Regexp) rx {
-	sre, err := syntax.Parse(re.String(), syntax.Perl)
-	if err != nil {
-		return rx{re: re}
-	}
+// wrap computes the required literals of the pattern src, parsed as sre
+// (Perl flags), and registers them; the regex itself is compiled on first
+// use.
+func (p *prefilter) wrap(src string, sre *syntax.Regexp) rx {
+	re := newLazyRegexp(src)
 	simple := sre.Simplify()
 	digits := minDigits(simple)
 	cache := litCache{}
@@ -53,7 +53,7 @@ func (p *prefilter) wrap(re *regexp.Regexp) rx {
 	if !ok || len(set) == 0 || len(set) > 400 {
 		return rx{re: re, digits: digits}
 	}
-	out := rx{re: re, lits: p.ids(set), digits: digits, words: isWordList(re.String(), simple, cache)}
+	out := rx{re: re, lits: p.ids(set), digits: digits, words: isWordList(src, simple, cache)}
 	if simple.Op == syntax.OpConcat {
 		for _, extra := range cache.concatSets(simple) {
 			if len(extra) <= 400 && !sameSet(extra, set) {
@@ -440,39 +440,34 @@ func buildAC(lits []string) *acMachine {
 		}
 	}
 	m.nclass++
-	// trie, dense: edge[s*nclass+c] is the child of s on class c, or 0
-	// (the root is nobody's child); allocated once for the most nodes
-	// the literals can make
 	nc := m.nclass
-	bound := 1
-	for _, l := range lits {
-		bound += len(l)
-	}
-	edge := make([]int32, bound*nc)
-	outs := make([][]int32, 1, bound)
+	// trie, written straight into the transition table: next[s*nc+c] is
+	// the child of s on class c, or 0 (the root is nobody's child); the
+	// table is sized once for the exact number of states
+	n := trieStates(lits)
+	m.next = make([]int32, n*nc)
+	outs := make([][]int32, 1, n)
 	for id, l := range lits {
 		s := int32(0)
 		for i := 0; i < len(l); i++ {
 			c := int(m.class[l[i]])
-			nx := edge[int(s)*nc+c]
+			nx := m.next[int(s)*nc+c]
 			if nx == 0 {
 				nx = int32(len(outs))
 				outs = append(outs, nil)
-				edge[int(s)*nc+c] = nx
+				m.next[int(s)*nc+c] = nx
 			}
 			s = nx
 		}
 		outs[s] = append(outs[s], int32(id))
 	}
-	// BFS: failure links and the full transition table
-	n := len(outs)
-	fail := make([]int32, n)
-	m.next = make([]int32, n*nc)
-	m.out = make([][]int32, n)
-	queue := make([]int32, 0, n)
+	// BFS: failure links, and the missing transitions filled from the
+	// failure state's row (complete by then, being shallower)
+	fail := make([]int32, len(outs))
+	m.out = make([][]int32, len(outs))
+	queue := make([]int32, 0, len(outs))
 	for c := 1; c < nc; c++ {
-		if nx := edge[c]; nx > 0 {
-			m.next[c] = nx
+		if nx := m.next[c]; nx > 0 {
 			queue = append(queue, nx)
 		}
 	}
@@ -487,9 +482,8 @@ func buildAC(lits []string) *acMachine {
 		}
 		base, fbase := int(s)*nc, int(fail[s])*nc
 		for c := 0; c < nc; c++ {
-			if nx := edge[base+c]; nx > 0 && c != 0 {
+			if nx := m.next[base+c]; nx > 0 && c != 0 {
 				fail[nx] = m.next[fbase+c]
-				m.next[base+c] = nx
 				queue = append(queue, nx)
 			} else {
 				m.next[base+c] = m.next[fbase+c]
@@ -497,6 +491,26 @@ func buildAC(lits []string) *acMachine {
 		}
 	}
 	return m
+}
+
+// trieStates returns the number of states of the trie of lits (its
+// distinct prefixes, the empty one included), so that buildAC allocates
+// its table once: sorted, each string adds the bytes it does not share
+// with its predecessor.
+func trieStates(lits []string) int {
+	sorted := append([]string(nil), lits...)
+	sort.Strings(sorted)
+	n := 1
+	prev := ""
+	for _, l := range sorted {
+		k := 0
+		for k < len(l) && k < len(prev) && l[k] == prev[k] {
+			k++
+		}
+		n += len(l) - k
+		prev = l
+	}
+	return n
 }
 
 // scan marks in found every literal that occurs in text.

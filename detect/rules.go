@@ -5,7 +5,7 @@ import (
 	"embed"
 	"fmt"
 	"os"
-	"regexp"
+	"regexp/syntax"
 	"sort"
 	"strings"
 
@@ -441,11 +441,12 @@ func compileAllMode(pre *prefilter, pats []string, where, key string, fold bool)
 		if fold && !strings.HasPrefix(p, "(?-i)") && !strings.HasPrefix(p, "(?i)") {
 			p = "(?i)" + p
 		}
-		re, err := regexp.Compile(p)
+		// regexp.Compile reports exactly the errors of this parse
+		sre, err := syntax.Parse(p, syntax.Perl)
 		if err != nil {
 			return nil, chaperone.Errorf(chaperone.ErrInvalid, "%s: key %q (entry %d): %v", where, key, i+1, err)
 		}
-		out = append(out, pre.wrap(re))
+		out = append(out, pre.wrap(p, sre))
 	}
 	return out, nil
 }

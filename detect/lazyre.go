@@ -1,0 +1,53 @@
+package detect
+
+import (
+	"regexp"
+	"sync"
+)
+
+// lazyRegexp is a rule's regular expression, compiled on first use. The
+// engine parses and analyses every pattern when it is built (a bad pattern
+// is reported then), but compiling all of them took most of the start-up;
+// a screen compiles only the ones the prefilter lets it reach. It is safe
+// for concurrent use. The methods are the few of regexp.Regexp the
+// recognizers call.
+type lazyRegexp struct {
+	src  string
+	once sync.Once
+	re   *regexp.Regexp
+}
+
+// newLazyRegexp returns src to be compiled on first use; src must already
+// have parsed (regexp/syntax, Perl flags), so compiling cannot fail.
+func newLazyRegexp(src string) *lazyRegexp { return &lazyRegexp{src: src} }
+
+// compiledRegexp wraps an already compiled regexp.
+func compiledRegexp(re *regexp.Regexp) *lazyRegexp {
+	l := &lazyRegexp{src: re.String(), re: re}
+	l.once.Do(func() {})
+	return l
+}
+
+func (l *lazyRegexp) get() *regexp.Regexp {
+	l.once.Do(func() { l.re = regexp.MustCompile(l.src) })
+	return l.re
+}
+
+// String returns the source text of the regular expression.
+func (l *lazyRegexp) String() string { return l.src }
+
+// MatchString is regexp.Regexp.MatchString.
+func (l *lazyRegexp) MatchString(s string) bool { return l.get().MatchString(s) }
+
+// FindAllStringIndex is regexp.Regexp.FindAllStringIndex.
+func (l *lazyRegexp) FindAllStringIndex(s string, n int) [][]int {
+	return l.get().FindAllStringIndex(s, n)
+}
+
+// FindAllStringSubmatchIndex is regexp.Regexp.FindAllStringSubmatchIndex.
+func (l *lazyRegexp) FindAllStringSubmatchIndex(s string, n int) [][]int {
+	return l.get().FindAllStringSubmatchIndex(s, n)
+}
+
+// SubexpIndex is regexp.Regexp.SubexpIndex.
+func (l *lazyRegexp) SubexpIndex(name string) int { return l.get().SubexpIndex(name) }
