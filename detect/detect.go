@@ -47,6 +47,9 @@ func New() (*Engine, error) {
 // NewWithRules returns an engine with the default rules overlaid by the
 // organisation's rule files, in order. Errors name the file, rule and key.
 func NewWithRules(paths ...string) (*Engine, error) {
+	// the dictionaries load on the other cores while the rules parse and
+	// compile; newEngine waits for them
+	go lexicon.Default()
 	base, err := loadDefaultRules()
 	if err != nil {
 		return nil, err
@@ -66,11 +69,16 @@ func NewWithRules(paths ...string) (*Engine, error) {
 }
 
 func newEngine(base *RuleFile, overlays ...*RuleFile) (*Engine, error) {
+	// the model and the dictionaries load while the rules compile
+	model := make(chan *Model, 1)
+	go func() { model <- defaultModel() }()
+	lex := make(chan *lexicon.Lexicon, 1)
+	go func() { lex <- lexicon.Default() }()
 	rs, err := compileRules(base, overlays...)
 	if err != nil {
 		return nil, err
 	}
-	e := &Engine{rules: rs, lex: lexicon.Default(), sets: map[string]map[string]bool{}, pre: rs.pre}
+	e := &Engine{rules: rs, lex: <-lex, sets: map[string]map[string]bool{}, pre: rs.pre}
 	for name, words := range rs.lists {
 		m := make(map[string]bool, len(words))
 		for _, w := range words {
@@ -79,7 +87,7 @@ func newEngine(base *RuleFile, overlays ...*RuleFile) (*Engine, error) {
 		e.sets[name] = m
 	}
 	e.brand = newPhraseIndex(e.lex.Brands())
-	e.model = defaultModel()
+	e.model = <-model
 	return e, nil
 }
 
