@@ -133,7 +133,7 @@ func (d *doc) findEmails(r *Rule) {
 		return
 	}
 	for _, x := range r.compiled {
-		for _, m := range x.re.FindAllStringIndex(d.text, -1) {
+		for _, m := range d.findAllAt(x, d.text, 0, d.hits(), false) {
 			s, e := m[0], m[1]
 			for e > s && strings.IndexByte(".-_", d.text[e-1]) >= 0 {
 				e--
@@ -164,7 +164,7 @@ func (d *doc) findURLs(r *Rule) {
 		return
 	}
 	for _, x := range r.compiled {
-		for _, m := range x.re.FindAllStringIndex(d.text, -1) {
+		for _, m := range d.findAllAt(x, d.text, 0, d.hits(), false) {
 			s, e := m[0], m[1]
 			for e > s && strings.IndexByte(".,;:!?)'\"", d.text[e-1]) >= 0 {
 				e--

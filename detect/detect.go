@@ -138,6 +138,7 @@ func (e *Engine) Screen(it chaperone.Item) chaperone.Result {
 	if e.model != nil {
 		d.applyModel(e.model)
 	}
+	d.release()
 	return chaperone.Result{ID: it.ID, Decision: decide(d.findings), Findings: d.findings, Spans: spans}
 }
 
@@ -148,7 +149,7 @@ func (e *Engine) newDoc(it chaperone.Item) *doc {
 	if it.Author.Account == "" {
 		it.Author.Account = chaperone.AccountProfessional
 	}
-	d := &doc{e: e, item: it, text: it.Text, lower: asciiLower(it.Text)}
+	d := &doc{e: e, item: it, text: it.Text, lower: asciiLower(it.Text), risky: foldRisk(it.Text) || foldRisk(it.Context)}
 	d.toks = tokenize(it.Text)
 	d.sent = sentenceIndex(d.toks)
 	if it.Context != "" {

@@ -39,11 +39,21 @@ type doc struct {
 	collect   bool       // training: record name candidates' features
 	nameCands []nameCand // recorded name candidates
 
-	lits     []bool          // prefilter literals present in lower
-	ctxLits  []bool          // prefilter literals present in the context
+	textHits *litHits        // prefilter literals found in lower
+	ctxHits  *litHits        // prefilter literals found in the context
+	risky    bool            // see foldRisk: no anchored regexes
+	cand     []int           // scratch for matchAt
 	windows  *[]digitWindow  // byte windows around digit runs
 	brands   *[][2]int       // brand names in the text
 	cueCache map[string]bool // cue list -> matched
+}
+
+// release returns the document's prefilter tables to the engine's pool;
+// Screen calls it when done with the document.
+func (d *doc) release() {
+	d.e.pre.putHits(d.textHits)
+	d.e.pre.putHits(d.ctxHits)
+	d.textHits, d.ctxHits = nil, nil
 }
 
 // cand is a candidate span before overlaps are resolved.

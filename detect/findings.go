@@ -2,6 +2,7 @@ package detect
 
 import (
 	"regexp"
+	"strings"
 
 	chaperone "github.com/chaperone-project/chaperone"
 )
@@ -101,7 +102,7 @@ func (d *doc) phraseHit(r *Rule) bool {
 		if !d.may(x) {
 			continue
 		}
-		for _, m := range x.re.FindAllStringIndex(d.text, -1) {
+		for _, m := range d.findAllAt(x, d.text, 0, d.hits(), false) {
 			if !d.unlessHit(r, m[0]) {
 				return true
 			}
@@ -118,8 +119,9 @@ func (d *doc) cues(list string) bool {
 		return v
 	}
 	hit := false
+	h := d.hits()
 	for _, x := range d.e.cueRegexes(list) {
-		if d.may(x) && d.matchLower(x, d.lower, d.litsFor(d.lower)) {
+		if d.may(x) && d.matchLower(x, d.lower, 0, h) {
 			hit = true
 			break
 		}
@@ -131,43 +133,49 @@ func (d *doc) cues(list string) bool {
 	return hit
 }
 
-// cuesIn reports whether a cue list matches s.
-// The text's prefilter literals bound any substring of it; the context
-// has its own.
+// cuesIn reports whether a cue list matches s, the context or a part of
+// the lower-cased text.
 func (d *doc) cuesIn(list, s string) bool {
-	lits := d.litsFor(s)
+	h, base := d.hitsFor(s)
 	for _, x := range d.e.cueRegexes(list) {
-		if mayWith(x, lits) && d.matchLower(x, s, lits) {
+		if mayWith(x, h.present) && d.matchLower(x, s, base, h) {
 			return true
 		}
 	}
 	return false
 }
 
-// matchLower reports whether x matches s, lower-cased text whose
-// prefilter literals are present.
-func (d *doc) matchLower(x rx, s string, present []bool) bool {
+// matchLower reports whether x matches s, lower-cased text that begins at
+// byte base of the text the prefilter found h in.
+func (d *doc) matchLower(x rx, s string, base int, h *litHits) bool {
 	if x.words {
-		return d.e.pre.matchWords(x, s, present)
+		return d.e.pre.matchWords(x, s, h.present)
 	}
-	return x.re.MatchString(s)
+	return d.matchAt(x, s, base, h)
 }
 
-// litsFor returns the prefilter literals present in s: the document's
-// when s is part of its text, the context's when s is the context.
-func (d *doc) litsFor(s string) []bool {
+// hits returns what the prefilter found in the lower-cased text,
+// computed once.
+func (d *doc) hits() *litHits {
+	if d.textHits == nil {
+		d.textHits = d.e.pre.scanHits(d.lower)
+	}
+	return d.textHits
+}
+
+// hitsFor returns the prefilter's findings for s and where s begins in
+// the text they were found in: the context's when s is the context, else
+// the text's, s being a part of the lower-cased text (base -1 if it is
+// not). A part equal to the context may be taken for it: the same bytes
+// give the same results.
+func (d *doc) hitsFor(s string) (*litHits, int) {
 	if s == d.ctxLower {
-		if d.ctxLits == nil {
-			d.ctxLits = make([]bool, len(d.e.pre.lits))
-			d.e.pre.ac.scan(d.ctxLower, d.ctxLits)
+		if d.ctxHits == nil {
+			d.ctxHits = d.e.pre.scanHits(d.ctxLower)
 		}
-		return d.ctxLits
+		return d.ctxHits, 0
 	}
-	if d.lits == nil {
-		d.lits = make([]bool, len(d.e.pre.lits))
-		d.e.pre.ac.scan(d.lower, d.lits)
-	}
-	return d.lits
+	return d.hits(), strings.Index(d.lower, s)
 }
 
 // findStory raises PATIENT_STORY for a specific, real patient or
@@ -341,17 +349,18 @@ func (d *doc) findMisinformation(r *Rule) {
 			b = m[1]
 		}
 		sent := d.lower[a:b]
-		outside := sent
+		outside, outBase := sent, a
 		if c.Negation {
-			outside = d.lower[a:m[0]] + " … " + d.lower[m[1]:b]
+			outside, outBase = d.lower[a:m[0]]+" … "+d.lower[m[1]:b], -1 // not a part of the text
 		}
+		h := d.hits()
 		for _, u := range c.unless {
-			if u.re.MatchString(sent) {
+			if d.matchAt(u, sent, a, h) {
 				return true
 			}
 		}
 		for _, u := range refute {
-			if u.re.MatchString(outside) {
+			if d.matchAt(u, outside, outBase, h) {
 				return true
 			}
 		}
@@ -360,7 +369,7 @@ func (d *doc) findMisinformation(r *Rule) {
 			pa, pb := d.sentenceBounds(j)
 			if prev := d.lower[pa:pb]; len(prev) <= 24 {
 				for _, u := range refute {
-					if u.re.MatchString(prev) {
+					if d.matchAt(u, prev, pa, h) {
 						return true
 					}
 				}
@@ -373,7 +382,7 @@ func (d *doc) findMisinformation(r *Rule) {
 			if !d.may(x) {
 				continue
 			}
-			for _, m := range x.re.FindAllStringIndex(d.text, -1) {
+			for _, m := range d.findAllAt(x, d.text, 0, d.hits(), false) {
 				if refuted(c, m) {
 					continue
 				}

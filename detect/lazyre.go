@@ -49,5 +49,13 @@ func (l *lazyRegexp) FindAllStringSubmatchIndex(s string, n int) [][]int {
 	return l.get().FindAllStringSubmatchIndex(s, n)
 }
 
+// FindStringIndex is regexp.Regexp.FindStringIndex.
+func (l *lazyRegexp) FindStringIndex(s string) []int { return l.get().FindStringIndex(s) }
+
+// FindStringSubmatchIndex is regexp.Regexp.FindStringSubmatchIndex.
+func (l *lazyRegexp) FindStringSubmatchIndex(s string) []int {
+	return l.get().FindStringSubmatchIndex(s)
+}
+
 // SubexpIndex is regexp.Regexp.SubexpIndex.
 func (l *lazyRegexp) SubexpIndex(name string) int { return l.get().SubexpIndex(name) }

@@ -49,8 +49,9 @@ func (d *doc) unlessHit(r *Rule, off int) bool {
 		return false
 	}
 	sent := d.sentenceAt(off)
+	h, base := d.hitsFor(sent)
 	for _, u := range r.unless {
-		if d.may(u) && u.re.MatchString(sent) {
+		if d.may(u) && d.matchAt(u, sent, base, h) {
 			return true
 		}
 	}
@@ -395,14 +396,14 @@ func (d *doc) findAll(x rx, nearDigits bool) [][]int {
 		return nil
 	}
 	if !nearDigits {
-		return x.re.FindAllStringSubmatchIndex(d.text, -1)
+		return d.findAllAt(x, d.text, 0, d.hits(), true)
 	}
 	var out [][]int
 	for _, w := range d.digitWindows() {
 		if w.digits < x.digits {
 			continue
 		}
-		for _, m := range x.re.FindAllStringSubmatchIndex(d.text[w.start:w.end], -1) {
+		for _, m := range d.findAllAt(x, d.text[w.start:w.end], w.start, d.hits(), true) {
 			for k := range m {
 				if m[k] >= 0 {
 					m[k] += w.start

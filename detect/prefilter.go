@@ -5,6 +5,7 @@ import (
 	"regexp/syntax"
 	"sort"
 	"strings"
+	"sync"
 	"unicode"
 )
 
@@ -30,6 +31,13 @@ type rx struct {
 	// matchWords answers it from the prefilter's literals without the
 	// regex engine, which is slow on long alternations.
 	words bool
+	// starts are literals one of which every match begins with, and
+	// anchored the regex anchored at the start of the text (see
+	// anchor.go); startWB is set when a match also begins at a word
+	// boundary.
+	starts   []int32
+	startWB  bool
+	anchored *lazyRegexp
 }
 
 // prefilter collects literals while rules compile, then builds the automaton.
@@ -37,6 +45,7 @@ type prefilter struct {
 	index map[string]int32
 	lits  []string
 	ac    *acMachine
+	pool  sync.Pool // of *litHits
 }
 
 func newPrefilter() *prefilter { return &prefilter{index: map[string]int32{}} }
@@ -54,6 +63,10 @@ func (p *prefilter) wrap(src string, sre *syntax.Regexp) rx {
 		return rx{re: re, digits: digits}
 	}
 	out := rx{re: re, lits: p.ids(set), digits: digits, words: isWordList(src, simple, cache)}
+	if starts, wb, ok := cache.startLiterals(simple); ok {
+		out.starts, out.startWB = p.ids(starts), wb
+		out.anchored = newLazyRegexp(`^(?:` + src + `)`)
+	}
 	if simple.Op == syntax.OpConcat {
 		for _, extra := range cache.concatSets(simple) {
 			if len(extra) <= 400 && !sameSet(extra, set) {
@@ -536,7 +549,7 @@ func (d *doc) may(r rx) bool {
 	if r.lits == nil {
 		return true
 	}
-	return mayWith(r, d.litsFor(d.lower))
+	return mayWith(r, d.hits().present)
 }
 
 func mayWith(r rx, present []bool) bool {

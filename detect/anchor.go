@@ -1,0 +1,262 @@
+package detect
+
+import (
+	"regexp/syntax"
+	"slices"
+	"strings"
+)
+
+// Most rule regexes begin with one of a few literal words:
+// `\b(?:on|the|since|until|by)\s+…`, `\b(?:my|our|a|this)\s+…`. Go's regexp
+// engine tries such a regex at every byte of the text. When the prefilter
+// knows where those first words occur, the screen instead tries the regex,
+// anchored, only at those places (start candidates). The matches are the
+// same: every match starts at a candidate, and an anchored match at a
+// position is the match an unanchored search finds when it gets there.
+
+// startLiterals returns lower-case literals one of which every match of re
+// begins with, and wb when re begins with \b (a candidate must then also
+// start at a word boundary); ok is false when re has no such set or could
+// test anything but that \b before its first character, which the
+// anchored regex, run on the text from the candidate, could not see.
+func (c litCache) startLiterals(re *syntax.Regexp) (set []string, wb bool, ok bool) {
+	seq := []*syntax.Regexp{re}
+	if re.Op == syntax.OpConcat {
+		seq = re.Sub
+	}
+	if len(seq) > 0 && seq[0].Op == syntax.OpWordBoundary {
+		wb = true
+		seq = seq[1:]
+	}
+	set = c.prefixes(seq)
+	if len(set) == 0 {
+		return nil, false, false
+	}
+	for _, s := range set {
+		if wb && !isWordByte(s[0]) {
+			return nil, false, false // \b before a mark looks at the byte before the candidate
+		}
+		if len(s) < 2 && !(wb || strings.Contains(rareMarks, s)) {
+			return nil, false, false // a common single character: no filter
+		}
+	}
+	return set, wb, true
+}
+
+// prefixes returns strings one of which every match of the concatenation
+// seq begins with (none empty), or nil.
+func (c litCache) prefixes(seq []*syntax.Regexp) []string {
+	cur := []string{""}
+	for len(seq) > 0 {
+		n := seq[0]
+		seq = seq[1:]
+		for n.Op == syntax.OpCapture {
+			n = n.Sub[0]
+		}
+		if n.Op == syntax.OpConcat {
+			seq = append(slices.Clone(n.Sub), seq...)
+			continue
+		}
+		if slices.Contains(cur, "") && hasAssertion(n) {
+			return nil // an assertion that may test the byte before the match
+		}
+		if info := c.info(n); info.exact != nil && len(cur)*len(info.exact) <= maxExact {
+			cur = cross(cur, info.exact)
+			continue
+		}
+		// a node with no finite set of strings ends the prefix, with
+		// its own first strings when it has them
+		if first := c.nodeStarts(n); first != nil && len(cur)*len(first) <= maxExact {
+			cur = cross(cur, first)
+		}
+		break
+	}
+	if slices.Contains(cur, "") {
+		return nil
+	}
+	return cur
+}
+
+// nodeStarts returns strings one of which every match of n begins with,
+// or nil.
+func (c litCache) nodeStarts(n *syntax.Regexp) []string {
+	switch n.Op {
+	case syntax.OpAlternate:
+		var out []string
+		for _, b := range n.Sub {
+			p := c.prefixes([]*syntax.Regexp{b})
+			if p == nil {
+				return nil
+			}
+			out = append(out, p...)
+		}
+		return dedupe(out)
+	case syntax.OpPlus:
+		return c.prefixes([]*syntax.Regexp{n.Sub[0]})
+	case syntax.OpRepeat:
+		if n.Min >= 1 {
+			return c.prefixes([]*syntax.Regexp{n.Sub[0]})
+		}
+	}
+	return nil
+}
+
+// hasAssertion reports whether n holds a zero-width assertion.
+func hasAssertion(n *syntax.Regexp) bool {
+	switch n.Op {
+	case syntax.OpBeginLine, syntax.OpEndLine, syntax.OpBeginText, syntax.OpEndText,
+		syntax.OpWordBoundary, syntax.OpNoWordBoundary:
+		return true
+	}
+	for _, s := range n.Sub {
+		if hasAssertion(s) {
+			return true
+		}
+	}
+	return false
+}
+
+// cross returns every a+b, deduplicated.
+func cross(as, bs []string) []string {
+	out := make([]string, 0, len(as)*len(bs))
+	for _, a := range as {
+		for _, b := range bs {
+			out = append(out, a+b)
+		}
+	}
+	return dedupe(out)
+}
+
+// litHits is what the prefilter's automaton found in one text (the
+// document's lower-cased text or its context): which literals occur, and
+// where. Each literal's occurrences form a list through occ, in order.
+// The tables are as long as the literals are many, so they are pooled.
+type litHits struct {
+	present []bool   // by literal
+	head    []int32  // by literal: 1 + index in occ of its first occurrence, 0 for none
+	occ     []litOcc // every occurrence
+	ms      []acMatch
+}
+
+// litOcc is one occurrence of a literal: where it ends, and 1 + the
+// index of the literal's next occurrence (0 for none).
+type litOcc struct{ end, next int32 }
+
+// scanHits runs the automaton over lower; release the result with
+// putHits when the document is done.
+func (p *prefilter) scanHits(lower string) *litHits {
+	h, _ := p.pool.Get().(*litHits)
+	if h == nil {
+		h = &litHits{present: make([]bool, len(p.lits)), head: make([]int32, len(p.lits))}
+	}
+	h.ms = p.ac.scanAll(lower, h.ms[:0])
+	ms := h.ms
+	h.occ = slices.Grow(h.occ[:0], len(ms))[:len(ms)]
+	for k := len(ms) - 1; k >= 0; k-- {
+		id := ms[k].id
+		h.present[id] = true
+		h.occ[k] = litOcc{end: ms[k].end, next: h.head[id]}
+		h.head[id] = int32(k + 1)
+	}
+	return h
+}
+
+// putHits clears h and returns it to the pool.
+func (p *prefilter) putHits(h *litHits) {
+	if h == nil {
+		return
+	}
+	for _, m := range h.ms {
+		h.present[m.id] = false
+		h.head[m.id] = 0
+	}
+	p.pool.Put(h)
+}
+
+// candidates returns, in increasing order, where a match of x can start in
+// s, the part of the scanned text that begins at byte base: where one of
+// its start literals occurs wholly inside s (at a word boundary of s when
+// x begins with \b). buf is reused.
+func (p *prefilter) candidates(x *rx, h *litHits, s string, base int, buf []int) []int {
+	buf = buf[:0]
+	end := base + len(s)
+	for _, id := range x.starts {
+		n := len(p.lits[id])
+		for k := h.head[id]; k != 0; k = h.occ[k-1].next {
+			e := int(h.occ[k-1].end)
+			if e > end {
+				break
+			}
+			at := e - n - base
+			if at < 0 || x.startWB && at > 0 && isWordByte(s[at-1]) {
+				continue
+			}
+			buf = append(buf, at)
+		}
+	}
+	if len(x.starts) > 1 {
+		slices.Sort(buf)
+		buf = slices.Compact(buf)
+	}
+	return buf
+}
+
+// foldRisk reports a text holding the Kelvin sign or the long s, which
+// case-insensitive regexes match as "k" and "s" though the prefilter's
+// ASCII lower-casing leaves them: candidates would miss those matches.
+func foldRisk(s string) bool {
+	return strings.Contains(s, "\u212a") || strings.Contains(s, "\u017f")
+}
+
+// matchAt reports whether x matches s, the part of the scanned text (hits)
+// that begins at byte base, trying the anchored regex at x's candidates
+// (base -1: s is not a part of it, run the regex).
+func (d *doc) matchAt(x rx, s string, base int, h *litHits) bool {
+	if x.starts == nil || d.risky || base < 0 {
+		return x.re.MatchString(s)
+	}
+	d.cand = d.e.pre.candidates(&x, h, s, base, d.cand)
+	for _, at := range d.cand {
+		if x.anchored.MatchString(s[at:]) {
+			return true
+		}
+	}
+	return false
+}
+
+// findAllAt returns what x.re.FindAllStringSubmatchIndex(s, -1) (or, with
+// sub false, FindAllStringIndex) returns, s being the part of the scanned
+// text (hits) that begins at byte base, trying the anchored regex at x's
+// candidates.
+func (d *doc) findAllAt(x rx, s string, base int, h *litHits, sub bool) [][]int {
+	if x.starts == nil || d.risky {
+		if sub {
+			return x.re.FindAllStringSubmatchIndex(s, -1)
+		}
+		return x.re.FindAllStringIndex(s, -1)
+	}
+	var out [][]int
+	pos := 0
+	for _, at := range d.e.pre.candidates(&x, h, s, base, nil) {
+		if at < pos {
+			continue
+		}
+		var m []int
+		if sub {
+			m = x.anchored.FindStringSubmatchIndex(s[at:])
+		} else {
+			m = x.anchored.FindStringIndex(s[at:])
+		}
+		if m == nil {
+			continue
+		}
+		for k := range m {
+			if m[k] >= 0 {
+				m[k] += at
+			}
+		}
+		out = append(out, m)
+		pos = m[1]
+	}
+	return out
+}

@@ -1,0 +1,95 @@
+package detect
+
+import (
+	"os"
+	"path/filepath"
+	"reflect"
+	"testing"
+
+	chaperone "github.com/chaperone-project/chaperone"
+)
+
+// anchorEdgeItems put start words at the text's edges, inside other words,
+// after marks and capitals, and fold variants the prefilter cannot see.
+var anchorEdgeItems = []chaperone.Item{
+	{ID: "edge-1", Text: "my pt"},
+	{ID: "edge-2", Text: "Army pt said. The guy in bed 9 coded on the 14th. On Main St and 5th"},
+	{ID: "edge-3", Text: "thermy patient:my patient,the man;a woman(our kid)"},
+	{ID: "edge-4", Text: "\u212aeto diet cures cancer. My \u212aid's pt. ſtop vaccines cause autism"},
+	{ID: "edge-5", Text: "vaccines cause autism vaccines cause autism.Vaccines CAUSE autism"},
+	{ID: "edge-6", Text: "Seen at 1234 Elm Street, Springfield IL 62704 on 3/14/2024 by Dr. Okafor", Context: "my son has a rash, what should I take?"},
+}
+
+// TestAnchoredSame checks that trying the anchored regexes at the start
+// candidates finds exactly what the regexes find scanning the whole text:
+// on the whole lower-cased text, on each sentence and on the original
+// text with submatches.
+func TestAnchoredSame(t *testing.T) {
+	e := engine(t)
+	// every set takes half a minute; CHAPERONE_ANCHOR_ALL=1 asks for it
+	files := []string{"../testdata/eval/heldout-a.jsonl"}
+	if os.Getenv("CHAPERONE_ANCHOR_ALL") != "" {
+		files, _ = filepath.Glob("../testdata/eval/*.jsonl")
+	}
+	var items []chaperone.Item
+	for _, f := range files {
+		items = append(items, loadSet(t, f)...)
+	}
+	items = append(items, anchorEdgeItems...)
+	var all []rx
+	for _, l := range e.rules.cues {
+		all = append(all, l...)
+	}
+	for _, c := range e.rules.claims {
+		all = append(all, c.compiled...)
+		all = append(all, c.unless...)
+	}
+	for _, r := range e.rules.rules {
+		all = append(all, r.compiled...)
+		all = append(all, r.unless...)
+	}
+	n := 0
+	for _, x := range all {
+		if x.starts != nil {
+			n++
+		}
+	}
+	if n < len(all)/3 {
+		t.Errorf("only %d of %d regexes have start literals", n, len(all))
+	}
+	for _, it := range items {
+		d := e.newDoc(it)
+		h := d.hits()
+		var sents [][2]int
+		for i := range d.toks {
+			if i == 0 || d.sent[i] != d.sent[i-1] {
+				a, b := d.sentenceBounds(i)
+				sents = append(sents, [2]int{a, b})
+			}
+		}
+		for _, x := range all {
+			if x.starts == nil {
+				continue
+			}
+			if got, want := d.matchAt(x, d.lower, 0, h), x.re.MatchString(d.lower); got != want {
+				t.Errorf("%q on %s: anchored match %v, regex %v", x.re.String(), it.ID, got, want)
+			}
+			if got, want := d.findAllAt(x, d.text, 0, h, true), x.re.FindAllStringSubmatchIndex(d.text, -1); !reflect.DeepEqual(got, want) {
+				t.Errorf("%q on %s: anchored matches %v, regex %v", x.re.String(), it.ID, got, want)
+			}
+			for _, ab := range sents {
+				a, b := ab[0], ab[1]
+				if got, want := d.matchAt(x, d.lower[a:b], a, h), x.re.MatchString(d.lower[a:b]); got != want {
+					t.Errorf("%q on a sentence of %s: anchored match %v, regex %v", x.re.String(), it.ID, got, want)
+				}
+			}
+			if d.ctxLower != "" {
+				ch, base := d.hitsFor(d.ctxLower)
+				if got, want := d.matchAt(x, d.ctxLower, base, ch), x.re.MatchString(d.ctxLower); got != want {
+					t.Errorf("%q on the context of %s: anchored match %v, regex %v", x.re.String(), it.ID, got, want)
+				}
+			}
+		}
+		d.release()
+	}
+}
