@@ -4,6 +4,8 @@ import (
 	"regexp/syntax"
 	"slices"
 	"strings"
+	"unicode"
+	"unicode/utf8"
 )
 
 // Most rule regexes begin with one of a few literal words:
@@ -20,14 +22,7 @@ import (
 // test anything but that \b before its first character, which the
 // anchored regex, run on the text from the candidate, could not see.
 func (c litCache) startLiterals(re *syntax.Regexp) (set []string, wb bool, ok bool) {
-	seq := []*syntax.Regexp{re}
-	if re.Op == syntax.OpConcat {
-		seq = re.Sub
-	}
-	if len(seq) > 0 && seq[0].Op == syntax.OpWordBoundary {
-		wb = true
-		seq = seq[1:]
-	}
+	seq, wb := leading(re)
 	set = c.prefixes(seq)
 	if len(set) == 0 {
 		return nil, false, false
@@ -41,6 +36,169 @@ func (c litCache) startLiterals(re *syntax.Regexp) (set []string, wb bool, ok bo
 		}
 	}
 	return set, wb, true
+}
+
+// startBytes returns the bytes every match of re can begin with, for
+// regexes without start literals (`\b\d{3}-\d{2}-\d{4}`, `[A-Z][a-z]+`),
+// and wb as startLiterals does; ok is false when the set would not narrow
+// the search (most lower-case letters, white space) or re could test the
+// byte before its first character.
+func startBytes(re *syntax.Regexp) (set *[256]bool, wb bool, ok bool) {
+	seq, wb := leading(re)
+	set = new([256]bool)
+	if !firstBytes(seq, set) {
+		return nil, false, false
+	}
+	lower := 0
+	for b := 'a'; b <= 'z'; b++ {
+		if set[b] {
+			lower++
+		}
+	}
+	if lower > 6 || set[' '] || set['\n'] {
+		return nil, false, false
+	}
+	for b := range set {
+		if set[b] && wb && !isWordByte(byte(b)) {
+			return nil, false, false
+		}
+	}
+	return set, wb, true
+}
+
+// leading returns re as a sequence to match in turn, with the capture
+// groups around its start opened, and without a leading \b (wb) that it,
+// or every branch of it, begins with.
+func leading(re *syntax.Regexp) (seq []*syntax.Regexp, wb bool) {
+	seq = openStart([]*syntax.Regexp{re})
+	if len(seq) > 0 && seq[0].Op == syntax.OpWordBoundary {
+		return seq[1:], true
+	}
+	if len(seq) != 1 || seq[0].Op != syntax.OpAlternate {
+		return seq, false
+	}
+	// \bfoo…|\bbar…: the same test at the start of every branch
+	alt := &syntax.Regexp{Op: syntax.OpAlternate}
+	for _, b := range seq[0].Sub {
+		bs := openStart([]*syntax.Regexp{b})
+		if len(bs) < 2 || bs[0].Op != syntax.OpWordBoundary {
+			return seq, false
+		}
+		alt.Sub = append(alt.Sub, &syntax.Regexp{Op: syntax.OpConcat, Sub: bs[1:]})
+	}
+	return []*syntax.Regexp{alt}, true
+}
+
+// openStart replaces capture groups and concatenations at the start of
+// seq by their contents.
+func openStart(seq []*syntax.Regexp) []*syntax.Regexp {
+	for len(seq) > 0 && (seq[0].Op == syntax.OpCapture || seq[0].Op == syntax.OpConcat) {
+		seq = append(slices.Clone(seq[0].Sub), seq[1:]...)
+	}
+	return seq
+}
+
+// firstBytes adds to set the bytes a match of the sequence seq can begin
+// with; false when unknown, or when seq can match the empty string or
+// holds an assertion that can come before the first byte.
+func firstBytes(seq []*syntax.Regexp, set *[256]bool) bool {
+	for _, n := range seq {
+		if hasAssertion(n) || !firstBytesOf(n, set) {
+			return false
+		}
+		if !nullable(n) {
+			return true
+		}
+	}
+	return false
+}
+
+// firstBytesOf adds the bytes a non-empty match of n can begin with.
+func firstBytesOf(n *syntax.Regexp, set *[256]bool) bool {
+	switch n.Op {
+	case syntax.OpLiteral:
+		addRune(set, n.Rune[0], n.Flags&syntax.FoldCase != 0)
+		return true
+	case syntax.OpCharClass:
+		for i := 0; i+1 < len(n.Rune); i += 2 {
+			for r := n.Rune[i]; r <= n.Rune[i+1]; r++ {
+				if r >= utf8.RuneSelf {
+					for b := 0xC0; b < 0x100; b++ {
+						set[b] = true // any multi-byte sequence's first byte
+					}
+					break
+				}
+				set[r] = true
+			}
+		}
+		return true
+	case syntax.OpCapture, syntax.OpPlus, syntax.OpStar, syntax.OpQuest, syntax.OpRepeat:
+		return firstBytesOf(n.Sub[0], set)
+	case syntax.OpConcat:
+		for _, s := range n.Sub {
+			if !firstBytesOf(s, set) {
+				return false
+			}
+			if !nullable(s) {
+				return true
+			}
+		}
+		return true
+	case syntax.OpAlternate:
+		for _, s := range n.Sub {
+			if !firstBytesOf(s, set) {
+				return false
+			}
+		}
+		return true
+	case syntax.OpEmptyMatch:
+		return true
+	}
+	return false
+}
+
+// addRune adds the first byte of r's UTF-8 form, and of its other cases
+// with fold.
+func addRune(set *[256]bool, r rune, fold bool) {
+	var buf [utf8.UTFMax]byte
+	for f := r; ; {
+		utf8.EncodeRune(buf[:], f)
+		set[buf[0]] = true
+		if !fold {
+			return
+		}
+		if f = unicode.SimpleFold(f); f == r {
+			return
+		}
+	}
+}
+
+// nullable reports whether n can match the empty string.
+func nullable(n *syntax.Regexp) bool {
+	switch n.Op {
+	case syntax.OpEmptyMatch, syntax.OpStar, syntax.OpQuest, syntax.OpBeginLine, syntax.OpEndLine,
+		syntax.OpBeginText, syntax.OpEndText, syntax.OpWordBoundary, syntax.OpNoWordBoundary:
+		return true
+	case syntax.OpRepeat:
+		return n.Min == 0 || nullable(n.Sub[0])
+	case syntax.OpCapture, syntax.OpPlus:
+		return nullable(n.Sub[0])
+	case syntax.OpConcat:
+		for _, s := range n.Sub {
+			if !nullable(s) {
+				return false
+			}
+		}
+		return true
+	case syntax.OpAlternate:
+		for _, s := range n.Sub {
+			if nullable(s) {
+				return true
+			}
+		}
+		return false
+	}
+	return false
 }
 
 // prefixes returns strings one of which every match of the concatenation
@@ -179,6 +337,14 @@ func (p *prefilter) putHits(h *litHits) {
 // x begins with \b). buf is reused.
 func (p *prefilter) candidates(x *rx, h *litHits, s string, base int, buf []int) []int {
 	buf = buf[:0]
+	if x.startSet != nil {
+		for at := 0; at < len(s); at++ {
+			if x.startSet[s[at]] && !(x.startWB && at > 0 && isWordByte(s[at-1])) {
+				buf = append(buf, at)
+			}
+		}
+		return buf
+	}
 	end := base + len(s)
 	for _, id := range x.starts {
 		n := len(p.lits[id])
@@ -201,6 +367,9 @@ func (p *prefilter) candidates(x *rx, h *litHits, s string, base int, buf []int)
 	return buf
 }
 
+// anchorable reports whether x has start literals or start bytes.
+func (x *rx) anchorable() bool { return x.anchored != nil }
+
 // foldRisk reports a text holding the Kelvin sign or the long s, which
 // case-insensitive regexes match as "k" and "s" though the prefilter's
 // ASCII lower-casing leaves them: candidates would miss those matches.
@@ -212,7 +381,7 @@ func foldRisk(s string) bool {
 // that begins at byte base, trying the anchored regex at x's candidates
 // (base -1: s is not a part of it, run the regex).
 func (d *doc) matchAt(x rx, s string, base int, h *litHits) bool {
-	if x.starts == nil || d.risky || base < 0 {
+	if !x.anchorable() || d.risky || base < 0 {
 		return x.re.MatchString(s)
 	}
 	d.cand = d.e.pre.candidates(&x, h, s, base, d.cand)
@@ -229,7 +398,7 @@ func (d *doc) matchAt(x rx, s string, base int, h *litHits) bool {
 // text (hits) that begins at byte base, trying the anchored regex at x's
 // candidates.
 func (d *doc) findAllAt(x rx, s string, base int, h *litHits, sub bool) [][]int {
-	if x.starts == nil || d.risky {
+	if !x.anchorable() || d.risky {
 		if sub {
 			return x.re.FindAllStringSubmatchIndex(s, -1)
 		}

@@ -17,6 +17,8 @@ var anchorEdgeItems = []chaperone.Item{
 	{ID: "edge-3", Text: "thermy patient:my patient,the man;a woman(our kid)"},
 	{ID: "edge-4", Text: "\u212aeto diet cures cancer. My \u212aid's pt. ſtop vaccines cause autism"},
 	{ID: "edge-5", Text: "vaccines cause autism vaccines cause autism.Vaccines CAUSE autism"},
+	{ID: "edge-7", Text: "ID12345 and 12345, zip 62704-1234; ssn a123-45-6789 or 123-45-6789, ip 2001:db8::1 x10.2.3.4 10.2.3.4 VIN 1HGCM82633A004352x 1HGCM82633A004352"},
+	{ID: "edge-8", Text: "5mg 10 mg a5mg, 34m 34M 34yo x34yo; 1234 Elm St and Main And 5th & Oak Ave"},
 	{ID: "edge-6", Text: "Seen at 1234 Elm Street, Springfield IL 62704 on 3/14/2024 by Dr. Okafor", Context: "my son has a rash, what should I take?"},
 }
 

@@ -36,6 +36,7 @@ type rx struct {
 	// anchor.go); startWB is set when a match also begins at a word
 	// boundary.
 	starts   []int32
+	startSet *[256]bool // when there are no start literals: the bytes a match begins with
 	startWB  bool
 	anchored *lazyRegexp
 }
@@ -58,15 +59,19 @@ func (p *prefilter) wrap(src string, sre *syntax.Regexp) rx {
 	simple := sre.Simplify()
 	digits := minDigits(simple)
 	cache := litCache{}
-	set, ok := cache.required(simple)
-	if !ok || len(set) == 0 || len(set) > 400 {
-		return rx{re: re, digits: digits}
-	}
-	out := rx{re: re, lits: p.ids(set), digits: digits, words: isWordList(src, simple, cache)}
+	out := rx{re: re, digits: digits}
 	if starts, wb, ok := cache.startLiterals(simple); ok {
 		out.starts, out.startWB = p.ids(starts), wb
 		out.anchored = newLazyRegexp(`^(?:` + src + `)`)
+	} else if set, wb, ok := startBytes(simple); ok {
+		out.startSet, out.startWB = set, wb
+		out.anchored = newLazyRegexp(`^(?:` + src + `)`)
 	}
+	set, ok := cache.required(simple)
+	if !ok || len(set) == 0 || len(set) > 400 {
+		return out
+	}
+	out.lits, out.words = p.ids(set), isWordList(src, simple, cache)
 	if simple.Op == syntax.OpConcat {
 		for _, extra := range cache.concatSets(simple) {
 			if len(extra) <= 400 && !sameSet(extra, set) {
