@@ -1,8 +1,6 @@
 package detect
 
 import (
-	"regexp"
-
 	chaperone "github.com/chaperone-project/chaperone"
 )
 
@@ -12,35 +10,35 @@ func init() { registerSpan("age-over-89", (*doc).findAges) }
 // keeps where the sentence has no other patient cue: "a 94yo" and "she's
 // 97" speak of one person, "turning 90" may be general advice.
 type ageForm struct {
-	re    rx
+	expr  string // compiled with the rules (ruleSet.ages), for the prefilter
 	alone float64
 	words bool // written in words: search the whole text, not near digits
 }
 
 var ageForms = []ageForm{
 	// "92-year-old", "94yo", "91 y/o", "95-yr-old"
-	{ageRx(`(?i)\b(?P<v>(?:9\d|1[01]\d)(?:[\s-]?(?:years?|yrs?)[\s-]?old|[\s-]?(?:yo|y/o|y\.o\.|yof|yom)))\b`), 0.75, false},
+	{`(?i)\b(?P<v>(?:9\d|1[01]\d)(?:[\s-]?(?:years?|yrs?)[\s-]?old|[\s-]?(?:yo|y/o|y\.o\.|yof|yom)))\b`, 0.75, false},
 	// "she's 97", "he is 93", "who is 95", "the boyfriend is also 94"
-	{ageRx(`(?i)\b(?:she'?s|he'?s|she’s|he’s|she is|he is|who is|who's|who’s|is|is also|is now|is still|was|were|be)\s+(?:also\s+|now\s+|still\s+|only\s+)?(?P<v>(?:9\d|1[01]\d))\b`), 0.75, false},
+	{`(?i)\b(?:she'?s|he'?s|she’s|he’s|she is|he is|who is|who's|who’s|is|is also|is now|is still|was|were|be)\s+(?:also\s+|now\s+|still\s+|only\s+)?(?P<v>(?:9\d|1[01]\d))\b`, 0.75, false},
 	// "At 97, she still drives", "turned 90 today"
-	{ageRx(`(?i)\bat (?P<v>9\d|1[01]\d),? (?:she|he)\b`), 0.75, false},
-	{ageRx(`(?i)\b(?:turned|turns|turning) (?P<v>9\d|1[01]\d) (?:today|yesterday|this week|this weekend|on)\b`), 0.75, false},
+	{`(?i)\bat (?P<v>9\d|1[01]\d),? (?:she|he)\b`, 0.75, false},
+	{`(?i)\b(?:turned|turns|turning) (?P<v>9\d|1[01]\d) (?:today|yesterday|this week|this weekend|on)\b`, 0.75, false},
 	// "at 96,", "turned 100", "aged 91", "(92)"
-	{ageRx(`(?i)(?:\b(?:aged?|at|turned|turning|turns|reached|hits?|celebrated|celebrating)\s+|\()(?P<v>(?:9\d|1[01]\d))\b`), 0.35, false},
+	{`(?i)(?:\b(?:aged?|at|turned|turning|turns|reached|hits?|celebrated|celebrating)\s+|\()(?P<v>(?:9\d|1[01]\d))\b`, 0.35, false},
 	// "in her late nineties", "in his 90s"
-	{ageRx(`(?i)\bin (?:her|his) (?P<v>(?:(?:early|mid|late)[\s-])?(?:nineties|90s|90's|90’s|hundreds))\b`), 0.75, true},
+	{`(?i)\bin (?:her|his) (?P<v>(?:(?:early|mid|late)[\s-])?(?:nineties|90s|90's|90’s|hundreds))\b`, 0.75, true},
 	// "turned ninety-three", "she's one hundred and one"
-	{ageRx(`(?i)\b(?:aged?|at|is|turned|turning|turns|she'?s|he'?s)\s+(?P<v>(?:ninety|one hundred|a hundred)(?:[\s-](?:and[\s-])?(?:one|two|three|four|five|six|seven|eight|nine))?(?:[\s-]years?[\s-]old)?)\b`), 0.5, true},
-	{ageRx(`(?i)\b(?P<v>(?:ninety|one hundred)[\s-](?:one|two|three|four|five|six|seven|eight|nine)[\s-]years?[\s-]old)\b`), 0.75, true},
+	{`(?i)\b(?:aged?|at|is|turned|turning|turns|she'?s|he'?s)\s+(?P<v>(?:ninety|one hundred|a hundred)(?:[\s-](?:and[\s-])?(?:one|two|three|four|five|six|seven|eight|nine))?(?:[\s-]years?[\s-]old)?)\b`, 0.5, true},
+	{`(?i)\b(?P<v>(?:ninety|one hundred)[\s-](?:one|two|three|four|five|six|seven|eight|nine)[\s-]years?[\s-]old)\b`, 0.75, true},
 	// "a retired opera singer, 96, who …", "Pearl (yes, 99!)"
-	{ageRx(`(?i)(?:, |\((?:yes, |age |aged )?)(?P<v>(?:9\d|1[01]\d))(?:,|\)|!| and\b| y)`), 0.6, false},
+	{`(?i)(?:, |\((?:yes, |age |aged )?)(?P<v>(?:9\d|1[01]\d))(?:,|\)|!| and\b| y)`, 0.6, false},
 	// "Happy 94th", "her 100th birthday", "celebrated her 101st with"
-	{ageRx(`(?i)\b(?P<v>(?:9\d|1[01]\d)(?:st|nd|rd|th))(?: birthday| bday|!| to)`), 0.6, false},
-	{ageRx(`(?i)\b(?:her|his|their|happy|celebrated|celebrating|celebrates)\s+(?P<v>(?:9\d|1[01]\d)(?:st|nd|rd|th))\b`), 0.6, false},
+	{`(?i)\b(?P<v>(?:9\d|1[01]\d)(?:st|nd|rd|th))(?: birthday| bday|!| to)`, 0.6, false},
+	{`(?i)\b(?:her|his|their|happy|celebrated|celebrating|celebrates)\s+(?P<v>(?:9\d|1[01]\d)(?:st|nd|rd|th))\b`, 0.6, false},
 	// "pushing 100"
-	{ageRx(`(?i)\b(?P<v>pushing (?:9[5-9]|1[01]\d))\b`), 0.6, false},
+	{`(?i)\b(?P<v>pushing (?:9[5-9]|1[01]\d))\b`, 0.6, false},
 	// "a nonagenarian", "our centenarian"
-	{ageRx(`(?i)\b(?:a|an|the|our|my|sweet|this)\s+(?:[a-z]+\s+)?(?P<v>(?:nonagenarian|centenarian|supercentenarian))\b`), 0.5, true},
+	{`(?i)\b(?:a|an|the|our|my|sweet|this)\s+(?:[a-z]+\s+)?(?P<v>(?:nonagenarian|centenarian|supercentenarian))\b`, 0.5, true},
 }
 
 var ageWords = []string{"ninet", "hundred", "90", "agenarian"}
@@ -48,12 +46,13 @@ var ageWords = []string{"ninet", "hundred", "90", "agenarian"}
 // findAges reports ages over 89 and the phrases that imply them.
 func (d *doc) findAges(r *Rule) {
 	base := r.ScoreOr(0.9)
-	for _, f := range ageForms {
-		vi := f.re.re.SubexpIndex("v")
+	for i, f := range ageForms {
+		x := d.e.rules.ages[i]
+		vi := x.re.SubexpIndex("v")
 		if f.words && !containsAny(d.lower, ageWords) {
 			continue
 		}
-		for _, m := range d.findAll(f.re, !f.words) {
+		for _, m := range d.findAll(x, !f.words) {
 			s, e := m[2*vi], m[2*vi+1]
 			if !validAge(d, s, e) {
 				continue
@@ -61,10 +60,4 @@ func (d *doc) findAges(r *Rule) {
 			d.add(s, e, chaperone.SpanAge, r.ID, d.contextScoreWith(s, base, f.alone))
 		}
 	}
-}
-
-// ageRx compiles an age pattern with the digits its matches need.
-func ageRx(expr string) rx {
-	re := regexp.MustCompile(expr)
-	return rx{re: compiledRegexp(re), digits: regexDigits(re)}
 }

@@ -50,6 +50,7 @@ func TestAnchoredSame(t *testing.T) {
 		all = append(all, r.compiled...)
 		all = append(all, r.unless...)
 	}
+	all = append(all, e.rules.ages...)
 	n := 0
 	for _, x := range all {
 		if x.starts != nil {

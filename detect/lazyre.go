@@ -21,13 +21,6 @@ type lazyRegexp struct {
 // have parsed (regexp/syntax, Perl flags), so compiling cannot fail.
 func newLazyRegexp(src string) *lazyRegexp { return &lazyRegexp{src: src} }
 
-// compiledRegexp wraps an already compiled regexp.
-func compiledRegexp(re *regexp.Regexp) *lazyRegexp {
-	l := &lazyRegexp{src: re.String(), re: re}
-	l.once.Do(func() {})
-	return l
-}
-
 func (l *lazyRegexp) get() *regexp.Regexp {
 	l.once.Do(func() { l.re = regexp.MustCompile(l.src) })
 	return l.re

@@ -1,7 +1,6 @@
 package detect
 
 import (
-	"regexp"
 	"regexp/syntax"
 	"sort"
 	"strings"
@@ -253,16 +252,6 @@ func minDigits(re *syntax.Regexp) int {
 		return max(n, 0)
 	}
 	return 0
-}
-
-// regexDigits returns minDigits of a compiled regex, for patterns that
-// live outside the rule files.
-func regexDigits(re *regexp.Regexp) int {
-	sre, err := syntax.Parse(re.String(), syntax.Perl)
-	if err != nil {
-		return 0
-	}
-	return minDigits(sre.Simplify())
 }
 
 // litCache memoises literalInfo over the nodes of one regex: the prefilter

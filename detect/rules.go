@@ -127,6 +127,7 @@ type ruleSet struct {
 	claims []*Claim
 	lists  map[string][]string
 	cues   map[string][]rx
+	ages   []rx // the built-in age patterns, as ageForms
 	pre    *prefilter
 }
 
@@ -280,6 +281,14 @@ func compileRules(base *RuleFile, overlays ...*RuleFile) (*ruleSet, error) {
 			return nil, chaperone.Errorf(chaperone.ErrInvalid, "claim %q: key \"patterns\": at least one pattern is required", c.ID)
 		}
 		rs.claims = append(rs.claims, c)
+	}
+	exprs := make([]string, len(ageForms))
+	for i, f := range ageForms {
+		exprs[i] = f.expr
+	}
+	var err error
+	if rs.ages, err = compileAllMode(rs.pre, exprs, "age patterns", "expr", false); err != nil {
+		return nil, chaperone.Errorf(chaperone.ErrInternal, "%v", err)
 	}
 	rs.pre.build()
 	return rs, nil
