@@ -428,8 +428,11 @@ func dedupe(in []string) []string {
 type acMachine struct {
 	class  [256]uint8
 	nclass int
-	next   []int32   // state*nclass + class -> state
-	out    [][]int32 // literals ending at each state (suffixes included)
+	next   []int32 // state*nclass + class -> state
+	// the literals ending at state s (suffixes included) are
+	// outIDs[outAt[s]:outAt[s+1]], one array for cache locality
+	outAt  []int32
+	outIDs []int32
 }
 
 func buildAC(lits []string) *acMachine {
@@ -471,21 +474,21 @@ func buildAC(lits []string) *acMachine {
 	// BFS: failure links, and the missing transitions filled from the
 	// failure state's row (complete by then, being shallower)
 	fail := make([]int32, len(outs))
-	m.out = make([][]int32, len(outs))
+	out := make([][]int32, len(outs))
 	queue := make([]int32, 0, len(outs))
 	for c := 1; c < nc; c++ {
 		if nx := m.next[c]; nx > 0 {
 			queue = append(queue, nx)
 		}
 	}
-	m.out[0] = outs[0]
+	out[0] = outs[0]
 	for len(queue) > 0 {
 		s := queue[0]
 		queue = queue[1:]
-		if len(m.out[fail[s]]) == 0 {
-			m.out[s] = outs[s]
+		if len(out[fail[s]]) == 0 {
+			out[s] = outs[s]
 		} else {
-			m.out[s] = append(append([]int32(nil), outs[s]...), m.out[fail[s]]...)
+			out[s] = append(append([]int32(nil), outs[s]...), out[fail[s]]...)
 		}
 		base, fbase := int(s)*nc, int(fail[s])*nc
 		for c := 0; c < nc; c++ {
@@ -496,6 +499,11 @@ func buildAC(lits []string) *acMachine {
 				m.next[base+c] = m.next[fbase+c]
 			}
 		}
+	}
+	m.outAt = make([]int32, len(out)+1)
+	for s, ids := range out {
+		m.outIDs = append(m.outIDs, ids...)
+		m.outAt[s+1] = int32(len(m.outIDs))
 	}
 	return m
 }
@@ -518,20 +526,6 @@ func trieStates(lits []string) int {
 		prev = l
 	}
 	return n
-}
-
-// scan marks in found every literal that occurs in text.
-func (m *acMachine) scan(text string, found []bool) {
-	if m == nil || len(m.out) == 0 {
-		return
-	}
-	s := int32(0)
-	for i := 0; i < len(text); i++ {
-		s = m.next[int(s)*m.nclass+int(m.class[text[i]])]
-		for _, id := range m.out[s] {
-			found[id] = true
-		}
-	}
 }
 
 // may reports whether r can match the document: it has no literals, or one
@@ -575,13 +569,13 @@ type acMatch struct{ id, end int32 }
 
 // scanAll returns every occurrence of every literal in text.
 func (m *acMachine) scanAll(text string, out []acMatch) []acMatch {
-	if m == nil || len(m.out) == 0 {
+	if m == nil || len(m.outIDs) == 0 {
 		return out
 	}
 	s := int32(0)
 	for i := 0; i < len(text); i++ {
 		s = m.next[int(s)*m.nclass+int(m.class[text[i]])]
-		for _, id := range m.out[s] {
+		for _, id := range m.outIDs[m.outAt[s]:m.outAt[s+1]] {
 			out = append(out, acMatch{id, int32(i + 1)})
 		}
 	}
