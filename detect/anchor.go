@@ -9,12 +9,78 @@ import (
 )
 
 // Most rule regexes begin with one of a few literal words:
-// `\b(?:on|the|since|until|by)\s+…`, `\b(?:my|our|a|this)\s+…`. Go's regexp
-// engine tries such a regex at every byte of the text. When the prefilter
-// knows where those first words occur, the screen instead tries the regex,
-// anchored, only at those places (start candidates). The matches are the
-// same: every match starts at a candidate, and an anchored match at a
-// position is the match an unanchored search finds when it gets there.
+// `\b(?:on|the|since|until|by)\s+…`, `\b(?:my|our|a|this)\s+…`, or with a
+// digit or a capital. Go's regexp engine tries such a regex at every byte
+// of the text. The screen instead tries the regex, anchored, only where a
+// match can start (start candidates): where the prefilter found one of
+// those words, or where such a byte is. The matches are the same: every
+// match starts at a candidate, and an anchored match at a position is the
+// match an unanchored search finds when it gets there.
+
+// anchor is how a regex is tried only at its start candidates.
+type anchor struct {
+	lits  []int32     // start literals (prefilter ids); without them:
+	bytes *[256]uint8 // start bytes: byteAny, or byteWord (only at a word boundary)
+	wb    bool        // with lits: only at a word boundary
+	begin bool        // a match may also start at the start of the text (a ^ branch)
+	first *lazyRegexp // the regex, anchored: for a match at the start of the text
+	rest  *lazyRegexp // the regex without its ^ branch, anchored: elsewhere
+}
+
+// Kinds of start bytes.
+const (
+	byteAny  = 1 // a match may start at this byte
+	byteWord = 2 // … only at a word boundary
+)
+
+// newAnchor analyses the pattern src, parsed and simplified as re, and
+// registers its start literals; nil when it has neither start literals
+// nor narrow start bytes.
+func (p *prefilter) newAnchor(src string, re *syntax.Regexp, c litCache) *anchor {
+	a := &anchor{first: newLazyRegexp(`^(?:` + src + `)`)}
+	a.rest = a.first
+	if r, ok := withoutBeginBranch(re); ok {
+		// (?:^|[.!?]\s+)…: the text's start, or the other branches
+		re, a.begin = r, true
+		a.rest = newLazyRegexp(`^(?:` + r.String() + `)`)
+	}
+	if set, wb, ok := c.startLiterals(re); ok {
+		a.lits, a.wb = p.ids(set), wb
+		return a
+	}
+	if set, ok := startBytes(re); ok {
+		a.bytes = set
+		return a
+	}
+	return nil
+}
+
+// withoutBeginBranch returns re, a concatenation that begins with an
+// alternation with a ^ branch, without that branch.
+func withoutBeginBranch(re *syntax.Regexp) (*syntax.Regexp, bool) {
+	if re.Op != syntax.OpConcat || len(re.Sub) < 2 || re.Sub[0].Op != syntax.OpAlternate {
+		return nil, false
+	}
+	alt := re.Sub[0]
+	var others []*syntax.Regexp
+	for _, b := range alt.Sub {
+		if b.Op != syntax.OpBeginText {
+			others = append(others, b)
+		}
+	}
+	if len(others) == len(alt.Sub) || len(others) == 0 {
+		return nil, false
+	}
+	first := others[0]
+	if len(others) > 1 {
+		a := *alt
+		a.Sub = others
+		first = &a
+	}
+	r := *re
+	r.Sub = append([]*syntax.Regexp{first}, re.Sub[1:]...)
+	return &r, true
+}
 
 // startLiterals returns lower-case literals one of which every match of re
 // begins with, and wb when re begins with \b (a candidate must then also
@@ -38,32 +104,71 @@ func (c litCache) startLiterals(re *syntax.Regexp) (set []string, wb bool, ok bo
 	return set, wb, true
 }
 
-// startBytes returns the bytes every match of re can begin with, for
-// regexes without start literals (`\b\d{3}-\d{2}-\d{4}`, `[A-Z][a-z]+`),
-// and wb as startLiterals does; ok is false when the set would not narrow
-// the search (most lower-case letters, white space) or re could test the
-// byte before its first character.
-func startBytes(re *syntax.Regexp) (set *[256]bool, wb bool, ok bool) {
-	seq, wb := leading(re)
-	set = new([256]bool)
-	if !firstBytes(seq, set) {
-		return nil, false, false
+// startBytes returns the bytes a match of re can begin with, for regexes
+// without start literals (`\b\d{3}-\d{2}-\d{4}`, `[A-Z][a-z]+`,
+// `(?:[.!?]\s*|\band\s+)take`): byteWord for those of branches that
+// begin with \b. ok is false when the set would not narrow the search
+// (most lower-case letters, white space), or re could test the byte
+// before its first character otherwise, or a byte could start both kinds
+// of branch.
+func startBytes(re *syntax.Regexp) (set *[256]uint8, ok bool) {
+	set = new([256]uint8)
+	if !markStarts(openStart([]*syntax.Regexp{re}), set) {
+		return nil, false
 	}
 	lower := 0
 	for b := 'a'; b <= 'z'; b++ {
-		if set[b] {
+		if set[b] != 0 {
 			lower++
 		}
 	}
-	if lower > 6 || set[' '] || set['\n'] {
-		return nil, false, false
+	if lower > 6 || set[' '] != 0 || set['\n'] != 0 {
+		return nil, false
 	}
-	for b := range set {
-		if set[b] && wb && !isWordByte(byte(b)) {
-			return nil, false, false
+	return set, true
+}
+
+// markStarts marks in set the bytes a match of the sequence seq can begin
+// with: a leading \b makes them byteWord, a leading alternation is
+// marked branch by branch.
+func markStarts(seq []*syntax.Regexp, set *[256]uint8) bool {
+	if len(seq) == 0 {
+		return false
+	}
+	switch seq[0].Op {
+	case syntax.OpWordBoundary:
+		return markBytes(seq[1:], set, byteWord)
+	case syntax.OpAlternate:
+		for _, b := range seq[0].Sub {
+			if !markStarts(append(openStart([]*syntax.Regexp{b}), seq[1:]...), set) {
+				return false
+			}
 		}
+		return true
 	}
-	return set, wb, true
+	return markBytes(seq, set, byteAny)
+}
+
+// markBytes marks with kind the bytes a match of seq can begin with;
+// false when they are unknown, when seq can match the empty string or
+// tests an assertion before its first byte, when a byte is already marked
+// with the other kind, or when a word boundary would come before a byte
+// that is not a word character.
+func markBytes(seq []*syntax.Regexp, set *[256]uint8, kind uint8) bool {
+	var first [256]bool
+	if !firstBytes(seq, &first) {
+		return false
+	}
+	for b, ok := range first {
+		if !ok {
+			continue
+		}
+		if kind == byteWord && !isWordByte(byte(b)) || set[b] != 0 && set[b] != kind {
+			return false
+		}
+		set[b] = kind
+	}
+	return true
 }
 
 // leading returns re as a sequence to match in turn, with the capture
@@ -331,44 +436,58 @@ func (p *prefilter) putHits(h *litHits) {
 	p.pool.Put(h)
 }
 
-// candidates returns, in increasing order, where a match of x can start in
-// s, the part of the scanned text that begins at byte base: where one of
-// its start literals occurs wholly inside s (at a word boundary of s when
-// x begins with \b). buf is reused.
-func (p *prefilter) candidates(x *rx, h *litHits, s string, base int, buf []int) []int {
+// candidates returns, in increasing order, where a match of a can start
+// in s, the part of the scanned text (h) that begins at byte base: where
+// one of its start literals occurs wholly inside s, or one of its start
+// bytes is (at a word boundary of s when the regex begins with \b), and
+// at 0 when the regex has a ^ branch. buf is reused.
+func (p *prefilter) candidates(a *anchor, h *litHits, s string, base int, buf []int) []int {
 	buf = buf[:0]
-	if x.startSet != nil {
+	if a.begin {
+		buf = append(buf, 0)
+	}
+	if a.bytes != nil {
 		for at := 0; at < len(s); at++ {
-			if x.startSet[s[at]] && !(x.startWB && at > 0 && isWordByte(s[at-1])) {
+			switch a.bytes[s[at]] {
+			case byteAny:
+				buf = append(buf, at)
+			case byteWord:
+				if at == 0 || !isWordByte(s[at-1]) {
+					buf = append(buf, at)
+				}
+			}
+		}
+	} else {
+		end := base + len(s)
+		for _, id := range a.lits {
+			n := len(p.lits[id])
+			for k := h.head[id]; k != 0; k = h.occ[k-1].next {
+				e := int(h.occ[k-1].end)
+				if e > end {
+					break
+				}
+				at := e - n - base
+				if at < 0 || a.wb && at > 0 && isWordByte(s[at-1]) {
+					continue
+				}
 				buf = append(buf, at)
 			}
 		}
-		return buf
 	}
-	end := base + len(s)
-	for _, id := range x.starts {
-		n := len(p.lits[id])
-		for k := h.head[id]; k != 0; k = h.occ[k-1].next {
-			e := int(h.occ[k-1].end)
-			if e > end {
-				break
-			}
-			at := e - n - base
-			if at < 0 || x.startWB && at > 0 && isWordByte(s[at-1]) {
-				continue
-			}
-			buf = append(buf, at)
-		}
-	}
-	if len(x.starts) > 1 {
+	if a.begin || len(a.lits) > 1 {
 		slices.Sort(buf)
 		buf = slices.Compact(buf)
 	}
 	return buf
 }
 
-// anchorable reports whether x has start literals or start bytes.
-func (x *rx) anchorable() bool { return x.anchored != nil }
+// at returns the anchored regex to try at candidate at.
+func (a *anchor) at(at int) *lazyRegexp {
+	if at == 0 {
+		return a.first
+	}
+	return a.rest
+}
 
 // foldRisk reports a text holding the Kelvin sign or the long s, which
 // case-insensitive regexes match as "k" and "s" though the prefilter's
@@ -381,12 +500,12 @@ func foldRisk(s string) bool {
 // that begins at byte base, trying the anchored regex at x's candidates
 // (base -1: s is not a part of it, run the regex).
 func (d *doc) matchAt(x rx, s string, base int, h *litHits) bool {
-	if !x.anchorable() || d.risky || base < 0 {
+	if x.anchor == nil || d.risky || base < 0 {
 		return x.re.MatchString(s)
 	}
-	d.cand = d.e.pre.candidates(&x, h, s, base, d.cand)
+	d.cand = d.e.pre.candidates(x.anchor, h, s, base, d.cand)
 	for _, at := range d.cand {
-		if x.anchored.MatchString(s[at:]) {
+		if x.anchor.at(at).MatchString(s[at:]) {
 			return true
 		}
 	}
@@ -398,7 +517,7 @@ func (d *doc) matchAt(x rx, s string, base int, h *litHits) bool {
 // text (hits) that begins at byte base, trying the anchored regex at x's
 // candidates.
 func (d *doc) findAllAt(x rx, s string, base int, h *litHits, sub bool) [][]int {
-	if !x.anchorable() || d.risky {
+	if x.anchor == nil || d.risky {
 		if sub {
 			return x.re.FindAllStringSubmatchIndex(s, -1)
 		}
@@ -406,15 +525,15 @@ func (d *doc) findAllAt(x rx, s string, base int, h *litHits, sub bool) [][]int 
 	}
 	var out [][]int
 	pos := 0
-	for _, at := range d.e.pre.candidates(&x, h, s, base, nil) {
+	for _, at := range d.e.pre.candidates(x.anchor, h, s, base, nil) {
 		if at < pos {
 			continue
 		}
 		var m []int
 		if sub {
-			m = x.anchored.FindStringSubmatchIndex(s[at:])
+			m = x.anchor.at(at).FindStringSubmatchIndex(s[at:])
 		} else {
-			m = x.anchored.FindStringIndex(s[at:])
+			m = x.anchor.at(at).FindStringIndex(s[at:])
 		}
 		if m == nil {
 			continue

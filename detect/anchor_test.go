@@ -19,6 +19,8 @@ var anchorEdgeItems = []chaperone.Item{
 	{ID: "edge-5", Text: "vaccines cause autism vaccines cause autism.Vaccines CAUSE autism"},
 	{ID: "edge-7", Text: "ID12345 and 12345, zip 62704-1234; ssn a123-45-6789 or 123-45-6789, ip 2001:db8::1 x10.2.3.4 10.2.3.4 VIN 1HGCM82633A004352x 1HGCM82633A004352"},
 	{ID: "edge-8", Text: "5mg 10 mg a5mg, 34m 34M 34yo x34yo; 1234 Elm St and Main And 5th & Oak Ave"},
+	{ID: "edge-9", Text: "Take ibuprofen. just take it; band take it,and take 2 —take one!Stop it. Grandpa man came in"},
+	{ID: "edge-10", Text: "take 400mg now", Context: "Should I take it? old man here"},
 	{ID: "edge-6", Text: "Seen at 1234 Elm Street, Springfield IL 62704 on 3/14/2024 by Dr. Okafor", Context: "my son has a rash, what should I take?"},
 }
 
@@ -53,12 +55,12 @@ func TestAnchoredSame(t *testing.T) {
 	all = append(all, e.rules.ages...)
 	n := 0
 	for _, x := range all {
-		if x.starts != nil {
+		if x.anchor != nil {
 			n++
 		}
 	}
 	if n < len(all)/3 {
-		t.Errorf("only %d of %d regexes have start literals", n, len(all))
+		t.Errorf("only %d of %d regexes have start candidates", n, len(all))
 	}
 	for _, it := range items {
 		d := e.newDoc(it)
@@ -71,7 +73,7 @@ func TestAnchoredSame(t *testing.T) {
 			}
 		}
 		for _, x := range all {
-			if x.starts == nil {
+			if x.anchor == nil {
 				continue
 			}
 			if got, want := d.matchAt(x, d.lower, 0, h), x.re.MatchString(d.lower); got != want {

@@ -30,14 +30,9 @@ type rx struct {
 	// matchWords answers it from the prefilter's literals without the
 	// regex engine, which is slow on long alternations.
 	words bool
-	// starts are literals one of which every match begins with, and
-	// anchored the regex anchored at the start of the text (see
-	// anchor.go); startWB is set when a match also begins at a word
-	// boundary.
-	starts   []int32
-	startSet *[256]bool // when there are no start literals: the bytes a match begins with
-	startWB  bool
-	anchored *lazyRegexp
+	// anchor, when set, says where a match can start, so that the
+	// regex is tried only there (anchor.go).
+	anchor *anchor
 }
 
 // prefilter collects literals while rules compile, then builds the automaton.
@@ -59,13 +54,7 @@ func (p *prefilter) wrap(src string, sre *syntax.Regexp) rx {
 	digits := minDigits(simple)
 	cache := litCache{}
 	out := rx{re: re, digits: digits}
-	if starts, wb, ok := cache.startLiterals(simple); ok {
-		out.starts, out.startWB = p.ids(starts), wb
-		out.anchored = newLazyRegexp(`^(?:` + src + `)`)
-	} else if set, wb, ok := startBytes(simple); ok {
-		out.startSet, out.startWB = set, wb
-		out.anchored = newLazyRegexp(`^(?:` + src + `)`)
-	}
+	out.anchor = p.newAnchor(src, simple, cache)
 	set, ok := cache.required(simple)
 	if !ok || len(set) == 0 || len(set) > 400 {
 		return out
