@@ -133,6 +133,9 @@ func (d *doc) findEmails(r *Rule) {
 		return
 	}
 	for _, x := range r.compiled {
+		if !d.mayMatch(x) {
+			continue
+		}
 		for _, m := range d.findAllAt(x, d.text, 0, d.hits(), false) {
 			s, e := m[0], m[1]
 			for e > s && strings.IndexByte(".-_", d.text[e-1]) >= 0 {
@@ -164,6 +167,9 @@ func (d *doc) findURLs(r *Rule) {
 		return
 	}
 	for _, x := range r.compiled {
+		if !d.mayMatch(x) {
+			continue
+		}
 		for _, m := range d.findAllAt(x, d.text, 0, d.hits(), false) {
 			s, e := m[0], m[1]
 			for e > s && strings.IndexByte(".,;:!?)'\"", d.text[e-1]) >= 0 {

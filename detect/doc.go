@@ -44,6 +44,7 @@ type doc struct {
 	risky    bool            // see foldRisk: no anchored regexes
 	cand     []int           // scratch for matchAt
 	windows  *[]digitWindow  // byte windows around digit runs
+	digits   int             // ASCII digits in the text, with windows
 	brands   *[][2]int       // brand names in the text
 	cueCache map[string]bool // cue list -> matched
 }

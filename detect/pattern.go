@@ -419,13 +419,11 @@ func (d *doc) findAll(x rx, nearDigits bool) [][]int {
 // number of digits inside it.
 type digitWindow struct{ start, end, digits int }
 
-// digitCount returns the number of ASCII digits in the text.
+// digitCount returns the number of ASCII digits in the text, counted
+// with the digit windows.
 func (d *doc) digitCount() int {
-	n := 0
-	for _, w := range d.digitWindows() {
-		n += w.digits
-	}
-	return n
+	d.digitWindows()
+	return d.digits
 }
 
 // digitWindows returns merged byte windows around every run of digits,
@@ -465,6 +463,9 @@ func (d *doc) digitWindows() []digitWindow {
 		i = j
 	}
 	d.windows = &ws
+	for _, w := range ws {
+		d.digits += w.digits
+	}
 	return ws
 }
 

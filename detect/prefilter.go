@@ -529,6 +529,11 @@ func (d *doc) may(r rx) bool {
 	return mayWith(r, d.hits().present)
 }
 
+// mayMatch is may for recognizers that used to run their regexes on every
+// text: texts where the ASCII lower-casing could hide a case-folded match
+// from the prefilter (foldRisk) still run them.
+func (d *doc) mayMatch(r rx) bool { return d.risky || d.may(r) }
+
 func mayWith(r rx, present []bool) bool {
 	if r.lits == nil {
 		return true
