@@ -129,8 +129,8 @@ func startBytes(re *syntax.Regexp) (set *[256]uint8, ok bool) {
 }
 
 // markStarts marks in set the bytes a match of the sequence seq can begin
-// with: a leading \b makes them byteWord, a leading alternation is
-// marked branch by branch.
+// with: a leading \b makes them byteWord, a leading alternation or
+// optional part is marked branch by branch.
 func markStarts(seq []*syntax.Regexp, set *[256]uint8) bool {
 	if len(seq) == 0 {
 		return false
@@ -145,6 +145,10 @@ func markStarts(seq []*syntax.Regexp, set *[256]uint8) bool {
 			}
 		}
 		return true
+	case syntax.OpQuest:
+		// x?y: as x y | y
+		return markStarts(append(openStart([]*syntax.Regexp{seq[0].Sub[0]}), seq[1:]...), set) &&
+			markStarts(openStart(slices.Clone(seq[1:])), set)
 	}
 	return markBytes(seq, set, byteAny)
 }
@@ -208,7 +212,7 @@ func openStart(seq []*syntax.Regexp) []*syntax.Regexp {
 // holds an assertion that can come before the first byte.
 func firstBytes(seq []*syntax.Regexp, set *[256]bool) bool {
 	for _, n := range seq {
-		if hasAssertion(n) || !firstBytesOf(n, set) {
+		if assertsFirst(n) || !firstBytesOf(n, set) {
 			return false
 		}
 		if !nullable(n) {
@@ -320,7 +324,7 @@ func (c litCache) prefixes(seq []*syntax.Regexp) []string {
 			seq = append(slices.Clone(n.Sub), seq...)
 			continue
 		}
-		if slices.Contains(cur, "") && hasAssertion(n) {
+		if slices.Contains(cur, "") && assertsFirst(n) {
 			return nil // an assertion that may test the byte before the match
 		}
 		if info := c.info(n); info.exact != nil && len(cur)*len(info.exact) <= maxExact {
@@ -364,16 +368,29 @@ func (c litCache) nodeStarts(n *syntax.Regexp) []string {
 	return nil
 }
 
-// hasAssertion reports whether n holds a zero-width assertion.
-func hasAssertion(n *syntax.Regexp) bool {
+// assertsFirst reports whether n can test a zero-width assertion before
+// it reads its first byte.
+func assertsFirst(n *syntax.Regexp) bool {
 	switch n.Op {
 	case syntax.OpBeginLine, syntax.OpEndLine, syntax.OpBeginText, syntax.OpEndText,
 		syntax.OpWordBoundary, syntax.OpNoWordBoundary:
 		return true
-	}
-	for _, s := range n.Sub {
-		if hasAssertion(s) {
-			return true
+	case syntax.OpCapture, syntax.OpStar, syntax.OpPlus, syntax.OpQuest, syntax.OpRepeat:
+		return assertsFirst(n.Sub[0])
+	case syntax.OpConcat:
+		for _, sub := range n.Sub {
+			if assertsFirst(sub) {
+				return true
+			}
+			if !nullable(sub) {
+				return false
+			}
+		}
+	case syntax.OpAlternate:
+		for _, sub := range n.Sub {
+			if assertsFirst(sub) {
+				return true
+			}
 		}
 	}
 	return false

@@ -21,6 +21,7 @@ var anchorEdgeItems = []chaperone.Item{
 	{ID: "edge-8", Text: "5mg 10 mg a5mg, 34m 34M 34yo x34yo; 1234 Elm St and Main And 5th & Oak Ave"},
 	{ID: "edge-9", Text: "Take ibuprofen. just take it; band take it,and take 2 —take one!Stop it. Grandpa man came in"},
 	{ID: "edge-10", Text: "take 400mg now", Context: "Should I take it? old man here"},
+	{ID: "edge-11", Text: "call +1 555-123-4567 or 1-800-555-1212,(312) 555-0100, a1 555 123 4567 x1-555-123-4567 ext. 4"},
 	{ID: "edge-6", Text: "Seen at 1234 Elm Street, Springfield IL 62704 on 3/14/2024 by Dr. Okafor", Context: "my son has a rash, what should I take?"},
 }
 
