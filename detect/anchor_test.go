@@ -99,3 +99,27 @@ func TestAnchoredSame(t *testing.T) {
 		d.release()
 	}
 }
+
+// TestListInSame checks that the word lists found by the prefilter give
+// what containsAny gives, on each sentence and on the whole text.
+func TestListInSame(t *testing.T) {
+	e := engine(t)
+	items := append(loadSet(t, "../testdata/eval/heldout-a.jsonl"), anchorEdgeItems...)
+	items = append(items, chaperone.Item{ID: "edge-list", Text: "Training example: plate ABC1234. E.g. Jane Doe; my mom and dad"})
+	for _, it := range items {
+		d := e.newDoc(it)
+		for _, name := range substringLists {
+			list := e.rules.list(name)
+			if got, want := d.listIn(name, 0, len(d.lower)), containsAny(d.lower, list); got != want {
+				t.Errorf("%s in %s: %v, containsAny %v", name, it.ID, got, want)
+			}
+			for i := range d.toks {
+				a, b := d.sentenceBounds(i)
+				if got, want := d.listIn(name, a, b), containsAny(d.lower[a:b], list); got != want {
+					t.Errorf("%s in a sentence of %s: %v, containsAny %v", name, it.ID, got, want)
+				}
+			}
+		}
+		d.release()
+	}
+}

@@ -199,12 +199,12 @@ func (d *doc) resolve() []chaperone.Span {
 	d.boostNamesNearIDs()
 	d.boostNearPatientNames()
 	// training examples and test patients identify no one
-	placeholders := containsAny(d.lower, d.e.rules.list("placeholder_cues"))
+	placeholders := d.listIn("placeholder_cues", 0, len(d.lower))
 	noPatient := containsAny(d.lower, []string{"not a patient", "isn't a patient", "not a real patient", "training example", "test patient", "fake patient"})
 	c := make([]cand, 0, len(d.cands))
 	for _, x := range d.cands {
 		if x.score >= Threshold && utf8.ValidString(d.text[x.start:x.end]) {
-			if noPatient || placeholders && (containsAny(d.sentenceAt(x.start), d.e.rules.list("placeholder_cues")) || containsAny(d.labelBefore(x.start), d.e.rules.list("placeholder_cues"))) {
+			if noPatient || placeholders && d.placeholderNear(x.start) {
 				continue
 			}
 			if d.familySentence(x.start) {
@@ -405,9 +405,16 @@ func chunkEnd(text string, off int) int {
 // labelBefore returns the sentence before the one at off when it ends
 // with a colon ("Training example: plate ABC1234"), else "".
 func (d *doc) labelBefore(off int) string {
+	a, b := d.labelRange(off)
+	return d.lower[a:b]
+}
+
+// labelRange returns the byte range of labelBefore's sentence (0, 0 for
+// none).
+func (d *doc) labelRange(off int) (int, int) {
 	i := d.tokAt(off)
 	if i >= len(d.toks) {
-		return ""
+		return 0, 0
 	}
 	a, _ := d.sentenceBounds(i)
 	j := d.tokBefore(a)
@@ -415,10 +422,17 @@ func (d *doc) labelBefore(off int) string {
 		j-- // an opening quote after the colon
 	}
 	if j < 0 || d.toks[j].text != ":" {
-		return ""
+		return 0, 0
 	}
-	pa, pb := d.sentenceBounds(j)
-	return d.lower[pa:pb]
+	return d.sentenceBounds(j)
+}
+
+// placeholderNear reports a placeholder cue ("e.g.", "sample") in the
+// sentence holding off or in a label sentence before it.
+func (d *doc) placeholderNear(off int) bool {
+	a, b := d.sentenceRange(off)
+	la, lb := d.labelRange(off)
+	return d.listIn("placeholder_cues", a, b) || d.listIn("placeholder_cues", la, lb)
 }
 
 // familySentence reports a sentence about the author's own family with no
@@ -428,5 +442,6 @@ func (d *doc) familySentence(off int) bool {
 	if i >= len(d.toks) || d.patientSent[d.sent[i]] >= 0.8 || d.ptCue {
 		return false
 	}
-	return containsAny(d.sentenceAt(off), d.e.rules.list("author_family_cues"))
+	a, b := d.sentenceRange(off)
+	return d.listIn("author_family_cues", a, b)
 }

@@ -204,17 +204,50 @@ func (d *doc) sentenceBounds(i int) (int, int) {
 	return d.toks[a].start, d.toks[b].end
 }
 
-// sentenceText returns the lower-cased sentence holding the byte offset.
+// sentenceAt returns the lower-cased sentence holding the byte offset.
 func (d *doc) sentenceAt(off int) string {
+	a, b := d.sentenceRange(off)
+	return d.lower[a:b]
+}
+
+// sentenceRange returns the byte range of the sentence holding the byte
+// offset (0, 0 without tokens).
+func (d *doc) sentenceRange(off int) (int, int) {
 	if len(d.toks) == 0 {
-		return ""
+		return 0, 0
 	}
 	i := d.tokAt(off)
 	if i >= len(d.toks) {
 		i = len(d.toks) - 1
 	}
-	a, b := d.sentenceBounds(i)
-	return d.lower[a:b]
+	return d.sentenceBounds(i)
+}
+
+// listIn reports whether lower[a:b] contains one of the strings of the
+// named word list, as containsAny does, answered from the prefilter's
+// occurrences for the lists in listLits.
+func (d *doc) listIn(name string, a, b int) bool {
+	ids, ok := d.e.rules.listLits[name]
+	if !ok {
+		return containsAny(d.lower[a:b], d.e.rules.list(name))
+	}
+	h := d.hits()
+	if a == 0 && b == len(d.lower) {
+		return anyPresent(ids, h.present)
+	}
+	for _, id := range ids {
+		n := int32(len(d.e.pre.lits[id]))
+		for k := h.head[id]; k != 0; k = h.occ[k-1].next {
+			e := h.occ[k-1].end
+			if int(e) > b {
+				break
+			}
+			if int(e-n) >= a {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // hasAny reports whether any of the words is in set.

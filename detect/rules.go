@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"regexp/syntax"
+	"slices"
 	"sort"
 	"strings"
 
@@ -128,7 +129,10 @@ type ruleSet struct {
 	lists  map[string][]string
 	cues   map[string][]rx
 	ages   []rx // the built-in age patterns, as ageForms
-	pre    *prefilter
+	// listLits are the prefilter's literals for the word lists that
+	// recognizers search as substrings (doc.listIn)
+	listLits map[string][]int32
+	pre      *prefilter
 }
 
 func (rs *ruleSet) get(id string) *Rule {
@@ -290,9 +294,19 @@ func compileRules(base *RuleFile, overlays ...*RuleFile) (*ruleSet, error) {
 	if rs.ages, err = compileAllMode(rs.pre, exprs, "age patterns", "expr", false); err != nil {
 		return nil, chaperone.Errorf(chaperone.ErrInternal, "%v", err)
 	}
+	rs.listLits = map[string][]int32{}
+	for _, name := range substringLists {
+		if l := rs.lists[name]; !slices.Contains(l, "") {
+			rs.listLits[name] = rs.pre.ids(dedupe(l))
+		}
+	}
 	rs.pre.build()
 	return rs, nil
 }
+
+// substringLists are the word lists the screen searches for as substrings
+// of most texts' sentences; the prefilter finds them in its one pass.
+var substringLists = []string{"placeholder_cues", "author_family_cues"}
 
 func mergeRule(dst, src *Rule) {
 	if src.Kind != "" {
