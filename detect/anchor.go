@@ -41,8 +41,12 @@ func (p *prefilter) newAnchor(src string, re *syntax.Regexp, c litCache) *anchor
 	a.rest = a.first
 	if r, ok := withoutBeginBranch(re); ok {
 		// (?:^|[.!?]\s+)…: the text's start, or the other branches
+		rest := `^(?:` + r.String() + `)`
+		if _, err := syntax.Parse(rest, syntax.Perl); err != nil {
+			return nil // cannot happen; lazyRegexp must not fail to compile
+		}
 		re, a.begin = r, true
-		a.rest = newLazyRegexp(`^(?:` + r.String() + `)`)
+		a.rest = newLazyRegexp(rest)
 	}
 	if set, wb, ok := c.startLiterals(re); ok {
 		a.lits, a.wb = p.ids(set), wb
