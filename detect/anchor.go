@@ -546,7 +546,8 @@ func (d *doc) findAllAt(x rx, s string, base int, h *litHits, sub bool) [][]int 
 	}
 	var out [][]int
 	pos := 0
-	for _, at := range d.e.pre.candidates(x.anchor, h, s, base, nil) {
+	d.findCand = d.e.pre.candidates(x.anchor, h, s, base, d.findCand)
+	for _, at := range d.findCand {
 		if at < pos {
 			continue
 		}

@@ -43,6 +43,7 @@ type doc struct {
 	ctxHits  *litHits        // prefilter literals found in the context
 	risky    bool            // see foldRisk: no anchored regexes
 	cand     []int           // scratch for matchAt
+	findCand []int           // scratch for findAllAt
 	windows  *[]digitWindow  // byte windows around digit runs
 	digits   int             // ASCII digits in the text, with windows
 	brands   *[][2]int       // brand names in the text
