@@ -76,6 +76,14 @@ type Store struct {
 	box     *box    // nil without a key
 	now     func() time.Time
 	dsn     string // as given to Open (see DSN)
+	// txSlots bounds the write transactions open at once on PostgreSQL
+	// to fewer than the pool's connections. The service reads through
+	// the Store (not the Tx) while it builds what a transaction writes,
+	// which takes a second connection; without a reserve, a pool full of
+	// transactions waiting for the write lock starves the one holding it
+	// until their contexts end. nil on SQLite, whose reads have a pool of
+	// their own.
+	txSlots chan struct{}
 
 	noMigrate bool
 }
@@ -140,6 +148,7 @@ func (s *Store) openPostgres(ctx context.Context, dsn string, maxConns int) erro
 		return internal("opening the PostgreSQL database", err)
 	}
 	db.SetMaxOpenConns(cmpOr(maxConns, 10))
+	s.txSlots = make(chan struct{}, max(1, cmpOr(maxConns, 10)-txReserve))
 	db.SetConnMaxIdleTime(5 * time.Minute)
 	s.db, s.rdb = db, db
 	if err := db.PingContext(ctx); err != nil {

@@ -1012,3 +1012,41 @@ func TestEmptyLogVerifies(t *testing.T) {
 		}
 	})
 }
+
+// TestTransactionsLeaveConnectionsForReads runs more write transactions
+// at once than the pool has connections, each reading through the Store
+// (not its Tx) as the service does: none may starve the one holding the
+// write lock. On PostgreSQL, without Store.txSlots, this deadlocks until
+// the contexts end.
+func TestTransactionsLeaveConnectionsForReads(t *testing.T) {
+	for _, backend := range []string{"sqlite", "postgres"} {
+		t.Run(backend, func(t *testing.T) {
+			key := make([]byte, KeySize)
+			e := &tenv{dsn: testDSN(t, backend), key: key, clock: &fakeClock{t: time.Now()}}
+			e.Store = e.open(t, Options{Key: key, MaxConns: 4})
+			f := newFixture(t, e)
+			ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+			defer cancel()
+			var wg sync.WaitGroup
+			errs := make(chan error, 16)
+			for range 16 {
+				wg.Go(func() {
+					errs <- e.InTx(ctx, func(tx *Tx) error {
+						if _, err := e.GetOrg(ctx, f.org.ID); err != nil { // a read beside the transaction
+							return err
+						}
+						_, err := tx.Audit(ctx, System, AuditEntry{OrgID: f.org.ID, Action: chaperone.ActionScreen, SubjectKind: "text"})
+						return err
+					})
+				})
+			}
+			wg.Wait()
+			close(errs)
+			for err := range errs {
+				if err != nil {
+					t.Fatalf("a transaction failed: %v", err)
+				}
+			}
+		})
+	}
+}

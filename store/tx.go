@@ -23,6 +23,11 @@ type Tx struct {
 	tx *sql.Tx
 }
 
+// txReserve is how many of the PostgreSQL pool's connections are kept
+// from write transactions, for the reads made beside them (see
+// Store.txSlots).
+const txReserve = 3
+
 // auditLockKey is the PostgreSQL advisory lock that serialises write
 // transactions, and so audit appends ("chaperon" in ASCII).
 const auditLockKey int64 = 0x63686170_65726f6e
@@ -36,6 +41,14 @@ const auditLockKey int64 = 0x63686170_65726f6e
 // itself. Any caller that needs several changes to be atomic uses it; the
 // Store's write methods are InTx around one Tx method.
 func (s *Store) InTx(ctx context.Context, fn func(tx *Tx) error) (err error) {
+	if s.txSlots != nil {
+		select {
+		case s.txSlots <- struct{}{}:
+			defer func() { <-s.txSlots }()
+		case <-ctx.Done():
+			return dbError("beginning a transaction", ctx.Err())
+		}
+	}
 	sqlTx, err := s.db.BeginTx(ctx, nil)
 	if err != nil {
 		return dbError("beginning a transaction", err)
