@@ -30,8 +30,9 @@ type sealedData struct {
 	reports  map[int64]chaperone.ColleagueReport
 	incident map[int64]chaperone.BreachIncident
 	images   map[int64]chaperone.DraftImage
-	posts    int   // published posts imported
-	values   int64 // encrypted values written
+	posts    int               // published posts imported
+	visits   map[string]string // review requests' addresses → names
+	values   int64             // encrypted values written
 }
 
 // writeSealed writes drafts (several versions), reviews and archive
@@ -138,6 +139,14 @@ func writeSealed(t *testing.T, s *Store, f fixture) sealedData {
 	}
 	d.posts = 2
 	d.values += 2
+	d.visits = map[string]string{"walter.pruitt@example.com": "Walter Pruitt", "jm@example.net": ""}
+	if added, _, _, err := s.AddReviewRequests(ctx, as(f.clinician), f.org.ID, "import", []review.Visit{
+		{Name: "Walter Pruitt", Email: "walter.pruitt@example.com", At: time.Date(2026, 3, 2, 0, 0, 0, 0, time.UTC)},
+		{ID: "A-1", Email: "jm@example.net", At: time.Date(2026, 3, 3, 9, 30, 0, 0, time.UTC)},
+	}); err != nil || added != 2 {
+		t.Fatalf("review requests: %v %d", err, added)
+	}
+	d.values += 2*2 + 1 // the names and addresses, and the secret of the keyed hashes
 	return d
 }
 
@@ -206,6 +215,16 @@ func checkSealed(t *testing.T, s *Store, d sealedData) {
 	if ps, err := s.ListPublished(ctx, PostFilter{OrgID: 1}); err != nil || len(ps) != d.posts || ps[0].Text == "" {
 		t.Errorf("published posts: %v %d", err, len(ps))
 	}
+	if d.visits != nil {
+		rrs, err := s.ListReviewRequests(ctx, ReviewRequestFilter{OrgID: 1})
+		got := map[string]string{}
+		for _, rr := range rrs {
+			got[rr.Email] = rr.PatientName
+		}
+		if err != nil || fmt.Sprint(got) != fmt.Sprint(d.visits) {
+			t.Errorf("review requests: %v %v, want %v", err, got, d.visits)
+		}
+	}
 	for id, want := range d.images {
 		got, err := s.GetImage(ctx, id)
 		if err != nil || got.Name != want.Name || got.SHA256 != want.SHA256 {
@@ -237,7 +256,8 @@ func keyIDs(t *testing.T, e *tenv) map[byte]int64 {
 		UNION ALL SELECT details_enc FROM colleague_reports UNION ALL SELECT screenshot_enc FROM colleague_reports
 		UNION ALL SELECT details_enc FROM breach_incidents UNION ALL SELECT name_enc FROM draft_images
 		UNION ALL SELECT original_enc FROM draft_images UNION ALL SELECT copy_enc FROM draft_images
-		UNION ALL SELECT text_enc FROM published_posts`) {
+		UNION ALL SELECT text_enc FROM published_posts UNION ALL SELECT name_enc FROM review_requests
+		UNION ALL SELECT email_enc FROM review_requests UNION ALL SELECT value_enc FROM store_secrets`) {
 		out[b[1]]++
 	}
 	return out
@@ -249,7 +269,7 @@ func TestKeyRotationResumesAndReadsBack(t *testing.T) {
 		f := newFixture(t, e)
 		data := writeSealed(t, e.Store, f)
 		total := data.values
-		if total != 2*int64(len(data.versions))+3+3+4+4+2+1+3+2 || len(data.versions) != 7 {
+		if total != 2*int64(len(data.versions))+3+3+4+4+2+1+3+2+5 || len(data.versions) != 7 {
 			t.Fatalf("wrote %d values in %d versions", total, len(data.versions))
 		}
 		usage, err := e.KeyUsage(ctx)
@@ -308,8 +328,9 @@ func TestKeyRotationResumesAndReadsBack(t *testing.T) {
 			t.Fatal(err)
 		}
 		// 4 draft_versions rows left (2 batches), 3 reviews (1), 3 archive items (1), 2 patient reviews (1), 2 consents (1),
-		// 1 colleague report (1), 1 breach incident (1), 2 published posts (1), 1 draft image (1).
-		if rep.Values != total-6 || rep.Rows != 4+3+3+2+2+1+1+2+1 || rep.Batches != 10 || fmt.Sprint(rep.FromKeys) != fmt.Sprintf("map[1:%d]", total-6) ||
+		// 1 colleague report (1), 1 breach incident (1), 2 published posts (1), 1 draft image (1),
+		// 2 review requests (1), 1 store secret (1).
+		if rep.Values != total-6 || rep.Rows != 4+3+3+2+2+1+1+2+1+2+1 || rep.Batches != 12 || fmt.Sprint(rep.FromKeys) != fmt.Sprintf("map[1:%d]", total-6) ||
 			rep.Remaining != nil || rep.ToKey != 2 {
 			t.Errorf("resumed rotation: %+v", rep)
 		}
@@ -346,7 +367,7 @@ func TestKeyRotationResumesAndReadsBack(t *testing.T) {
 		}
 
 		evs, err := s2.ListAudit(ctx, AuditFilter{AfterSeq: seq0})
-		if err != nil || len(evs) != 11 {
+		if err != nil || len(evs) != 13 {
 			t.Fatalf("rotation events: %d, %v", len(evs), err)
 		}
 		for _, ev := range evs {

@@ -72,6 +72,13 @@ var sealedTables = []sealedTable{
 		{"original_enc", func(a []int64, _ []string) string { return imageAD("original", a[0]) }},
 		{"copy_enc", func(a []int64, _ []string) string { return imageAD("copy", a[0]) }},
 	}},
+	{name: "review_requests", pk: []string{"id"}, adCols: []string{"org_id"}, adText: []string{"visit_key"}, cols: []sealedColumn{
+		{"name_enc", func(a []int64, t []string) string { return reviewRequestAD("name", a[0], t[0]) }},
+		{"email_enc", func(a []int64, t []string) string { return reviewRequestAD("email", a[0], t[0]) }},
+	}},
+	{name: "store_secrets", pk: []string{"id"}, adText: []string{"name"}, cols: []sealedColumn{
+		{"value_enc", func(_ []int64, t []string) string { return secretAD(t[0]) }},
+	}},
 }
 
 // keyIDExpr is SQL for the key id byte of an encrypted column, as two

@@ -23,6 +23,7 @@ import (
 	"fmt"
 	"io/fs"
 	"strings"
+	"sync"
 	"time"
 
 	chaperone "github.com/chaperone-project/chaperone"
@@ -84,6 +85,11 @@ type Store struct {
 	// until their contexts end. nil on SQLite, whose reads have a pool of
 	// their own.
 	txSlots chan struct{}
+
+	// hashSecret is the key of the keyed hashes of review requests
+	// (see hashKey), loaded on first use.
+	secretMu   sync.Mutex
+	hashSecret []byte
 
 	noMigrate bool
 }
