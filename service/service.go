@@ -53,6 +53,8 @@ type Service struct {
 	mastodonURL    func(server string) string
 	// policyListener is told of saved org policies (OnPolicyChange).
 	policyListener atomic.Pointer[PolicyListener]
+	// requests is how review requests are sent (see reviewrequests.go).
+	requests requestConfig
 }
 
 // defaultPolicy is the policy of orgs that have not saved their own, and
@@ -94,6 +96,9 @@ type Config struct {
 	// https://SERVER): for tests against local servers.
 	BlueskyAppView string
 	MastodonURL    func(server string) string
+	// ReviewRequests configures the sending of review requests; its zero
+	// value queues them and sends nothing.
+	ReviewRequests ReviewRequestConfig
 }
 
 // New returns a service. cmd/chaperone builds one at start-up.
@@ -118,6 +123,7 @@ func New(st *store.Store, eng *detect.Engine, cfg Config) *Service {
 		d.p, d.text = policy.Default(), string(policy.DefaultFile())
 	}
 	s.defaults.Store(d)
+	s.requests = newRequestConfig(cfg.ReviewRequests)
 	for _, c := range cfg.Connectors {
 		s.connectors[strings.ToLower(c.Platform())] = c
 	}

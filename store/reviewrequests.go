@@ -328,33 +328,36 @@ func (tx *Tx) logAttempt(ctx context.Context, id, orgID int64, attempt int, stat
 	return err
 }
 
-// FinishReviewRequest records the outcome of sending a claimed request:
-// sent (at the store's clock), or, when errClass is not empty, queued
-// again for a later attempt (retry) or failed. It logs the attempt and
-// audits it as review_request.send. errClass must hold no address.
-func (s *Store) FinishReviewRequest(ctx context.Context, id int64, errClass string, retry bool) (chaperone.ReviewRequestStatus, error) {
+// FinishReviewRequest records the outcome of sending a claimed request
+// at the time at: sent when errClass is empty; else, when retryAt is not
+// zero and attempts are left (chaperone.MaxReviewRequestAttempts), queued
+// again and due at retryAt; else failed. It logs the attempt and audits
+// it as review_request.send. errClass must hold no address.
+func (s *Store) FinishReviewRequest(ctx context.Context, id int64, at time.Time, errClass string, retryAt time.Time) (chaperone.ReviewRequestStatus, error) {
 	return inTx1(ctx, s, func(tx *Tx) (chaperone.ReviewRequestStatus, error) {
 		var orgID int64
 		var attempts int
-		err := tx.tx.QueryRowContext(ctx, s.q("SELECT org_id, attempts FROM review_requests WHERE id = ? AND status = ?"),
-			id, string(chaperone.RequestSending)).Scan(&orgID, &attempts)
+		var due timeDest
+		var dueAt time.Time
+		due.t = &dueAt
+		err := tx.tx.QueryRowContext(ctx, s.q("SELECT org_id, attempts, due_at FROM review_requests WHERE id = ? AND status = ?"),
+			id, string(chaperone.RequestSending)).Scan(&orgID, &attempts, due)
 		if err != nil {
 			return "", dbError(fmt.Sprintf("review request %d (not being sent)", id), err)
 		}
 		attempts++
 		status, attemptStatus := chaperone.RequestSent, chaperone.RequestSent
-		now := s.clock()
 		var sentAt any
 		switch {
 		case errClass == "":
-			sentAt = s.tv(now)
-		case retry && attempts < chaperone.MaxReviewRequestAttempts:
-			status, attemptStatus = chaperone.RequestQueued, "error"
+			sentAt = s.tv(at)
+		case !retryAt.IsZero() && attempts < chaperone.MaxReviewRequestAttempts:
+			status, attemptStatus, dueAt = chaperone.RequestQueued, "error", retryAt
 		default:
 			status, attemptStatus = chaperone.RequestFailed, chaperone.RequestFailed
 		}
-		_, err = tx.tx.ExecContext(ctx, s.q("UPDATE review_requests SET status = ?, attempts = ?, last_error = ?, sent_at = ? WHERE id = ?"),
-			string(status), attempts, errClass, sentAt, id)
+		_, err = tx.tx.ExecContext(ctx, s.q("UPDATE review_requests SET status = ?, attempts = ?, last_error = ?, sent_at = ?, due_at = ? WHERE id = ?"),
+			string(status), attempts, errClass, sentAt, s.tv(dueAt), id)
 		if err != nil {
 			return "", dbError("recording the attempt", err)
 		}
