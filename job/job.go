@@ -123,6 +123,7 @@ func New(ctx context.Context, st *store.Store, svc *service.Service, cfg Config)
 	}
 	workers := river.NewWorkers()
 	river.AddWorker(workers, &rescreenWorker{r: r})
+	river.AddWorker(workers, &reviewRequestsWorker{svc: svc, log: r.log})
 	river.AddWorker(workers, &purgeWorker{st: st, log: r.log})
 	river.AddWorker(workers, &escalateWorker{svc: svc, log: r.log})
 	river.AddWorker(workers, &pollWorker{svc: svc, log: r.log})
@@ -132,7 +133,7 @@ func New(ctx context.Context, st *store.Store, svc *service.Service, cfg Config)
 	}
 	periodic := cfg.Periodic
 	if !cfg.NoPeriodic {
-		periodic = append(builtinPeriodic(), periodic...)
+		periodic = append(append(builtinPeriodic(), reviewRequestsPeriodic()), periodic...)
 	}
 	rc := &river.Config{
 		Logger:               slog.New(minLevel{r.log.Handler(), slog.LevelWarn}),
