@@ -40,6 +40,7 @@ type state struct {
 	// breach incidents reported by another clinician: new, assessed,
 	// decided a breach (with its first task), decided not a breach
 	incident, assessed, decided, task, notBreach int64
+	request                                      int64 // another clinician's review request
 }
 
 // reviewSeq makes each state's review id on the site unique.
@@ -210,6 +211,14 @@ func newState(t *testing.T, s *site) state {
 	if _, err := svc.DecideIncident(ctx, comp, st.notBreach, chaperone.DecisionNotBreach, "Low probability of compromise"); err != nil {
 		t.Fatal(err)
 	}
+	if _, err := svc.AddVisit(ctx, by, "Walk Patient", "walk-"+strconv.FormatInt(reviewSeq.Add(1), 10)+"@example.com", "2026-10-02"); err != nil {
+		t.Fatal(err)
+	}
+	rrs, err := s.st.ListReviewRequests(ctx, store.ReviewRequestFilter{OrgID: by.OrgID, Limit: 1})
+	if err != nil || len(rrs) != 1 {
+		t.Fatalf("the walk's review request: %v", err)
+	}
+	st.request = rrs[0].ID
 	return st
 }
 
@@ -318,6 +327,11 @@ var pageCalls = []call{
 	{"POST /reviews/import", "POST", "/reviews/import", "REVIEWUPLOAD", handlers},
 	{"POST /reviews/{id}/ack", "POST", "/reviews/R/ack", "back=dashboard", handlers},
 	{"POST /reviews/{id}/reply", "POST", "/reviews/R/reply", "template=concern", handlers},
+	{"GET /review-requests", "GET", "/review-requests?status=queued", "", handlers},
+	{"POST /review-requests/import", "POST", "/review-requests/import", "VISITUPLOAD", handlers},
+	{"POST /review-requests/visits", "POST", "/review-requests/visits", "name=&email=page-ROLE%40example.com&date=2026-10-02", handlers},
+	{"POST /review-requests/optout", "POST", "/review-requests/optout", "email=optout-ROLE%40example.com", handlers},
+	{"POST /review-requests/links", "POST", "/review-requests/links", "google=https%3A%2F%2Fg.page%2Fr%2Fwalk%2Freview", admins},
 	{"GET /reports", "GET", "/reports", "", all},
 	{"POST /reports", "POST", "/reports", "REPORTFORM", all},
 	{"GET /reports/{id}", "GET", "/reports/P", "", subjectAuditors},
@@ -397,6 +411,13 @@ var apiCalls = []call{
 	{"POST /api/v1/reviews/import", "POST", "/api/v1/reviews/import?site=yelp", `[{"id":"api-ROLE","rating":4,"date":"2026-10-01","text":"Fine."}]`, handlers},
 	{"POST /api/v1/reviews/{id}/ack", "POST", "/api/v1/reviews/R/ack", "", handlers},
 	{"POST /api/v1/reviews/{id}/reply", "POST", "/api/v1/reviews/R/reply", `{"template":"concern"}`, handlers},
+	{"GET /api/v1/review-requests", "GET", "/api/v1/review-requests?status=queued&limit=10", "", handlers},
+	{"POST /api/v1/review-requests/import", "POST", "/api/v1/review-requests/import", "VISITCSV", handlers},
+	{"POST /api/v1/review-requests/visits", "POST", "/api/v1/review-requests/visits", `{"email":"api-ROLE@example.com","date":"2026-10-02"}`, handlers},
+	{"POST /api/v1/review-requests/optout", "POST", "/api/v1/review-requests/optout", `{"email":"api-optout-ROLE@example.com"}`, handlers},
+	{"GET /api/v1/review-requests/{id}/attempts", "GET", "/api/v1/review-requests/RQ/attempts", "", handlers},
+	{"GET /api/v1/review-links", "GET", "/api/v1/review-links", "", handlers},
+	{"PUT /api/v1/review-links", "PUT", "/api/v1/review-links", `{"google":"https://g.page/r/walk/review"}`, admins},
 	{"GET /api/v1/reports", "GET", "/api/v1/reports", "", all},
 	{"POST /api/v1/reports", "POST", "/api/v1/reports", "REPORTJSON", all},
 	{"GET /api/v1/reports/about-me", "GET", "/api/v1/reports/about-me", "", all},
@@ -427,7 +448,7 @@ func policyJSON() string {
 }
 
 func (c call) url(base string, st state, role chaperone.Role) string {
-	return base + st.replacer().Replace(c.path)
+	return base + st.replacer().Replace(strings.ReplaceAll(c.path, "/RQ/", "/"+strconv.FormatInt(st.request, 10)+"/"))
 }
 
 func (st state) replacer() *strings.Replacer {
@@ -508,6 +529,15 @@ func (c call) bodyFor(st state, role chaperone.Role) (string, string) {
 		fw.Write([]byte("id,rating,date,text\npage-" + string(role) + ",5,2026-10-02,Great.\n"))
 		mw.Close()
 		return buf.String(), mw.FormDataContentType()
+	case "VISITUPLOAD":
+		var buf bytes.Buffer
+		mw := multipart.NewWriter(&buf)
+		fw, _ := mw.CreateFormFile("file", "appointments.csv")
+		fw.Write([]byte("date,email,reason\n2026-10-03,upload-" + string(role) + "@example.com,flu\n"))
+		mw.Close()
+		return buf.String(), mw.FormDataContentType()
+	case "VISITCSV":
+		return "visit id,date,email\napi-" + string(role) + ",2026-10-03,api-list-" + string(role) + "@example.com\n", "text/csv"
 	case "CONSENTJSON":
 		js, _ := json.Marshal(struct {
 			chaperone.Consent

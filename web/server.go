@@ -133,6 +133,11 @@ func (s *Server) pageRoutes() []pageRoute {
 		{"POST /reviews/import", s.reviewImportSubmit},
 		{"POST /reviews/{id}/reply", s.reviewReplySubmit},
 		{"POST /reviews/{id}/ack", s.reviewAckSubmit},
+		{"GET /review-requests", s.reviewRequestsPage},
+		{"POST /review-requests/import", s.visitImportSubmit},
+		{"POST /review-requests/visits", s.visitSubmit},
+		{"POST /review-requests/optout", s.optOutSubmit},
+		{"POST /review-requests/links", s.reviewLinksSubmit},
 		{"GET /reports", s.reportsPage},
 		{"POST /reports", s.reportSubmit},
 		{"GET /reports/{id}", s.reportPage},
@@ -170,6 +175,8 @@ func (s *Server) Handler() http.Handler {
 
 	mux.HandleFunc("GET /login", s.loginPage)
 	mux.HandleFunc("POST /login", s.loginSubmit)
+	mux.HandleFunc("GET /unsubscribe/{token}", s.unsubscribePage) // public: the review requests' opt-out link
+	mux.HandleFunc("POST /unsubscribe/{token}", s.unsubscribeSubmit)
 	for _, r := range s.pageRoutes() {
 		mux.Handle(r.pattern, s.user(r.handler))
 	}
