@@ -52,6 +52,7 @@ proxy is in front. SIGINT or SIGTERM stops the server gracefully.`,
 		fs.StringVar(&o.phone, "practice-phone", "", "the practice's `phone` number, which replies to patient reviews invite reviewers to call")
 		fs.StringVar(&o.allowFetch, "allow-fetch", "", "comma-separated `CIDRs` of private or loopback addresses the watch may fetch from (default: public addresses only)")
 		fs.BoolVar(&o.noFetch, "no-fetch", false, "fetch nothing from the internet: no feeds, Mastodon or Bluesky polling or posting")
+		o.mail.register(fs)
 		return func(e *env, _ []string) int { return o.run(e) }
 	},
 }
@@ -66,6 +67,7 @@ type serveOptions struct {
 	phone              string
 	allowFetch         string
 	noFetch            bool
+	mail               mailFlags
 }
 
 // outbound builds the watch's fetcher (the outbound address guard, with
@@ -139,8 +141,12 @@ func (o *serveOptions) run(e *env) int {
 	if err != nil {
 		return fail(e, err)
 	}
+	requests, err := o.mail.config(e, o.addr, o.tlsCert != "" || o.secure)
+	if err != nil {
+		return fail(e, err)
+	}
 	svc = service.New(st, eng, service.Config{Policy: pol, PolicyText: polText, Log: log, PracticePhone: o.phone, Images: tools,
-		Fetcher: fetcher, Connectors: connectors})
+		Fetcher: fetcher, Connectors: connectors, ReviewRequests: requests})
 	jobs, err := startJobs(ctx, st, svc, jobq.Fingerprint(eng, rulesText, []byte(polText)), log)
 	if err != nil {
 		return fail(e, err)
@@ -170,6 +176,7 @@ func (o *serveOptions) run(e *env) int {
 	}
 	fmt.Fprintf(e.stderr, "chaperone: serving on %s://%s (%s); sign in to organisation %q\n", scheme, ln.Addr(), shown, o.org)
 	fmt.Fprintf(e.stderr, "chaperone: %s\n", toolsLine(tools))
+	fmt.Fprintf(e.stderr, "chaperone: %s\n", o.mail.line(requests))
 	done := make(chan error, 1)
 	go func() {
 		if o.tlsCert != "" {
