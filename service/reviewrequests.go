@@ -374,11 +374,19 @@ func (s *Service) SendDueReviewRequests(ctx context.Context, now time.Time) (Sen
 	}
 	for _, orgID := range orgs {
 		if err := s.sendOrg(ctx, orgID, now, &rep); err != nil {
+			if errors.Is(err, errMailDown) {
+				return rep, nil // the next run tries again
+			}
 			return rep, err
 		}
 	}
 	return rep, nil
 }
+
+// errMailDown stops a run: the mail server could not be reached or
+// refused the connection itself (TLS, AUTH), so no other request would
+// go either.
+var errMailDown = errors.New("the mail server is unavailable")
 
 func (s *Service) sendOrg(ctx context.Context, orgID int64, now time.Time, rep *SendReport) error {
 	org, err := s.store.GetOrg(ctx, orgID)
@@ -428,7 +436,7 @@ func (s *Service) sendOrg(ctx context.Context, orgID int64, now time.Time, rep *
 			default:
 				continue // taken by another sender
 			}
-			errClass, retry := s.sendOne(ctx, org, l, rr, now)
+			errClass, retry, down := s.sendOne(ctx, org, l, rr, now)
 			var retryAt time.Time
 			if retry {
 				retryAt = now.Add(time.Duration(rr.Attempts+1) * retryAfter)
@@ -446,18 +454,23 @@ func (s *Service) sendOrg(ctx context.Context, orgID int64, now time.Time, rep *
 			default:
 				rep.Failed++
 			}
+			if down {
+				return errMailDown
+			}
 		}
 	}
 	rep.Waiting++ // the hour's limit is reached
 	return nil
 }
 
-// sendOne sends one request and returns the error class ("" when sent)
-// and whether trying again may help. The class never holds the address.
-func (s *Service) sendOne(ctx context.Context, org chaperone.Org, l chaperone.ReviewLinks, rr chaperone.ReviewRequest, now time.Time) (string, bool) {
+// sendOne sends one request and returns the error class ("" when sent),
+// whether trying again may help, and whether the server itself failed
+// (unreachable, TLS, AUTH), which ends the run. The class never holds
+// the address.
+func (s *Service) sendOne(ctx context.Context, org chaperone.Org, l chaperone.ReviewLinks, rr chaperone.ReviewRequest, now time.Time) (string, bool, bool) {
 	tok, err := s.UnsubscribeToken(ctx, org.ID, rr.Email)
 	if err != nil {
-		return "internal error", true
+		return "internal error", true, true
 	}
 	nonce := make([]byte, 8)
 	rand.Read(nonce)
@@ -466,11 +479,15 @@ func (s *Service) sendOne(ctx context.Context, org chaperone.Org, l chaperone.Re
 		MessageID: fmt.Sprintf("rr-%d.%s@%s", rr.ID, hex.EncodeToString(nonce), s.requests.host)}
 	err = s.requests.Mail.Send(ctx, s.requests.From, rr.Email, m.Bytes())
 	if err == nil {
-		return "", false
+		return "", false, false
 	}
 	var me *mailer.Error
 	if errors.As(err, &me) {
-		return me.Error(), !me.Permanent
+		switch me.Class {
+		case "connect", "timeout", "tls", "auth":
+			return me.Error(), true, true
+		}
+		return me.Error(), !me.Permanent, false
 	}
-	return "sending failed", true
+	return "sending failed", true, true
 }

@@ -5,6 +5,7 @@ import (
 	"io"
 	"mime"
 	"mime/quotedprintable"
+	"net"
 	"net/mail"
 	"regexp"
 	"strings"
@@ -334,6 +335,50 @@ func TestReviewRequestsSendingOff(t *testing.T) {
 		page, _ = w.svc.ReviewRequests(ctx, w.clinician, store.ReviewRequestFilter{})
 		if page.Requests[0].Status != chaperone.RequestOptedOut {
 			t.Errorf("after the opt-out: %s", page.Requests[0].Status)
+		}
+	})
+}
+
+// TestReviewRequestsMailDown: when the mail server cannot be reached the
+// run stops after one attempt, which is logged and tried again later;
+// the other requests wait untouched.
+func TestReviewRequestsMailDown(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := ln.Addr().String()
+	ln.Close() // nothing listens there now
+	cfg := Config{ReviewRequests: ReviewRequestConfig{Mail: &mailer.SMTP{Addr: addr, Timeout: 5 * time.Second}, From: "r@harbor.example", PublicURL: "https://c.example"}}
+	backendsWith(t, cfg, func(t *testing.T, w *world) {
+		ctx := context.Background()
+		if _, err := w.svc.SetReviewLinks(ctx, w.admin, chaperone.ReviewLinks{Google: "https://g.page/r/harbor/review"}); err != nil {
+			t.Fatal(err)
+		}
+		for _, a := range []string{"a@example.com", "b@example.com"} {
+			if _, err := w.svc.AddVisit(ctx, w.clinician, "", a, "2026-10-02"); err != nil {
+				t.Fatal(err)
+			}
+		}
+		now := time.Date(2026, 10, 4, 0, 0, 0, 0, time.UTC)
+		if rep, err := w.svc.SendDueReviewRequests(ctx, now); err != nil || rep != (SendReport{Retry: 1}) {
+			t.Fatalf("%+v %v", rep, err)
+		}
+		page, err := w.svc.ReviewRequests(ctx, w.comp, store.ReviewRequestFilter{})
+		if err != nil || page.Counts[chaperone.RequestQueued] != 2 {
+			t.Fatalf("%+v %v", page.Counts, err)
+		}
+		tried := 0
+		for _, rr := range page.Requests {
+			if rr.Attempts == 1 {
+				tried++
+				if rr.LastError != "mail server unreachable or failed (connect)" || !rr.DueAt.Equal(now.Add(retryAfter)) {
+					t.Errorf("tried: %+v", rr)
+				}
+			}
+		}
+		if tried != 1 {
+			t.Errorf("%d requests tried", tried)
 		}
 	})
 }
