@@ -29,7 +29,7 @@ func RequestSubject(practice string) string { return "Thank you for choosing " +
 
 // RequestBody is the text of every review request: the same for every
 // patient, whatever rating might be expected (no gating: the FTC's rule
-// on consumer reviews, 16 CFR 465.7, and the review sites' own rules).
+// on consumer reviews, 16 CFR Part 465, and the review sites' own rules).
 // It greets no one by name, says nothing about the visit, and does not
 // call the reader a patient (chaperone's screen takes "patient" near the
 // practice's name for a patient's story).

@@ -3,6 +3,9 @@
 // the HIPAA-safe reply templates: replies that thank, never confirm that
 // the reviewer is a patient, and invite them to call the office.
 //
+// It also reads practices' appointment lists (ReadVisits) and renders the
+// review request email (RequestMail), the same for every patient.
+//
 // The service's review import and reply composer call it; it imports no
 // storage or web code. Imports are all or nothing: Parse returns every
 // review or an error naming the line (or JSON element) and the reason.

@@ -26,8 +26,9 @@ import (
 // links to the practice's review pages. Every visit gets a request, with
 // the same words, whatever rating might be expected: there is no step
 // that asks whether the patient was happy and no choosing whom to ask
-// (review gating, which the FTC's rule on consumer reviews, 16 CFR
-// 465.7, and the review sites forbid). The message carries no health
+// (review gating, which the FTC treats as deceptive — its 2024 rule on
+// consumer reviews, 16 CFR Part 465 — and Google's review policy
+// forbids). The message carries no health
 // information, not even the patient's name or the visit's date. An
 // address that opted out gets nothing; an address gets at most one
 // request every 30 days; each org sends at most PerHour an hour.
