@@ -1,11 +1,13 @@
 // Package smtptest is a minimal SMTP server for tests (EHLO, MAIL, RCPT,
-// DATA, RSET, NOOP, QUIT; no TLS, no AUTH) that keeps every message it
-// accepts. The service, web and serve tests start one on loopback and
+// DATA, RSET, NOOP, QUIT, and STARTTLS and AUTH PLAIN when configured)
+// that keeps every message it accepts. The service, web and serve tests start one on loopback and
 // read what was delivered. Only tests import it.
 package smtptest
 
 import (
 	"bufio"
+	"crypto/tls"
+	"encoding/base64"
 	"net"
 	"net/textproto"
 	"strings"
@@ -18,6 +20,8 @@ type Message struct {
 	From string
 	To   []string
 	Data string // the message text as received, dot-unstuffed, CRLF line ends
+	TLS  bool   // it came over STARTTLS
+	User string // the AUTH user, "" without AUTH
 }
 
 // Server is a running test SMTP server.
@@ -29,7 +33,12 @@ type Server struct {
 	// Reject, if set, is called with each RCPT address; a non-zero code
 	// refuses it with that code (e.g. 550).
 	Reject func(rcpt string) int
-	wg     sync.WaitGroup
+	// TLS, if set, makes the server offer STARTTLS with it; Users, if
+	// set, makes it offer AUTH PLAIN for these users and passwords. Set
+	// them before the first client connects.
+	TLS   *tls.Config
+	Users map[string]string
+	wg    sync.WaitGroup
 }
 
 // Start starts a server on 127.0.0.1, closed when the test ends.
@@ -63,15 +72,17 @@ func (s *Server) serve() {
 		s.wg.Add(1)
 		go func() {
 			defer s.wg.Done()
-			defer c.Close()
-			s.session(textproto.NewConn(c))
+			s.session(c)
 		}()
 	}
 }
 
-func (s *Server) session(c *textproto.Conn) {
+func (s *Server) session(nc net.Conn) {
+	defer func() { nc.Close() }()
+	c := textproto.NewConn(nc)
 	c.PrintfLine("220 localhost smtptest")
 	var cur Message
+	secure, user := false, ""
 	for {
 		line, err := c.ReadLine()
 		if err != nil {
@@ -81,9 +92,40 @@ func (s *Server) session(c *textproto.Conn) {
 		switch strings.ToUpper(verb) {
 		case "EHLO", "HELO":
 			c.PrintfLine("250-localhost")
+			if s.TLS != nil && !secure {
+				c.PrintfLine("250-STARTTLS")
+			}
+			if s.Users != nil {
+				c.PrintfLine("250-AUTH PLAIN")
+			}
 			c.PrintfLine("250 8BITMIME")
+		case "STARTTLS":
+			if s.TLS == nil || secure {
+				c.PrintfLine("502 not offered")
+				continue
+			}
+			c.PrintfLine("220 go ahead")
+			tc := tls.Server(nc, s.TLS)
+			if err := tc.Handshake(); err != nil {
+				return
+			}
+			nc, c, secure, cur = tc, textproto.NewConn(tc), true, Message{}
+		case "AUTH":
+			mech, resp, _ := strings.Cut(arg, " ")
+			raw, err := base64.StdEncoding.DecodeString(resp)
+			parts := strings.Split(string(raw), "\x00")
+			if s.Users == nil || !strings.EqualFold(mech, "PLAIN") || err != nil || len(parts) != 3 || s.Users[parts[1]] == "" || s.Users[parts[1]] != parts[2] {
+				c.PrintfLine("535 5.7.8 authentication failed")
+				continue
+			}
+			user = parts[1]
+			c.PrintfLine("235 ok")
 		case "MAIL":
-			cur = Message{From: addr(arg)}
+			if s.Users != nil && user == "" {
+				c.PrintfLine("530 5.7.0 authentication required")
+				continue
+			}
+			cur = Message{From: addr(arg), TLS: secure, User: user}
 			c.PrintfLine("250 ok")
 		case "RCPT":
 			a := addr(arg)
@@ -105,10 +147,10 @@ func (s *Server) session(c *textproto.Conn) {
 			s.mu.Lock()
 			s.msgs = append(s.msgs, cur)
 			s.mu.Unlock()
-			cur = Message{}
+			cur = Message{From: "", TLS: secure, User: user}
 			c.PrintfLine("250 queued")
 		case "RSET":
-			cur = Message{}
+			cur = Message{TLS: secure, User: user}
 			c.PrintfLine("250 ok")
 		case "NOOP":
 			c.PrintfLine("250 ok")
