@@ -209,7 +209,7 @@ func (s *Server) unsubscribeSubmit(w http.ResponseWriter, r *http.Request) {
 	noStore(w)
 	tok := r.PathValue("token")
 	how := "link"
-	if err := r.ParseForm(); err == nil && r.PostFormValue("List-Unsubscribe") == "One-Click" {
+	if r.PostFormValue("List-Unsubscribe") == "One-Click" { // urlencoded or multipart, as RFC 8058 allows
 		how = "one-click"
 	}
 	if err := s.svc.Unsubscribe(r.Context(), tok, how); err != nil {
