@@ -37,6 +37,8 @@ func TestInjectionThroughFilters(t *testing.T) {
 		"/incidents/log":   {"year", "format"},
 		"/queue":           {"channel"},
 		"/drafts/new":      {"channel"},
+		"/review-requests": {"status", "before", "limit"},
+		"/grade":           {"user", "org"},
 	}
 	apis := map[string][]string{
 		"/api/v1/published":            {"status", "source", "user", "before", "before_id"},
@@ -46,6 +48,8 @@ func TestInjectionThroughFilters(t *testing.T) {
 		"/api/v1/export/relationships": {"from", "to", "format"},
 		"/api/v1/incidents/log":        {"year", "format"},
 		"/api/v1/sources":              {"all"},
+		"/api/v1/review-requests":      {"status", "before", "limit"},
+		"/api/v1/grade":                {"user", "org"},
 	}
 	for path, params := range pages {
 		for _, p := range params {
