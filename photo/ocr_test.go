@@ -4,17 +4,13 @@ import (
 	"bytes"
 	"context"
 	"image"
-	"image/draw"
 	"image/png"
 	"os"
 	"strings"
 	"testing"
 	"time"
 
-	"golang.org/x/image/font"
-	"golang.org/x/image/font/gofont/goregular"
-	"golang.org/x/image/font/opentype"
-	"golang.org/x/image/math/fixed"
+	"github.com/chaperone-project/chaperone/photo/phototest"
 )
 
 const tsvHeader = "level\tpage_num\tblock_num\tpar_num\tline_num\tword_num\tleft\ttop\twidth\theight\tconf\ttext\n"
@@ -137,36 +133,8 @@ func tesseractOCR(t *testing.T) OCR {
 	return Tesseract(p, time.Minute)
 }
 
-// renderText draws lines of text in Go Regular at size px, black on a white
-// w×h canvas starting at (x, y) (the first baseline is y+size), and returns
-// the PNG and the bounding box of the ink.
-func renderText(t testing.TB, w, h, x, y int, size float64, lines ...string) ([]byte, image.Rectangle) {
-	t.Helper()
-	ft, err := opentype.Parse(goregular.TTF)
-	if err != nil {
-		t.Fatal(err)
-	}
-	face, err := opentype.NewFace(ft, &opentype.FaceOptions{Size: size, DPI: 72, Hinting: font.HintingFull})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer face.Close()
-	img := image.NewRGBA(image.Rect(0, 0, w, h))
-	draw.Draw(img, img.Bounds(), image.White, image.Point{}, draw.Src)
-	var ink image.Rectangle
-	for i, s := range lines {
-		d := font.Drawer{Dst: img, Src: image.Black, Face: face,
-			Dot: fixed.P(x, y+int(size)*(i+1)+int(size/2)*i)}
-		b, _ := d.BoundString(s)
-		ink = ink.Union(image.Rect(b.Min.X.Floor(), b.Min.Y.Floor(), b.Max.X.Ceil(), b.Max.Y.Ceil()))
-		d.DrawString(s)
-	}
-	var buf bytes.Buffer
-	if err := png.Encode(&buf, img); err != nil {
-		t.Fatal(err)
-	}
-	return buf.Bytes(), ink
-}
+// renderText is phototest.Text: the tests' rendered text pictures.
+var renderText = phototest.Text
 
 const ocrPatient = "Patient: Walter Pruitt MRN 00482913"
 

@@ -8,7 +8,6 @@ import (
 	"hash/crc32"
 	"image"
 	"image/color"
-	"image/draw"
 	"image/png"
 	"os"
 	"strings"
@@ -17,11 +16,8 @@ import (
 
 	chaperone "github.com/chaperone-project/chaperone"
 	"github.com/chaperone-project/chaperone/photo"
+	"github.com/chaperone-project/chaperone/photo/phototest"
 	"github.com/chaperone-project/chaperone/store"
-	"golang.org/x/image/font"
-	"golang.org/x/image/font/gofont/goregular"
-	"golang.org/x/image/font/opentype"
-	"golang.org/x/image/math/fixed"
 )
 
 // realOCR returns Tesseract, skipping t when it is not installed (failing
@@ -42,24 +38,8 @@ func realOCR(t *testing.T) photo.OCR {
 // white, as a PNG.
 func wristband(t *testing.T, text string) []byte {
 	t.Helper()
-	ft, err := opentype.Parse(goregular.TTF)
-	if err != nil {
-		t.Fatal(err)
-	}
-	face, err := opentype.NewFace(ft, &opentype.FaceOptions{Size: 48, DPI: 72, Hinting: font.HintingFull})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer face.Close()
-	img := image.NewRGBA(image.Rect(0, 0, 1200, 260))
-	draw.Draw(img, img.Bounds(), image.White, image.Point{}, draw.Src)
-	d := font.Drawer{Dst: img, Src: image.Black, Face: face, Dot: fixed.P(40, 150)}
-	d.DrawString(text)
-	var buf bytes.Buffer
-	if err := png.Encode(&buf, img); err != nil {
-		t.Fatal(err)
-	}
-	return buf.Bytes()
+	pic, _ := phototest.Label(t, text)
+	return pic
 }
 
 // plainPicture is a PNG of a colour gradient: no text, no face.

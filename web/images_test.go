@@ -5,8 +5,6 @@ import (
 	"encoding/binary"
 	"fmt"
 	"hash/crc32"
-	"image"
-	"image/draw"
 	"image/png"
 	"io"
 	"mime/multipart"
@@ -18,13 +16,10 @@ import (
 	"time"
 
 	"github.com/chromedp/chromedp"
-	"golang.org/x/image/font"
-	"golang.org/x/image/font/gofont/goregular"
-	"golang.org/x/image/font/opentype"
-	"golang.org/x/image/math/fixed"
 
 	chaperone "github.com/chaperone-project/chaperone"
 	"github.com/chaperone-project/chaperone/photo"
+	"github.com/chaperone-project/chaperone/photo/phototest"
 )
 
 // siteImageTools are the image programs installed here, for the test
@@ -175,24 +170,8 @@ func TestDraftPictures(t *testing.T) {
 // white, as a PNG.
 func renderWristband(t *testing.T, text string) []byte {
 	t.Helper()
-	ft, err := opentype.Parse(goregular.TTF)
-	if err != nil {
-		t.Fatal(err)
-	}
-	face, err := opentype.NewFace(ft, &opentype.FaceOptions{Size: 48, DPI: 72, Hinting: font.HintingFull})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer face.Close()
-	img := image.NewRGBA(image.Rect(0, 0, 1200, 260))
-	draw.Draw(img, img.Bounds(), image.White, image.Point{}, draw.Src)
-	d := font.Drawer{Dst: img, Src: image.Black, Face: face, Dot: fixed.P(40, 150)}
-	d.DrawString(text)
-	var buf bytes.Buffer
-	if err := png.Encode(&buf, img); err != nil {
-		t.Fatal(err)
-	}
-	return buf.Bytes()
+	pic, _ := phototest.Label(t, text)
+	return pic
 }
 
 // TestBrowserWristbandPhoto composes a post with a photo of a wristband in

@@ -152,26 +152,18 @@ func (s *Server) apiResolvePost(r *http.Request, u chaperone.User) (any, error) 
 	return s.svc.ResolvePost(r.Context(), u, id, req.Status, req.Description)
 }
 
-// auditPeriod reads the report's period from the query: from and to as
-// dates (to inclusive on the form, exclusive in the report), by default
-// the last twelve months.
+// auditPeriod reads the report's period from the query (dateRange: from
+// and to as dates, to inclusive on the form, exclusive in the report), by
+// default the last twelve months.
 func auditPeriod(r *http.Request, now time.Time) (time.Time, time.Time, error) {
-	q := r.URL.Query()
-	to := now.UTC().Truncate(24*time.Hour).AddDate(0, 0, 1)
-	from := to.AddDate(-1, 0, 0)
-	var err error
-	if v := q.Get("from"); v != "" {
-		if from, err = time.Parse(time.DateOnly, v); err != nil {
-			return from, to, chaperone.Errorf(chaperone.ErrInvalid, "from must be a date, YYYY-MM-DD")
-		}
+	from, to, err := dateRange(r)
+	if to.IsZero() {
+		to = now.UTC().Truncate(24*time.Hour).AddDate(0, 0, 1)
 	}
-	if v := q.Get("to"); v != "" {
-		if to, err = time.Parse(time.DateOnly, v); err != nil {
-			return from, to, chaperone.Errorf(chaperone.ErrInvalid, "to must be a date, YYYY-MM-DD")
-		}
-		to = to.AddDate(0, 0, 1)
+	if from.IsZero() {
+		from = to.AddDate(-1, 0, 0)
 	}
-	return from, to, nil
+	return from, to, err
 }
 
 // auditReport serves the audit report as HTML (a document of its own)

@@ -139,6 +139,27 @@ func writeStream(base, token string, stop <-chan struct{}) []int64 {
 	return acked
 }
 
+// missingDrafts counts the drafts of ids that the server at base does not
+// have.
+func missingDrafts(t *testing.T, base, token string, ids []int64) int {
+	t.Helper()
+	client := &http.Client{Timeout: 5 * time.Second}
+	missing := 0
+	for _, id := range ids {
+		req, _ := http.NewRequest("GET", fmt.Sprintf("%s/api/v1/drafts/%d", base, id), nil)
+		req.Header.Set("Authorization", "Bearer "+token)
+		resp, err := client.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if resp.StatusCode != 200 {
+			missing++
+		}
+	}
+	return missing
+}
+
 // TestKillMidWrites is issue 7's fault test, on SQLite and on PostgreSQL:
 // chaperone serve is killed with SIGKILL in the middle of a stream of
 // writes and started again; every write it acknowledged is there, the
@@ -173,21 +194,7 @@ func TestKillMidWrites(t *testing.T) {
 			}
 
 			srv2 := startServe(t, args...)
-			client := &http.Client{Timeout: 5 * time.Second}
-			missing := 0
-			for _, id := range acked {
-				req, _ := http.NewRequest("GET", fmt.Sprintf("%s/api/v1/drafts/%d", srv2.addr, id), nil)
-				req.Header.Set("Authorization", "Bearer "+token)
-				resp, err := client.Do(req)
-				if err != nil {
-					t.Fatal(err)
-				}
-				resp.Body.Close()
-				if resp.StatusCode != 200 {
-					missing++
-				}
-			}
-			if missing > 0 {
+			if missing := missingDrafts(t, srv2.addr, token, acked); missing > 0 {
 				t.Errorf("%d of %d acknowledged drafts are missing after the kill", missing, len(acked))
 			}
 			t.Logf("%s: %d writes acknowledged before SIGKILL, all there after the restart", backend, len(acked))
@@ -295,20 +302,7 @@ func TestPostgresRestartMidWrites(t *testing.T) {
 	// writes after the restart were acknowledged too: the service recovered
 	latest := slices.Max(acked)
 	client := &http.Client{Timeout: 5 * time.Second}
-	missing := 0
-	for _, id := range acked {
-		req, _ := http.NewRequest("GET", fmt.Sprintf("%s/api/v1/drafts/%d", srv.addr, id), nil)
-		req.Header.Set("Authorization", "Bearer "+token)
-		resp, err := client.Do(req)
-		if err != nil {
-			t.Fatal(err)
-		}
-		resp.Body.Close()
-		if resp.StatusCode != 200 {
-			missing++
-		}
-	}
-	if missing > 0 {
+	if missing := missingDrafts(t, srv.addr, token, acked); missing > 0 {
 		t.Errorf("%d of %d acknowledged drafts are missing after the PostgreSQL restart", missing, len(acked))
 	}
 	// and the same server takes new writes: it recovered by itself

@@ -1,21 +1,14 @@
 package main
 
 import (
-	"bytes"
 	"encoding/json"
 	"image"
-	"image/draw"
-	"image/png"
 	"os"
 	"strings"
 	"testing"
 
-	"golang.org/x/image/font"
-	"golang.org/x/image/font/gofont/goregular"
-	"golang.org/x/image/font/opentype"
-	"golang.org/x/image/math/fixed"
-
 	"github.com/chaperone-project/chaperone/photo"
+	"github.com/chaperone-project/chaperone/photo/phototest"
 )
 
 // needTesseract skips t when the tesseract program is not installed, or
@@ -34,25 +27,7 @@ func needTesseract(t *testing.T) {
 // and the bounding box of the ink.
 func textPicture(t *testing.T, s string) ([]byte, image.Rectangle) {
 	t.Helper()
-	ft, err := opentype.Parse(goregular.TTF)
-	if err != nil {
-		t.Fatal(err)
-	}
-	face, err := opentype.NewFace(ft, &opentype.FaceOptions{Size: 48, DPI: 72, Hinting: font.HintingFull})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer face.Close()
-	img := image.NewRGBA(image.Rect(0, 0, 1200, 300))
-	draw.Draw(img, img.Bounds(), image.White, image.Point{}, draw.Src)
-	d := font.Drawer{Dst: img, Src: image.Black, Face: face, Dot: fixed.P(40, 160)}
-	b, _ := d.BoundString(s)
-	d.DrawString(s)
-	var buf bytes.Buffer
-	if err := png.Encode(&buf, img); err != nil {
-		t.Fatal(err)
-	}
-	return buf.Bytes(), image.Rect(b.Min.X.Floor(), b.Min.Y.Floor(), b.Max.X.Ceil(), b.Max.Y.Ceil())
+	return phototest.Text(t, 1200, 300, 40, 110, 48, s)
 }
 
 const ocrPatient = "Patient: Walter Pruitt MRN 00482913"
