@@ -212,6 +212,32 @@ func (d *doc) findLabelledIDs(r *Rule) {
 	}
 }
 
+// placeScoreWith is contextScoreWith for named places and facilities: in
+// a post (not a reply), a sentence whose only cue is a person ("two of our
+// asthma kids from Central High", "a freshman at Pinedale High") places
+// that person, weaker evidence than a patient cue but stronger than none.
+func (d *doc) placeScoreWith(off int, base, alone float64) float64 {
+	i := d.tokAt(off)
+	if i >= len(d.toks) {
+		i = len(d.toks) - 1
+	}
+	if d.weakPerson(i) {
+		return base * max(alone, weakPersonFactor)
+	}
+	return d.contextScoreWith(off, base, alone)
+}
+
+// weakPerson reports a sentence at token i whose strongest cue is a person
+// noun (0.4), in a post whose item has no patient cue: see placeScoreWith.
+func (d *doc) weakPerson(i int) bool {
+	return i >= 0 && i < len(d.toks) && d.patientNear(i) >= 0.4 && d.patientNear(i) < 0.5 && d.patientItem < 0.5 &&
+		!d.staffSent[d.sent[i]] && !d.item.Channel.IsReply() && d.item.Channel != chaperone.ChannelBio &&
+		d.word(i-2) != "our" && d.word(i-3) != "our" // "our clinic in Cody": the practice's own
+}
+
+// weakPersonFactor is placeScoreWith's factor for a person cue alone.
+const weakPersonFactor = 0.7
+
 // contextScoreWith scales base by the patient context at off, with alone
 // as the factor where there is none.
 func (d *doc) contextScoreWith(off int, base, alone float64) float64 {

@@ -82,6 +82,12 @@ func (d *doc) contextScore(r *Rule, off int) float64 {
 		return s
 	case d.patientItem >= 0.5:
 		return s * 0.9
+	case (r.Type == string(chaperone.SpanLocation) || r.Type == string(chaperone.SpanFacility)) && d.weakPerson(i):
+		alone := 0.3
+		if r.Alone != nil {
+			alone = *r.Alone
+		}
+		return s * max(alone, weakPersonFactor) // "a freshman at Pinedale High"
 	}
 	if r.Alone != nil {
 		return s * *r.Alone

@@ -72,7 +72,9 @@ func (d *doc) findCities(r *Rule) {
 				score *= 0.6
 			}
 		}
-		if d.patientNear(i) < 0.5 && d.patientItem < 0.6 {
+		if d.weakPerson(i) {
+			score *= weakPersonFactor // "a trucker from Dodge City"
+		} else if d.patientNear(i) < 0.5 && d.patientItem < 0.6 {
 			score *= 0.25
 		} else if d.patientNear(i) < 0.5 {
 			score *= 0.9
@@ -158,7 +160,7 @@ func (d *doc) findFacilities(r *Rule) {
 			i = j
 			continue
 		}
-		score := d.contextScoreWith(start, base, 0.2)
+		score := d.placeScoreWith(start, base, 0.2)
 		si := d.sent[i]
 		if d.staffSent[si] && d.patientSent[si] < 1 {
 			score *= 0.4
