@@ -23,6 +23,7 @@ func (d *doc) readContext() {
 	staffCue := d.e.set("staff_event_words")
 	reply := d.item.Channel.IsReply()
 	eventSent := map[int]bool{} // sentence -> tells an event (story_event cues)
+	byTitle := map[int]bool{}   // staff sentences that name a doctor
 	for i := range d.toks {
 		t := &d.toks[i]
 		if t.kind != tokWord && t.kind != tokNumber {
@@ -86,8 +87,9 @@ func (d *doc) readContext() {
 		// "Dr. Okafor's last clinic day": a sentence about a colleague
 		if (w == "dr" || w == "doctor") && t.cap && i+2 < len(d.toks) && (i < 3 || d.sent[i-3] != s) {
 			d.staffSent[s] = true // "Dr. Okafor's last clinic day is …"
+			byTitle[s] = true
 		}
-		if staffCue[w] {
+		if staffCue[w] && !staffCueIsVerb(w, d.word(i+1)) {
 			d.staffSent[s] = true
 		}
 		if v >= 1 && (w == "pt" || w == "pt's" || w == "pts" || w == "pt.") {
@@ -95,6 +97,26 @@ func (d *doc) readContext() {
 		}
 		if v > d.patientSent[s] {
 			d.patientSent[s] = v
+		}
+	}
+	// A staff word in a patient's story ("our NICU grad came back for her
+	// first birthday", "congrats to Marisol and Diego on baby Elena") does
+	// not make the sentence about colleagues: one with a strong story cue,
+	// or a patient cue of 0.8, and no doctor named, is the patient's.
+	if len(d.staffSent) > 0 {
+		strong := d.cues("story_strong")
+		for i := 0; i < len(d.toks); i++ {
+			s := d.sent[i]
+			if !d.staffSent[s] || byTitle[s] {
+				continue
+			}
+			a, b := d.sentenceBounds(i)
+			if d.patientSent[s] >= 0.8 || strong && d.cuesIn("story_strong", d.lower[a:b]) {
+				d.staffSent[s] = false
+			}
+			for i+1 < len(d.toks) && d.sent[i+1] == s {
+				i++
+			}
 		}
 	}
 	// a staff heading carries to what follows it: "Night crew MVPs: June …"
@@ -146,6 +168,18 @@ func (d *doc) readContext() {
 			d.patientSent[s] = 1
 		}
 	}
+}
+
+// staffCueIsVerb reports a staff word used as a patient's verb: "walk out
+// of rehab", "presented with chest pain".
+func staffCueIsVerb(w, next string) bool {
+	switch w {
+	case "walk":
+		return next == "out" || next == "in" || next == "into" || next == "through" || next == "again"
+	case "presented":
+		return next == "with" || next == "to"
+	}
+	return false
 }
 
 func isPossessive(w string) bool {
