@@ -53,13 +53,15 @@ func (d *doc) readContext() {
 			if prev == "my" || prev == "our" {
 				v = 0
 			}
+		case d.e.set("kin_titles")[w] && t.cap && !t.sentStart && i+1 < len(d.toks) && d.toks[i+1].kind == tokWord && d.toks[i+1].cap && !d.toks[i+1].allCaps:
+			v = 0.6 // a relative called by name: "Mamaw Opal", "Abuela Rosa"
 		case events[w]:
 			v = 0.6
 		case (d.e.set("clinical_terms")[w] || d.e.set("body_parts")[w] || d.e.set("injury_terms")[w]) && (isThirdPoss(prev) || isThirdPoss(d.word(i-2))):
 			v = 0.8 // "his troponin", "her new pump"
 		case w == "resident" && (d.e.set("specialty_words")[prev] || d.word(i+1) == "at" || d.word(i+1) == "physician"):
 			v = 0 // a doctor in training
-		case personNouns[w] && (isDeterminer(prev) || isAgeToken(prev) || isDeterminer(d.word(i-2)) || t.sentStart && t.cap || strings.HasSuffix(d.prevWord(i-1), "'s")):
+		case personNouns[w] && (isDeterminer(prev) || isAgeToken(prev) || isDeterminer(d.word(i-2)) || t.sentStart && t.cap || strings.HasSuffix(d.prevWord(i-1), "'s") || isDeterminer(d.wordBeforeCaps(i))):
 			v = 0.4
 			// "a roofer from Cookeville took a nail gun to the orbit":
 			// a person with an event in the same sentence is a story
@@ -168,6 +170,20 @@ func (d *doc) readContext() {
 			d.patientSent[s] = 1
 		}
 	}
+}
+
+// wordBeforeCaps returns the word before the run of capitalised words that
+// ends just before token i: for "a Yavapai County rancher" at "rancher" it
+// returns "a"; "" when no capitalised word precedes i.
+func (d *doc) wordBeforeCaps(i int) string {
+	j := i - 1
+	for j >= 0 && i-j <= 3 && d.toks[j].kind == tokWord && d.toks[j].cap {
+		j--
+	}
+	if j == i-1 {
+		return ""
+	}
+	return d.word(j)
 }
 
 // staffCueIsVerb reports a staff word used as a patient's verb: "walk out
