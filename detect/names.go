@@ -69,7 +69,7 @@ func (d *doc) findNames(r *Rule) {
 			}
 			continue
 		case rolePatient:
-			if cue >= 1 && (d.titled(g) || d.fromContext(g, ctxNames)) {
+			if cue >= 1 && (d.titled(g) || d.fromContext(g, ctxNames) || d.namedAs(g)) {
 				// "Mr. Whitfield", "Mrs. Brown": a title makes a name, and so
 				// does the review's signature ("— Autumn R.", then "Autumn, …")
 				score = base
@@ -567,6 +567,9 @@ func (d *doc) nameRole(g nameGroup, ctxNames map[string]bool) (role, float64) {
 	if len(prevs) >= 2 && prevs[0] == "named" && e.set("kinship")[prevs[1]] {
 		return rolePatient, 0.95
 	}
+	if d.namedAs(g) {
+		return rolePatient, 1 // "a baby girl named June", "mom named her Pascua"
+	}
 	if g.first > 0 && d.toks[g.first-1].kind == tokWord && (pw == "his" || pw == "her" || pw == "their" || pw == "own" || pw == "my" || pw == "your" || pw == "our") {
 		return roleOther, 0 // "his own Foley", "her Sinatra records"
 	}
@@ -898,6 +901,42 @@ func (d *doc) titled(g nameGroup) bool {
 	w := d.toks[g.first].lower
 	e := d.e
 	return !(e.set("not_names")[w] || e.set("org_words")[w] || e.set("months")[w] || e.set("weekdays")[w])
+}
+
+// namedAs reports a name given by "named" after a person or patient ("a
+// baby girl named June", "a pt named Honey", "her brother is named August")
+// or after "named her/him" ("mom named her Pascua"): whatever word follows
+// is the name, even a month or a common word. An award ("named Nurse of the
+// Year") or a staff role is not.
+func (d *doc) namedAs(g nameGroup) bool {
+	prevs := d.prevWords(g.first, 5)
+	if len(prevs) < 2 || g.first == 0 || d.toks[g.first-1].kind != tokWord {
+		return false
+	}
+	e := d.e
+	first := d.toks[g.first].lower
+	if e.set("staff_roles")[first] || e.set("not_names")[first] || d.awardTitle(g.first) {
+		return false
+	}
+	switch {
+	case prevs[0] == "named":
+		if w := prevs[1]; w == "is" || w == "was" || w == "twins" {
+			return true
+		}
+		// "a pt on our floor named Honey": a person within four words
+		for _, w := range prevs[1:] {
+			if e.set("staff_roles")[w] {
+				return false
+			}
+			if e.set("patient_nouns")[w] || e.set("person_nouns")[w] || e.set("kinship")[w] {
+				return true
+			}
+		}
+		return false
+	case prevs[0] == "her" || prevs[0] == "him" || prevs[0] == "them":
+		return prevs[1] == "named"
+	}
+	return false
 }
 
 // nameFeatures describes a name candidate for the learned name model:
