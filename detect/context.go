@@ -57,7 +57,7 @@ func (d *doc) readContext() {
 			v = 0.6 // a relative called by name: "Mamaw Opal", "Abuela Rosa"
 		case events[w]:
 			v = 0.6
-		case (d.e.set("clinical_terms")[w] || d.e.set("body_parts")[w] || d.e.set("injury_terms")[w]) && (isThirdPoss(prev) || isThirdPoss(d.word(i-2))):
+		case (d.e.set("clinical_terms")[w] || d.e.set("body_parts")[w] || d.e.set("injury_terms")[w] || care[w] && !d.familyIn(i)) && (isThirdPoss(prev) || isThirdPoss(d.word(i-2))):
 			v = 0.8 // "his troponin", "her new pump"
 		case w == "resident" && (d.e.set("specialty_words")[prev] || d.word(i+1) == "at" || d.word(i+1) == "physician"):
 			v = 0 // a doctor in training
@@ -170,6 +170,13 @@ func (d *doc) readContext() {
 			d.patientSent[s] = 1
 		}
 	}
+}
+
+// familyIn reports a sentence at token i about the author's own family
+// ("my son Darius passed his driving test"): its "his test" is no patient's.
+func (d *doc) familyIn(i int) bool {
+	a, b := d.sentenceBounds(i)
+	return d.listIn("author_family_cues", a, b)
 }
 
 // wordBeforeCaps returns the word before the run of capitalised words that

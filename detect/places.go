@@ -145,8 +145,11 @@ func (d *doc) findFacilities(r *Rule) {
 		}
 		// a workplace: "works at Dunmore Paper", "Costco HR", "the Ford plant"
 		if !isFac {
-			prevs := d.prevWords(i, 3)
-			if len(prevs) > 0 && containsAny(strings.Join(prevs, " "), []string{"works at", "works for", "employer", "employed at", "job at", "worked at", "hr at"}) {
+			prevs := d.prevWords(i, 3) // nearest first: put them back in reading order
+			for a, b := 0, len(prevs)-1; a < b; a, b = a+1, b-1 {
+				prevs[a], prevs[b] = prevs[b], prevs[a]
+			}
+			if len(prevs) > 0 && containsAny(strings.Join(prevs, " ")+" ", d.e.rules.list("workplace_before")) {
 				isFac = true
 			}
 			if j+1 < len(d.toks) && d.e.set("workplace_after")[d.toks[j+1].lower] {
