@@ -57,7 +57,8 @@ func (d *doc) readContext() {
 			v = 0.6 // a relative called by name: "Mamaw Opal", "Abuela Rosa"
 		case events[w]:
 			v = 0.6
-		case (d.e.set("clinical_terms")[w] || d.e.set("body_parts")[w] || d.e.set("injury_terms")[w] || care[w] && !d.familyIn(i)) && (isThirdPoss(prev) || isThirdPoss(d.word(i-2))):
+		case (d.e.set("clinical_terms")[w] || d.e.set("body_parts")[w] || d.e.set("injury_terms")[w] || care[w]) && (isThirdPoss(prev) || isThirdPoss(d.word(i-2))) &&
+			(d.e.set("clinical_terms")[w] || d.e.set("body_parts")[w] || d.e.set("injury_terms")[w] || !d.familyIn(i)):
 			v = 0.8 // "his troponin", "her new pump"
 		case w == "resident" && (d.e.set("specialty_words")[prev] || d.word(i+1) == "at" || d.word(i+1) == "physician"):
 			v = 0 // a doctor in training
