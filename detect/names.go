@@ -45,6 +45,9 @@ func (d *doc) findNames(r *Rule) {
 			continue
 		}
 		i = g.last
+		if d.notNamePhrase(g) {
+			continue
+		}
 		lex := d.nameLexScore(g)
 		rl, cue := d.nameRole(g, ctxNames)
 		key := d.toks[g.first].lower
@@ -104,6 +107,27 @@ func (d *doc) findNames(r *Rule) {
 		d.add(g.start, g.end, chaperone.SpanName, r.ID, score)
 	}
 	d.findLowercaseNames(r, base)
+}
+
+// notNamePhrase reports a name group that is, as a whole, a listed
+// non-name ("Medi-Cal", "Wi-Fi", "Chuck E. Cheese", a device maker) or a
+// verb made of a noun ("OD’d", "Venmo’d").
+func (d *doc) notNamePhrase(g nameGroup) bool {
+	p := strings.ToLower(d.text[g.start:g.end])
+	if (g.last > g.first || strings.ContainsAny(p, "-.")) && d.e.set("not_names")[p] {
+		return true // a single word keeps the role cues' say ("Summer, your …")
+	}
+	if strings.HasSuffix(p, "’d") || strings.HasSuffix(p, "'d") {
+		return true
+	}
+	// the group may end before the "'d": look at the text right after it
+	rest := d.text[g.end:]
+	for _, m := range []string{"’d", "'d"} {
+		if strings.HasPrefix(rest, m) && (len(rest) == len(m) || !isWordByte(rest[len(m)]) && rest[len(m)] < 0x80) {
+			return true
+		}
+	}
+	return false
 }
 
 // findLowercaseNames finds names typed in lower case where the words
