@@ -113,11 +113,8 @@ func (d *doc) findNames(r *Rule) {
 // non-name ("Medi-Cal", "Wi-Fi", "Chuck E. Cheese", a device maker) or a
 // verb made of a noun ("OD’d", "Venmo’d").
 func (d *doc) notNamePhrase(g nameGroup) bool {
-	p := strings.ToLower(d.text[g.start:g.end])
-	if (g.last > g.first || strings.ContainsAny(p, "-.")) && d.e.set("not_names")[p] {
-		return true // a single word keeps the role cues' say ("Summer, your …")
-	}
-	if strings.HasSuffix(p, "’d") || strings.HasSuffix(p, "'d") {
+	raw := d.text[g.start:g.end]
+	if strings.HasSuffix(raw, "’d") || strings.HasSuffix(raw, "'d") {
 		return true
 	}
 	// the group may end before the "'d": look at the text right after it
@@ -127,7 +124,8 @@ func (d *doc) notNamePhrase(g nameGroup) bool {
 			return true
 		}
 	}
-	return false
+	// a single word keeps the role cues' say ("Summer, your …")
+	return (g.last > g.first || strings.ContainsAny(raw, "-.")) && d.e.set("not_names")[strings.ToLower(raw)]
 }
 
 // findLowercaseNames finds names typed in lower case where the words
@@ -933,6 +931,9 @@ func (d *doc) titled(g nameGroup) bool {
 // is the name, even a month or a common word. An award ("named Nurse of the
 // Year") or a staff role is not.
 func (d *doc) namedAs(g nameGroup) bool {
+	if d.word(g.first-1) != "named" && d.word(g.first-2) != "named" {
+		return false // the common case, without allocating
+	}
 	prevs := d.prevWords(g.first, 5)
 	if len(prevs) < 2 || g.first == 0 || d.toks[g.first-1].kind != tokWord {
 		return false
