@@ -14,6 +14,7 @@ import (
 func (d *doc) readContext() {
 	d.patientSent = map[int]float64{}
 	d.staffSent = map[int]bool{}
+	d.personSent = nil
 	patientNouns := d.e.set("patient_nouns")
 	personNouns := d.e.set("person_nouns")
 	kin := d.e.set("kinship")
@@ -64,6 +65,12 @@ func (d *doc) readContext() {
 			v = 0 // a doctor in training
 		case personNouns[w] && (isDeterminer(prev) || isAgeToken(prev) || isDeterminer(d.word(i-2)) || t.sentStart && t.cap || strings.HasSuffix(d.prevWord(i-1), "'s") || isDeterminer(d.wordBeforeCaps(i))):
 			v = 0.4
+			if !groupNoun(w) {
+				if d.personSent == nil {
+					d.personSent = map[int]bool{}
+				}
+				d.personSent[s] = true
+			}
 			// "a roofer from Cookeville took a nail gun to the orbit":
 			// a person with an event in the same sentence is a story
 			ev, ok := eventSent[s]
@@ -192,6 +199,16 @@ func (d *doc) wordBeforeCaps(i int) string {
 		return ""
 	}
 	return d.word(j)
+}
+
+// groupNoun reports a person noun for a group ("kids", "farmworkers",
+// "family"): a group is an audience, not a patient.
+func groupNoun(w string) bool {
+	switch w {
+	case "men", "women", "people", "folks", "family", "couple", "regulars", "ladies", "dudes":
+		return true
+	}
+	return strings.HasSuffix(w, "s") && !strings.HasSuffix(w, "ss")
 }
 
 // staffCueIsVerb reports a staff word used as a patient's verb: "walk out

@@ -27,6 +27,7 @@ type doc struct {
 	patientSent map[int]float64 // sentence -> strength of patient cues
 	patientItem float64         // item-level strength of patient cues
 	staffSent   map[int]bool    // sentences about colleagues or the practice
+	personSent  map[int]bool    // sentences naming one person by a noun ("a freshman"), not a group
 	// hypothetical is set for teaching cases, simulations and made-up
 	// examples; confirmed for replies that confirm a relationship.
 	hypothetical bool
