@@ -123,6 +123,14 @@ func (s *Server) renderIncident(w http.ResponseWriter, r *http.Request, u chaper
 // incidentAction runs a form action on the incident in the path and
 // redirects to it with done, or shows it again with the message.
 func (s *Server) incidentAction(w http.ResponseWriter, r *http.Request, u chaperone.User, done string, fn func(id int64) error) {
+	s.formAction(w, r, u, "/incidents", done, func(code int, msg string) { s.renderIncident(w, r, u, code, msg) }, fn)
+}
+
+// formAction runs a form action on the record whose id is in the path
+// and redirects to base/ID?done=done. Bad input shows the record again
+// with the message (show); refusals and failures get the error page.
+func (s *Server) formAction(w http.ResponseWriter, r *http.Request, u chaperone.User, base, done string,
+	show func(code int, msg string), fn func(id int64) error) {
 	id, err := pathID(r)
 	if err == nil {
 		err = r.ParseForm()
@@ -132,13 +140,13 @@ func (s *Server) incidentAction(w http.ResponseWriter, r *http.Request, u chaper
 	}
 	if err != nil {
 		if code := status(err); code < 500 && code != http.StatusForbidden && code != http.StatusNotFound {
-			s.renderIncident(w, r, u, code, publicMessage(err))
+			show(code, publicMessage(err))
 			return
 		}
 		s.errorPage(w, r, u, err)
 		return
 	}
-	http.Redirect(w, r, fmt.Sprintf("/incidents/%d?done=%s", id, done), http.StatusSeeOther)
+	http.Redirect(w, r, fmt.Sprintf("%s/%d?done=%s", base, id, done), http.StatusSeeOther)
 }
 
 func formInt(r *http.Request, name, what string) (int, error) {

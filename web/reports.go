@@ -186,50 +186,22 @@ func imageExt(typ string) string {
 	return map[string]string{"image/jpeg": "jpg", "image/png": "png", "image/webp": "webp"}[typ]
 }
 
-// reportFormError shows the report again with the message, for bad
-// input; refusals and failures get the error page.
-func (s *Server) reportFormError(w http.ResponseWriter, r *http.Request, u chaperone.User, err error) {
-	if code := status(err); code < 500 && code != http.StatusForbidden && code != http.StatusNotFound {
-		s.renderReport(w, r, u, code, publicMessage(err))
-		return
-	}
-	s.errorPage(w, r, u, err)
+// reportAction runs a form action on the report in the path and
+// redirects to it with done, or shows it again with the message.
+func (s *Server) reportAction(w http.ResponseWriter, r *http.Request, u chaperone.User, done string, fn func(id int64) error) {
+	s.formAction(w, r, u, "/reports", done, func(code int, msg string) { s.renderReport(w, r, u, code, msg) }, fn)
 }
 
 func (s *Server) reportRespond(w http.ResponseWriter, r *http.Request, u chaperone.User) {
-	id, err := pathID(r)
-	if err != nil {
-		s.errorPage(w, r, u, err)
-		return
-	}
-	if err := r.ParseForm(); err != nil {
-		s.errorPage(w, r, u, err)
-		return
-	}
-	err = s.svc.RespondToReport(r.Context(), u, id, chaperone.ReportResponse(r.PostFormValue("response")), normalizeNewlines(r.PostFormValue("note")))
-	if err != nil {
-		s.reportFormError(w, r, u, err)
-		return
-	}
-	http.Redirect(w, r, fmt.Sprintf("/reports/%d?done=responded", id), http.StatusSeeOther)
+	s.reportAction(w, r, u, "responded", func(id int64) error {
+		return s.svc.RespondToReport(r.Context(), u, id, chaperone.ReportResponse(r.PostFormValue("response")), normalizeNewlines(r.PostFormValue("note")))
+	})
 }
 
 func (s *Server) reportOutcome(w http.ResponseWriter, r *http.Request, u chaperone.User) {
-	id, err := pathID(r)
-	if err != nil {
-		s.errorPage(w, r, u, err)
-		return
-	}
-	if err := r.ParseForm(); err != nil {
-		s.errorPage(w, r, u, err)
-		return
-	}
-	err = s.svc.RecordReportOutcome(r.Context(), u, id, chaperone.ReportOutcome(r.PostFormValue("outcome")), normalizeNewlines(r.PostFormValue("note")))
-	if err != nil {
-		s.reportFormError(w, r, u, err)
-		return
-	}
-	http.Redirect(w, r, fmt.Sprintf("/reports/%d?done=outcome", id), http.StatusSeeOther)
+	s.reportAction(w, r, u, "outcome", func(id int64) error {
+		return s.svc.RecordReportOutcome(r.Context(), u, id, chaperone.ReportOutcome(r.PostFormValue("outcome")), normalizeNewlines(r.PostFormValue("note")))
+	})
 }
 
 // API
