@@ -219,14 +219,20 @@ func (d *doc) resolve() []chaperone.Span {
 			c = append(c, x)
 		}
 	}
-	sort.Slice(c, func(i, j int) bool {
+	sort.SliceStable(c, func(i, j int) bool {
 		if c[i].score != c[j].score {
 			return c[i].score > c[j].score
 		}
 		if li, lj := c[i].end-c[i].start, c[j].end-c[j].start; li != lj {
 			return li > lj
 		}
-		return c[i].start < c[j].start
+		if c[i].start != c[j].start {
+			return c[i].start < c[j].start
+		}
+		if c[i].typ != c[j].typ {
+			return c[i].typ < c[j].typ
+		}
+		return c[i].rule < c[j].rule
 	})
 	var kept []cand
 	for _, x := range c {

@@ -2,6 +2,7 @@ package detect
 
 import (
 	"bufio"
+	"bytes"
 	"encoding/json"
 	"os"
 	"strings"
@@ -276,6 +277,31 @@ func TestPrefilterSound(t *testing.T) {
 			if x.words && d.may(x) && e.pre.matchWords(x, d.lower, d.hits().present) != x.re.MatchString(d.lower) {
 				t.Errorf("word-list match of %q differs from the regex on item %s", x.re.String(), it.ID)
 			}
+		}
+	}
+}
+
+// TestDeterministicLongText screens one long text built from every
+// labelled set several times: the spans and findings must not change
+// from run to run (map order and sort ties once made them vary).
+func TestDeterministicLongText(t *testing.T) {
+	e := engine(t)
+	var b strings.Builder
+	for _, set := range []string{"heldout-a", "heldout-b", "train-c", "train-d", "train-e"} {
+		for _, it := range loadSet(t, "../testdata/eval/"+set+".jsonl") {
+			b.WriteString(it.Text)
+			b.WriteString("\n\n")
+		}
+	}
+	item := chaperone.Item{Channel: chaperone.ChannelPost, Text: b.String()}
+	first, err := json.Marshal(e.Screen(item))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for range 4 {
+		again, _ := json.Marshal(e.Screen(item))
+		if !bytes.Equal(first, again) {
+			t.Fatalf("screening the same %d-byte text twice gave different results", len(item.Text))
 		}
 	}
 }

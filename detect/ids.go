@@ -1,7 +1,9 @@
 package detect
 
 import (
+	"maps"
 	"regexp"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -196,7 +198,8 @@ func (d *doc) findLabelledIDs(r *Rule) {
 		}
 	}
 	// recurrences of a value: "that beep on PZN118839S"
-	for val, typ := range found {
+	for _, val := range slices.Sorted(maps.Keys(found)) {
+		typ := found[val]
 		if len(val) < 5 {
 			continue
 		}
