@@ -91,7 +91,7 @@ func (d *doc) readContext() {
 			v = 1
 		}
 		ownLicence := (w == "license" || w == "licence") && d.e.set("credentials")[d.word(i-1)]
-		if v < 0.8 && d.e.set("identifier_labels")[w] && w != "age" && w != "phone" && w != "email" && !ownLicence {
+		if v < 0.8 && d.e.set("identifier_labels")[w] && w != "age" && w != "phone" && w != "email" && w != "fax" && !ownLicence {
 			v = 0.8 // "acct 7720-33918": about a patient's records
 		}
 		// "Dr. Okafor's last clinic day": a sentence about a colleague

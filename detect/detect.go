@@ -198,6 +198,7 @@ func (d *doc) findSpans() {
 func (d *doc) resolve() []chaperone.Span {
 	d.boostNamesNearIDs()
 	d.boostNearPatientNames()
+	d.boostCompanions()
 	// training examples and test patients identify no one
 	placeholders := d.listIn("placeholder_cues", 0, len(d.lower))
 	noPatient := containsAny(d.lower, []string{"not a patient", "isn't a patient", "not a real patient", "training example", "test patient", "fake patient"})
@@ -313,6 +314,37 @@ func (d *doc) boostNamesNearIDs() {
 		}
 		if i := d.tokAt(c.start); i < len(d.toks) && strong[d.sent[i]] {
 			c.score = 0.6
+		}
+	}
+}
+
+// companionFloor is the score at which a weak candidate is reported
+// after all in an item that already identifies someone.
+const companionFloor = 0.1
+
+// boostCompanions reports the weak identifiers of an item that already
+// holds a reported span: once a name, a record number or an address
+// places a person in the text, a date, place, contact or number near it
+// that scored low on its own ("mailed on 4/8", "in Bemidji") most likely
+// belongs to the same person, and redacting it costs nothing because the
+// item is blocked anyway. Names are left alone: a weak name is more
+// often a word or a colleague than a second identifier. Candidates a rule
+// set to zero (the practice's own phone, a placeholder) stay out.
+func (d *doc) boostCompanions() {
+	strong := false
+	for _, c := range d.cands {
+		if c.score >= Threshold {
+			strong = true
+			break
+		}
+	}
+	if !strong {
+		return
+	}
+	for k := range d.cands {
+		c := &d.cands[k]
+		if c.typ != chaperone.SpanName && c.score >= companionFloor && c.score < Threshold {
+			c.score = Threshold
 		}
 	}
 }

@@ -74,7 +74,7 @@ func (d *doc) contextScore(r *Rule, off int) float64 {
 	if d.item.Channel == chaperone.ChannelBio && (i < 0 || d.patientSent[d.sent[i]] < 1) {
 		s *= 0.4 // a bio's places and dates are the author's
 	}
-	if (d.item.Channel == chaperone.ChannelReviewReply || d.item.Channel == chaperone.ChannelReply) && !d.confirmed && (i < 0 || d.patientNear(i) < 1) {
+	if (d.item.Channel == chaperone.ChannelReviewReply || d.item.Channel == chaperone.ChannelReply) && !d.confirmed && (i < 0 || d.patientNear(i) < 0.8) {
 		s *= 0.5 // a reply that confirms no one speaks of the practice
 	}
 	switch p := d.patientNear(i); {
