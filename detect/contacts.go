@@ -147,7 +147,7 @@ func (d *doc) findEmails(r *Rule) {
 			}
 			at := strings.IndexByte(addr, '@')
 			local, domain := strings.ToLower(addr[:at]), strings.ToLower(addr[at+1:])
-			if d.e.set("role_mailboxes")[local] || domain == "example.com" || domain == "example.org" || domain == "example.net" || strings.HasSuffix(domain, ".example") || strings.HasSuffix(domain, ".test") {
+			if d.roleMailbox(local) || domain == "example.com" || domain == "example.org" || domain == "example.net" || strings.HasSuffix(domain, ".example") || strings.HasSuffix(domain, ".test") {
 				continue
 			}
 			alone := 0.35
@@ -157,6 +157,26 @@ func (d *doc) findEmails(r *Rule) {
 			d.add(s, e, chaperone.SpanEmail, r.ID, d.contactScore(r, s, alone))
 		}
 	}
+}
+
+// roleMailbox reports a mailbox of the practice rather than a person's:
+// a role word ("billing@") or words that all are ("patientrelations@",
+// "new.patients@", "practice-manager@").
+func (d *doc) roleMailbox(local string) bool {
+	roles := d.e.set("role_mailboxes")
+	if roles[local] {
+		return true
+	}
+	s := strings.NewReplacer(".", "", "-", "", "_", "").Replace(local)
+	// ok[i]: s[:i] splits into role words
+	ok := make([]bool, len(s)+1)
+	ok[0] = true
+	for i := 1; i <= len(s); i++ {
+		for j := max(0, i-12); j < i && !ok[i]; j++ {
+			ok[i] = ok[j] && i-j >= 2 && roles[s[j:i]]
+		}
+	}
+	return len(s) > 0 && ok[len(s)]
 }
 
 // findURLs finds web addresses. Fundraiser and personal pages

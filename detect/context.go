@@ -260,7 +260,7 @@ func isAgeToken(w string) bool {
 
 // recordHint matches what only a record holds: a numeric date, an
 // address number with a street, an e-mail address.
-var recordHint = regexp.MustCompile(`\b\d{1,2}/\d{1,2}\b|\b\d{2,6} [a-z]+ (?:st|ave|rd|ln|dr|way|ct|blvd)\b|\bon file\b`)
+var recordHint = regexp.MustCompile(`\b(?:0?[1-9]|1[0-2])/(?:0?[1-9]|[12]\d|3[01])\b|\b\d{2,6} [a-z]+ (?:st|ave|rd|ln|dr|way|ct|blvd)\b|\bon file\b`)
 
 func isThirdPoss(w string) bool { return w == "his" || w == "her" || w == "their" }
 
