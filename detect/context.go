@@ -59,7 +59,8 @@ func (d *doc) readContext() {
 		case events[w]:
 			v = 0.6
 		case (d.e.set("clinical_terms")[w] || d.e.set("body_parts")[w] || d.e.set("injury_terms")[w] || care[w]) && (isThirdPoss(prev) || isThirdPoss(d.word(i-2))) &&
-			(d.e.set("clinical_terms")[w] || d.e.set("body_parts")[w] || d.e.set("injury_terms")[w] || !d.familyIn(i)):
+			(d.e.set("clinical_terms")[w] || d.e.set("body_parts")[w] || d.e.set("injury_terms")[w] || !d.familyIn(i)) &&
+			!d.e.set("work_nouns")[d.word(i+1)]: // "her billing certification" is a colleague's
 			v = 0.8 // "his troponin", "her new pump"
 		case w == "resident" && (d.e.set("specialty_words")[prev] || d.word(i+1) == "at" || d.word(i+1) == "physician"):
 			v = 0 // a doctor in training
