@@ -136,6 +136,21 @@ func (d *doc) readContext() {
 			d.staffSent[d.sent[i+1]] = true
 		}
 	}
+	// a public person's own disclosure ("Magic Johnson announced his HIV
+	// diagnosis in 1991") is no patient's story
+	if d.cues("public_disclosure") {
+		for i := 0; i < len(d.toks); i++ {
+			s := d.sent[i]
+			a, b := d.sentenceBounds(i)
+			if d.patientSent[s] < 1 && d.cuesIn("public_disclosure", d.lower[a:b]) {
+				d.patientSent[s] = 0
+				d.staffSent[s] = true
+			}
+			for i+1 < len(d.toks) && d.sent[i+1] == s {
+				i++
+			}
+		}
+	}
 	for s, v := range d.patientSent {
 		if v > d.patientItem {
 			d.patientItem = v
