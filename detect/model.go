@@ -112,6 +112,12 @@ func defaultModel() *Model {
 // words ("how I treat obesity") must not be enough.
 const unprofessionalAlone = 0.65
 
+// personalAlone is the probability the model needs to raise
+// PERSONAL_ACCOUNT_CLINICAL on its own: a personal account's hike or
+// garden is no clinical content just because most personal-account
+// posts in training were.
+const personalAlone = 0.8
+
 // eligible reports whether finding type t can apply to the document at
 // all; the model decides only within these bounds, and is trained on the
 // eligible items of each type. MISINFORMATION stays with the curated claims.
@@ -285,6 +291,9 @@ func (d *doc) applyModel(m *Model) {
 			p = 0
 		}
 		if p < 0.5 {
+			continue
+		}
+		if _, ok := ruleOf[t]; !ok && t == chaperone.FindingPersonalAccountClinical && p < personalAlone {
 			continue
 		}
 		if _, ok := ruleOf[t]; !ok && t == chaperone.FindingUnprofessional && p < unprofessionalAlone {
