@@ -82,9 +82,41 @@ func (d *doc) findFinancial(r *Rule) {
 		}
 	}
 	if hit == "" {
+		hit = d.handleOf(relWords)
+	}
+	if hit == "" {
 		return
 	}
 	d.addFinding(r, r.ScoreOr(0.8), "")
+}
+
+// handleOf returns the first handle or hashtag of the text that names one
+// of the companies: "@hims" or "#HimsAndHers" for "Hims & Hers", "@zimmerbiomet"
+// for "Zimmer Biomet". A handle may be the whole name run together or its
+// first word of four letters or more.
+func (d *doc) handleOf(companies []string) string {
+	for i := range d.toks {
+		t := &d.toks[i]
+		if t.kind != tokHandle && t.kind != tokHashtag {
+			continue
+		}
+		h := strings.TrimLeft(t.lower, "@#")
+		if k := strings.IndexByte(h, '@'); k > 0 {
+			h = h[:k]
+		}
+		h = strings.NewReplacer("_", "", ".", "", "-", "").Replace(h)
+		for _, c := range companies {
+			words := strings.FieldsFunc(c, func(r rune) bool { return !isWordRune(r) })
+			if len(words) == 0 {
+				continue
+			}
+			joined := strings.Join(words, "")
+			if h == joined || strings.ReplaceAll(h, "and", "") == strings.ReplaceAll(joined, "and", "") || len(words[0]) >= 4 && h == words[0] {
+				return c
+			}
+		}
+	}
+	return ""
 }
 
 // containsWord reports whether w occurs in s between word boundaries.
