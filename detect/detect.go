@@ -297,10 +297,12 @@ func registerFinding(id string, fn func(d *doc, r *Rule)) { recognizers[id] = re
 // about one person.
 func (d *doc) boostNamesNearIDs() {
 	strong := map[int]bool{}
+	var at []int // token index of each strong identifier
 	for _, c := range d.cands {
 		if c.score >= Threshold && c.typ != chaperone.SpanName && c.typ != chaperone.SpanDate && c.typ != chaperone.SpanLocation && c.typ != chaperone.SpanFacility {
 			if i := d.tokAt(c.start); i < len(d.toks) {
 				strong[d.sent[i]] = true
+				at = append(at, i)
 			}
 		}
 	}
@@ -312,7 +314,19 @@ func (d *doc) boostNamesNearIDs() {
 		if c.typ != chaperone.SpanName || c.score < 0.3 || c.score >= Threshold {
 			continue
 		}
-		if i := d.tokAt(c.start); i < len(d.toks) && strong[d.sent[i]] {
+		i := d.tokAt(c.start)
+		if i >= len(d.toks) {
+			continue
+		}
+		near := strong[d.sent[i]]
+		// "for Nasrin Haddadi — chart # 3309812": a dash or colon may have
+		// cut the sentence, not the subject
+		for _, j := range at {
+			if j > i && j-i <= 8 {
+				near = true
+			}
+		}
+		if near {
 			c.score = 0.6
 		}
 	}

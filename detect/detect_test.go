@@ -313,26 +313,29 @@ func TestCompanionSpans(t *testing.T) {
 	tests := []struct {
 		name string
 		item chaperone.Item
-		want string // a span's text that must be reported, or "" for none of type DATE
+		typ  chaperone.SpanType
+		want string // the one span of type typ that must be reported, or "" for none
 	}{
 		{"date beside an account number", chaperone.Item{Channel: chaperone.ChannelReply, Context: "still waiting on my bill from the scope 🙄",
-			Text: "Statement for guarantor acct 55-01923 went out on 6/2 to the PO box on file."}, "6/2"},
+			Text: "Statement for guarantor acct 55-01923 went out on 6/2 to the PO box on file."}, chaperone.SpanDate, "6/2"},
 		{"date in a named patient's story", chaperone.Item{
-			Text: "Mr. Anselm Kowalczyk asked to see the lake one last time. On 7/19 our team got him down to the dock 💙"}, "7/19"},
+			Text: "Mr. Anselm Kowalczyk asked to see the lake one last time. On 7/19 our team got him down to the dock 💙"}, chaperone.SpanDate, "7/19"},
 		{"a date alone in a reply", chaperone.Item{Channel: chaperone.ChannelReply, Context: "are you open next week?",
-			Text: "We're closed on 6/2 for inventory, open the rest of the week."}, ""},
+			Text: "We're closed on 6/2 for inventory, open the rest of the week."}, chaperone.SpanDate, ""},
+		{"name before a chart number across a dash", chaperone.Item{
+			Text: "merged two charts today for Parvaneh Ghorbani — chart # 4410927 and chart # 4410988 — because of a typo 😩"}, chaperone.SpanName, "Parvaneh Ghorbani"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			res := e.Screen(tt.item)
-			var dates []string
+			var got []string
 			for _, s := range res.Spans {
-				if s.Type == chaperone.SpanDate {
-					dates = append(dates, tt.item.Text[s.Start:s.End])
+				if s.Type == tt.typ {
+					got = append(got, tt.item.Text[s.Start:s.End])
 				}
 			}
-			if tt.want == "" && len(dates) > 0 || tt.want != "" && (len(dates) != 1 || dates[0] != tt.want) {
-				t.Errorf("dates %q, want %q", dates, tt.want)
+			if tt.want == "" && len(got) > 0 || tt.want != "" && (len(got) != 1 || got[0] != tt.want) {
+				t.Errorf("%s spans %q, want %q", tt.typ, got, tt.want)
 			}
 		})
 	}
