@@ -230,7 +230,7 @@ func (d *doc) replyConfirms() bool {
 	}
 	d.replyChecked = true
 	treated := containsAny(d.ctxLower, d.e.rules.list("treated_cues"))
-	asking := d.cuesIn("advice_personal_question", d.ctxLower) && !treated
+	asking := d.answersOwnQuestion()
 	// a professional question to colleagues ("what's everyone's go-to") is
 	// no one's care
 	personal := d.item.Context == "" || containsCue(d.ctxLower, []string{"my ", "i ", "i'm", "i’m", "me ", "me.", "me!", "me,", "we "})
@@ -245,7 +245,10 @@ func (d *doc) replyConfirms() bool {
 			i = j
 			continue
 		}
-		if d.cuesIn("relationship_confirm", sent) || d.yourTreatment(i, j) {
+		// advice to someone's own public question ("can I take melatonin
+		// with my sertraline?") speaks of their medicine without making
+		// them a patient: only a plain confirmation counts there
+		if d.cuesIn("relationship_confirm", sent) || !asking && (d.cuesIn("relationship_your_care", sent) || d.yourTreatment(i, j)) {
 			d.replyResult, d.explicitConfirm = true, true
 			return true
 		}
@@ -256,6 +259,13 @@ func (d *doc) replyConfirms() bool {
 		i = j
 	}
 	return false
+}
+
+// answersOwnQuestion reports a reply to someone's own health question
+// asked in public ("can I take melatonin with my sertraline?") that says
+// nothing of being treated here.
+func (d *doc) answersOwnQuestion() bool {
+	return d.item.Context != "" && d.cuesIn("advice_personal_question", d.ctxLower) && !containsAny(d.ctxLower, d.e.rules.list("treated_cues"))
 }
 
 // addressed reports whether tokens [i,j) speak to or about the person

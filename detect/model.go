@@ -231,7 +231,7 @@ func (d *doc) features() []uint32 {
 	}
 	if d.item.Channel.IsReply() {
 		for _, c := range replyCues {
-			if d.cues(c) {
+			if d.cues(c) || c == "relationship_confirm" && !d.answersOwnQuestion() && d.cues("relationship_your_care") {
 				add("cue:", c)
 			}
 			if d.item.Context != "" && d.cuesIn(c, d.ctxLower) {
