@@ -47,6 +47,13 @@ func (d *doc) contactOwner(s int) (own, patient bool) {
 	return own, patient
 }
 
+// clinicalSentence reports a treatment, condition or medicine word in the
+// sentence of token i.
+func (d *doc) clinicalSentence(i int) bool {
+	a, b := d.sentenceBounds(i)
+	return d.clinicalTerm(d.tokAt(a), d.tokAt(b))
+}
+
 // contactScore scores a contact span by who owns it.
 func (d *doc) contactScore(r *Rule, s int, alone float64) float64 {
 	own, patient := d.contactOwner(s)
@@ -269,6 +276,8 @@ func (d *doc) findHandles(r *Rule) {
 		case d.item.Channel.IsReply() && d.replyConfirms():
 		case d.patientItem >= 0.5:
 			score *= 0.9
+		case d.clinicalSentence(i):
+			score *= 0.75 // "Congrats @marcus_lifts_again on 405 a year after your L4–5 fusion"
 		default:
 			score *= 0.3
 		}
