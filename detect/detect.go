@@ -138,6 +138,14 @@ func (e *Engine) Screen(it chaperone.Item) chaperone.Result {
 	if e.model != nil {
 		d.applyModel(e.model)
 	}
+	if len(spans) == 0 && d.liftStoryCompanions() {
+		d.findings = d.findings[:0]
+		spans = d.resolve()
+		d.itemFindings(spans)
+		if e.model != nil {
+			d.applyModel(e.model)
+		}
+	}
 	d.release()
 	return chaperone.Result{ID: it.ID, Decision: decide(d.findings), Findings: d.findings, Spans: spans}
 }
@@ -330,6 +338,27 @@ func (d *doc) boostNamesNearIDs() {
 			c.score = 0.6
 		}
 	}
+}
+
+// liftStoryCompanions reports the weak identifiers of a patient story
+// that holds no span yet: "Jet ski vs dock at the John's Pass boardwalk,
+// the rider's truck (FL tag QXB-R52) is still in the lot" tells one
+// person's accident, so its place and plate are that person's, as the
+// guideline says of quasi-identifiers in a story. It reports whether any
+// candidate was lifted; names stay out, as in boostCompanions.
+func (d *doc) liftStoryCompanions() bool {
+	if !d.has(chaperone.FindingPatientStory) {
+		return false
+	}
+	lifted := false
+	for k := range d.cands {
+		c := &d.cands[k]
+		if c.typ != chaperone.SpanName && c.score >= companionFloor && c.score < Threshold {
+			c.score = Threshold
+			lifted = true
+		}
+	}
+	return lifted
 }
 
 // companionFloor is the score at which a weak candidate is reported

@@ -322,6 +322,8 @@ func TestCompanionSpans(t *testing.T) {
 			Text: "Mr. Anselm Kowalczyk asked to see the lake one last time. On 7/19 our team got him down to the dock 💙"}, chaperone.SpanDate, "7/19"},
 		{"a date alone in a reply", chaperone.Item{Channel: chaperone.ChannelReply, Context: "are you open next week?",
 			Text: "We're closed on 6/2 for inventory, open the rest of the week."}, chaperone.SpanDate, ""},
+		{"serial in a patient's story", chaperone.Item{
+			Text: "Pump download of the day: Tandem serial 7KX-4410-TT showed the kid hadn't bolused for lunch since March 😬 teenagers, man"}, chaperone.SpanDevice, "7KX-4410-TT"},
 		{"name before a chart number across a dash", chaperone.Item{
 			Text: "merged two charts today for Parvaneh Ghorbani — chart # 4410927 and chart # 4410988 — because of a typo 😩"}, chaperone.SpanName, "Parvaneh Ghorbani"},
 	}
