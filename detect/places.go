@@ -257,6 +257,10 @@ func (d *doc) findPlacesAfterPrepositions(r *Rule) {
 		if lex.Hospital(phrase) || strings.HasSuffix(phrase, "'s") || strings.HasSuffix(phrase, "’s") || d.e.set("facility_words")[d.word(j+1)] || d.e.set("facility_words")[d.toks[j].lower] {
 			typ = chaperone.SpanFacility
 		}
+		if d.authorsWorkplace(i, j, phrase) {
+			i = j
+			continue
+		}
 		score := r.ScoreOr(0.6) * max(d.patientNear(i), 0.9)
 		if strong {
 			typ, score = chaperone.SpanFacility, 0.9 // "flown to Bronson": a hospital
@@ -264,6 +268,30 @@ func (d *doc) findPlacesAfterPrepositions(r *Rule) {
 		d.add(t.start, end, typ, r.ID, score)
 		i = j
 	}
+}
+
+// authorsWorkplace reports a place in tokens [i,j] that is the author's
+// own workplace and not a patient's: their employer named in a sentence
+// with no patient, or a sentence about their own career ("I'm going to be
+// a resident at Hennepin", "my first day as a hospitalist at Mercy").
+func (d *doc) authorsWorkplace(i, j int, phrase string) bool {
+	si := d.sent[i]
+	if d.patientSent[si] >= 0.5 || d.headsPatientSentence(j) {
+		return false
+	}
+	emp := strings.ToLower(strings.TrimSpace(d.item.Author.Employer))
+	if emp != "" && len(phrase) >= 5 && strings.HasPrefix(emp, phrase) && d.patientItem < 0.5 {
+		return true
+	}
+	a, b := d.sentenceBounds(i)
+	first := false
+	for k := d.tokAt(a); k < i && k < len(d.toks); k++ {
+		switch d.toks[k].lower {
+		case "i", "i'm", "i’m", "my", "i've", "i’ve", "i'll", "i’ll":
+			first = true
+		}
+	}
+	return first && d.listIn("career_words", a, b)
 }
 
 // headsPatientSentence reports whether the sentence holding token j ends
