@@ -261,11 +261,15 @@ func (d *doc) replyConfirms() bool {
 	return false
 }
 
-// answersOwnQuestion reports a reply to someone's own health question
-// asked in public ("can I take melatonin with my sertraline?") that says
-// nothing of being treated here.
+// answersOwnQuestion reports a reply to a health question asked in public,
+// their own ("can I take melatonin with my sertraline?") or a general one
+// ("Dexcom or Libre, which is more accurate?"), that says nothing of being
+// treated here: "your insurance" there is anyone's.
 func (d *doc) answersOwnQuestion() bool {
-	return d.item.Context != "" && d.cuesIn("advice_personal_question", d.ctxLower) && !containsAny(d.ctxLower, d.e.rules.list("treated_cues"))
+	if d.item.Context == "" || d.item.Channel == chaperone.ChannelReviewReply || containsAny(d.ctxLower, d.e.rules.list("treated_cues")) {
+		return false
+	}
+	return d.cuesIn("advice_personal_question", d.ctxLower) || strings.Contains(d.ctxLower, "?") && !strings.Contains(d.ctxLower, "⭐")
 }
 
 // addressed reports whether tokens [i,j) speak to or about the person
