@@ -159,7 +159,7 @@ func (d *doc) findFacilities(r *Rule) {
 				}
 			}
 		}
-		if !isFac || d.e.set("not_facilities")[phrase] || d.e.set("insurer_words")[t.lower] {
+		if !isFac || d.e.set("not_facilities")[phrase] || d.e.set("insurer_words")[t.lower] || d.acceptedPlan(i, j) {
 			i = j
 			continue
 		}
@@ -183,6 +183,23 @@ func (d *doc) findFacilities(r *Rule) {
 		d.add(start, end, chaperone.SpanFacility, r.ID, score)
 		i = j
 	}
+}
+
+// acceptedPlan reports a health plan named as one the practice takes:
+// "we take Apple Health", "We accept Molina, Sunshine Health and most …".
+func (d *doc) acceptedPlan(i, j int) bool {
+	switch d.toks[j].lower {
+	case "health", "healthcare", "plan", "plans", "choice", "advantage", "care", "medicaid", "medicare", "blue":
+	default:
+		return false
+	}
+	for _, w := range d.prevWords(i, 6) {
+		switch w {
+		case "take", "takes", "accept", "accepts", "accepting", "in-network", "contracted", "bill", "participate":
+			return true
+		}
+	}
+	return false
 }
 
 // findPlacesAfterPrepositions finds the capitalised places that stories
