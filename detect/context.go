@@ -92,7 +92,10 @@ func (d *doc) readContext() {
 			v = 1
 		}
 		ownLicence := (w == "license" || w == "licence") && d.e.set("credentials")[d.word(i-1)]
-		if v < 0.8 && d.e.set("identifier_labels")[w] && w != "age" && w != "phone" && w != "email" && w != "fax" && !ownLicence {
+		// "fax" labelling a number ("fax 504-555-0111") is the practice's
+		// line as often as a patient's; "fax the record to" is a record's
+		faxLabel := w == "fax" && i+1 < len(d.toks) && (d.toks[i+1].kind == tokNumber || d.toks[i+1].text == ":" || d.toks[i+1].text == "(")
+		if v < 0.8 && d.e.set("identifier_labels")[w] && w != "age" && w != "phone" && w != "email" && !faxLabel && !ownLicence {
 			v = 0.8 // "acct 7720-33918": about a patient's records
 		}
 		// "Dr. Okafor's last clinic day": a sentence about a colleague

@@ -345,7 +345,9 @@ func (d *doc) boostNamesNearIDs() {
 // the rider's truck (FL tag QXB-R52) is still in the lot" tells one
 // person's accident, so its place and plate are that person's, as the
 // guideline says of quasi-identifiers in a story. It reports whether any
-// candidate was lifted; names stay out, as in boostCompanions.
+// candidate was lifted. Names stay out, as in boostCompanions, and so do a
+// holiday or a month alone: "Mother's Day thought: maternal mortality …"
+// is too weak a date to block a post that may be no story at all.
 func (d *doc) liftStoryCompanions() bool {
 	if !d.has(chaperone.FindingPatientStory) {
 		return false
@@ -353,7 +355,7 @@ func (d *doc) liftStoryCompanions() bool {
 	lifted := false
 	for k := range d.cands {
 		c := &d.cands[k]
-		if c.typ != chaperone.SpanName && c.score >= companionFloor && c.score < Threshold {
+		if c.typ != chaperone.SpanName && c.rule != "date-holiday" && c.rule != "date-month" && c.score >= companionFloor && c.score < Threshold {
 			c.score = Threshold
 			lifted = true
 		}

@@ -437,7 +437,7 @@ func (d *doc) findPersonal(r *Rule) {
 	if d.item.Author.Account != chaperone.AccountPersonal {
 		return
 	}
-	if d.has(chaperone.FindingPatientStory) || d.has(chaperone.FindingPHI) || d.cues("personal_clinical") ||
+	if d.has(chaperone.FindingPatientStory) || d.has(chaperone.FindingPHI) || d.cues("personal_clinical") || d.patientItem >= 0.4 ||
 		d.has(chaperone.FindingIndividualAdvice) || d.has(chaperone.FindingRelationshipConfirmed) {
 		d.addFinding(r, 0.8, "")
 	}
