@@ -207,6 +207,10 @@ func (d *doc) findStory(r *Rule) {
 	d.addFinding(r, score, "")
 }
 
+// practiceVoice is the practice inviting the person back: with "your"
+// treatment, a reply from the practice that gives it.
+var practiceVoice = regexp.MustCompile(`\b(?:call us|call the office|call our office|see you (?:at|next|in|on|soon)|come (?:back )?in|stop by|message us|send us|book (?:your|a)|we'll (?:see|get|check|swap|adjust|schedule)|our (?:office|clinic|front desk|nurses?))\b`)
+
 // ownPatientRe is a plain statement that someone is the author's patient.
 var ownPatientRe = regexp.MustCompile(`\b(?:is|was|are|were|'s|’s) (?:one of )?(?:my|our) (?:[a-z]+ )?(?:patients?|pts?|clients?|residents?)\b`)
 
@@ -223,7 +227,9 @@ func (d *doc) replyConfirms() bool {
 	// a comment or reply with nothing to answer confirms care only in so
 	// many words: "she's my patient", "he was one of our residents"
 	if d.item.Context == "" && d.item.Channel != chaperone.ChannelReviewReply {
-		return ownPatientRe.MatchString(d.lower)
+		// or speaks of their treatment as the practice that gives it:
+		// "@ana yes your Nexplanon can stay in until 2027! Just call us"
+		return ownPatientRe.MatchString(d.lower) || d.yourTreatment(0, len(d.toks)) && practiceVoice.MatchString(d.lower)
 	}
 	if d.replyChecked {
 		return d.replyResult
