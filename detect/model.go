@@ -284,6 +284,9 @@ func (d *doc) applyModel(m *Model) {
 			continue
 		}
 		p := m.prob(ti, feats)
+		if _, ok := ruleOf[t]; ok && t == chaperone.FindingIndividualAdvice && d.cues("advice_to_person") {
+			p = max(p, 0.5) // advice addressed to one person in so many words stands
+		}
 		if _, ok := ruleOf[t]; ok && t == chaperone.FindingRelationshipConfirmed && (relationshipUnion || d.explicitConfirm) {
 			p = max(p, 0.5) // an explicit confirming phrase stands: a missed confirmation is a leak
 		}
