@@ -129,7 +129,7 @@ func (d *doc) findLabelledIDs(r *Rule) {
 			score := base
 			switch list {
 			case "label_room":
-				if w := d.textBefore(ls, 12); containsAny(w, []string{"exam ", "waiting ", "break ", "supply ", "conference ", "staff ", "call ", "operating ", "procedure ", "bath", "rest", "utility ", "storage ", "family ", "quiet ", "lactation ", "mother's ", "server "}) {
+				if w := lastWord(d.textBefore(ls, 16)); containsAny(w+" ", []string{"exam ", "waiting ", "break ", "supply ", "conference ", "staff ", "call ", "operating ", "procedure ", "bath", "rest", "utility ", "storage ", "family ", "quiet ", "lactation ", "mother's ", "server "}) {
 					continue // a room of the practice, not a patient's
 				}
 				vs, ve := ls, v[1]
@@ -213,6 +213,15 @@ func (d *doc) findLabelledIDs(r *Rule) {
 			off = s + len(val)
 		}
 	}
+}
+
+// lastWord returns the last space-separated word of s, lower-cased as s is.
+func lastWord(s string) string {
+	f := strings.Fields(s)
+	if len(f) == 0 {
+		return ""
+	}
+	return f[len(f)-1]
 }
 
 // placeScoreWith is contextScoreWith for named places and facilities: in
