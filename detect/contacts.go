@@ -281,6 +281,12 @@ func (d *doc) findHandles(r *Rule) {
 		default:
 			score *= 0.3
 		}
+		// the handle a reply of advice opens with is the person answered,
+		// a stranger unless the reply confirms their care ("@jenn for a 2yo
+		// at 26 lbs give 5 mL")
+		if i == 0 && d.item.Channel.IsReply() && !d.confirmed && !d.replyConfirms() && d.cues("advice_directive") {
+			score = min(score, r.ScoreOr(0.9)*0.3)
+		}
 		// the handle of someone being argued with is not a patient's
 		if d.e.set("insult_words")[d.word(i+2)] || d.e.set("insult_words")[d.word(i+3)] {
 			score *= 0.3

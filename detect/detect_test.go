@@ -41,6 +41,10 @@ func TestScreenDecisions(t *testing.T) {
 		{"personal", chaperone.Item{Author: chaperone.Author{Account: chaperone.AccountPersonal},
 			Text: "ugh 3 codes this shift, going to bed with a bottle of wine"}, chaperone.Review, []chaperone.FindingType{chaperone.FindingPersonalAccountClinical}},
 		{"note channel", chaperone.Item{Channel: chaperone.ChannelNote, Text: "Seen in clinic 3/14 with her daughter. Phone 555-201-8890."}, chaperone.Block, []chaperone.FindingType{chaperone.FindingPHI}},
+		{"advice to a stranger's handle", chaperone.Item{Channel: chaperone.ChannelReply,
+			Text: "@jenn_tx_mom for a 2yo at 26 lbs you can give 5 mL of children's ibuprofen every 6-8 hrs. If the rash spreads, go to urgent care."}, chaperone.Review, []chaperone.FindingType{chaperone.FindingIndividualAdvice}},
+		{"thanks for a good experience", chaperone.Item{Channel: chaperone.ChannelReviewReply, Context: "★★★★★ Kind staff, spotless office!",
+			Text: "So happy to hear you had a wonderful experience with our staff! Thank you for taking the time."}, chaperone.Allow, nil},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
