@@ -159,12 +159,38 @@ func (e *Engine) newDoc(it chaperone.Item) *doc {
 	}
 	d := &doc{e: e, item: it, text: it.Text, lower: asciiLower(it.Text), risky: foldRisk(it.Text) || foldRisk(it.Context)}
 	d.toks = tokenize(it.Text)
+	d.keepTherapyPT()
 	d.sent = sentenceIndex(d.toks)
 	if it.Context != "" {
 		d.ctx = tokenize(it.Context)
 		d.ctxLower = asciiLower(it.Context)
 	}
 	return d
+}
+
+// therapyNouns follow "PT" when it means physical therapy: "our PT team".
+var therapyNouns = map[string]bool{"team": true, "staff": true, "department": true, "dept": true, "clinic": true, "gym": true,
+	"aide": true, "aides": true, "assistant": true, "assistants": true, "program": true, "student": true, "students": true,
+	"school": true, "office": true, "practice": true, "crew": true, "squad": true, "session": true, "sessions": true}
+
+// keepTherapyPT puts "PT" back in capitals in the lower-cased text where
+// it means physical therapy ("our PT team", "the PT gym"), so that cues
+// written for "pt" the patient ("our pt") do not read it. Offsets do not
+// change. Called by newDoc, once the text is tokenised.
+func (d *doc) keepTherapyPT() {
+	var b []byte
+	for i := range d.toks {
+		t := &d.toks[i]
+		if (t.text == "PT" || t.text == "PTs") && i+1 < len(d.toks) && therapyNouns[d.toks[i+1].lower] {
+			if b == nil {
+				b = []byte(d.lower)
+			}
+			copy(b[t.start:t.end], t.text)
+		}
+	}
+	if b != nil {
+		d.lower = string(b)
+	}
 }
 
 // asciiLower lower-cases ASCII letters only, so byte offsets into the
