@@ -207,6 +207,10 @@ func (d *doc) findStory(r *Rule) {
 	d.addFinding(r, score, "")
 }
 
+// kinCareRe is a reply speaking of the results or care of the person's
+// child or relative: "your son's ACL graft looks great on the MRI".
+var kinCareRe = regexp.MustCompile(`\byour (?:son|daughter|kid|child|baby|boy|girl|mom|mother|dad|father|husband|wife|grandma|grandpa)['’]s\s+(?:[a-z0-9\-]+\s+){0,2}(?:mri|x-?rays?|scans?|labs?|results?|graft|surgery|cast|stitches|biopsy|ultrasound|echo|ekg|ecg|swab|culture|bloodwork|levels?|a1c|meds|medications?|dose|prescription|appointment|appt|visit|follow-?up|tubes|braces|crown|filling)\b`)
+
 // practiceVoice is the practice inviting the person back: with "your"
 // treatment, a reply from the practice that gives it.
 var practiceVoice = regexp.MustCompile(`\b(?:call us|call the office|call our office|see you (?:at|next|in|on|soon)|come (?:back )?in|stop by|message us|send us|book (?:your|a)|we'll (?:see|get|check|swap|adjust|schedule)|our (?:office|clinic|front desk|nurses?))\b`)
@@ -229,7 +233,11 @@ func (d *doc) replyConfirms() bool {
 	if d.item.Context == "" && d.item.Channel != chaperone.ChannelReviewReply {
 		// or speaks of their treatment as the practice that gives it:
 		// "@ana yes your Nexplanon can stay in until 2027! Just call us"
-		return ownPatientRe.MatchString(d.lower) || d.yourTreatment(0, len(d.toks)) && practiceVoice.MatchString(d.lower)
+		if ownPatientRe.MatchString(d.lower) || kinCareRe.MatchString(d.lower) {
+			d.explicitConfirm = true
+			return true
+		}
+		return d.yourTreatment(0, len(d.toks)) && practiceVoice.MatchString(d.lower)
 	}
 	if d.replyChecked {
 		return d.replyResult
