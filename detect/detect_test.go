@@ -43,6 +43,8 @@ func TestScreenDecisions(t *testing.T) {
 		{"note channel", chaperone.Item{Channel: chaperone.ChannelNote, Text: "Seen in clinic 3/14 with her daughter. Phone 555-201-8890."}, chaperone.Block, []chaperone.FindingType{chaperone.FindingPHI}},
 		{"advice to a stranger's handle", chaperone.Item{Channel: chaperone.ChannelReply,
 			Text: "@jenn_tx_mom for a 2yo at 26 lbs you can give 5 mL of children's ibuprofen every 6-8 hrs. If the rash spreads, go to urgent care."}, chaperone.Review, []chaperone.FindingType{chaperone.FindingIndividualAdvice}},
+		{"contempt in a review reply", chaperone.Item{Channel: chaperone.ChannelReviewReply, Context: "Terrible clinic, would not give me what I asked for.",
+			Text: "Nice try. Nobody by that name was ever seen here. Rival clinics posting fake reviews is pathetic."}, chaperone.Review, []chaperone.FindingType{chaperone.FindingUnprofessional}},
 		{"physical therapy team", chaperone.Item{Channel: chaperone.ChannelImageCaption,
 			Text: "Our PT team at the Cherry Blossom 10 Miler on Memorial Day 🏃 Congrats to teammates Art, Bill and Rose on new PRs!"}, chaperone.Allow, nil},
 		{"thanks for a good experience", chaperone.Item{Channel: chaperone.ChannelReviewReply, Context: "★★★★★ Kind staff, spotless office!",

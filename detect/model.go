@@ -284,6 +284,9 @@ func (d *doc) applyModel(m *Model) {
 			continue
 		}
 		p := m.prob(ti, feats)
+		if _, ok := ruleOf[t]; ok && t == chaperone.FindingUnprofessional {
+			p = max(p, 0.5) // a listed demeaning phrase stands whatever the words around it
+		}
 		if _, ok := ruleOf[t]; ok && t == chaperone.FindingIndividualAdvice && d.cues("advice_to_person") {
 			p = max(p, 0.5) // advice addressed to one person in so many words stands
 		}
