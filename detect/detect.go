@@ -235,7 +235,10 @@ func (d *doc) resolve() []chaperone.Span {
 	d.boostCompanions()
 	// training examples and test patients identify no one
 	placeholders := d.listIn("placeholder_cues", 0, len(d.lower))
-	noPatient := containsAny(d.lower, []string{"not a patient", "isn't a patient", "not a real patient", "training example", "test patient", "fake patient"})
+	noPatient := false // "not a real patient", "test patient", as words: "our sweetest patients" is no test patient
+	for _, w := range []string{"not a patient", "isn't a patient", "not a real patient", "training example", "test patient", "fake patient"} {
+		noPatient = noPatient || containsWord(d.lower, w)
+	}
 	c := make([]cand, 0, len(d.cands))
 	for _, x := range d.cands {
 		if x.score >= Threshold && utf8.ValidString(d.text[x.start:x.end]) {
