@@ -33,7 +33,13 @@ func (d *doc) contactOwner(s int) (own, patient bool) {
 	if len(near) > 28 {
 		near = near[len(near)-28:]
 	}
-	after := d.textAfter(s, 60)
+	// what follows the contact: past its first word, whose dots
+	// ("jbarros.1988@gmial.com on file") end no sentence
+	e := s
+	for e < len(d.text) && d.text[e] != ' ' && d.text[e] != '\n' {
+		e++
+	}
+	after := d.textAfter(e, 60)
 	if k := strings.IndexAny(after, ".!?\n"); k >= 0 {
 		after = after[:k]
 	}
