@@ -230,6 +230,7 @@ func (d *doc) findSpans() {
 // resolve keeps the candidates at or above the threshold and removes
 // overlaps: the higher score wins, then the longer span.
 func (d *doc) resolve() []chaperone.Span {
+	d.addShapeTwins()
 	d.boostNamesNearIDs()
 	d.boostNearPatientNames()
 	d.boostCompanions()
@@ -390,6 +391,62 @@ func (d *doc) liftStoryCompanions() bool {
 		}
 	}
 	return lifted
+}
+
+// twinTypes are the identifier types whose look-alikes addShapeTwins
+// reports.
+var twinTypes = map[chaperone.SpanType]bool{chaperone.SpanSSN: true, chaperone.SpanMRN: true, chaperone.SpanHealthPlan: true,
+	chaperone.SpanAccount: true, chaperone.SpanID: true, chaperone.SpanDevice: true, chaperone.SpanLicense: true}
+
+// addShapeTwins reports a second value written like a reported identifier:
+// "SSN ending in 6620 but the pt swears it's 6602", "subscriber ID
+// XQB904417723 but the portal shows XQB904417728", "chart #00451187 vs
+// #00451817". A look-alike of seven digits or more counts anywhere in the
+// text; a shorter one only in the same sentence, and never a year.
+func (d *doc) addShapeTwins() {
+	n := len(d.cands)
+	for k := 0; k < n; k++ {
+		c := d.cands[k]
+		if c.score < Threshold || !twinTypes[c.typ] {
+			continue
+		}
+		val := d.text[c.start:c.end]
+		digits := len(digitsOf(val))
+		if digits < 4 {
+			continue
+		}
+		shape := idShape(val)
+		ci := d.tokAt(c.start)
+		for i := range d.toks {
+			t := &d.toks[i]
+			if !t.hasDigit || t.end > c.start && t.start < c.end || idShape(t.text) != shape || t.text == val {
+				continue
+			}
+			if digits < 7 && (ci >= len(d.toks) || d.sent[i] != d.sent[ci] || yearLike(t.text)) {
+				continue
+			}
+			d.add(t.start, t.end, c.typ, c.rule, 0.8)
+		}
+	}
+}
+
+// idShape writes s with every digit as 9 and every ASCII letter as A.
+func idShape(s string) string {
+	b := []byte(s)
+	for i, c := range b {
+		switch {
+		case c >= '0' && c <= '9':
+			b[i] = '9'
+		case c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z':
+			b[i] = 'A'
+		}
+	}
+	return string(b)
+}
+
+// yearLike reports four digits that read as a year from 1900 to 2099.
+func yearLike(s string) bool {
+	return len(s) == 4 && (strings.HasPrefix(s, "19") || strings.HasPrefix(s, "20"))
 }
 
 // companionFloor is the score at which a weak candidate is reported

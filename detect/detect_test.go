@@ -350,3 +350,29 @@ func TestCompanionSpans(t *testing.T) {
 		})
 	}
 }
+
+// TestShapeTwins checks that a value written like a reported identifier is
+// reported with it, and that a year is not.
+func TestShapeTwins(t *testing.T) {
+	e := engine(t)
+	tests := []struct {
+		text string
+		want []string
+	}{
+		{"BCBS keeps bouncing claims for a pt whose member ID on the card is WQR804417723 but the portal shows WQR804417728.", []string{"WQR804417723", "WQR804417728"}},
+		{"face sheet says SSN ending in 4471 but the pt swears it's 4417, who do I believe", []string{"4471", "4417"}},
+		{"her SSN ending in 4471 was entered wrong in 2023, fixed now", []string{"4471"}},
+	}
+	for _, tt := range tests {
+		res := e.Screen(chaperone.Item{Text: tt.text})
+		var got []string
+		for _, s := range res.Spans {
+			if s.Type != chaperone.SpanName && s.Type != chaperone.SpanDate {
+				got = append(got, tt.text[s.Start:s.End])
+			}
+		}
+		if strings.Join(got, "|") != strings.Join(tt.want, "|") {
+			t.Errorf("%q: spans %q, want %q", tt.text, got, tt.want)
+		}
+	}
+}
