@@ -32,7 +32,7 @@ var ageForms = []ageForm{
 	{`(?i)\b(?P<v>(?:ninety|one hundred)[\s-](?:one|two|three|four|five|six|seven|eight|nine)[\s-]years?[\s-]old)\b`, 0.75, true},
 	// ", ninety-three today", "Ninety-one and finishing radiation": the age
 	// alone, before a time word, "and" or a stop, never before a unit
-	{`(?i)\b(?P<v>(?:ninety|one hundred)(?:[\s-](?:and[\s-])?(?:one|two|three|four|five|six|seven|eight|nine))?)(?:\s+(?:today|tomorrow|this|and|years?|yrs|next|now)\b|\s*[,.!)]|\s*$)`, 0.5, true},
+	{`(?i)\b(?P<v>(?:ninety|one hundred)(?:[\s-](?:and[\s-])?(?:one|two|three|four|five|six|seven|eight|nine))?)(?:\s+(?:today|tomorrow|this|and|years?|yrs|next|now|candles|birthdays?)\b|\s*[,.!)]|\s*$)`, 0.5, true},
 	// "a retired opera singer, 96, who …", "Pearl (yes, 99!)"
 	{`(?i)(?:, |\((?:yes, |age |aged )?)(?P<v>(?:9\d|1[01]\d))(?:,|\)|!| and\b| y)`, 0.6, false},
 	// "Happy 94th", "her 100th birthday", "celebrated her 101st with"
