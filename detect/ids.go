@@ -110,7 +110,7 @@ func (d *doc) findLabelledIDs(r *Rule) {
 		list := li.kind[label]
 		typ := typeOf[list]
 		// "social security ending in 0912" is the SSN rule's
-		if list == "label_account" && containsAny(d.textBefore(ls, 30), []string{"ssn", "social"}) {
+		if list == "label_account" && strings.Contains(label, "ending") && containsAny(d.textBefore(ls, 30), []string{"ssn", "social"}) {
 			continue
 		}
 		// training dummies and placeholders
