@@ -172,6 +172,15 @@ func (d *doc) findEmails(r *Rule) {
 	}
 }
 
+// parentDomain returns host without its first label ("mateo.wordpress.com"
+// gives "wordpress.com"), or "" when it has only two.
+func parentDomain(host string) string {
+	if k := strings.IndexByte(host, '.'); k > 0 && strings.Count(host, ".") >= 2 {
+		return host[k+1:]
+	}
+	return ""
+}
+
 // roleMailbox reports a mailbox of the practice rather than a person's:
 // a role word ("billing@") or words that all are ("patientrelations@",
 // "new.patients@", "practice-manager@").
@@ -222,7 +231,7 @@ func (d *doc) findURLs(r *Rule) {
 				continue
 			}
 			switch {
-			case d.e.set("fundraiser_domains")[host] && len(path) > 2:
+			case (d.e.set("fundraiser_domains")[host] && len(path) > 2) || d.e.set("fundraiser_domains")[parentDomain(host)]:
 				d.add(s, e, chaperone.SpanURL, r.ID, d.contextScoreWith(s, r.ScoreOr(0.9), 0.7))
 			case d.e.set("social_domains")[host] && len(path) > 2:
 				d.add(s, e, chaperone.SpanURL, r.ID, d.contactScore(r, s, 0.3))
@@ -237,6 +246,8 @@ func (d *doc) findURLs(r *Rule) {
 					d.add(s, e, chaperone.SpanURL, r.ID, r.ScoreOr(0.9)*0.8)
 				case i < len(d.toks) && (d.patientNear(i) >= 0.5 || d.patientItem >= 0.6 && containsAny(d.lower, d.e.rules.list("fundraiser_words"))) && !d.item.Channel.IsReply():
 					d.add(s, e, chaperone.SpanURL, r.ID, r.ScoreOr(0.9)*0.7) // a page in a patient's story
+				case d.patientItem >= 0.5:
+					d.add(s, e, chaperone.SpanURL, r.ID, r.ScoreOr(0.9)*0.3) // weak: reported beside a stronger span
 				}
 			}
 		}
