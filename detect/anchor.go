@@ -417,6 +417,7 @@ func cross(as, bs []string) []string {
 // The tables are as long as the literals are many, so they are pooled.
 type litHits struct {
 	present []bool   // by literal
+	groups  []bool   // by literal group (prefilter.groups): one of its literals is present
 	head    []int32  // by literal: 1 + index in occ of its first occurrence, 0 for none
 	occ     []litOcc // every occurrence
 	ms      []acMatch
@@ -431,14 +432,19 @@ type litOcc struct{ end, next int32 }
 func (p *prefilter) scanHits(lower string) *litHits {
 	h, _ := p.pool.Get().(*litHits)
 	if h == nil {
-		h = &litHits{present: make([]bool, len(p.lits)), head: make([]int32, len(p.lits))}
+		h = &litHits{present: make([]bool, len(p.lits)), head: make([]int32, len(p.lits)), groups: make([]bool, len(p.groups))}
 	}
 	h.ms = p.ac.scanAll(lower, h.ms[:0])
 	ms := h.ms
 	h.occ = slices.Grow(h.occ[:0], len(ms))[:len(ms)]
 	for k := len(ms) - 1; k >= 0; k-- {
 		id := ms[k].id
-		h.present[id] = true
+		if !h.present[id] {
+			h.present[id] = true
+			for _, g := range p.litGroups[id] {
+				h.groups[g] = true
+			}
+		}
 		h.occ[k] = litOcc{end: ms[k].end, next: h.head[id]}
 		h.head[id] = int32(k + 1)
 	}
@@ -451,7 +457,12 @@ func (p *prefilter) putHits(h *litHits) {
 		return
 	}
 	for _, m := range h.ms {
-		h.present[m.id] = false
+		if h.present[m.id] {
+			h.present[m.id] = false
+			for _, g := range p.litGroups[m.id] {
+				h.groups[g] = false
+			}
+		}
 		h.head[m.id] = 0
 	}
 	p.pool.Put(h)

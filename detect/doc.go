@@ -235,7 +235,7 @@ func (d *doc) listIn(name string, a, b int) bool {
 	}
 	h := d.hits()
 	if a == 0 && b == len(d.lower) {
-		return anyPresent(ids, h.present)
+		return h.groups[d.e.rules.listGroups[name]]
 	}
 	for _, id := range ids {
 		n := int32(len(d.e.pre.lits[id]))

@@ -138,7 +138,7 @@ func (d *doc) cues(list string) bool {
 func (d *doc) cuesIn(list, s string) bool {
 	h, base := d.hitsFor(s)
 	for _, x := range d.e.cueRegexes(list) {
-		if mayWith(x, h.present) && d.matchLower(x, s, base, h) {
+		if mayWith(x, h) && d.matchLower(x, s, base, h) {
 			return true
 		}
 	}

@@ -22,6 +22,10 @@ type rx struct {
 	// more holds further literal sets, each of which must also be present
 	// ("vaccin…" and "autis…" for a claim that needs both words).
 	more [][]int32
+	// group and moreGroups name lits and the sets of more as the
+	// prefilter's literal groups, whose presence a scan records (mayWith)
+	group      int32
+	moreGroups []int32
 	// digits is the fewest ASCII digits any match contains: a phone
 	// number needs ten, so a text or window with fewer is skipped.
 	digits int
@@ -41,9 +45,34 @@ type prefilter struct {
 	lits  []string
 	ac    *acMachine
 	pool  sync.Pool // of *litHits
+	// groups are the distinct literal sets of the regexes (rx.lits and
+	// rx.more) and of listLits; a group is present in a text when one of
+	// its literals is. groupIndex finds a set's group by its ids; litGroups
+	// lists, by literal, the groups holding it (filled by build).
+	groups     [][]int32
+	groupIndex map[string]int32
+	litGroups  [][]int32
 }
 
-func newPrefilter() *prefilter { return &prefilter{index: map[string]int32{}} }
+func newPrefilter() *prefilter {
+	return &prefilter{index: map[string]int32{}, groupIndex: map[string]int32{}}
+}
+
+// group registers a set of literal ids as a group and returns its index;
+// equal sets (in the same order) share one.
+func (p *prefilter) group(ids []int32) int32 {
+	key := make([]byte, 0, 4*len(ids))
+	for _, id := range ids {
+		key = append(key, byte(id), byte(id>>8), byte(id>>16), byte(id>>24))
+	}
+	if g, ok := p.groupIndex[string(key)]; ok {
+		return g
+	}
+	g := int32(len(p.groups))
+	p.groupIndex[string(key)] = g
+	p.groups = append(p.groups, ids)
+	return g
+}
 
 // wrap computes the required literals of the pattern src, parsed as sre
 // (Perl flags), and registers them; the regex itself is compiled on first
@@ -53,24 +82,39 @@ func (p *prefilter) wrap(src string, sre *syntax.Regexp) rx {
 	simple := sre.Simplify()
 	digits := minDigits(simple)
 	cache := litCache{}
-	out := rx{re: re, digits: digits}
+	out := rx{re: re, digits: digits, group: -1}
 	out.anchor = p.newAnchor(src, simple, cache)
 	set, ok := cache.required(simple)
 	if !ok || len(set) == 0 || len(set) > 400 {
 		return out
 	}
 	out.lits, out.words = p.ids(set), isWordList(src, simple, cache)
+	out.group = p.group(out.lits)
 	if simple.Op == syntax.OpConcat {
 		for _, extra := range cache.concatSets(simple) {
 			if len(extra) <= 400 && !sameSet(extra, set) {
-				out.more = append(out.more, p.ids(extra))
+				ids := p.ids(extra)
+				out.more = append(out.more, ids)
+				out.moreGroups = append(out.moreGroups, p.group(ids))
 			}
 		}
 	}
 	return out
 }
 
-func (p *prefilter) build() { p.ac = buildAC(p.lits) }
+// build builds the automaton and the index from literals to groups, once
+// every regex is wrapped.
+func (p *prefilter) build() {
+	p.ac = buildAC(p.lits)
+	p.litGroups = make([][]int32, len(p.lits))
+	for g, ids := range p.groups {
+		for _, id := range ids {
+			if n := len(p.litGroups[id]); n == 0 || p.litGroups[id][n-1] != int32(g) {
+				p.litGroups[id] = append(p.litGroups[id], int32(g))
+			}
+		}
+	}
+}
 
 // ids registers literals and returns their indexes.
 func (p *prefilter) ids(set []string) []int32 {
@@ -526,7 +570,7 @@ func (d *doc) may(r rx) bool {
 	if r.lits == nil {
 		return true
 	}
-	return mayWith(r, d.hits().present)
+	return mayWith(r, d.hits())
 }
 
 // mayMatch is may for recognizers that used to run their regexes on every
@@ -534,28 +578,21 @@ func (d *doc) may(r rx) bool {
 // from the prefilter (foldRisk) still run them.
 func (d *doc) mayMatch(r rx) bool { return d.risky || d.may(r) }
 
-func mayWith(r rx, present []bool) bool {
+// mayWith reports whether r can match the text h was found in: it has no
+// literals, or one of its set and one of each of its further sets occur.
+func mayWith(r rx, h *litHits) bool {
 	if r.lits == nil {
 		return true
 	}
-	if !anyPresent(r.lits, present) {
+	if !h.groups[r.group] {
 		return false
 	}
-	for _, set := range r.more {
-		if !anyPresent(set, present) {
+	for _, g := range r.moreGroups {
+		if !h.groups[g] {
 			return false
 		}
 	}
 	return true
-}
-
-func anyPresent(ids []int32, present []bool) bool {
-	for _, id := range ids {
-		if present[id] {
-			return true
-		}
-	}
-	return false
 }
 
 // acMatch is one literal occurrence: the literal's index and its end.

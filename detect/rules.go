@@ -130,9 +130,11 @@ type ruleSet struct {
 	cues   map[string][]rx
 	ages   []rx // the built-in age patterns, as ageForms
 	// listLits are the prefilter's literals for the word lists that
-	// recognizers search as substrings (doc.listIn)
-	listLits map[string][]int32
-	pre      *prefilter
+	// recognizers search as substrings (doc.listIn), and listGroups their
+	// literal groups
+	listLits   map[string][]int32
+	listGroups map[string]int32
+	pre        *prefilter
 }
 
 func (rs *ruleSet) get(id string) *Rule {
@@ -294,10 +296,11 @@ func compileRules(base *RuleFile, overlays ...*RuleFile) (*ruleSet, error) {
 	if rs.ages, err = compileAllMode(rs.pre, exprs, "age patterns", "expr", false); err != nil {
 		return nil, chaperone.Errorf(chaperone.ErrInternal, "%v", err)
 	}
-	rs.listLits = map[string][]int32{}
+	rs.listLits, rs.listGroups = map[string][]int32{}, map[string]int32{}
 	for _, name := range substringLists {
 		if l := rs.lists[name]; !slices.Contains(l, "") {
 			rs.listLits[name] = rs.pre.ids(dedupe(l))
+			rs.listGroups[name] = rs.pre.group(rs.listLits[name])
 		}
 	}
 	rs.pre.build()
