@@ -38,6 +38,7 @@ const (
 // nor narrow start bytes.
 func (p *prefilter) newAnchor(src string, re *syntax.Regexp, c litCache) *anchor {
 	a := &anchor{first: newLazyRegexp(`^(?:` + src + `)`)}
+	a.first.dfa = newPrefixDFA(a.first.src)
 	a.rest = a.first
 	if r, ok := withoutBeginBranch(re); ok {
 		// (?:^|[.!?]\s+)…: the text's start, or the other branches
@@ -47,6 +48,7 @@ func (p *prefilter) newAnchor(src string, re *syntax.Regexp, c litCache) *anchor
 		}
 		re, a.begin = r, true
 		a.rest = newLazyRegexp(rest)
+		a.rest.dfa = newPrefixDFA(rest)
 	}
 	if set, wb, ok := c.startLiterals(re); ok {
 		a.lits, a.wb = p.ids(set), wb
@@ -537,7 +539,7 @@ func (d *doc) matchAt(x rx, s string, base int, h *litHits) bool {
 	}
 	d.cand = d.e.pre.candidates(x.anchor, h, s, base, d.cand)
 	for _, at := range d.cand {
-		if x.anchor.at(at).MatchString(s[at:]) {
+		if x.anchor.at(at).matchPrefix(s[at:]) {
 			return true
 		}
 	}
@@ -562,11 +564,15 @@ func (d *doc) findAllAt(x rx, s string, base int, h *litHits, sub bool) [][]int 
 		if at < pos {
 			continue
 		}
+		re := x.anchor.at(at)
+		if !re.matchPrefix(s[at:]) {
+			continue // most candidates: the DFA says so without the regex
+		}
 		var m []int
 		if sub {
-			m = x.anchor.at(at).FindStringSubmatchIndex(s[at:])
+			m = re.FindStringSubmatchIndex(s[at:])
 		} else {
-			m = x.anchor.at(at).FindStringIndex(s[at:])
+			m = re.FindStringIndex(s[at:])
 		}
 		if m == nil {
 			continue

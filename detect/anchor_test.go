@@ -123,3 +123,70 @@ func TestListInSame(t *testing.T) {
 		d.release()
 	}
 }
+
+// TestPrefixDFASame checks that the anchored regexes' DFAs answer as the
+// regexes do at every byte offset of the texts (not only at start
+// candidates), lower-cased and as written, including texts with invalid
+// UTF-8, fold variants and line breaks.
+func TestPrefixDFASame(t *testing.T) {
+	e := engine(t)
+	files := []string{"../testdata/eval/heldout-b.jsonl"}
+	if os.Getenv("CHAPERONE_ANCHOR_ALL") != "" {
+		files, _ = filepath.Glob("../testdata/eval/*.jsonl")
+	}
+	var texts []string
+	for _, f := range files {
+		for _, it := range loadSet(t, f) {
+			texts = append(texts, it.Text, asciiLower(it.Text))
+		}
+	}
+	for _, it := range anchorEdgeItems {
+		texts = append(texts, it.Text, asciiLower(it.Text), it.Context)
+	}
+	texts = append(texts, "bad \xff\xfe utf-8 \xe2\x80 my pt\nin bed 9\n", "é́ my\u00a0pt — “the guy” in bed 12b ’s 34yo\r\n", "")
+	var res []*lazyRegexp
+	for _, x := range allRegexes(e) {
+		if x.anchor != nil {
+			res = append(res, x.anchor.first)
+			if x.anchor.rest != x.anchor.first {
+				res = append(res, x.anchor.rest)
+			}
+		}
+	}
+	full := 0
+	for _, re := range res {
+		for _, s := range texts {
+			for at := 0; at <= len(s); at++ {
+				got, ok := re.dfa.match(s[at:])
+				if !ok {
+					full++
+					break
+				}
+				if want := re.get().MatchString(s[at:]); got != want {
+					t.Fatalf("%q at %d of %q: DFA %v, regex %v", re.src, at, s, got, want)
+				}
+			}
+		}
+	}
+	if full > 0 {
+		t.Logf("%d texts left to the regex (DFA full)", full)
+	}
+}
+
+// allRegexes returns every regex of the engine's rules, cue lists, claims
+// and age patterns.
+func allRegexes(e *Engine) []rx {
+	var all []rx
+	for _, l := range e.rules.cues {
+		all = append(all, l...)
+	}
+	for _, c := range e.rules.claims {
+		all = append(all, c.compiled...)
+		all = append(all, c.unless...)
+	}
+	for _, r := range e.rules.rules {
+		all = append(all, r.compiled...)
+		all = append(all, r.unless...)
+	}
+	return append(all, e.rules.ages...)
+}

@@ -15,6 +15,7 @@ type lazyRegexp struct {
 	src  string
 	once sync.Once
 	re   *regexp.Regexp
+	dfa  *prefixDFA // for matchPrefix; nil: run the regex
 }
 
 // newLazyRegexp returns src to be compiled on first use; src must already
@@ -31,6 +32,18 @@ func (l *lazyRegexp) String() string { return l.src }
 
 // MatchString is regexp.Regexp.MatchString.
 func (l *lazyRegexp) MatchString(s string) bool { return l.get().MatchString(s) }
+
+// matchPrefix is MatchString for a regex anchored at the start (^…),
+// answered by its DFA when it has one (newAnchor gives the anchored
+// regexes one).
+func (l *lazyRegexp) matchPrefix(s string) bool {
+	if l.dfa != nil {
+		if m, ok := l.dfa.match(s); ok {
+			return m
+		}
+	}
+	return l.MatchString(s)
+}
 
 // FindAllStringIndex is regexp.Regexp.FindAllStringIndex.
 func (l *lazyRegexp) FindAllStringIndex(s string, n int) [][]int {
