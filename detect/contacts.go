@@ -147,11 +147,11 @@ func (d *doc) findEmails(r *Rule) {
 			}
 			at := strings.IndexByte(addr, '@')
 			local, domain := strings.ToLower(addr[:at]), strings.ToLower(addr[at+1:])
-			if d.e.set("role_mailboxes")[local] || domain == "example.com" || domain == "example.org" || domain == "example.net" || strings.HasSuffix(domain, ".example") || strings.HasSuffix(domain, ".test") {
+			if d.e.set(lsRoleMailboxes)[local] || domain == "example.com" || domain == "example.org" || domain == "example.net" || strings.HasSuffix(domain, ".example") || strings.HasSuffix(domain, ".test") {
 				continue
 			}
 			alone := 0.35
-			if d.e.set("free_mail_domains")[domain] {
+			if d.e.set(lsFreeMailDomains)[domain] {
 				alone = 0.6
 			}
 			d.add(s, e, chaperone.SpanEmail, r.ID, d.contactScore(r, s, alone))
@@ -189,9 +189,9 @@ func (d *doc) findURLs(r *Rule) {
 				continue
 			}
 			switch {
-			case d.e.set("fundraiser_domains")[host] && len(path) > 2:
+			case d.e.set(lsFundraiserDomains)[host] && len(path) > 2:
 				d.add(s, e, chaperone.SpanURL, r.ID, d.contextScoreWith(s, r.ScoreOr(0.9), 0.7))
-			case d.e.set("social_domains")[host] && len(path) > 2:
+			case d.e.set(lsSocialDomains)[host] && len(path) > 2:
 				d.add(s, e, chaperone.SpanURL, r.ID, d.contactScore(r, s, 0.3))
 			default:
 				own, patient := d.contactOwner(s)
@@ -253,7 +253,7 @@ func (d *doc) findHandles(r *Rule) {
 			score *= 0.3
 		}
 		// the handle of someone being argued with is not a patient's
-		if d.e.set("insult_words")[d.word(i+2)] || d.e.set("insult_words")[d.word(i+3)] {
+		if d.e.set(lsInsultWords)[d.word(i+2)] || d.e.set(lsInsultWords)[d.word(i+3)] {
 			score *= 0.3
 		}
 		d.add(t.start, t.end, chaperone.SpanHandle, r.ID, score)
@@ -279,7 +279,7 @@ func (d *doc) orgHandle(h string) bool {
 	if containsAny(lower, d.e.rules.list("handle_org_parts")) {
 		return true
 	}
-	short := d.e.set("handle_org_short")
+	short := d.e.set(lsHandleOrgShort)
 	for _, p := range strings.FieldsFunc(h, func(r rune) bool { return r == '_' || r == '.' || r == '-' || r >= '0' && r <= '9' }) {
 		for _, c := range camelParts(p) {
 			if short[strings.ToLower(c.s)] {
@@ -303,7 +303,7 @@ func (d *doc) ownDomain(host string) bool {
 	}
 	for _, w := range strings.Fields(strings.ToLower(d.item.Author.Employer)) {
 		w = strings.Trim(w, ".,'’&()")
-		if len(w) < 4 || d.e.set("org_words")[w] {
+		if len(w) < 4 || d.e.set(lsOrgWords)[w] {
 			continue
 		}
 		for _, l := range labels {

@@ -15,13 +15,7 @@ func (d *doc) readContext() {
 	d.patientSent = map[int]float64{}
 	d.staffSent = map[int]bool{}
 	d.personSent = nil
-	patientNouns := d.e.set("patient_nouns")
-	personNouns := d.e.set("person_nouns")
-	kin := d.e.set("kinship")
-	titles := d.e.set("patient_titles")
-	events := d.e.set("clinical_events")
-	care := d.e.set("care_nouns")
-	staffCue := d.e.set("staff_event_words")
+	masks := d.tokLists()
 	reply := d.item.Channel.IsReply()
 	eventSent := map[int]bool{} // sentence -> tells an event (story_event cues)
 	byTitle := map[int]bool{}   // staff sentences that name a doctor
@@ -32,14 +26,15 @@ func (d *doc) readContext() {
 		}
 		s := d.sent[i]
 		w := t.lower
+		m := masks[i] // the lists holding w
 		prev := d.word(i - 1)
 		var v float64
 		switch {
-		case patientNouns[w] && d.e.set("patient_noun_not_before")[d.word(i+1)]:
+		case m.has(lsPatientNouns) && d.tokIn(i+1, lsPatientNounNotBefore):
 			v = 0
 		case (w == "pt" || w == "pts") && t.allCaps && d.possWord(i) == w:
 			v = 0 // "PT": physical therapy or therapist
-		case patientNouns[w]:
+		case m.has(lsPatientNouns):
 			v = 1
 			if w == "patients" || w == "clients" || w == "residents" || w == "pts" {
 				v = 0.4
@@ -47,23 +42,23 @@ func (d *doc) readContext() {
 					v = 0.5
 				}
 			}
-		case titles[w] && i+1 < len(d.toks) && (d.toks[i+1].text == "." || d.toks[i+1].cap) && t.cap:
+		case m.has(lsPatientTitles) && i+1 < len(d.toks) && (d.toks[i+1].text == "." || d.toks[i+1].cap) && t.cap:
 			v = 1
-		case kin[w] && isPossessive(d.prevWord(i)):
+		case m.has(lsKinship) && isPossessive(d.prevWord(i)):
 			v = 0.8
 			if prev == "my" || prev == "our" {
 				v = 0
 			}
-		case d.e.set("kin_titles")[w] && t.cap && !t.sentStart && i+1 < len(d.toks) && d.toks[i+1].kind == tokWord && d.toks[i+1].cap && !d.toks[i+1].allCaps:
+		case m.has(lsKinTitles) && t.cap && !t.sentStart && i+1 < len(d.toks) && d.toks[i+1].kind == tokWord && d.toks[i+1].cap && !d.toks[i+1].allCaps:
 			v = 0.6 // a relative called by name: "Mamaw Opal", "Abuela Rosa"
-		case events[w]:
+		case m.has(lsClinicalEvents):
 			v = 0.6
-		case (d.e.set("clinical_terms")[w] || d.e.set("body_parts")[w] || d.e.set("injury_terms")[w] || care[w]) && (isThirdPoss(prev) || isThirdPoss(d.word(i-2))) &&
-			(d.e.set("clinical_terms")[w] || d.e.set("body_parts")[w] || d.e.set("injury_terms")[w] || !d.familyIn(i)):
+		case (m.has(lsClinicalTerms) || m.has(lsBodyParts) || m.has(lsInjuryTerms) || m.has(lsCareNouns)) && (isThirdPoss(prev) || isThirdPoss(d.word(i-2))) &&
+			(m.has(lsClinicalTerms) || m.has(lsBodyParts) || m.has(lsInjuryTerms) || !d.familyIn(i)):
 			v = 0.8 // "his troponin", "her new pump"
-		case w == "resident" && (d.e.set("specialty_words")[prev] || d.word(i+1) == "at" || d.word(i+1) == "physician"):
+		case w == "resident" && (d.tokIn(i-1, lsSpecialtyWords) || d.word(i+1) == "at" || d.word(i+1) == "physician"):
 			v = 0 // a doctor in training
-		case personNouns[w] && (isDeterminer(prev) || isAgeToken(prev) || isDeterminer(d.word(i-2)) || t.sentStart && t.cap || strings.HasSuffix(d.prevWord(i-1), "'s") || isDeterminer(d.wordBeforeCaps(i))):
+		case m.has(lsPersonNouns) && (isDeterminer(prev) || isAgeToken(prev) || isDeterminer(d.word(i-2)) || t.sentStart && t.cap || strings.HasSuffix(d.prevWord(i-1), "'s") || isDeterminer(d.wordBeforeCaps(i))):
 			v = 0.4
 			if !groupNoun(w) {
 				if d.personSent == nil {
@@ -84,14 +79,14 @@ func (d *doc) readContext() {
 			}
 		case isAgeToken(w):
 			v = 0.5
-		case reply && (prev == "your" || prev == "you're") && care[w]:
+		case reply && (prev == "your" || prev == "you're") && m.has(lsCareNouns):
 			v = 1
 		}
 		if w == "dob" || w == "mrn" || w == "ssn" || w == "d.o.b" {
 			v = 1
 		}
-		ownLicence := (w == "license" || w == "licence") && d.e.set("credentials")[d.word(i-1)]
-		if v < 0.8 && d.e.set("identifier_labels")[w] && w != "age" && w != "phone" && w != "email" && !ownLicence {
+		ownLicence := (w == "license" || w == "licence") && d.tokIn(i-1, lsCredentials)
+		if v < 0.8 && m.has(lsIdentifierLabels) && w != "age" && w != "phone" && w != "email" && !ownLicence {
 			v = 0.8 // "acct 7720-33918": about a patient's records
 		}
 		// "Dr. Okafor's last clinic day": a sentence about a colleague
@@ -99,7 +94,7 @@ func (d *doc) readContext() {
 			d.staffSent[s] = true // "Dr. Okafor's last clinic day is …"
 			byTitle[s] = true
 		}
-		if staffCue[w] && !staffCueIsVerb(w, d.word(i+1)) {
+		if m.has(lsStaffEventWords) && !staffCueIsVerb(w, d.word(i+1)) {
 			d.staffSent[s] = true
 		}
 		if v >= 1 && (w == "pt" || w == "pt's" || w == "pts" || w == "pt.") {

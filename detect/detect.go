@@ -25,10 +25,12 @@ const Threshold = 0.5
 type Engine struct {
 	rules *ruleSet
 	lex   *lexicon.Lexicon
-	sets  map[string]map[string]bool // word lists as sets
-	brand *phraseIndex               // brand names for industry ties
-	pre   *prefilter                 // literals of every rule regex
-	model *Model                     // learned layer over the finding rules (nil: rules only)
+	sets  [numLists]map[string]bool // the word lists the recognizers use, as sets
+	// listsOf gives, by word, the lists of sets holding it
+	listsOf map[string]listMask
+	brand   *phraseIndex // brand names for industry ties
+	pre     *prefilter   // literals of every rule regex
+	model   *Model       // learned layer over the finding rules (nil: rules only)
 }
 
 var (
@@ -78,21 +80,23 @@ func newEngine(base *RuleFile, overlays ...*RuleFile) (*Engine, error) {
 	if err != nil {
 		return nil, err
 	}
-	e := &Engine{rules: rs, lex: <-lex, sets: map[string]map[string]bool{}, pre: rs.pre}
-	for name, words := range rs.lists {
+	e := &Engine{rules: rs, lex: <-lex, pre: rs.pre, listsOf: map[string]listMask{}}
+	for id, name := range listNames {
+		words := rs.lists[name]
 		m := make(map[string]bool, len(words))
 		for _, w := range words {
 			m[w] = true
+			e.listsOf[w] |= 1 << id
 		}
-		e.sets[name] = m
+		e.sets[id] = m
 	}
 	e.brand = newPhraseIndex(e.lex.Brands())
 	e.model = <-model
 	return e, nil
 }
 
-// set returns the named word list as a set (empty if the list is unknown).
-func (e *Engine) set(name string) map[string]bool { return e.sets[name] }
+// set returns a word list as a set (empty if the rule files lack it).
+func (e *Engine) set(id listID) map[string]bool { return e.sets[id] }
 
 // Rules describes the enabled rules the engine runs, for reports (SARIF)
 // and documentation.

@@ -14,7 +14,8 @@ type doc struct {
 	text  string
 	lower string
 	toks  []token
-	sent  []int // sentence index of each token
+	sent  []int      // sentence index of each token
+	masks []listMask // word lists holding each token's lower-cased text (tokLists)
 	// ctx holds the tokens of item.Context, for replies.
 	ctx      []token
 	ctxLower string

@@ -278,13 +278,13 @@ func (d *doc) addressed(i, j int, treated bool) bool {
 // clinicalTerm reports a treatment, condition, medicine or visit word in
 // tokens [i,j).
 func (d *doc) clinicalTerm(i, j int) bool {
-	terms := d.e.set("clinical_terms")
+	terms := d.e.set(lsClinicalTerms)
 	for k := i; k < j && k < len(d.toks); k++ {
 		t := &d.toks[k]
 		if t.kind != tokWord {
 			continue
 		}
-		if terms[t.lower] || d.e.lex.Drug(t.lower) && len(t.lower) > 4 && !d.e.set("not_names")[t.lower] {
+		if terms[t.lower] || d.e.lex.Drug(t.lower) && len(t.lower) > 4 && !d.e.set(lsNotNames)[t.lower] {
 			return true
 		}
 		if k+1 < j && terms[t.lower+" "+d.toks[k+1].lower] {
@@ -441,7 +441,7 @@ func (d *doc) yourTreatment(i, j int) bool {
 		}
 		for m := k + 1; m < j && m <= k+2 && m < len(d.toks); m++ {
 			w := d.toks[m].lower
-			if d.toks[m].kind == tokWord && (d.e.lex.Drug(w) && len(w) > 4 && !d.e.set("not_names")[w] || d.e.set("treatment_words")[w]) {
+			if d.toks[m].kind == tokWord && (d.e.lex.Drug(w) && len(w) > 4 && !d.e.set(lsNotNames)[w] || d.e.set(lsTreatmentWords)[w]) {
 				return true
 			}
 		}

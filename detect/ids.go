@@ -118,7 +118,7 @@ func (d *doc) findLabelledIDs(r *Rule) {
 			continue
 		}
 		vals := d.valuesAfter(le, list)
-		if d.e.set("insurer_words")[label] && len(vals) > 0 && strings.TrimLeft(d.text[le:vals[0][0]], " #:(") != "" {
+		if d.e.set(lsInsurerWords)[label] && len(vals) > 0 && strings.TrimLeft(d.text[le:vals[0][0]], " #:(") != "" {
 			vals = nil // "UHC 921774530" yes; "UHC denied claim #…" is the claim's
 		}
 		for _, v := range vals {
@@ -268,14 +268,14 @@ func (d *doc) idTypeFromWordBefore(labelStart int, def chaperone.SpanType) chape
 	}
 	w := strings.Trim(words[len(words)-1], "(),:'’")
 	for _, x := range words[max(0, len(words)-4):] {
-		if d.e.set("insurer_words")[strings.Trim(x, "(),:'’")] {
+		if d.e.set(lsInsurerWords)[strings.Trim(x, "(),:'’")] {
 			return chaperone.SpanHealthPlan // "Medicaid card …, ID 00417729LA"
 		}
 	}
 	switch {
-	case d.e.set("insurer_words")[w]:
+	case d.e.set(lsInsurerWords)[w]:
 		return chaperone.SpanHealthPlan
-	case d.e.set("device_words")[w]:
+	case d.e.set(lsDeviceWords)[w]:
 		return chaperone.SpanDevice
 	case w == "member" || w == "subscriber" || w == "policy" || w == "insurance" || w == "plan":
 		return chaperone.SpanHealthPlan
@@ -343,7 +343,7 @@ func (d *doc) valuesAfter(off int, list string) [][2]int {
 		// skip filler: state codes, label words, "no.", "number", "is", "on his card is"
 		switch {
 		case len(w) == 2 && w == strings.ToUpper(w) && d.e.lex.State(w):
-		case d.e.set("id_filler")[lw]:
+		case d.e.set(lsIdFiller)[lw]:
 		case d.e.labels().kind[lw] != "":
 		case lw != "" && unicode.IsLower(rune(lw[0])) && skipped < 5 && list != "label_room":
 		default:

@@ -125,15 +125,15 @@ func (d *doc) notNamePhrase(g nameGroup) bool {
 		}
 	}
 	// a single word keeps the role cues' say ("Summer, your …")
-	return (g.last > g.first || strings.ContainsAny(raw, "-.")) && d.e.set("not_names")[strings.ToLower(raw)]
+	return (g.last > g.first || strings.ContainsAny(raw, "-.")) && d.e.set(lsNotNames)[strings.ToLower(raw)]
 }
 
 // findLowercaseNames finds names typed in lower case where the words
 // around them say a name follows: "pt's wife linda called", "a pt named
 // tomasina reyes", "pt is mr. delacroix".
 func (d *doc) findLowercaseNames(r *Rule, base float64) {
-	kin := d.e.set("kinship")
-	titles := d.e.set("patient_titles")
+	kin := d.e.set(lsKinship)
+	titles := d.e.set(lsPatientTitles)
 	for i := 1; i < len(d.toks); i++ {
 		t := &d.toks[i]
 		if t.kind != tokWord || t.cap || t.hasDigit || len(t.text) < 2 {
@@ -152,7 +152,7 @@ func (d *doc) findLowercaseNames(r *Rule, base float64) {
 			cue = true // "miss ellie from up in hazard"
 		case d.patientNear(i) >= 0.8 && d.strongLowerName(t.lower):
 			cue = true
-		case prev == "named" && !d.e.set("staff_roles")[t.lower] && !d.awardTitle(i):
+		case prev == "named" && !d.e.set(lsStaffRoles)[t.lower] && !d.awardTitle(i):
 			cue = true // "named Hospitalist of the Year" is an award, not a name
 		case prev == "is" && prev2 == "name":
 			cue = true
@@ -196,7 +196,7 @@ func (d *doc) lowerNameLike(w string, afterTitle bool) bool {
 	if lvl, ok := lex.WordLevel(w); ok && lvl <= 50 && !afterTitle {
 		return false
 	}
-	if d.e.set("not_names")[w] || d.e.set("kinship")[w] {
+	if d.e.set(lsNotNames)[w] || d.e.set(lsKinship)[w] {
 		return false
 	}
 	if afterTitle {
@@ -238,7 +238,7 @@ func (d *doc) isNameToken(i int) bool {
 // English word or abbreviation.
 func (d *doc) capsName(w string) bool {
 	lex := d.e.lex
-	if len(w) < 4 || d.e.set("not_names")[w] {
+	if len(w) < 4 || d.e.set(lsNotNames)[w] {
 		return false
 	}
 	if _, ok := lex.WordLevel(w); ok {
@@ -258,8 +258,8 @@ func (d *doc) nameGroupAt(i int) (nameGroup, bool) {
 	if !d.isNameToken(i) {
 		return nameGroup{}, false
 	}
-	skip := d.e.set("name_prefix_words")
-	kin := d.e.set("kinship")
+	skip := d.e.set(lsNamePrefixWords)
+	kin := d.e.set(lsKinship)
 	// leading words that are titles, kinship or endearments are not part
 	// of the name: "Miss Hattie", "Abuela Xiomara", "Baby June"; nor is a
 	// common word that only starts the sentence: "Today Ernesto …".
@@ -291,7 +291,7 @@ func (d *doc) nameGroupAt(i int) (nameGroup, bool) {
 		}
 		// an unknown all-capital word after an all-capital name: "OFELIA BATUNGBAKAL"
 		if t.kind == tokWord && t.allCaps && d.toks[g.last].allCaps && !t.hasDigit && len(t.text) >= 4 {
-			if _, ok := d.e.lex.WordLevel(t.lower); !ok && !d.e.set("not_names")[t.lower] {
+			if _, ok := d.e.lex.WordLevel(t.lower); !ok && !d.e.set(lsNotNames)[t.lower] {
 				g.last = j
 				continue
 			}
@@ -327,7 +327,7 @@ func (d *doc) nameGroupAt(i int) (nameGroup, bool) {
 		break
 	}
 	// drop trailing words that name an organisation or a place type
-	org := d.e.set("org_words")
+	org := d.e.set(lsOrgWords)
 	for g.last > g.first && org[d.toks[g.last].lower] {
 		g.last--
 		g.end = d.toks[g.last].end
@@ -350,7 +350,7 @@ func (d *doc) nameLexScore(g nameGroup) float64 {
 		n++
 		s := d.tokenNameScore(i)
 		// "Parkinson's disease", "Crohn's": an eponym, not a person
-		if d.e.lex.Eponym(t.lower) && (d.possWord(i) != t.lower || d.e.set("name_not_before")[d.nextWordAfter(t.end)]) {
+		if d.e.lex.Eponym(t.lower) && (d.possWord(i) != t.lower || d.e.set(lsNameNotBefore)[d.nextWordAfter(t.end)]) {
 			s = 0
 		}
 		if s >= 0.5 {
@@ -376,7 +376,7 @@ func (d *doc) nameLexScore(g nameGroup) float64 {
 	if _, _, ok := lex.City(phrase); ok && n >= 2 {
 		return 0.1
 	}
-	if lex.Hospital(phrase) || d.e.set("public_figures")[phrase] || d.e.brand.has(phrase) || d.inBrand(g.start, g.end) {
+	if lex.Hospital(phrase) || d.e.set(lsPublicFigures)[phrase] || d.e.brand.has(phrase) || d.inBrand(g.start, g.end) {
 		return 0
 	}
 	if _, ok := lex.CanonicalMaker(phrase); ok && n >= 2 {
@@ -388,14 +388,14 @@ func (d *doc) nameLexScore(g nameGroup) float64 {
 		}
 	}
 	last := d.toks[g.last].lower
-	if n >= 2 && (lex.StreetSuffix(last) || d.e.set("place_words")[last]) {
+	if n >= 2 && (lex.StreetSuffix(last) || d.e.set(lsPlaceWords)[last]) {
 		return 0
 	}
-	if fw := d.toks[g.first].lower; d.e.set("place_words")[fw] {
+	if fw := d.toks[g.first].lower; d.e.set(lsPlaceWords)[fw] {
 		return 0
 	}
 	// a name used as a thing: "Tommy John surgery", "the Obama administration"
-	if nw := d.nextWordAfter(g.end); d.e.set("name_not_before")[nw] {
+	if nw := d.nextWordAfter(g.end); d.e.set(lsNameNotBefore)[nw] {
 		return 0
 	}
 	if best > 1 {
@@ -448,7 +448,7 @@ func (d *doc) tokenNameScore(i int) float64 {
 			s *= 0.6
 		}
 	}
-	if e.set("kinship")[w] && !t.allCaps {
+	if e.set(lsKinship)[w] && !t.allCaps {
 		return 0
 	}
 	// a common word capitalised mid-sentence that is a frequent first name:
@@ -486,7 +486,7 @@ func (d *doc) tokenNameScore(i int) float64 {
 func (d *doc) wordNameScore(w, orig string, allCaps bool) float64 {
 	lex := d.e.lex
 	e := d.e
-	if e.set("not_names")[w] || e.set("org_words")[w] || e.set("months")[w] || e.set("weekdays")[w] || e.set("vehicle_words")[w] || e.set("insurer_words")[w] ||
+	if e.set(lsNotNames)[w] || e.set(lsOrgWords)[w] || e.set(lsMonths)[w] || e.set(lsWeekdays)[w] || e.set(lsVehicleWords)[w] || e.set(lsInsurerWords)[w] ||
 		lex.Drug(w) || e.brand.has(w) || lex.State(orig) || lex.State(w) {
 		return 0
 	}
@@ -556,37 +556,37 @@ func (d *doc) nameRole(g nameGroup, ctxNames map[string]bool) (role, float64) {
 	prevs := d.prevWords(g.first, 4)
 	nexts := d.nextWords(g.last, 4)
 	first := d.toks[g.first].lower
-	if e.set("staff_titles")[pw] && (prevDot || d.toks[pi].cap || pw == "doctor" || pw == "nurse") {
+	if e.set(lsStaffTitles)[pw] && (prevDot || d.toks[pi].cap || pw == "doctor" || pw == "nurse") {
 		return roleOther, 0
 	}
 	// "St. Vincent's", "Mt. Sinai", "Fort Worth": a place, not a person
-	if e.set("place_prefixes")[pw] && pi >= 0 && d.toks[pi].cap {
+	if e.set(lsPlacePrefixes)[pw] && pi >= 0 && d.toks[pi].cap {
 		return roleOther, 0
 	}
-	if len(nexts) > 0 && e.set("credentials")[nexts[0]] && g.last+1 < len(d.toks) && (d.toks[g.last+1].text == "," || d.toks[g.last+1].allCaps) {
+	if len(nexts) > 0 && e.set(lsCredentials)[nexts[0]] && g.last+1 < len(d.toks) && (d.toks[g.last+1].text == "," || d.toks[g.last+1].allCaps) {
 		return roleOther, 0
 	}
 	if d.staffAppositive(g) {
 		return roleOther, 0
 	}
-	if e.set("patient_titles")[pw] && (prevDot || (pi >= 0 && d.toks[pi].cap)) {
+	if e.set(lsPatientTitles)[pw] && (prevDot || (pi >= 0 && d.toks[pi].cap)) {
 		return rolePatient, 1
 	}
 	if d.item.Author.Name != "" && strings.Contains(strings.ToLower(d.item.Author.Name), first) {
 		return roleOther, 0
 	}
-	if e.set("public_figures")[strings.ToLower(d.text[g.start:g.end])] || e.set("public_figures")[first] {
+	if e.set(lsPublicFigures)[strings.ToLower(d.text[g.start:g.end])] || e.set(lsPublicFigures)[first] {
 		return roleOther, 0
 	}
 	// "my son Jake", "our daughter" - the author's family; "her son", "your mother Evelyn"
-	if pi >= 0 && pi == g.first-1 && e.set("kinship")[pw] {
+	if pi >= 0 && pi == g.first-1 && e.set(lsKinship)[pw] {
 		owner := d.prevWord(pi)
 		if owner == "my" || owner == "our" {
 			return roleOther, 0
 		}
 		return rolePatient, 0.95
 	}
-	if len(prevs) >= 2 && prevs[0] == "named" && e.set("kinship")[prevs[1]] {
+	if len(prevs) >= 2 && prevs[0] == "named" && e.set(lsKinship)[prevs[1]] {
 		return rolePatient, 0.95
 	}
 	if d.namedAs(g) {
@@ -595,15 +595,15 @@ func (d *doc) nameRole(g nameGroup, ctxNames map[string]bool) (role, float64) {
 	if g.first > 0 && d.toks[g.first-1].kind == tokWord && (pw == "his" || pw == "her" || pw == "their" || pw == "own" || pw == "my" || pw == "your" || pw == "our") {
 		return roleOther, 0 // "his own Foley", "her Sinatra records"
 	}
-	if hasAny(prevs[:min(2, len(prevs))], e.set("staff_roles")) || (len(nexts) > 1 && nexts[0] == "from" && (nexts[1] == "our" || e.set("departments")[nexts[1]])) {
+	if hasAny(prevs[:min(2, len(prevs))], e.set(lsStaffRoles)) || (len(nexts) > 1 && nexts[0] == "from" && (nexts[1] == "our" || e.set(lsDepartments)[nexts[1]])) {
 		return roleOther, 0 // "our hygienist Rose", "Dana from accounting"
 	}
 	// "Wanda (his niece)", "Margaret (pt's daughter)"
-	if len(nexts) >= 2 && isPossessive(nexts[0]) && e.set("kinship")[nexts[1]] && nexts[0] != "my" && nexts[0] != "our" {
+	if len(nexts) >= 2 && isPossessive(nexts[0]) && e.set(lsKinship)[nexts[1]] && nexts[0] != "my" && nexts[0] != "our" {
 		return rolePatient, 0.95
 	}
-	if g.first > 0 && d.toks[g.first-1].kind == tokWord && (e.set("patient_nouns")[pw] || pw == "little" || pw == "baby" || pw == "named") {
-		if pw == "named" && (d.nameLexScore(g) < 0.5 || e.set("staff_roles")[d.toks[g.first].lower] || d.awardTitle(g.first)) {
+	if g.first > 0 && d.toks[g.first-1].kind == tokWord && (e.set(lsPatientNouns)[pw] || pw == "little" || pw == "baby" || pw == "named") {
+		if pw == "named" && (d.nameLexScore(g) < 0.5 || e.set(lsStaffRoles)[d.toks[g.first].lower] || d.awardTitle(g.first)) {
 			return roleOther, 0 // "named Top Docs", "named Pediatrician of the Year"
 		}
 		return rolePatient, 0.98
@@ -614,7 +614,7 @@ func (d *doc) nameRole(g nameGroup, ctxNames map[string]bool) (role, float64) {
 	// "Earl's sugar was 410", "Bill's earlobe": a person's body, labs or care
 	if pos := d.possWord(g.last); strings.HasSuffix(pos, "'s") && g.last+3 < len(d.toks) {
 		nx := d.toks[g.last+3]
-		if nx.kind == tokWord && !nx.cap && (e.set("clinical_terms")[nx.lower] || e.set("body_parts")[nx.lower]) {
+		if nx.kind == tokWord && !nx.cap && (e.set(lsClinicalTerms)[nx.lower] || e.set(lsBodyParts)[nx.lower]) {
 			return rolePatient, 0.95
 		}
 		if nx.kind == tokWord && nx.cap && !d.isNameToken(g.last+3) {
@@ -624,7 +624,7 @@ func (d *doc) nameRole(g nameGroup, ctxNames map[string]bool) (role, float64) {
 	// "Tell Bryce his strep test was negative": a name, then that person's care
 	if len(nexts) >= 2 && (nexts[0] == "his" || nexts[0] == "her") && g.last+1 < len(d.toks) && d.toks[g.last+1].kind == tokWord {
 		for _, w := range nexts[1:min(3, len(nexts))] {
-			if e.set("clinical_terms")[w] || e.set("care_nouns")[w] {
+			if e.set(lsClinicalTerms)[w] || e.set(lsCareNouns)[w] {
 				return rolePatient, 0.95
 			}
 		}
@@ -634,7 +634,7 @@ func (d *doc) nameRole(g nameGroup, ctxNames map[string]bool) (role, float64) {
 	if g.last+3 < len(d.toks) && d.toks[g.last+1].text == "(" && (d.toks[g.last+2].lower == "age" || d.toks[g.last+2].lower == "aged") && d.toks[g.last+3].kind == tokNumber {
 		return rolePatient, 1
 	}
-	if g.last+3 < len(d.toks) && d.toks[g.last+1].lower == "in" && d.e.set("label_room")[d.toks[g.last+2].lower] && d.toks[g.last+3].kind == tokNumber {
+	if g.last+3 < len(d.toks) && d.toks[g.last+1].lower == "in" && d.e.set(lsLabelRoom)[d.toks[g.last+2].lower] && d.toks[g.last+3].kind == tokNumber {
 		return rolePatient, 1
 	}
 	// "Sarge (87, Korea vet", "Ranch hand, 34,": a name with an age
@@ -673,11 +673,11 @@ func (d *doc) nameRole(g nameGroup, ctxNames map[string]bool) (role, float64) {
 		}
 	}
 	// identifiers right after the name: "Guadalupe Ortiz, DOB 8/30/1961"
-	if len(nexts) > 0 && e.set("identifier_labels")[nexts[0]] {
+	if len(nexts) > 0 && e.set(lsIdentifierLabels)[nexts[0]] {
 		return rolePatient, 0.95
 	}
 	// a place after a preposition: "in Dearborn"
-	if len(prevs) > 0 && e.set("locating_words")[prevs[0]] {
+	if len(prevs) > 0 && e.set(lsLocatingWords)[prevs[0]] {
 		if _, _, ok := d.e.lex.City(strings.ToLower(d.text[g.start:g.end])); ok {
 			return roleOther, 0
 		}
@@ -689,7 +689,7 @@ func (d *doc) nameRole(g nameGroup, ctxNames map[string]bool) (role, float64) {
 // "Thanks Will!", "Jessica, our records…", "you've got this, Renee".
 func (d *doc) isVocative(g nameGroup) bool {
 	prev := d.word(g.first - 1)
-	if d.e.set("greetings")[prev] {
+	if d.e.set(lsGreetings)[prev] {
 		return true
 	}
 	if prev == "you" && d.word(g.first-2) == "thank" {
@@ -742,7 +742,7 @@ func (d *doc) staffAppositive(g nameGroup) bool {
 	if g.last+2 < len(d.toks) && d.toks[g.last+1].text == "," && (d.toks[g.last+2].lower == "our" || d.toks[g.last+2].lower == "my") {
 		for k := g.last + 3; k < len(d.toks) && k <= g.last+5; k++ {
 			w := strings.Trim(d.toks[k].lower, "-")
-			if e.set("staff_roles")[w] || strings.HasSuffix(w, "-lead") || w == "lead" {
+			if e.set(lsStaffRoles)[w] || strings.HasSuffix(w, "-lead") || w == "lead" {
 				return true
 			}
 		}
@@ -788,8 +788,8 @@ func (d *doc) contextNames() map[string]bool {
 			p := d.ctx[i-3].text
 			sig = p == "—" || p == "–" || p == "-"
 		}
-		kin := i > 0 && d.e.set("kinship")[d.ctx[i-1].lower]
-		if sig && d.e.set("staff_titles")[t.lower] {
+		kin := i > 0 && d.e.set(lsKinship)[d.ctx[i-1].lower]
+		if sig && d.e.set(lsStaffTitles)[t.lower] {
 			continue // "— Dr. Renata Solis": a colleague's post, not a patient's review
 		}
 		if sig || kin {
@@ -807,7 +807,7 @@ func (d *doc) contextNames() map[string]bool {
 // findHashtagNames finds first names inside hashtags: #PrayForLiam,
 // #TeamJayden, #AvaStrong. Only the name part is a span.
 func (d *doc) findHashtagNames(r *Rule) {
-	cues := d.e.set("hashtag_name_cues")
+	cues := d.e.set(lsHashtagNameCues)
 	for i := range d.toks {
 		t := &d.toks[i]
 		if t.kind != tokHashtag {
@@ -893,7 +893,7 @@ func (d *doc) inBrand(s, e int) bool {
 // strongLowerName reports a lower-case word that is a frequent first name
 // and no English word at all: "marcus", "ellie".
 func (d *doc) strongLowerName(w string) bool {
-	if _, ok := d.e.lex.WordLevel(w); ok || d.e.set("not_names")[w] || len(w) < 4 {
+	if _, ok := d.e.lex.WordLevel(w); ok || d.e.set(lsNotNames)[w] || len(w) < 4 {
 		return false
 	}
 	n, _, ok := d.e.lex.FirstName(w)
@@ -917,12 +917,12 @@ func (d *doc) titled(g nameGroup) bool {
 	if pi >= 0 && d.toks[pi].text == "." {
 		pi--
 	}
-	if pi < 0 || !d.e.set("patient_titles")[d.toks[pi].lower] {
+	if pi < 0 || !d.e.set(lsPatientTitles)[d.toks[pi].lower] {
 		return false
 	}
 	w := d.toks[g.first].lower
 	e := d.e
-	return !(e.set("not_names")[w] || e.set("org_words")[w] || e.set("months")[w] || e.set("weekdays")[w])
+	return !(e.set(lsNotNames)[w] || e.set(lsOrgWords)[w] || e.set(lsMonths)[w] || e.set(lsWeekdays)[w])
 }
 
 // namedAs reports a name given by "named" after a person or patient ("a
@@ -940,7 +940,7 @@ func (d *doc) namedAs(g nameGroup) bool {
 	}
 	e := d.e
 	first := d.toks[g.first].lower
-	if e.set("staff_roles")[first] || e.set("not_names")[first] || d.awardTitle(g.first) {
+	if e.set(lsStaffRoles)[first] || e.set(lsNotNames)[first] || d.awardTitle(g.first) {
 		return false
 	}
 	switch {
@@ -950,10 +950,10 @@ func (d *doc) namedAs(g nameGroup) bool {
 		}
 		// "a pt on our floor named Honey": a person within four words
 		for _, w := range prevs[1:] {
-			if e.set("staff_roles")[w] {
+			if e.set(lsStaffRoles)[w] {
 				return false
 			}
-			if e.set("patient_nouns")[w] || e.set("person_nouns")[w] || e.set("kinship")[w] {
+			if e.set(lsPatientNouns)[w] || e.set(lsPersonNouns)[w] || e.set(lsKinship)[w] {
 				return true
 			}
 		}

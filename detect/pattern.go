@@ -146,7 +146,7 @@ func validDate(d *doc, s, e int) bool {
 	v := d.text[s:e]
 	// what follows must not be a unit: "1/2 tab", "3/10 pain", "2/3 of"
 	next := d.nextWordAfter(e)
-	if d.e.set("date_not_before")[next] {
+	if d.e.set(lsDateNotBefore)[next] {
 		return false
 	}
 	if s > 0 {
@@ -237,7 +237,7 @@ func validOrdinalDate(d *doc, s, e int) bool {
 	if k := d.tokAt(e); k < len(d.toks) && d.toks[k].kind == tokSymbol {
 		return true // "on the 21st 😳"
 	}
-	return d.e.set("ordinal_date_followers")[next]
+	return d.e.set(lsOrdinalDateFollowers)[next]
 }
 
 // validOldYear accepts a birth year that implies an age over 89.
@@ -266,7 +266,7 @@ func validAge(d *doc, s, e int) bool {
 	if rest := strings.ToLower(d.text[e:min(len(d.text), e+24)]); strings.Contains(rest, " to us") || strings.Contains(rest, "anniversary") {
 		return false
 	}
-	return !d.e.set("age_not_before")[d.nextWordAfter(e)]
+	return !d.e.set(lsAgeNotBefore)[d.nextWordAfter(e)]
 }
 
 // validSSN checks the Social Security number ranges; the well-known
@@ -500,7 +500,7 @@ func validLandmark(d *doc, s, e int) bool {
 	}
 	place := words[k+1:]
 	last := strings.ToLower(strings.Trim(place[len(place)-1], ".,"))
-	if d.e.lex.StreetSuffix(last) || d.e.set("months")[last] == false && strings.ContainsAny(strings.Join(place, " "), "0123456789") {
+	if d.e.lex.StreetSuffix(last) || d.e.set(lsMonths)[last] == false && strings.ContainsAny(strings.Join(place, " "), "0123456789") {
 		return true
 	}
 	switch strings.ToLower(place[0]) {

@@ -18,7 +18,7 @@ func init() {
 // it locates a patient: the sentence or the item is about one.
 func (d *doc) findCities(r *Rule) {
 	lex := d.e.lex
-	preps := d.e.set("locating_words")
+	preps := d.e.set(lsLocatingWords)
 	for i := 0; i < len(d.toks); i++ {
 		t := &d.toks[i]
 		if t.kind != tokWord || !t.cap || t.hasDigit {
@@ -58,11 +58,11 @@ func (d *doc) findCities(r *Rule) {
 			continue // "our team here in Springfield": the practice's own town
 		}
 		// a city name followed by another capitalised name: "Taylor Swift"
-		if bestEnd+1 < len(d.toks) && d.toks[bestEnd+1].kind == tokWord && d.toks[bestEnd+1].cap && !lex.State(d.toks[bestEnd+1].text) && !d.e.set("place_words")[d.toks[bestEnd+1].lower] {
+		if bestEnd+1 < len(d.toks) && d.toks[bestEnd+1].kind == tokWord && d.toks[bestEnd+1].cap && !lex.State(d.toks[bestEnd+1].text) && !d.e.set(lsPlaceWords)[d.toks[bestEnd+1].lower] {
 			continue
 		}
 		phrase := strings.ToLower(d.text[t.start:d.toks[bestEnd].end])
-		if d.e.set("not_places")[phrase] || lex.State(d.text[t.start:d.toks[bestEnd].end]) {
+		if d.e.set(lsNotPlaces)[phrase] || lex.State(d.text[t.start:d.toks[bestEnd].end]) {
 			continue
 		}
 		// a common word or first name after "in" is weaker evidence
@@ -96,7 +96,7 @@ func (d *doc) findCities(r *Rule) {
 // ending in a facility word ("Willow Creek Manor", "Roosevelt Elementary").
 func (d *doc) findFacilities(r *Rule) {
 	lex := d.e.lex
-	fw := d.e.set("facility_words")
+	fw := d.e.set(lsFacilityWords)
 	base := r.ScoreOr(0.85)
 	emp := strings.ToLower(strings.TrimSpace(d.item.Author.Employer))
 	for i := 0; i < len(d.toks); i++ {
@@ -152,14 +152,14 @@ func (d *doc) findFacilities(r *Rule) {
 			if len(prevs) > 0 && containsAny(strings.Join(prevs, " ")+" ", d.e.rules.list("workplace_before")) {
 				isFac = true
 			}
-			if j+1 < len(d.toks) && d.e.set("workplace_after")[d.toks[j+1].lower] {
+			if j+1 < len(d.toks) && d.e.set(lsWorkplaceAfter)[d.toks[j+1].lower] {
 				isFac = true
 				if d.toks[j+1].lower != "hr" {
 					end = d.toks[j+1].end
 				}
 			}
 		}
-		if !isFac || d.e.set("not_facilities")[phrase] || d.e.set("insurer_words")[t.lower] {
+		if !isFac || d.e.set(lsNotFacilities)[phrase] || d.e.set(lsInsurerWords)[t.lower] {
 			i = j
 			continue
 		}
@@ -195,7 +195,7 @@ func (d *doc) findPlacesAfterPrepositions(r *Rule) {
 	if d.item.Channel == chaperone.ChannelBio {
 		return
 	}
-	not := d.e.set("place_not")
+	not := d.e.set(lsPlaceNot)
 	lex := d.e.lex
 	for i := 1; i < len(d.toks); i++ {
 		t := &d.toks[i]
@@ -208,7 +208,7 @@ func (d *doc) findPlacesAfterPrepositions(r *Rule) {
 		if d.staffSent[d.sent[i]] && d.patientSent[d.sent[i]] < 1 {
 			continue
 		}
-		if d.e.set("place_prefixes")[t.lower] && i+1 < len(d.toks) && d.toks[i+1].text == "." {
+		if d.e.set(lsPlacePrefixes)[t.lower] && i+1 < len(d.toks) && d.toks[i+1].text == "." {
 			continue // "St. Vincent's": the facility recognizer's
 		}
 		before := d.textBefore(t.start, 24)
@@ -233,8 +233,8 @@ func (d *doc) findPlacesAfterPrepositions(r *Rule) {
 			end = d.toks[j+2].end
 		}
 		phrase := strings.ToLower(d.text[t.start:end])
-		if lex.State(d.text[t.start:end]) || d.e.set("countries")[phrase] || d.e.set("months")[t.lower] || d.e.set("weekdays")[t.lower] ||
-			d.e.set("not_names")[t.lower] || d.e.brand.has(t.lower) || strings.HasSuffix(before, "here in ") {
+		if lex.State(d.text[t.start:end]) || d.e.set(lsCountries)[phrase] || d.e.set(lsMonths)[t.lower] || d.e.set(lsWeekdays)[t.lower] ||
+			d.e.set(lsNotNames)[t.lower] || d.e.brand.has(t.lower) || strings.HasSuffix(before, "here in ") {
 			i = j
 			continue
 		}
@@ -249,12 +249,12 @@ func (d *doc) findPlacesAfterPrepositions(r *Rule) {
 				continue
 			}
 		}
-		if t.allCaps && len(t.text) <= 5 && !(j+1 < len(d.toks) && d.e.set("facility_words")[d.toks[j+1].lower]) && !lex.Hospital(phrase) {
+		if t.allCaps && len(t.text) <= 5 && !(j+1 < len(d.toks) && d.e.set(lsFacilityWords)[d.toks[j+1].lower]) && !lex.Hospital(phrase) {
 			i = j
 			continue // an acronym: "at ACEP", "in EPIC"
 		}
 		typ := chaperone.SpanLocation
-		if lex.Hospital(phrase) || strings.HasSuffix(phrase, "'s") || strings.HasSuffix(phrase, "’s") || d.e.set("facility_words")[d.word(j+1)] || d.e.set("facility_words")[d.toks[j].lower] {
+		if lex.Hospital(phrase) || strings.HasSuffix(phrase, "'s") || strings.HasSuffix(phrase, "’s") || d.e.set(lsFacilityWords)[d.word(j+1)] || d.e.set(lsFacilityWords)[d.toks[j].lower] {
 			typ = chaperone.SpanFacility
 		}
 		score := r.ScoreOr(0.6) * max(d.patientNear(i), 0.9)
