@@ -259,6 +259,9 @@ func (d *doc) findHandles(r *Rule) {
 		d.add(t.start, t.end, chaperone.SpanHandle, r.ID, score)
 	}
 	// Reddit users: "u/fishtown_fern"
+	if !strings.Contains(d.text, "u/") {
+		return // every match holds it
+	}
 	for _, m := range redditUser.FindAllStringIndex(d.text, -1) {
 		score := r.ScoreOr(0.9)
 		if i := d.tokAt(m[0]); i < len(d.toks) && d.patientNear(i) < 0.5 && !d.confirmed {

@@ -157,7 +157,7 @@ func (d *doc) readContext() {
 	}
 	// a reply that speaks to the person and quotes a record of theirs
 	// (an ID, a card ending, an address, a date) is about their care
-	if reply && !d.confirmed && d.addressed(0, len(d.toks), false) && (d.hasLabelledValue() || recordHint.MatchString(d.lower)) {
+	if reply && !d.confirmed && d.addressed(0, len(d.toks), false) && (d.hasLabelledValue() || d.recordHint()) {
 		d.confirmed = true
 		d.patientItem = 1
 	}
@@ -256,6 +256,12 @@ func isAgeToken(w string) bool {
 // recordHint matches what only a record holds: a numeric date, an
 // address number with a street, an e-mail address.
 var recordHint = regexp.MustCompile(`\b\d{1,2}/\d{1,2}\b|\b\d{2,6} [a-z]+ (?:st|ave|rd|ln|dr|way|ct|blvd)\b|\bon file\b`)
+
+// recordHint reports a match of recordHint in the lower-cased text; each
+// needs an ASCII digit or "on file".
+func (d *doc) recordHint() bool {
+	return (d.digitCount() > 0 || strings.Contains(d.lower, "on file")) && recordHint.MatchString(d.lower)
+}
 
 func isThirdPoss(w string) bool { return w == "his" || w == "her" || w == "their" }
 

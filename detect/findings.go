@@ -222,13 +222,15 @@ func (d *doc) replyConfirms() bool {
 	}
 	// a comment or reply with nothing to answer confirms care only in so
 	// many words: "she's my patient", "he was one of our residents"
-	if d.item.Context == "" && d.item.Channel != chaperone.ChannelReviewReply {
-		return ownPatientRe.MatchString(d.lower)
-	}
 	if d.replyChecked {
 		return d.replyResult
 	}
 	d.replyChecked = true
+	if d.item.Context == "" && d.item.Channel != chaperone.ChannelReviewReply {
+		// every match holds " my " or " our "
+		d.replyResult = (strings.Contains(d.lower, " my ") || strings.Contains(d.lower, " our ")) && ownPatientRe.MatchString(d.lower)
+		return d.replyResult
+	}
 	treated := containsAny(d.ctxLower, d.e.rules.list("treated_cues"))
 	asking := d.cuesIn("advice_personal_question", d.ctxLower) && !treated
 	// a professional question to colleagues ("what's everyone's go-to") is

@@ -652,7 +652,7 @@ func (d *doc) nameRole(g nameGroup, ctxNames map[string]bool) (role, float64) {
 		return rolePatient, 1
 	}
 	// colleagues, staff events, signatures
-	if d.staffSent[d.sent[g.first]] && d.patientNear(g.first) < 1 && !oldAgeRe.MatchString(d.sentenceAt(d.toks[g.first].start)) {
+	if d.staffSent[d.sent[g.first]] && d.patientNear(g.first) < 1 && !(d.digitCount() > 0 && oldAgeRe.MatchString(d.sentenceAt(d.toks[g.first].start))) {
 		return roleOther, 0
 	}
 	if d.isSignature(g) {
@@ -730,7 +730,7 @@ func (d *doc) isSignature(g nameGroup) bool {
 
 // contextNames collects names the review or post being answered uses for
 // its writer or their family ("— Jessica M.", "my daughter Sofia").
-// oldAgeRe finds an age over 89 in a sentence: staff are not 94, so
+// oldAgeRe finds an age over 89 in a sentence (never without a digit): staff are not 94, so
 // "Shoutout to Walt for winning the pie contest at 94!" is about a resident.
 var oldAgeRe = regexp.MustCompile(`\b(?:at|turned|turns|turning|is|aged?) (?:9\d|1[01]\d)\b|\b(?:9\d|1[01]\d)(?:-year-old|yo\b|th birthday)`)
 
