@@ -458,10 +458,17 @@ func dedupe(in []string) []string {
 
 // acMachine is an Aho-Corasick automaton over bytes, as a full DFA on
 // byte classes, reporting every literal that occurs (overlaps included).
+// States are numbered breadth first, so that the shallow states a scan
+// spends most of its time in are near each other, and the table holds
+// uint16 states when there are at most 65,536 (half the memory, fewer
+// cache misses).
 type acMachine struct {
 	class  [256]uint8
 	nclass int
-	next   []int32 // state*nclass + class -> state
+	// next16 or, with more states, next32: [state*nclass + class] -> state
+	next16 []uint16
+	next32 []int32
+	hasOut []uint64 // by state: whether literals end there
 	// the literals ending at state s (suffixes included) are
 	// outIDs[outAt[s]:outAt[s+1]], one array for cache locality
 	outAt  []int32
@@ -488,36 +495,36 @@ func buildAC(lits []string) *acMachine {
 	// the child of s on class c, or 0 (the root is nobody's child); the
 	// table is sized once for the exact number of states
 	n := trieStates(lits)
-	m.next = make([]int32, n*nc)
+	next := make([]int32, n*nc)
 	outs := make([][]int32, 1, n)
 	for id, l := range lits {
 		s := int32(0)
 		for i := 0; i < len(l); i++ {
 			c := int(m.class[l[i]])
-			nx := m.next[int(s)*nc+c]
+			nx := next[int(s)*nc+c]
 			if nx == 0 {
 				nx = int32(len(outs))
 				outs = append(outs, nil)
-				m.next[int(s)*nc+c] = nx
+				next[int(s)*nc+c] = nx
 			}
 			s = nx
 		}
 		outs[s] = append(outs[s], int32(id))
 	}
 	// BFS: failure links, and the missing transitions filled from the
-	// failure state's row (complete by then, being shallower)
+	// failure state's row (complete by then, being shallower); order
+	// lists the states breadth first
 	fail := make([]int32, len(outs))
 	out := make([][]int32, len(outs))
-	queue := make([]int32, 0, len(outs))
+	order := make([]int32, 1, len(outs))
 	for c := 1; c < nc; c++ {
-		if nx := m.next[c]; nx > 0 {
-			queue = append(queue, nx)
+		if nx := next[c]; nx > 0 {
+			order = append(order, nx)
 		}
 	}
 	out[0] = outs[0]
-	for len(queue) > 0 {
-		s := queue[0]
-		queue = queue[1:]
+	for q := 1; q < len(order); q++ {
+		s := order[q]
 		if len(out[fail[s]]) == 0 {
 			out[s] = outs[s]
 		} else {
@@ -525,18 +532,40 @@ func buildAC(lits []string) *acMachine {
 		}
 		base, fbase := int(s)*nc, int(fail[s])*nc
 		for c := 0; c < nc; c++ {
-			if nx := m.next[base+c]; nx > 0 && c != 0 {
-				fail[nx] = m.next[fbase+c]
-				queue = append(queue, nx)
+			if nx := next[base+c]; nx > 0 && c != 0 {
+				fail[nx] = next[fbase+c]
+				order = append(order, nx)
 			} else {
-				m.next[base+c] = m.next[fbase+c]
+				next[base+c] = next[fbase+c]
 			}
 		}
 	}
-	m.outAt = make([]int32, len(out)+1)
-	for s, ids := range out {
-		m.outIDs = append(m.outIDs, ids...)
-		m.outAt[s+1] = int32(len(m.outIDs))
+	// the final table, the states renumbered in BFS order
+	rank := make([]int32, len(outs))
+	for r, s := range order {
+		rank[s] = int32(r)
+	}
+	if len(order) <= 1<<16 {
+		m.next16 = make([]uint16, len(next))
+	} else {
+		m.next32 = make([]int32, len(next))
+	}
+	m.hasOut = make([]uint64, (len(order)+63)/64)
+	m.outAt = make([]int32, len(order)+1)
+	for r, s := range order {
+		row, old := r*nc, int(s)*nc
+		for c := 0; c < nc; c++ {
+			if m.next16 != nil {
+				m.next16[row+c] = uint16(rank[next[old+c]])
+			} else {
+				m.next32[row+c] = rank[next[old+c]]
+			}
+		}
+		if len(out[s]) > 0 {
+			m.hasOut[r/64] |= 1 << (r % 64)
+		}
+		m.outIDs = append(m.outIDs, out[s]...)
+		m.outAt[r+1] = int32(len(m.outIDs))
 	}
 	return m
 }
@@ -603,11 +632,21 @@ func (m *acMachine) scanAll(text string, out []acMatch) []acMatch {
 	if m == nil || len(m.outIDs) == 0 {
 		return out
 	}
-	s := int32(0)
+	if m.next16 != nil {
+		return scanTable(m, m.next16, text, out)
+	}
+	return scanTable(m, m.next32, text, out)
+}
+
+// scanTable is scanAll on m's table next.
+func scanTable[T uint16 | int32](m *acMachine, next []T, text string, out []acMatch) []acMatch {
+	s, nc := 0, m.nclass
 	for i := 0; i < len(text); i++ {
-		s = m.next[int(s)*m.nclass+int(m.class[text[i]])]
-		for _, id := range m.outIDs[m.outAt[s]:m.outAt[s+1]] {
-			out = append(out, acMatch{id, int32(i + 1)})
+		s = int(next[s*nc+int(m.class[text[i]])])
+		if m.hasOut[s/64]&(1<<(s%64)) != 0 {
+			for _, id := range m.outIDs[m.outAt[s]:m.outAt[s+1]] {
+				out = append(out, acMatch{id, int32(i + 1)})
+			}
 		}
 	}
 	return out
