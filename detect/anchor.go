@@ -535,7 +535,7 @@ func foldRisk(s string) bool {
 // (base -1: s is not a part of it, run the regex).
 func (d *doc) matchAt(x rx, s string, base int, h *litHits) bool {
 	if x.anchor == nil || d.risky || base < 0 {
-		return x.re.MatchString(s)
+		return x.re.matchAnywhere(s)
 	}
 	d.cand = d.e.pre.candidates(x.anchor, h, s, base, d.cand)
 	for _, at := range d.cand {
@@ -552,6 +552,9 @@ func (d *doc) matchAt(x rx, s string, base int, h *litHits) bool {
 // candidates.
 func (d *doc) findAllAt(x rx, s string, base int, h *litHits, sub bool) [][]int {
 	if x.anchor == nil || d.risky {
+		if !x.re.matchAnywhere(s) {
+			return nil // as the regex finds
+		}
 		if sub {
 			return x.re.FindAllStringSubmatchIndex(s, -1)
 		}

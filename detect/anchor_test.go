@@ -127,7 +127,8 @@ func TestListInSame(t *testing.T) {
 // TestPrefixDFASame checks that the anchored regexes' DFAs answer as the
 // regexes do at every byte offset of the texts (not only at start
 // candidates), lower-cased and as written, including texts with invalid
-// UTF-8, fold variants and line breaks.
+// UTF-8, fold variants and line breaks; and that every regex's search DFA
+// (matchAnywhere) answers as MatchString on the texts' suffixes.
 func TestPrefixDFASame(t *testing.T) {
 	e := engine(t)
 	files := []string{"../testdata/eval/heldout-b.jsonl"}
@@ -164,6 +165,26 @@ func TestPrefixDFASame(t *testing.T) {
 				}
 				if want := re.get().MatchString(s[at:]); got != want {
 					t.Fatalf("%q at %d of %q: DFA %v, regex %v", re.src, at, s, got, want)
+				}
+			}
+		}
+	}
+	// the search DFAs, on the texts and some of their suffixes
+	step := 1 << 20
+	if os.Getenv("CHAPERONE_ANCHOR_ALL") != "" {
+		step = 7
+	}
+	for _, x := range allRegexes(e) {
+		for _, s := range texts {
+			for at := 0; at <= len(s); at += step {
+				x.re.searchOnce.Do(func() { x.re.search = newPrefixDFA(`(?s:.)*?(?:` + x.re.src + `)`) })
+				got, ok := x.re.search.match(s[at:])
+				if !ok {
+					full++
+					break
+				}
+				if want := x.re.get().MatchString(s[at:]); got != want {
+					t.Fatalf("%q at %d of %q: search DFA %v, regex %v", x.re.src, at, s, got, want)
 				}
 			}
 		}

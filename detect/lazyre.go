@@ -16,6 +16,10 @@ type lazyRegexp struct {
 	once sync.Once
 	re   *regexp.Regexp
 	dfa  *prefixDFA // for matchPrefix; nil: run the regex
+	// search answers matchAnywhere: the DFA of (?s:.)*?(?:src), made
+	// on first use
+	searchOnce sync.Once
+	search     *prefixDFA
 }
 
 // newLazyRegexp returns src to be compiled on first use; src must already
@@ -41,6 +45,16 @@ func (l *lazyRegexp) matchPrefix(s string) bool {
 		if m, ok := l.dfa.match(s); ok {
 			return m
 		}
+	}
+	return l.MatchString(s)
+}
+
+// matchAnywhere is MatchString, answered by a DFA for a match starting
+// anywhere (the regex runs only when that DFA grows too large).
+func (l *lazyRegexp) matchAnywhere(s string) bool {
+	l.searchOnce.Do(func() { l.search = newPrefixDFA(`(?s:.)*?(?:` + l.src + `)`) })
+	if m, ok := l.search.match(s); ok {
+		return m
 	}
 	return l.MatchString(s)
 }
