@@ -21,6 +21,7 @@ import (
 type anchor struct {
 	lits  []int32     // start literals (prefilter ids); without them:
 	bytes *[256]uint8 // start bytes: byteAny, or byteWord (only at a word boundary)
+	group int32       // with lits: their literal group, present when one occurs
 	wb    bool        // with lits: only at a word boundary
 	begin bool        // a match may also start at the start of the text (a ^ branch)
 	first *lazyRegexp // the regex, anchored: for a match at the start of the text
@@ -52,6 +53,7 @@ func (p *prefilter) newAnchor(src string, re *syntax.Regexp, c litCache) *anchor
 	}
 	if set, wb, ok := c.startLiterals(re); ok {
 		a.lits, a.wb = p.ids(set), wb
+		a.group = p.group(a.lits)
 		return a
 	}
 	if set, ok := startBytes(re); ok {
@@ -491,7 +493,7 @@ func (p *prefilter) candidates(a *anchor, h *litHits, s string, base int, buf []
 				}
 			}
 		}
-	} else {
+	} else if h.groups[a.group] { // else none occurs
 		end := base + len(s)
 		for _, id := range a.lits {
 			n := len(p.lits[id])

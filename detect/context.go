@@ -71,7 +71,7 @@ func (d *doc) readContext() {
 			ev, ok := eventSent[s]
 			if !ok {
 				a, b := d.sentenceBounds(i)
-				ev = d.cuesIn("story_event", d.lower[a:b]) && !d.cuesIn("story_hypothetical", d.lower[a:b])
+				ev = d.cuesAt("story_event", a, b) && !d.cuesAt("story_hypothetical", a, b)
 				eventSent[s] = ev
 			}
 			if ev {
@@ -116,7 +116,7 @@ func (d *doc) readContext() {
 				continue
 			}
 			a, b := d.sentenceBounds(i)
-			if d.patientSent[s] >= 0.8 || strong && d.cuesIn("story_strong", d.lower[a:b]) {
+			if d.patientSent[s] >= 0.8 || strong && d.cuesAt("story_strong", a, b) {
 				d.staffSent[s] = false
 			}
 			for i+1 < len(d.toks) && d.sent[i+1] == s {

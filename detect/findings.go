@@ -145,6 +145,18 @@ func (d *doc) cuesIn(list, s string) bool {
 	return false
 }
 
+// cuesAt reports whether a cue list matches lower[a:b], a part of the
+// lower-cased text, as cuesIn does.
+func (d *doc) cuesAt(list string, a, b int) bool {
+	h, s := d.hits(), d.lower[a:b]
+	for _, x := range d.e.cueRegexes(list) {
+		if mayWith(x, h) && d.matchLower(x, s, a, h) {
+			return true
+		}
+	}
+	return false
+}
+
 // matchLower reports whether x matches s, lower-cased text that begins at
 // byte base of the text the prefilter found h in.
 func (d *doc) matchLower(x rx, s string, base int, h *litHits) bool {
@@ -238,16 +250,15 @@ func (d *doc) replyConfirms() bool {
 	personal := d.item.Context == "" || containsCue(d.ctxLower, []string{"my ", "i ", "i'm", "i’m", "me ", "me.", "me!", "me,", "we "})
 	for i := 0; i < len(d.toks); {
 		a, b := d.sentenceBounds(i)
-		sent := d.lower[a:b]
 		j := d.tokAt(b)
 		if j <= i {
 			j = i + 1
 		}
-		if d.cuesIn("privacy_template", sent) {
+		if d.cuesAt("privacy_template", a, b) {
 			i = j
 			continue
 		}
-		if d.cuesIn("relationship_confirm", sent) || d.yourTreatment(i, j) {
+		if d.cuesAt("relationship_confirm", a, b) || d.yourTreatment(i, j) {
 			d.replyResult, d.explicitConfirm = true, true
 			return true
 		}
