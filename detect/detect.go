@@ -154,11 +154,11 @@ func (e *Engine) newDoc(it chaperone.Item) *doc {
 		it.Author.Account = chaperone.AccountProfessional
 	}
 	d := &doc{e: e, item: it, text: it.Text, lower: asciiLower(it.Text), risky: foldRisk(it.Text) || foldRisk(it.Context)}
-	d.toks = tokenize(it.Text)
+	d.toks = tokenizeLower(it.Text, d.lower)
 	d.sent = sentenceIndex(d.toks)
 	if it.Context != "" {
-		d.ctx = tokenize(it.Context)
 		d.ctxLower = asciiLower(it.Context)
+		d.ctx = tokenizeLower(it.Context, d.ctxLower)
 	}
 	return d
 }

@@ -42,7 +42,11 @@ func isWordRune(r rune) bool {
 
 // tokenize splits text into tokens. It runs once over the bytes; invalid
 // UTF-8 bytes become one-byte symbol tokens.
-func tokenize(text string) []token {
+func tokenize(text string) []token { return tokenizeLower(text, asciiLower(text)) }
+
+// tokenizeLower is tokenize given lower, asciiLower(text): the lower-cased
+// forms of ASCII words are parts of it.
+func tokenizeLower(text, lower string) []token {
 	toks := make([]token, 0, len(text)/4+4)
 	sentStart := true
 	nl, space := false, false
@@ -79,10 +83,11 @@ func tokenize(text string) []token {
 			i += sz
 			kind = tokSymbol
 		}
-		t := token{start: start, end: i, kind: kind, text: text[start:i], nl: nl, space: space || start == 0}
+		toks = append(toks, token{start: start, end: i, kind: kind, text: text[start:i], nl: nl, space: space || start == 0})
+		t := &toks[len(toks)-1]
 		nl, space = false, false
 		if kind == tokWord || kind == tokHashtag || kind == tokHandle {
-			fillWordInfo(&t)
+			fillWordInfo(t, lower)
 			if kind == tokWord && !t.hasLetter {
 				t.kind = tokNumber
 			}
@@ -96,7 +101,7 @@ func tokenize(text string) []token {
 		if kind == tokPunct {
 			switch t.text {
 			case ".", "!", "?", "…":
-				sentStart = !isAbbrevBefore(toks)
+				sentStart = !isAbbrevBefore(toks[:len(toks)-1])
 			case ":", "|", "•", "—", "–":
 				sentStart = true
 			}
@@ -104,7 +109,6 @@ func tokenize(text string) []token {
 		if kind == tokSymbol {
 			sentStart = true // emoji usually ends a clause in posts
 		}
-		toks = append(toks, t)
 	}
 	return toks
 }
@@ -192,7 +196,9 @@ func scanHandle(text string, i int) int {
 	return i
 }
 
-func fillWordInfo(t *token) {
+// fillWordInfo sets the word fields of t; lower is the text t is part of,
+// ASCII-lower-cased.
+func fillWordInfo(t *token, lower string) {
 	s := t.text
 	if t.kind == tokHandle || t.kind == tokHashtag {
 		s = s[1:]
@@ -200,8 +206,11 @@ func fillWordInfo(t *token) {
 	letters, uppers := 0, 0
 	first := true
 	var b strings.Builder
-	needLower := false
+	needLower, ascii := false, true
 	for _, r := range s {
+		if r >= utf8.RuneSelf {
+			ascii = false
+		}
 		if unicode.IsDigit(r) {
 			t.hasDigit = true
 		}
@@ -224,6 +233,10 @@ func fillWordInfo(t *token) {
 	t.allCaps = letters >= 2 && uppers == letters
 	if !needLower {
 		t.lower = t.text
+		return
+	}
+	if ascii { // s is t.text, or t.text after an ASCII '@' or '#'
+		t.lower = lower[t.start:t.end] // what the loop below would build
 		return
 	}
 	b.Grow(len(t.text))
