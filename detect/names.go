@@ -966,68 +966,72 @@ func (d *doc) namedAs(g nameGroup) bool {
 
 // nameFeatures describes a name candidate for the learned name model:
 // the rules' verdict and its parts, the words around it, and the context.
-func (d *doc) nameFeatures(g nameGroup, rl role, cue, lex, ruleScore float64) []string {
+// It gives each feature to add, as parts to be joined.
+func (d *doc) nameFeatures(g nameGroup, rl role, cue, lex, ruleScore float64, add func(parts ...string)) {
 	b := func(x float64) string { return string(rune('0' + int(min(max(x, 0), 0.99)*5))) }
 	t := &d.toks[g.first]
-	fs := []string{
-		"n:rl" + string(rune('0'+int(rl))), "n:cue" + b(cue), "n:lex" + b(lex), "n:rs" + b(ruleScore),
-		"n:pn" + b(d.patientNear(g.first)), "n:pi" + b(d.patientItem), "n:ch:" + string(d.item.Channel),
-		"n:prev:" + d.prevWord(g.first), "n:next:" + d.nextWordAfter(g.end),
-	}
+	add("n:rl", string(rune('0'+int(rl))))
+	add("n:cue", b(cue))
+	add("n:lex", b(lex))
+	add("n:rs", b(ruleScore))
+	add("n:pn", b(d.patientNear(g.first)))
+	add("n:pi", b(d.patientItem))
+	add("n:ch:", string(d.item.Channel))
+	add("n:prev:", d.prevWord(g.first))
+	add("n:next:", d.nextWordAfter(g.end))
 	if ps := d.prevWords(g.first, 2); len(ps) == 2 {
-		fs = append(fs, "n:prev2:"+ps[1])
+		add("n:prev2:", ps[1])
 	}
 	if g.last > g.first {
-		fs = append(fs, "n:multi")
+		add("n:multi")
 	}
 	if t.sentStart {
-		fs = append(fs, "n:ss")
+		add("n:ss")
 	}
 	if t.allCaps {
-		fs = append(fs, "n:caps")
+		add("n:caps")
 	}
 	if d.staffSent[d.sent[g.first]] {
-		fs = append(fs, "n:staff")
+		add("n:staff")
 	}
 	if d.confirmed {
-		fs = append(fs, "n:confirmed")
+		add("n:confirmed")
 	}
 	if d.hypothetical {
-		fs = append(fs, "n:hyp")
+		add("n:hyp")
 	}
 	if d.isVocative(g) {
-		fs = append(fs, "n:voc")
+		add("n:voc")
 	}
 	if strings.HasSuffix(d.possWord(g.last), "'s") {
-		fs = append(fs, "n:poss")
+		add("n:poss")
 	}
 	w := t.lower
 	lx := d.e.lex
 	if n, _, ok := lx.FirstName(w); ok {
-		fs = append(fs, "n:first"+b(float64(min(n, 99999))/100000))
+		add("n:first", b(float64(min(n, 99999))/100000))
 	}
 	if _, ok := lx.Surname(w); ok {
-		fs = append(fs, "n:sur")
+		add("n:sur")
 	}
 	if lvl, ok := lx.WordLevel(w); ok {
-		fs = append(fs, "n:word"+string(rune('0'+lvl/10)))
+		add("n:word", string(rune('0'+lvl/10)))
 	}
-	return fs
 }
 
 // nameModelScore scores a name candidate with the learned name model, or
 // records its features for training.
 func (d *doc) nameModelScore(g nameGroup, rl role, cue, lex, ruleScore float64) float64 {
-	fs := d.nameFeatures(g, rl, cue, lex, ruleScore)
 	if d.collect {
+		var fs []string
+		d.nameFeatures(g, rl, cue, lex, ruleScore, func(parts ...string) { fs = append(fs, strings.Join(parts, "")) })
 		d.nameCands = append(d.nameCands, nameCand{g.start, g.end, fs})
 		return ruleScore
 	}
 	m := d.e.model
 	z := float64(m.Names[0])
-	for _, f := range fs {
-		z += float64(m.Names[hashFeature(f)])
-	}
+	// fnv1a of the parts is hashFeature of the joined feature
+	d.nameFeatures(g, rl, cue, lex, ruleScore, func(parts ...string) { z += float64(m.Names[fnv1a(parts...)]) })
 	p := 1 / (1 + math.Exp(-z))
 	switch nameBlend {
 	case "max":
