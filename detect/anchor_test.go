@@ -101,11 +101,13 @@ func TestAnchoredSame(t *testing.T) {
 }
 
 // TestListInSame checks that the word lists found by the prefilter give
-// what containsAny gives, on each sentence and on the whole text.
+// what containsAny gives, on each sentence, on the whole text and on the
+// context.
 func TestListInSame(t *testing.T) {
 	e := engine(t)
 	items := append(loadSet(t, "../testdata/eval/heldout-a.jsonl"), anchorEdgeItems...)
-	items = append(items, chaperone.Item{ID: "edge-list", Text: "Training example: plate ABC1234. E.g. Jane Doe; my mom and dad"})
+	items = append(items, chaperone.Item{ID: "edge-list", Text: "Training example: plate ABC1234. E.g. Jane Doe; my mom and dad"},
+		chaperone.Item{ID: "edge-ctx", Text: "Not a patient, a fake patient.", Context: "my son had my appointment; mi mamá says congrats", Channel: chaperone.ChannelReply})
 	for _, it := range items {
 		d := e.newDoc(it)
 		for _, name := range substringLists {
@@ -119,6 +121,15 @@ func TestListInSame(t *testing.T) {
 					t.Errorf("%s in a sentence of %s: %v, containsAny %v", name, it.ID, got, want)
 				}
 			}
+			if got, want := d.ctxListIn(name), containsAny(d.ctxLower, list); got != want {
+				t.Errorf("%s in the context of %s: %v, containsAny %v", name, it.ID, got, want)
+			}
+		}
+		if got, want := d.hits().groups[e.rules.noPatient], containsAny(d.lower, noPatientCues); got != want {
+			t.Errorf("no-patient cues in %s: %v, containsAny %v", it.ID, got, want)
+		}
+		if got, want := d.ctxHits().groups[e.rules.ctxFamily], containsAny(d.ctxLower, ctxFamilyCues); got != want {
+			t.Errorf("family cues in the context of %s: %v, containsAny %v", it.ID, got, want)
 		}
 		d.release()
 	}

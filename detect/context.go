@@ -163,7 +163,7 @@ func (d *doc) readContext() {
 	}
 	// A reply to a review whose writer speaks of their own care.
 	if reply && d.item.Context != "" && d.patientItem < 0.5 {
-		if containsAny(d.ctxLower, d.e.rules.list("reviewer_patient_cues")) {
+		if d.ctxListIn("reviewer_patient_cues") {
 			d.patientItem = 0.5
 		}
 	}

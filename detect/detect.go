@@ -204,7 +204,7 @@ func (d *doc) resolve() []chaperone.Span {
 	d.boostNearPatientNames()
 	// training examples and test patients identify no one
 	placeholders := d.listIn("placeholder_cues", 0, len(d.lower))
-	noPatient := containsAny(d.lower, []string{"not a patient", "isn't a patient", "not a real patient", "training example", "test patient", "fake patient"})
+	noPatient := d.hits().groups[d.e.rules.noPatient] // one of noPatientCues occurs
 	c := make([]cand, 0, len(d.cands))
 	for _, x := range d.cands {
 		if x.score >= Threshold && utf8.ValidString(d.text[x.start:x.end]) {

@@ -42,7 +42,7 @@ type doc struct {
 	nameCands []nameCand // recorded name candidates
 
 	textHits *litHits        // prefilter literals found in lower
-	ctxHits  *litHits        // prefilter literals found in the context
+	ctxFound *litHits        // prefilter literals found in the context (ctxHits)
 	risky    bool            // see foldRisk: no anchored regexes
 	cand     []int           // scratch for matchAt
 	findCand []int           // scratch for findAllAt
@@ -56,8 +56,8 @@ type doc struct {
 // Screen calls it when done with the document.
 func (d *doc) release() {
 	d.e.pre.putHits(d.textHits)
-	d.e.pre.putHits(d.ctxHits)
-	d.textHits, d.ctxHits = nil, nil
+	d.e.pre.putHits(d.ctxFound)
+	d.textHits, d.ctxFound = nil, nil
 }
 
 // cand is a candidate span before overlaps are resolved.
@@ -251,6 +251,15 @@ func (d *doc) listIn(name string, a, b int) bool {
 		}
 	}
 	return false
+}
+
+// ctxListIn reports whether the context contains one of the strings of
+// the named word list, as containsAny does.
+func (d *doc) ctxListIn(name string) bool {
+	if _, ok := d.e.rules.listLits[name]; !ok {
+		return containsAny(d.ctxLower, d.e.rules.list(name))
+	}
+	return d.ctxHits().groups[d.e.rules.listGroups[name]]
 }
 
 // hasAny reports whether any of the words is in set.

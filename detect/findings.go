@@ -175,6 +175,14 @@ func (d *doc) hits() *litHits {
 	return d.textHits
 }
 
+// ctxHits returns what the prefilter found in the context, computed once.
+func (d *doc) ctxHits() *litHits {
+	if d.ctxFound == nil {
+		d.ctxFound = d.e.pre.scanHits(d.ctxLower)
+	}
+	return d.ctxFound
+}
+
 // hitsFor returns the prefilter's findings for s and where s begins in
 // the text they were found in: the context's when s is the context, else
 // the text's, s being a part of the lower-cased text (base -1 if it is
@@ -182,10 +190,7 @@ func (d *doc) hits() *litHits {
 // give the same results.
 func (d *doc) hitsFor(s string) (*litHits, int) {
 	if s == d.ctxLower {
-		if d.ctxHits == nil {
-			d.ctxHits = d.e.pre.scanHits(d.ctxLower)
-		}
-		return d.ctxHits, 0
+		return d.ctxHits(), 0
 	}
 	return d.hits(), strings.Index(d.lower, s)
 }
@@ -243,7 +248,7 @@ func (d *doc) replyConfirms() bool {
 		d.replyResult = (strings.Contains(d.lower, " my ") || strings.Contains(d.lower, " our ")) && ownPatientRe.MatchString(d.lower)
 		return d.replyResult
 	}
-	treated := containsAny(d.ctxLower, d.e.rules.list("treated_cues"))
+	treated := d.ctxListIn("treated_cues")
 	asking := d.cuesIn("advice_personal_question", d.ctxLower) && !treated
 	// a professional question to colleagues ("what's everyone's go-to") is
 	// no one's care

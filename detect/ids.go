@@ -114,7 +114,7 @@ func (d *doc) findLabelledIDs(r *Rule) {
 			continue
 		}
 		// training dummies and placeholders
-		if containsAny(d.sentenceAt(ls), d.e.rules.list("placeholder_cues")) {
+		if a, b := d.sentenceRange(ls); d.listIn("placeholder_cues", a, b) {
 			continue
 		}
 		vals := d.valuesAfter(le, list)

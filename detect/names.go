@@ -659,14 +659,14 @@ func (d *doc) nameRole(g nameGroup, ctxNames map[string]bool) (role, float64) {
 		return roleOther, 0
 	}
 	// a reply to someone who wrote of their child or parent: a new first name is likely that relative
-	if d.item.Channel.IsReply() && containsAny(d.ctxLower, []string{"my son", "my daughter", "my kid", "my mom", "my dad", "my mother", "my father", "my grandma", "my grandpa", "my husband", "my wife", "my baby", "mi mamá", "mi papá", "mi hijo", "mi hija"}) {
+	if d.item.Channel.IsReply() && d.ctxHits().groups[e.rules.ctxFamily] {
 		if n, _, ok := d.e.lex.FirstName(first); ok && n >= 1000 && !d.staffSent[d.sent[g.first]] {
 			return rolePatient, 0.85
 		}
 	}
 	if d.isVocative(g) {
 		if d.item.Channel.IsReply() || d.patientItem >= 0.5 {
-			if d.item.Channel.IsReply() && containsAny(d.ctxLower, e.rules.list("staff_context_cues")) && !d.confirmed {
+			if d.item.Channel.IsReply() && d.ctxListIn("staff_context_cues") && !d.confirmed {
 				return roleOther, 0
 			}
 			return rolePatient, 0.9

@@ -134,6 +134,8 @@ type ruleSet struct {
 	// literal groups
 	listLits   map[string][]int32
 	listGroups map[string]int32
+	noPatient  int32 // the literal group of noPatientCues
+	ctxFamily  int32 // the literal group of ctxFamilyCues
 	pre        *prefilter
 }
 
@@ -303,13 +305,23 @@ func compileRules(base *RuleFile, overlays ...*RuleFile) (*ruleSet, error) {
 			rs.listGroups[name] = rs.pre.group(rs.listLits[name])
 		}
 	}
+	rs.noPatient = rs.pre.group(rs.pre.ids(noPatientCues))
+	rs.ctxFamily = rs.pre.group(rs.pre.ids(ctxFamilyCues))
 	rs.pre.build()
 	return rs, nil
 }
 
+// ctxFamilyCues, in the post answered, speak of the writer's child or
+// parent (nameRole).
+var ctxFamilyCues = []string{"my son", "my daughter", "my kid", "my mom", "my dad", "my mother", "my father", "my grandma", "my grandpa", "my husband", "my wife", "my baby", "mi mamá", "mi papá", "mi hijo", "mi hija"}
+
+// noPatientCues say a text is about no real patient (resolve).
+var noPatientCues = []string{"not a patient", "isn't a patient", "not a real patient", "training example", "test patient", "fake patient"}
+
 // substringLists are the word lists the screen searches for as substrings
-// of most texts' sentences; the prefilter finds them in its one pass.
-var substringLists = []string{"placeholder_cues", "author_family_cues"}
+// of most texts' sentences or of the context; the prefilter finds them in
+// its one pass.
+var substringLists = []string{"placeholder_cues", "author_family_cues", "treated_cues", "reviewer_patient_cues", "staff_context_cues"}
 
 func mergeRule(dst, src *Rule) {
 	if src.Kind != "" {
