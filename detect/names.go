@@ -966,11 +966,11 @@ func (d *doc) namedAs(g nameGroup) bool {
 
 // nameFeatures describes a name candidate for the learned name model:
 // the rules' verdict and its parts, the words around it, and the context.
-// It gives each feature to add, as parts to be joined.
-func (d *doc) nameFeatures(g nameGroup, rl role, cue, lex, ruleScore float64, add func(parts ...string)) {
-	b := func(x float64) string { return string(rune('0' + int(min(max(x, 0), 0.99)*5))) }
+// It gives each feature to add in two parts, to be joined.
+func (d *doc) nameFeatures(g nameGroup, rl role, cue, lex, ruleScore float64, add func(name, value string)) {
+	b := func(x float64) string { return digitString(int(min(max(x, 0), 0.99) * 5)) }
 	t := &d.toks[g.first]
-	add("n:rl", string(rune('0'+int(rl))))
+	add("n:rl", digitString(int(rl)))
 	add("n:cue", b(cue))
 	add("n:lex", b(lex))
 	add("n:rs", b(ruleScore))
@@ -983,28 +983,28 @@ func (d *doc) nameFeatures(g nameGroup, rl role, cue, lex, ruleScore float64, ad
 		add("n:prev2:", ps[1])
 	}
 	if g.last > g.first {
-		add("n:multi")
+		add("n:multi", "")
 	}
 	if t.sentStart {
-		add("n:ss")
+		add("n:ss", "")
 	}
 	if t.allCaps {
-		add("n:caps")
+		add("n:caps", "")
 	}
 	if d.staffSent[d.sent[g.first]] {
-		add("n:staff")
+		add("n:staff", "")
 	}
 	if d.confirmed {
-		add("n:confirmed")
+		add("n:confirmed", "")
 	}
 	if d.hypothetical {
-		add("n:hyp")
+		add("n:hyp", "")
 	}
 	if d.isVocative(g) {
-		add("n:voc")
+		add("n:voc", "")
 	}
 	if strings.HasSuffix(d.possWord(g.last), "'s") {
-		add("n:poss")
+		add("n:poss", "")
 	}
 	w := t.lower
 	lx := d.e.lex
@@ -1012,10 +1012,10 @@ func (d *doc) nameFeatures(g nameGroup, rl role, cue, lex, ruleScore float64, ad
 		add("n:first", b(float64(min(n, 99999))/100000))
 	}
 	if _, ok := lx.Surname(w); ok {
-		add("n:sur")
+		add("n:sur", "")
 	}
 	if lvl, ok := lx.WordLevel(w); ok {
-		add("n:word", string(rune('0'+lvl/10)))
+		add("n:word", digitString(lvl/10))
 	}
 }
 
@@ -1024,14 +1024,14 @@ func (d *doc) nameFeatures(g nameGroup, rl role, cue, lex, ruleScore float64, ad
 func (d *doc) nameModelScore(g nameGroup, rl role, cue, lex, ruleScore float64) float64 {
 	if d.collect {
 		var fs []string
-		d.nameFeatures(g, rl, cue, lex, ruleScore, func(parts ...string) { fs = append(fs, strings.Join(parts, "")) })
+		d.nameFeatures(g, rl, cue, lex, ruleScore, func(name, value string) { fs = append(fs, name+value) })
 		d.nameCands = append(d.nameCands, nameCand{g.start, g.end, fs})
 		return ruleScore
 	}
 	m := d.e.model
 	z := float64(m.Names[0])
 	// fnv1a of the parts is hashFeature of the joined feature
-	d.nameFeatures(g, rl, cue, lex, ruleScore, func(parts ...string) { z += float64(m.Names[fnv1a(parts...)]) })
+	d.nameFeatures(g, rl, cue, lex, ruleScore, func(name, value string) { z += float64(m.Names[fnv1a(name, value)]) })
 	p := 1 / (1 + math.Exp(-z))
 	switch nameBlend {
 	case "max":
@@ -1040,6 +1040,14 @@ func (d *doc) nameModelScore(g nameGroup, rl role, cue, lex, ruleScore float64) 
 		return (p + ruleScore) / 2
 	}
 	return p
+}
+
+// digitString returns string(rune('0'+v)) without allocating for 0..9.
+func digitString(v int) string {
+	if v >= 0 && v <= 9 {
+		return "0123456789"[v : v+1]
+	}
+	return string(rune('0' + v))
 }
 
 // nameBlend says how the model's and the rules' name scores combine.
