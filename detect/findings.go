@@ -115,8 +115,15 @@ func (d *doc) phraseHit(r *Rule) bool {
 // each list "NAME" in the rule file holds regexes (matched on lower-cased
 // text with word boundaries implied by the regex).
 func (d *doc) cues(list string) bool {
-	if v, ok := d.cueCache[list]; ok {
-		return v
+	id, ok := d.e.rules.cueIDs[list]
+	if !ok {
+		return false // no such list: no regex to match
+	}
+	if d.cueState == nil {
+		d.cueState = make([]int8, len(d.e.rules.cueIDs))
+	}
+	if v := d.cueState[id]; v != 0 {
+		return v > 0
 	}
 	hit := false
 	h := d.hits()
@@ -126,10 +133,10 @@ func (d *doc) cues(list string) bool {
 			break
 		}
 	}
-	if d.cueCache == nil {
-		d.cueCache = map[string]bool{}
+	d.cueState[id] = -1
+	if hit {
+		d.cueState[id] = 1
 	}
-	d.cueCache[list] = hit
 	return hit
 }
 

@@ -32,6 +32,15 @@ var labelLists = []struct {
 	{"label_room", chaperone.SpanID},
 }
 
+// labelTypes is labelLists as a map from list to type.
+var labelTypes = func() map[string]chaperone.SpanType {
+	m := map[string]chaperone.SpanType{}
+	for _, l := range labelLists {
+		m[l.list] = l.typ
+	}
+	return m
+}()
+
 // labelIndex finds identifier labels with one Aho-Corasick pass.
 type labelIndex struct {
 	ac     *acMachine
@@ -99,10 +108,7 @@ func (d *doc) findLabelledIDs(r *Rule) {
 	li := d.e.labels()
 	base := r.ScoreOr(0.95)
 	found := map[string]chaperone.SpanType{}
-	typeOf := map[string]chaperone.SpanType{}
-	for _, l := range labelLists {
-		typeOf[l.list] = l.typ
-	}
+	typeOf := labelTypes
 	lower := d.lower
 	for _, h := range li.find(lower) {
 		ls, le := h[0], h[1]

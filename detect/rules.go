@@ -128,7 +128,8 @@ type ruleSet struct {
 	claims []*Claim
 	lists  map[string][]string
 	cues   map[string][]rx
-	ages   []rx // the built-in age patterns, as ageForms
+	cueIDs map[string]int // a number for each cue list, 0 up
+	ages   []rx           // the built-in age patterns, as ageForms
 	// listLits are the prefilter's literals for the word lists that
 	// recognizers search as substrings (doc.listIn), and listGroups their
 	// literal groups
@@ -264,7 +265,9 @@ func compileRules(base *RuleFile, overlays ...*RuleFile) (*ruleSet, error) {
 			return nil, err
 		}
 	}
+	rs.cueIDs = map[string]int{}
 	for k, v := range cues {
+		rs.cueIDs[k] = len(rs.cueIDs)
 		var err error
 		// cues match lower-cased text: no case folding needed
 		if rs.cues[k], err = compileAllMode(rs.pre, v, "cue list "+k, "cues", false); err != nil {
