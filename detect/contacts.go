@@ -178,7 +178,7 @@ func (d *doc) findURLs(r *Rule) {
 			if s > 0 && (d.text[s-1] == '@' || isAlnum(d.text[s-1])) {
 				continue // part of an e-mail address
 			}
-			u := strings.ToLower(d.text[s:e])
+			u := d.lowerText(s, e)
 			host := strings.TrimPrefix(strings.TrimPrefix(u, "https://"), "http://")
 			host = strings.TrimPrefix(host, "www.")
 			path := ""

@@ -2,6 +2,7 @@ package detect
 
 import (
 	"strings"
+	"unicode/utf8"
 
 	chaperone "github.com/chaperone-project/chaperone"
 )
@@ -168,6 +169,17 @@ func (d *doc) nextWords(i, n int) []string {
 		}
 	}
 	return out
+}
+
+// lowerText returns strings.ToLower(d.text[a:b]): for ASCII text, the
+// slice of the lower-cased text (no new string).
+func (d *doc) lowerText(a, b int) string {
+	for i := a; i < b; i++ {
+		if d.text[i] >= utf8.RuneSelf {
+			return strings.ToLower(d.text[a:b])
+		}
+	}
+	return d.lower[a:b]
 }
 
 // textBefore returns up to n bytes of lower-cased text before off.

@@ -125,7 +125,7 @@ func (d *doc) notNamePhrase(g nameGroup) bool {
 		}
 	}
 	// a single word keeps the role cues' say ("Summer, your …")
-	return (g.last > g.first || strings.ContainsAny(raw, "-.")) && d.e.set(lsNotNames)[strings.ToLower(raw)]
+	return (g.last > g.first || strings.ContainsAny(raw, "-.")) && d.e.set(lsNotNames)[d.lowerText(g.start, g.end)]
 }
 
 // findLowercaseNames finds names typed in lower case where the words
@@ -372,7 +372,7 @@ func (d *doc) nameLexScore(g nameGroup) float64 {
 		best += 0.05
 	}
 	// whole-phrase dictionaries: places, hospitals, brands, streets are not people
-	phrase := strings.ToLower(d.text[g.start:g.end])
+	phrase := d.lowerText(g.start, g.end)
 	if _, _, ok := lex.City(phrase); ok && n >= 2 {
 		return 0.1
 	}
@@ -383,7 +383,7 @@ func (d *doc) nameLexScore(g nameGroup) float64 {
 		return 0
 	}
 	if n >= 2 {
-		if _, ok := lex.CanonicalMaker(strings.ToLower(d.text[g.start:d.toks[g.first+1].end])); ok {
+		if _, ok := lex.CanonicalMaker(d.lowerText(g.start, d.toks[g.first+1].end)); ok {
 			return 0
 		}
 	}
@@ -575,7 +575,7 @@ func (d *doc) nameRole(g nameGroup, ctxNames map[string]bool) (role, float64) {
 	if d.item.Author.Name != "" && strings.Contains(strings.ToLower(d.item.Author.Name), first) {
 		return roleOther, 0
 	}
-	if e.set(lsPublicFigures)[strings.ToLower(d.text[g.start:g.end])] || e.set(lsPublicFigures)[first] {
+	if e.set(lsPublicFigures)[d.lowerText(g.start, g.end)] || e.set(lsPublicFigures)[first] {
 		return roleOther, 0
 	}
 	// "my son Jake", "our daughter" - the author's family; "her son", "your mother Evelyn"
@@ -678,7 +678,7 @@ func (d *doc) nameRole(g nameGroup, ctxNames map[string]bool) (role, float64) {
 	}
 	// a place after a preposition: "in Dearborn"
 	if len(prevs) > 0 && e.set(lsLocatingWords)[prevs[0]] {
-		if _, _, ok := d.e.lex.City(strings.ToLower(d.text[g.start:g.end])); ok {
+		if _, _, ok := d.e.lex.City(d.lowerText(g.start, g.end)); ok {
 			return roleOther, 0
 		}
 	}

@@ -263,7 +263,7 @@ func validAge(d *doc, s, e int) bool {
 		return false
 	}
 	// "Happy 94th birthday to us!": the practice's anniversary
-	if rest := strings.ToLower(d.text[e:min(len(d.text), e+24)]); strings.Contains(rest, " to us") || strings.Contains(rest, "anniversary") {
+	if rest := d.lowerText(e, min(len(d.text), e+24)); strings.Contains(rest, " to us") || strings.Contains(rest, "anniversary") {
 		return false
 	}
 	return !d.e.set(lsAgeNotBefore)[d.nextWordAfter(e)]

@@ -39,7 +39,7 @@ func (d *doc) findCities(r *Rule) {
 			if !ok {
 				continue
 			}
-			phrase := strings.ToLower(d.text[t.start:d.toks[last].end])
+			phrase := d.lowerText(t.start, d.toks[last].end)
 			if n <= 3 && last+1 < len(d.toks) && (d.toks[last+1].lower == "county" || d.toks[last+1].lower == "parish") && lex.County(phrase) {
 				bestEnd = last + 1 // "Polk County" before the town of Polk
 				break
@@ -61,7 +61,7 @@ func (d *doc) findCities(r *Rule) {
 		if bestEnd+1 < len(d.toks) && d.toks[bestEnd+1].kind == tokWord && d.toks[bestEnd+1].cap && !lex.State(d.toks[bestEnd+1].text) && !d.e.set(lsPlaceWords)[d.toks[bestEnd+1].lower] {
 			continue
 		}
-		phrase := strings.ToLower(d.text[t.start:d.toks[bestEnd].end])
+		phrase := d.lowerText(t.start, d.toks[bestEnd].end)
 		if d.e.set(lsNotPlaces)[phrase] || lex.State(d.text[t.start:d.toks[bestEnd].end]) {
 			continue
 		}
@@ -131,7 +131,7 @@ func (d *doc) findFacilities(r *Rule) {
 			end = d.toks[j+2].end
 		}
 		start := t.start
-		phrase := strings.ToLower(d.text[start:end])
+		phrase := d.lowerText(start, end)
 		isFac := false
 		switch {
 		case (t.lower == "st" || t.lower == "saint") && j > i:
@@ -232,7 +232,7 @@ func (d *doc) findPlacesAfterPrepositions(r *Rule) {
 		if j+2 < len(d.toks) && (d.toks[j+1].text == "'" || d.toks[j+1].text == "’") && d.toks[j+2].lower == "s" && d.toks[j+1].start == end {
 			end = d.toks[j+2].end
 		}
-		phrase := strings.ToLower(d.text[t.start:end])
+		phrase := d.lowerText(t.start, end)
 		if lex.State(d.text[t.start:end]) || d.e.set(lsCountries)[phrase] || d.e.set(lsMonths)[t.lower] || d.e.set(lsWeekdays)[t.lower] ||
 			d.e.set(lsNotNames)[t.lower] || d.e.brand.has(t.lower) || strings.HasSuffix(before, "here in ") {
 			i = j
