@@ -91,6 +91,9 @@ func newEngine(base *RuleFile, overlays ...*RuleFile) (*Engine, error) {
 		e.sets[id] = m
 	}
 	e.brand = newPhraseIndex(e.lex.Brands())
+	for w := range e.brand.first {
+		e.listsOf[w] |= 1 << brandStart
+	}
 	e.model = <-model
 	return e, nil
 }

@@ -119,8 +119,12 @@ var listNames = [numLists]string{
 // listMask is a set of listIDs.
 type listMask uint64
 
-// every listID must fit in a listMask
-var _ [64 - numLists]struct{}
+// brandStart is the bit of a listMask for the first words of brand
+// phrases (Engine.brand), after the lists' bits.
+const brandStart = numLists
+
+// every listID, and brandStart, must fit in a listMask
+var _ [63 - numLists]struct{}
 
 func (m listMask) has(id listID) bool { return m&(1<<id) != 0 }
 
