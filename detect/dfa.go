@@ -127,7 +127,13 @@ func (a *prefixDFA) match(s string) (matched, ok bool) {
 		return false, false
 	}
 	a.mu.Lock()
-	defer a.mu.Unlock()
+	matched, ok = a.run(s)
+	a.mu.Unlock()
+	return matched, ok
+}
+
+// run is match, holding the lock.
+func (a *prefixDFA) run(s string) (matched, ok bool) {
 	if a.full {
 		return false, false
 	}
