@@ -48,7 +48,7 @@ func (d *doc) findAges(r *Rule) {
 	base := r.ScoreOr(0.9)
 	words := containsAny(d.lower, ageWords) // the forms with words need one
 	for i, f := range ageForms {
-		x := d.e.rules.ages[i]
+		x := &d.e.rules.ages[i]
 		vi := x.re.SubexpIndex("v")
 		if f.words && !words {
 			continue

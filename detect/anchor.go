@@ -535,7 +535,7 @@ func foldRisk(s string) bool {
 // matchAt reports whether x matches s, the part of the scanned text (hits)
 // that begins at byte base, trying the anchored regex at x's candidates
 // (base -1: s is not a part of it, run the regex).
-func (d *doc) matchAt(x rx, s string, base int, h *litHits) bool {
+func (d *doc) matchAt(x *rx, s string, base int, h *litHits) bool {
 	if x.anchor == nil || d.risky || base < 0 {
 		return x.re.matchAnywhere(s)
 	}
@@ -552,7 +552,7 @@ func (d *doc) matchAt(x rx, s string, base int, h *litHits) bool {
 // sub false, FindAllStringIndex) returns, s being the part of the scanned
 // text (hits) that begins at byte base, trying the anchored regex at x's
 // candidates.
-func (d *doc) findAllAt(x rx, s string, base int, h *litHits, sub bool) [][]int {
+func (d *doc) findAllAt(x *rx, s string, base int, h *litHits, sub bool) [][]int {
 	if x.anchor == nil || d.risky {
 		if !x.re.matchAnywhere(s) {
 			return nil // as the regex finds

@@ -73,7 +73,8 @@ func TestAnchoredSame(t *testing.T) {
 				sents = append(sents, [2]int{a, b})
 			}
 		}
-		for _, x := range all {
+		for xi := range all {
+			x := &all[xi]
 			if x.anchor == nil {
 				continue
 			}

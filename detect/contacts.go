@@ -68,7 +68,8 @@ func (d *doc) contactScore(r *Rule, s int, alone float64) float64 {
 // findPhones finds NANP and international phone numbers; a fax label
 // makes them FAX. Hotlines (988, poison control, toll-free) are not spans.
 func (d *doc) findPhones(r *Rule) {
-	for _, x := range r.compiled {
+	for xi := range r.compiled {
+		x := &r.compiled[xi]
 		re := x.re
 		for _, m := range d.findAll(x, true) {
 			s, e := m[0], m[1]
@@ -132,7 +133,8 @@ func (d *doc) findEmails(r *Rule) {
 	if !strings.Contains(d.text, "@") {
 		return
 	}
-	for _, x := range r.compiled {
+	for xi := range r.compiled {
+		x := &r.compiled[xi]
 		if !d.mayMatch(x) {
 			continue
 		}
@@ -166,7 +168,8 @@ func (d *doc) findURLs(r *Rule) {
 	if !strings.Contains(d.text, ".") {
 		return
 	}
-	for _, x := range r.compiled {
+	for xi := range r.compiled {
+		x := &r.compiled[xi]
 		if !d.mayMatch(x) {
 			continue
 		}

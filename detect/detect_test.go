@@ -270,7 +270,8 @@ func TestPrefilterSound(t *testing.T) {
 	}
 	for _, it := range items {
 		d := e.newDoc(it)
-		for _, x := range all {
+		for xi := range all {
+			x := &all[xi]
 			if !d.may(x) && (x.re.MatchString(d.lower) || x.re.MatchString(d.text)) {
 				t.Errorf("prefilter skipped %q on item %s", x.re.String(), it.ID)
 			}

@@ -98,7 +98,8 @@ func (d *doc) phraseHit(r *Rule) bool {
 	if !r.hasKeyword(d.lower) {
 		return false
 	}
-	for _, x := range r.compiled {
+	for xi := range r.compiled {
+		x := &r.compiled[xi]
 		if !d.may(x) {
 			continue
 		}
@@ -127,7 +128,9 @@ func (d *doc) cues(list string) bool {
 	}
 	hit := false
 	h := d.hits()
-	for _, x := range d.e.cueRegexes(list) {
+	rxs := d.e.cueRegexes(list)
+	for xi := range rxs {
+		x := &rxs[xi]
 		if d.may(x) && d.matchLower(x, d.lower, 0, h) {
 			hit = true
 			break
@@ -144,7 +147,9 @@ func (d *doc) cues(list string) bool {
 // the lower-cased text.
 func (d *doc) cuesIn(list, s string) bool {
 	h, base := d.hitsFor(s)
-	for _, x := range d.e.cueRegexes(list) {
+	rxs := d.e.cueRegexes(list)
+	for xi := range rxs {
+		x := &rxs[xi]
 		if mayWith(x, h) && d.matchLower(x, s, base, h) {
 			return true
 		}
@@ -156,7 +161,9 @@ func (d *doc) cuesIn(list, s string) bool {
 // lower-cased text, as cuesIn does.
 func (d *doc) cuesAt(list string, a, b int) bool {
 	h, s := d.hits(), d.lower[a:b]
-	for _, x := range d.e.cueRegexes(list) {
+	rxs := d.e.cueRegexes(list)
+	for xi := range rxs {
+		x := &rxs[xi]
 		if mayWith(x, h) && d.matchLower(x, s, a, h) {
 			return true
 		}
@@ -166,7 +173,7 @@ func (d *doc) cuesAt(list string, a, b int) bool {
 
 // matchLower reports whether x matches s, lower-cased text that begins at
 // byte base of the text the prefilter found h in.
-func (d *doc) matchLower(x rx, s string, base int, h *litHits) bool {
+func (d *doc) matchLower(x *rx, s string, base int, h *litHits) bool {
 	if x.words {
 		return d.e.pre.matchWords(x, s, h.present)
 	}
@@ -379,12 +386,14 @@ func (d *doc) findMisinformation(r *Rule) {
 			outside, outBase = d.lower[a:m[0]]+" … "+d.lower[m[1]:b], -1 // not a part of the text
 		}
 		h := d.hits()
-		for _, u := range c.unless {
+		for ui := range c.unless {
+			u := &c.unless[ui]
 			if d.matchAt(u, sent, a, h) {
 				return true
 			}
 		}
-		for _, u := range refute {
+		for ui := range refute {
+			u := &refute[ui]
 			if d.matchAt(u, outside, outBase, h) {
 				return true
 			}
@@ -393,7 +402,8 @@ func (d *doc) findMisinformation(r *Rule) {
 		if j := d.tokBefore(a); j >= 0 {
 			pa, pb := d.sentenceBounds(j)
 			if prev := d.lower[pa:pb]; len(prev) <= 24 {
-				for _, u := range refute {
+				for ui := range refute {
+					u := &refute[ui]
 					if d.matchAt(u, prev, pa, h) {
 						return true
 					}
@@ -403,7 +413,8 @@ func (d *doc) findMisinformation(r *Rule) {
 		return false
 	}
 	for _, c := range d.e.rules.claims {
-		for _, x := range c.compiled {
+		for xi := range c.compiled {
+			x := &c.compiled[xi]
 			if !d.may(x) {
 				continue
 			}

@@ -17,7 +17,8 @@ func (d *doc) runPattern(r *Rule) {
 		return
 	}
 	val := validators[r.Validate]
-	for _, x := range r.compiled {
+	for xi := range r.compiled {
+		x := &r.compiled[xi]
 		if !d.may(x) {
 			continue
 		}
@@ -50,7 +51,8 @@ func (d *doc) unlessHit(r *Rule, off int) bool {
 	}
 	sent := d.sentenceAt(off)
 	h, base := d.hitsFor(sent)
-	for _, u := range r.unless {
+	for ui := range r.unless {
+		u := &r.unless[ui]
 		if d.may(u) && d.matchAt(u, sent, base, h) {
 			return true
 		}
@@ -397,7 +399,7 @@ func validNPI(num string) bool {
 // it searches only windows around runs of digits, which is where every
 // number-bearing pattern must match, and skips windows with fewer digits
 // than any match needs.
-func (d *doc) findAll(x rx, nearDigits bool) [][]int {
+func (d *doc) findAll(x *rx, nearDigits bool) [][]int {
 	if x.digits > 0 && d.digitCount() < x.digits {
 		return nil
 	}

@@ -220,7 +220,7 @@ func isWordByte(c byte) bool {
 // matchWords reports whether one of a word-list regex's literals occurs in
 // s between word boundaries; present says which literals the prefilter
 // found in the text s belongs to.
-func (p *prefilter) matchWords(x rx, s string, present []bool) bool {
+func (p *prefilter) matchWords(x *rx, s string, present []bool) bool {
 	for _, id := range x.lits {
 		if !present[id] {
 			continue
@@ -592,7 +592,7 @@ func trieStates(lits []string) int {
 
 // may reports whether r can match the document: it has no literals, or one
 // of them occurs.
-func (d *doc) may(r rx) bool {
+func (d *doc) may(r *rx) bool {
 	if r.digits > 0 && d.digitCount() < r.digits {
 		return false
 	}
@@ -605,11 +605,11 @@ func (d *doc) may(r rx) bool {
 // mayMatch is may for recognizers that used to run their regexes on every
 // text: texts where the ASCII lower-casing could hide a case-folded match
 // from the prefilter (foldRisk) still run them.
-func (d *doc) mayMatch(r rx) bool { return d.risky || d.may(r) }
+func (d *doc) mayMatch(r *rx) bool { return d.risky || d.may(r) }
 
 // mayWith reports whether r can match the text h was found in: it has no
 // literals, or one of its set and one of each of its further sets occur.
-func mayWith(r rx, h *litHits) bool {
+func mayWith(r *rx, h *litHits) bool {
 	if r.lits == nil {
 		return true
 	}
