@@ -157,11 +157,15 @@ func (e *Engine) newDoc(it chaperone.Item) *doc {
 		it.Author.Account = chaperone.AccountProfessional
 	}
 	d := &doc{e: e, item: it, text: it.Text, lower: asciiLower(it.Text), risky: foldRisk(it.Text) || foldRisk(it.Context)}
-	d.toks = tokenizeLower(it.Text, d.lower)
-	d.sent = sentenceIndex(d.toks)
+	d.bufs, _ = docPool.Get().(*docBufs)
+	if d.bufs == nil {
+		d.bufs = &docBufs{}
+	}
+	d.toks = tokenizeLower(d.bufs.toks, it.Text, d.lower)
+	d.sent = sentenceIndexInto(d.bufs.sent, d.toks)
 	if it.Context != "" {
 		d.ctxLower = asciiLower(it.Context)
-		d.ctx = tokenizeLower(it.Context, d.ctxLower)
+		d.ctx = tokenizeLower(d.bufs.ctx, it.Context, d.ctxLower)
 	}
 	return d
 }

@@ -5,8 +5,11 @@ import (
 	"bytes"
 	"encoding/json"
 	"os"
+	"reflect"
 	"strings"
+	"sync"
 	"testing"
+	"unicode"
 	"unicode/utf8"
 
 	chaperone "github.com/chaperone-project/chaperone"
@@ -305,4 +308,43 @@ func TestDeterministicLongText(t *testing.T) {
 			t.Fatalf("screening the same %d-byte text twice gave different results", len(item.Text))
 		}
 	}
+}
+
+// TestIsWordRuneASCII checks isWordRune's ASCII shortcut against the
+// Unicode tables.
+func TestIsWordRuneASCII(t *testing.T) {
+	for r := rune(0); r < 128; r++ {
+		if isWordRune(r) != (unicode.IsLetter(r) || unicode.IsDigit(r) || unicode.Is(unicode.Mn, r)) {
+			t.Errorf("isWordRune(%q)", r)
+		}
+	}
+}
+
+// TestScreenConcurrent screens the same items from several goroutines at
+// once (the lazily built DFAs and the pooled tables are shared) and checks
+// that every result is what one goroutine alone gets. Run it with -race.
+func TestScreenConcurrent(t *testing.T) {
+	e := engine(t)
+	items := loadSet(t, "../testdata/eval/heldout-b.jsonl")
+	e2, err := NewWithRules() // a fresh engine: no DFA built yet
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := make([]chaperone.Result, len(items))
+	for i, it := range items {
+		want[i] = e.Screen(it)
+	}
+	var wg sync.WaitGroup
+	for range 4 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i, it := range items {
+				if got := e2.Screen(it); !reflect.DeepEqual(got, want[i]) {
+					t.Errorf("item %s differs when screened concurrently", it.ID)
+				}
+			}
+		}()
+	}
+	wg.Wait()
 }

@@ -2,6 +2,7 @@ package detect
 
 import (
 	"strings"
+	"sync"
 	"unicode/utf8"
 
 	chaperone "github.com/chaperone-project/chaperone"
@@ -17,6 +18,7 @@ type doc struct {
 	toks  []token
 	sent  []int      // sentence index of each token
 	masks []listMask // word lists holding each token's lower-cased text (tokLists)
+	bufs  *docBufs   // where toks, ctx, sent and masks live (release)
 	// ctx holds the tokens of item.Context, for replies.
 	ctx      []token
 	ctxLower string
@@ -53,13 +55,38 @@ type doc struct {
 	cueState []int8         // by cue list id (ruleSet.cueIDs): 0 not computed, 1 matched, -1 not
 }
 
-// release returns the document's prefilter tables to the engine's pool;
-// Screen calls it when done with the document.
+// release returns the document's prefilter tables to the engine's pool,
+// and its token tables to docPool; Screen calls it when done with the
+// document, which must not be used after.
 func (d *doc) release() {
 	d.e.pre.putHits(d.textHits)
 	d.e.pre.putHits(d.ctxFound)
 	d.textHits, d.ctxFound = nil, nil
+	if b := d.bufs; b != nil {
+		// cleared, so that the pool holds no text
+		clear(d.toks)
+		clear(d.ctx)
+		b.toks, b.sent = d.toks[:0], d.sent[:0]
+		if d.ctx != nil {
+			b.ctx = d.ctx[:0]
+		}
+		if d.masks != nil {
+			b.masks = d.masks[:0]
+		}
+		d.toks, d.ctx, d.sent, d.masks, d.bufs = nil, nil, nil, nil, nil
+		docPool.Put(b)
+	}
 }
+
+// docBufs are a document's token tables, reused by later documents.
+type docBufs struct {
+	toks, ctx []token
+	sent      []int
+	masks     []listMask
+}
+
+// docPool holds docBufs for newDoc.
+var docPool sync.Pool
 
 // cand is a candidate span before overlaps are resolved.
 type cand struct {
@@ -108,9 +135,10 @@ func (d *doc) tokBefore(off int) int {
 }
 
 // prevWords returns up to n lower-cased word tokens before token i, nearest
-// first, skipping punctuation other than sentence ends.
-func (d *doc) prevWords(i, n int) []string {
-	out := make([]string, 0, n)
+// first, skipping punctuation other than sentence ends; it appends them to
+// buf[:0] (a caller's array keeps them off the heap).
+func (d *doc) prevWords(buf []string, i, n int) []string {
+	out := buf[:0]
 	for j := i - 1; j >= 0 && len(out) < n; j-- {
 		t := &d.toks[j]
 		if t.kind == tokSymbol || t.kind == tokPunct && (t.text == "." || t.text == "!" || t.text == "?" || t.text == ":" || t.text == "|" || t.text == "—") {
@@ -156,9 +184,10 @@ func isAbbrevWord(w string) bool {
 	return false
 }
 
-// nextWords returns up to n lower-cased word tokens after token i.
-func (d *doc) nextWords(i, n int) []string {
-	out := make([]string, 0, n)
+// nextWords returns up to n lower-cased word tokens after token i,
+// appended to buf[:0].
+func (d *doc) nextWords(buf []string, i, n int) []string {
+	out := buf[:0]
 	for j := i + 1; j < len(d.toks) && len(out) < n; j++ {
 		t := &d.toks[j]
 		if t.kind == tokPunct && (t.text == "." || t.text == "!" || t.text == "?") {

@@ -553,8 +553,9 @@ func (d *doc) nameRole(g nameGroup, ctxNames map[string]bool) (role, float64) {
 		pi--
 	}
 	pw := d.word(pi) // the word before, past an abbreviation's period
-	prevs := d.prevWords(g.first, 4)
-	nexts := d.nextWords(g.last, 4)
+	var pbuf, nbuf [4]string
+	prevs := d.prevWords(pbuf[:], g.first, 4)
+	nexts := d.nextWords(nbuf[:], g.last, 4)
 	first := d.toks[g.first].lower
 	if e.set(lsStaffTitles)[pw] && (prevDot || d.toks[pi].cap || pw == "doctor" || pw == "nurse") {
 		return roleOther, 0
@@ -934,7 +935,8 @@ func (d *doc) namedAs(g nameGroup) bool {
 	if d.word(g.first-1) != "named" && d.word(g.first-2) != "named" {
 		return false // the common case, without allocating
 	}
-	prevs := d.prevWords(g.first, 5)
+	var pbuf [5]string
+	prevs := d.prevWords(pbuf[:], g.first, 5)
 	if len(prevs) < 2 || g.first == 0 || d.toks[g.first-1].kind != tokWord {
 		return false
 	}
@@ -979,7 +981,8 @@ func (d *doc) nameFeatures(g nameGroup, rl role, cue, lex, ruleScore float64, ad
 	add("n:ch:", string(d.item.Channel))
 	add("n:prev:", d.prevWord(g.first))
 	add("n:next:", d.nextWordAfter(g.end))
-	if ps := d.prevWords(g.first, 2); len(ps) == 2 {
+	var pbuf [2]string
+	if ps := d.prevWords(pbuf[:], g.first, 2); len(ps) == 2 {
 		add("n:prev2:", ps[1])
 	}
 	if g.last > g.first {

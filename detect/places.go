@@ -145,7 +145,8 @@ func (d *doc) findFacilities(r *Rule) {
 		}
 		// a workplace: "works at Dunmore Paper", "Costco HR", "the Ford plant"
 		if !isFac {
-			prevs := d.prevWords(i, 3) // nearest first: put them back in reading order
+			var pbuf [3]string
+			prevs := d.prevWords(pbuf[:], i, 3) // nearest first: put them back in reading order
 			for a, b := 0, len(prevs)-1; a < b; a, b = a+1, b-1 {
 				prevs[a], prevs[b] = prevs[b], prevs[a]
 			}

@@ -37,17 +37,23 @@ type token struct {
 func isApostrophe(r rune) bool { return r == '\'' || r == '’' || r == 'ʼ' || r == '‘' }
 
 func isWordRune(r rune) bool {
+	if r < utf8.RuneSelf { // the ASCII letters and digits, as below
+		return 'a' <= r|0x20 && r|0x20 <= 'z' || '0' <= r && r <= '9'
+	}
 	return unicode.IsLetter(r) || unicode.IsDigit(r) || unicode.Is(unicode.Mn, r)
 }
 
 // tokenize splits text into tokens. It runs once over the bytes; invalid
 // UTF-8 bytes become one-byte symbol tokens.
-func tokenize(text string) []token { return tokenizeLower(text, asciiLower(text)) }
+func tokenize(text string) []token { return tokenizeLower(nil, text, asciiLower(text)) }
 
 // tokenizeLower is tokenize given lower, asciiLower(text): the lower-cased
-// forms of ASCII words are parts of it.
-func tokenizeLower(text, lower string) []token {
-	toks := make([]token, 0, len(text)/4+4)
+// forms of ASCII words are parts of it. It appends the tokens to buf[:0].
+func tokenizeLower(buf []token, text, lower string) []token {
+	toks := buf[:0]
+	if cap(toks) < len(text)/4+4 {
+		toks = make([]token, 0, len(text)/4+4)
+	}
 	sentStart := true
 	nl, space := false, false
 	i := 0
@@ -142,6 +148,10 @@ func isHandleRune(r rune) bool {
 // A possessive 's is left out so "Okafor's" gives "Okafor".
 func scanWord(text string, i int) int {
 	for i < len(text) {
+		if c := text[i]; c < utf8.RuneSelf && ('a' <= c|0x20 && c|0x20 <= 'z' || '0' <= c && c <= '9') {
+			i++ // an ASCII letter or digit: the common case of the test below
+			continue
+		}
 		r, sz := utf8.DecodeRuneInString(text[i:])
 		if isWordRune(r) {
 			i += sz
@@ -250,8 +260,16 @@ func fillWordInfo(t *token, lower string) {
 }
 
 // sentences returns, for each token, the index of its sentence.
-func sentenceIndex(toks []token) []int {
-	idx := make([]int, len(toks))
+func sentenceIndex(toks []token) []int { return sentenceIndexInto(nil, toks) }
+
+// sentenceIndexInto is sentenceIndex, written into buf when it is large
+// enough.
+func sentenceIndexInto(buf []int, toks []token) []int {
+	idx := buf[:0]
+	if cap(idx) < len(toks) {
+		idx = make([]int, len(toks))
+	}
+	idx = idx[:len(toks)]
 	s := 0
 	for i := range toks {
 		if toks[i].kind == tokWord && toks[i].sentStart && i > 0 {

@@ -135,7 +135,11 @@ func (e *Engine) wordLists(w string) listMask { return e.listsOf[w] }
 // lower-cased text, looked up once per document.
 func (d *doc) tokLists() []listMask {
 	if d.masks == nil {
-		d.masks = make([]listMask, len(d.toks))
+		if d.bufs != nil && cap(d.bufs.masks) >= len(d.toks) {
+			d.masks = d.bufs.masks[:len(d.toks)] // every element is set below
+		} else {
+			d.masks = make([]listMask, len(d.toks))
+		}
 		for i := range d.toks {
 			d.masks[i] = d.e.wordLists(d.toks[i].lower)
 		}
