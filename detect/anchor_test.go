@@ -125,6 +125,14 @@ func TestListInSame(t *testing.T) {
 			if got, want := d.ctxListIn(name), containsAny(d.ctxLower, list); got != want {
 				t.Errorf("%s in the context of %s: %v, containsAny %v", name, it.ID, got, want)
 			}
+			// as contactOwner asks: bounded windows before and after offsets
+			for s := 0; s <= len(d.lower); s += 3 {
+				for _, ab := range [][2]int{{max(0, s-28), s}, {max(0, s-120), s}, {s, min(len(d.lower), s+60)}} {
+					if got, want := d.cueIn(name, ab[0], ab[1]), containsCue(d.lower[ab[0]:ab[1]], list); got != want {
+						t.Errorf("%s as a cue in %q of %s: %v, containsCue %v", name, d.lower[ab[0]:ab[1]], it.ID, got, want)
+					}
+				}
+			}
 		}
 		if got, want := d.hits().groups[e.rules.noPatient], containsAny(d.lower, noPatientCues); got != want {
 			t.Errorf("no-patient cues in %s: %v, containsAny %v", it.ID, got, want)

@@ -37,8 +37,10 @@ func (d *doc) contactOwner(s int) (own, patient bool) {
 	if k := strings.IndexAny(after, ".!?\n"); k >= 0 {
 		after = after[:k]
 	}
-	patient = containsCue(near, d.e.rules.list("contact_patient_cues")) || containsCue(after, d.e.rules.list("contact_patient_after"))
-	own = containsCue(before, d.e.rules.list("contact_own_cues"))
+	// near, before and after are parts of the lower-cased text that end
+	// or start at s
+	patient = d.cueIn("contact_patient_cues", s-len(near), s) || d.cueIn("contact_patient_after", s, s+len(after))
+	own = d.cueIn("contact_own_cues", s-len(before), s)
 	for _, c := range d.item.Author.ClinicContacts {
 		if c != "" && strings.Contains(d.text[s:min(len(d.text), s+len(c)+4)], c) {
 			own = true

@@ -294,6 +294,35 @@ func (d *doc) listIn(name string, a, b int) bool {
 	return false
 }
 
+// cueIn reports whether lower[a:b] holds one of the strings of the named
+// word list as containsCue finds them (not right after a letter or digit,
+// unless the string starts with neither), answered from the prefilter's
+// occurrences for the lists in listLits.
+func (d *doc) cueIn(name string, a, b int) bool {
+	ids, ok := d.e.rules.listLits[name]
+	if !ok {
+		return containsCue(d.lower[a:b], d.e.rules.list(name))
+	}
+	h := d.hits()
+	if !h.groups[d.e.rules.listGroups[name]] {
+		return false
+	}
+	for _, id := range ids {
+		lit := d.e.pre.lits[id]
+		for k := h.head[id]; k != 0; k = h.occ[k-1].next {
+			e := int(h.occ[k-1].end)
+			if e > b {
+				break
+			}
+			at := e - len(lit)
+			if at >= a && (at == a || !isAlnum(d.lower[at-1]) || !isAlnum(lit[0])) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
 // ctxListIn reports whether the context contains one of the strings of
 // the named word list, as containsAny does.
 func (d *doc) ctxListIn(name string) bool {

@@ -324,7 +324,8 @@ var noPatientCues = []string{"not a patient", "isn't a patient", "not a real pat
 // substringLists are the word lists the screen searches for as substrings
 // of most texts' sentences or of the context; the prefilter finds them in
 // its one pass.
-var substringLists = []string{"placeholder_cues", "author_family_cues", "treated_cues", "reviewer_patient_cues", "staff_context_cues"}
+var substringLists = []string{"placeholder_cues", "author_family_cues", "treated_cues", "reviewer_patient_cues", "staff_context_cues",
+	"contact_patient_cues", "contact_patient_after", "contact_own_cues"}
 
 func mergeRule(dst, src *Rule) {
 	if src.Kind != "" {
