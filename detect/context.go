@@ -268,7 +268,7 @@ func isThirdPoss(w string) bool { return w == "his" || w == "her" || w == "their
 // hasLabelledValue reports an identifier label with a value after it.
 func (d *doc) hasLabelledValue() bool {
 	li := d.e.labels()
-	for _, h := range li.find(d.lower) {
+	for _, h := range d.textLabels() {
 		if len(d.valuesAfter(h[1], li.kind[d.lower[h[0]:h[1]]])) > 0 {
 			return true
 		}

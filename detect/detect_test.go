@@ -348,3 +348,15 @@ func TestScreenConcurrent(t *testing.T) {
 	}
 	wg.Wait()
 }
+
+// TestEndsWithWord checks endsWithWord against the strings it avoids
+// building.
+func TestEndsWithWord(t *testing.T) {
+	for _, s := range []string{"", " ", "to ", " to ", "xto ", "go to ", "flown to ", "a flown to ", "to", " to", "  to ", "into "} {
+		for _, w := range []string{"to", "flown to", "o", ""} {
+			if got, want := endsWithWord(s, w), strings.HasSuffix(s, " "+w+" ") || s == w+" "; got != want {
+				t.Errorf("endsWithWord(%q, %q) = %v, want %v", s, w, got, want)
+			}
+		}
+	}
+}

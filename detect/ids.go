@@ -68,6 +68,16 @@ func (e *Engine) labels() *labelIndex {
 	return v.(*labelIndex)
 }
 
+// textLabels returns the engine's labels in the lower-cased text
+// (labelIndex.find), found once per document; callers must not modify it.
+func (d *doc) textLabels() [][2]int {
+	if d.labelsFound == nil {
+		found := d.e.labels().find(d.lower)
+		d.labelsFound = &found
+	}
+	return *d.labelsFound
+}
+
 // find returns the labels in lower, leftmost-longest, at word boundaries.
 func (li *labelIndex) find(lower string) [][2]int {
 	ms := li.ac.scanAll(lower, nil)
@@ -110,7 +120,7 @@ func (d *doc) findLabelledIDs(r *Rule) {
 	found := map[string]chaperone.SpanType{}
 	typeOf := labelTypes
 	lower := d.lower
-	for _, h := range li.find(lower) {
+	for _, h := range d.textLabels() {
 		ls, le := h[0], h[1]
 		label := lower[ls:le]
 		list := li.kind[label]
@@ -189,7 +199,7 @@ func (d *doc) findLabelledIDs(r *Rule) {
 		}
 	}
 	// a plural label before bare numbers: "Duplicate MRNs … we merged 00713355 and 00713356"
-	for _, h := range li.find(lower) {
+	for _, h := range d.textLabels() {
 		label := lower[h[0]:h[1]]
 		if !strings.HasSuffix(label, "s") || !strings.HasPrefix(li.kind[label], "label_") {
 			continue

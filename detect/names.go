@@ -894,7 +894,10 @@ func (d *doc) inBrand(s, e int) bool {
 // strongLowerName reports a lower-case word that is a frequent first name
 // and no English word at all: "marcus", "ellie".
 func (d *doc) strongLowerName(w string) bool {
-	if _, ok := d.e.lex.WordLevel(w); ok || d.e.set(lsNotNames)[w] || len(w) < 4 {
+	if len(w) < 4 {
+		return false
+	}
+	if _, ok := d.e.lex.WordLevel(w); ok || d.e.set(lsNotNames)[w] {
 		return false
 	}
 	n, _, ok := d.e.lex.FirstName(w)

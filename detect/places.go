@@ -215,7 +215,7 @@ func (d *doc) findPlacesAfterPrepositions(r *Rule) {
 		before := d.textBefore(t.start, 24)
 		cue, strong := false, false
 		for _, w := range d.e.rules.list("transfer_words") {
-			if strings.HasSuffix(before, " "+w+" ") || before == w+" " {
+			if endsWithWord(before, w) {
 				cue = true
 				strong = strings.Contains(w, " ") // "flown to", "stable at": no person goes there
 				break
@@ -278,4 +278,14 @@ func (d *doc) headsPatientSentence(j int) bool {
 		}
 	}
 	return false
+}
+
+// endsWithWord reports whether s ends with " "+w+" " or is w+" ", without
+// building those strings.
+func endsWithWord(s, w string) bool {
+	n := len(s) - len(w) - 1 // where w would start
+	if n < 0 || s[len(s)-1] != ' ' || s[n:len(s)-1] != w {
+		return false
+	}
+	return n == 0 || s[n-1] == ' '
 }
