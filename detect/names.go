@@ -132,31 +132,33 @@ func (d *doc) notNamePhrase(g nameGroup) bool {
 // around them say a name follows: "pt's wife linda called", "a pt named
 // tomasina reyes", "pt is mr. delacroix".
 func (d *doc) findLowercaseNames(r *Rule, base float64) {
-	kin := d.e.set(lsKinship)
-	titles := d.e.set(lsPatientTitles)
 	for i := 1; i < len(d.toks); i++ {
 		t := &d.toks[i]
 		if t.kind != tokWord || t.cap || t.hasDigit || len(t.text) < 2 {
 			continue
 		}
 		prev := d.prevWord(i)
-		prev2 := ""
-		if j := d.tokBefore(d.toks[i-1].start); j >= 0 {
-			prev2 = d.prevWord(j + 1)
+		pm := d.e.wordLists(prev)
+		prev2 := "" // the word before prev, needed by two cues only
+		if prev == "is" || pm.has(lsKinship) {
+			if j := d.tokBefore(d.toks[i-1].start); j >= 0 {
+				prev2 = d.prevWord(j + 1)
+			}
 		}
+		// any one of these cues (the dictionary one last, being dearest)
 		cue := false
 		switch {
-		case titles[prev] && d.toks[i-1].text == ".":
+		case pm.has(lsPatientTitles) && d.toks[i-1].text == ".":
 			cue = true
 		case (prev == "mr" || prev == "mrs" || prev == "ms" || prev == "miss") && d.toks[i-1].kind == tokWord && d.strongLowerName(t.lower):
 			cue = true // "miss ellie from up in hazard"
-		case d.patientNear(i) >= 0.8 && d.strongLowerName(t.lower):
-			cue = true
 		case prev == "named" && !d.e.set(lsStaffRoles)[t.lower] && !d.awardTitle(i):
 			cue = true // "named Hospitalist of the Year" is an award, not a name
 		case prev == "is" && prev2 == "name":
 			cue = true
-		case kin[prev] && (prev2 == "pt's" || prev2 == "patient's" || prev2 == "her" || prev2 == "his" || prev2 == "their" || prev2 == "your"):
+		case pm.has(lsKinship) && (prev2 == "pt's" || prev2 == "patient's" || prev2 == "her" || prev2 == "his" || prev2 == "their" || prev2 == "your"):
+			cue = true
+		case d.patientNear(i) >= 0.8 && d.strongLowerName(t.lower):
 			cue = true
 		}
 		if !cue {
@@ -174,7 +176,7 @@ func (d *doc) findLowercaseNames(r *Rule, base float64) {
 			}
 			continue
 		}
-		if !d.lowerNameLike(t.lower, titles[prev]) {
+		if !d.lowerNameLike(t.lower, pm.has(lsPatientTitles)) {
 			continue
 		}
 		end := t.end
@@ -196,7 +198,7 @@ func (d *doc) lowerNameLike(w string, afterTitle bool) bool {
 	if lvl, ok := lex.WordLevel(w); ok && lvl <= 50 && !afterTitle {
 		return false
 	}
-	if d.e.set(lsNotNames)[w] || d.e.set(lsKinship)[w] {
+	if m := d.e.wordLists(w); m.has(lsNotNames) || m.has(lsKinship) {
 		return false
 	}
 	if afterTitle {
@@ -486,7 +488,7 @@ func (d *doc) tokenNameScore(i int) float64 {
 func (d *doc) wordNameScore(w, orig string, allCaps bool) float64 {
 	lex := d.e.lex
 	e := d.e
-	if e.set(lsNotNames)[w] || e.set(lsOrgWords)[w] || e.set(lsMonths)[w] || e.set(lsWeekdays)[w] || e.set(lsVehicleWords)[w] || e.set(lsInsurerWords)[w] ||
+	if m := e.wordLists(w); m.has(lsNotNames) || m.has(lsOrgWords) || m.has(lsMonths) || m.has(lsWeekdays) || m.has(lsVehicleWords) || m.has(lsInsurerWords) ||
 		lex.Drug(w) || e.brand.has(w) || lex.State(orig) || lex.State(w) {
 		return 0
 	}
@@ -926,7 +928,8 @@ func (d *doc) titled(g nameGroup) bool {
 	}
 	w := d.toks[g.first].lower
 	e := d.e
-	return !(e.set(lsNotNames)[w] || e.set(lsOrgWords)[w] || e.set(lsMonths)[w] || e.set(lsWeekdays)[w])
+	m := e.wordLists(w)
+	return !(m.has(lsNotNames) || m.has(lsOrgWords) || m.has(lsMonths) || m.has(lsWeekdays))
 }
 
 // namedAs reports a name given by "named" after a person or patient ("a
@@ -958,7 +961,7 @@ func (d *doc) namedAs(g nameGroup) bool {
 			if e.set(lsStaffRoles)[w] {
 				return false
 			}
-			if e.set(lsPatientNouns)[w] || e.set(lsPersonNouns)[w] || e.set(lsKinship)[w] {
+			if m := e.wordLists(w); m.has(lsPatientNouns) || m.has(lsPersonNouns) || m.has(lsKinship) {
 				return true
 			}
 		}

@@ -234,8 +234,8 @@ func (d *doc) findPlacesAfterPrepositions(r *Rule) {
 			end = d.toks[j+2].end
 		}
 		phrase := d.lowerText(t.start, end)
-		if lex.State(d.text[t.start:end]) || d.e.set(lsCountries)[phrase] || d.e.set(lsMonths)[t.lower] || d.e.set(lsWeekdays)[t.lower] ||
-			d.e.set(lsNotNames)[t.lower] || d.e.brand.has(t.lower) || strings.HasSuffix(before, "here in ") {
+		if m := d.e.wordLists(t.lower); lex.State(d.text[t.start:end]) || d.e.set(lsCountries)[phrase] || m.has(lsMonths) || m.has(lsWeekdays) ||
+			m.has(lsNotNames) || d.e.brand.has(t.lower) || strings.HasSuffix(before, "here in ") {
 			i = j
 			continue
 		}
