@@ -209,6 +209,16 @@ func TestPrefixDFASame(t *testing.T) {
 			}
 		}
 	}
+	// the package's own patterns, on the texts and every sentence-like part
+	for _, re := range []*lazyRegexp{ownPatientRe, recordHint, oldAgeRe} {
+		for _, s := range texts {
+			for at := 0; at <= len(s); at += min(step, 5) {
+				if got, want := re.matchAnywhere(s[at:]), re.get().MatchString(s[at:]); got != want {
+					t.Fatalf("%q at %d of %q: search DFA %v, regex %v", re.src, at, s, got, want)
+				}
+			}
+		}
+	}
 	if full > 0 {
 		t.Logf("%d texts left to the regex (DFA full)", full)
 	}

@@ -1,7 +1,6 @@
 package detect
 
 import (
-	"regexp"
 	"strings"
 
 	chaperone "github.com/chaperone-project/chaperone"
@@ -255,12 +254,12 @@ func isAgeToken(w string) bool {
 
 // recordHint matches what only a record holds: a numeric date, an
 // address number with a street, an e-mail address.
-var recordHint = regexp.MustCompile(`\b\d{1,2}/\d{1,2}\b|\b\d{2,6} [a-z]+ (?:st|ave|rd|ln|dr|way|ct|blvd)\b|\bon file\b`)
+var recordHint = mustLazyRegexp(`\b\d{1,2}/\d{1,2}\b|\b\d{2,6} [a-z]+ (?:st|ave|rd|ln|dr|way|ct|blvd)\b|\bon file\b`)
 
 // recordHint reports a match of recordHint in the lower-cased text; each
 // needs an ASCII digit or "on file".
 func (d *doc) recordHint() bool {
-	return (d.digitCount() > 0 || strings.Contains(d.lower, "on file")) && recordHint.MatchString(d.lower)
+	return (d.digitCount() > 0 || strings.Contains(d.lower, "on file")) && recordHint.matchAnywhere(d.lower)
 }
 
 func isThirdPoss(w string) bool { return w == "his" || w == "her" || w == "their" }

@@ -1,7 +1,6 @@
 package detect
 
 import (
-	"regexp"
 	"strings"
 
 	chaperone "github.com/chaperone-project/chaperone"
@@ -239,7 +238,7 @@ func (d *doc) findStory(r *Rule) {
 }
 
 // ownPatientRe is a plain statement that someone is the author's patient.
-var ownPatientRe = regexp.MustCompile(`\b(?:is|was|are|were|'s|’s) (?:one of )?(?:my|our) (?:[a-z]+ )?(?:patients?|pts?|clients?|residents?)\b`)
+var ownPatientRe = mustLazyRegexp(`\b(?:is|was|are|were|'s|’s) (?:one of )?(?:my|our) (?:[a-z]+ )?(?:patients?|pts?|clients?|residents?)\b`)
 
 // replyConfirms reports whether a reply confirms that the person answered,
 // or someone they speak of, is or was a patient, or discusses their care:
@@ -259,7 +258,7 @@ func (d *doc) replyConfirms() bool {
 	d.replyChecked = true
 	if d.item.Context == "" && d.item.Channel != chaperone.ChannelReviewReply {
 		// every match holds " my " or " our "
-		d.replyResult = (strings.Contains(d.lower, " my ") || strings.Contains(d.lower, " our ")) && ownPatientRe.MatchString(d.lower)
+		d.replyResult = (strings.Contains(d.lower, " my ") || strings.Contains(d.lower, " our ")) && ownPatientRe.matchAnywhere(d.lower)
 		return d.replyResult
 	}
 	treated := d.ctxListIn("treated_cues")

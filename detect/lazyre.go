@@ -2,6 +2,7 @@ package detect
 
 import (
 	"regexp"
+	"regexp/syntax"
 	"sync"
 )
 
@@ -29,6 +30,15 @@ func newLazyRegexp(src string) *lazyRegexp { return &lazyRegexp{src: src} }
 func (l *lazyRegexp) get() *regexp.Regexp {
 	l.once.Do(func() { l.re = regexp.MustCompile(l.src) })
 	return l.re
+}
+
+// mustLazyRegexp is newLazyRegexp for the package's own patterns: it
+// panics, as regexp.MustCompile would, when src does not parse.
+func mustLazyRegexp(src string) *lazyRegexp {
+	if _, err := syntax.Parse(src, syntax.Perl); err != nil {
+		panic("detect: " + err.Error())
+	}
+	return newLazyRegexp(src)
 }
 
 // String returns the source text of the regular expression.

@@ -2,7 +2,6 @@ package detect
 
 import (
 	"math"
-	"regexp"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -655,7 +654,7 @@ func (d *doc) nameRole(g nameGroup, ctxNames map[string]bool) (role, float64) {
 		return rolePatient, 1
 	}
 	// colleagues, staff events, signatures
-	if d.staffSent[d.sent[g.first]] && d.patientNear(g.first) < 1 && !(d.digitCount() > 0 && oldAgeRe.MatchString(d.sentenceAt(d.toks[g.first].start))) {
+	if d.staffSent[d.sent[g.first]] && d.patientNear(g.first) < 1 && !(d.digitCount() > 0 && oldAgeRe.matchAnywhere(d.sentenceAt(d.toks[g.first].start))) {
 		return roleOther, 0
 	}
 	if d.isSignature(g) {
@@ -735,7 +734,7 @@ func (d *doc) isSignature(g nameGroup) bool {
 // its writer or their family ("— Jessica M.", "my daughter Sofia").
 // oldAgeRe finds an age over 89 in a sentence (never without a digit): staff are not 94, so
 // "Shoutout to Walt for winning the pie contest at 94!" is about a resident.
-var oldAgeRe = regexp.MustCompile(`\b(?:at|turned|turns|turning|is|aged?) (?:9\d|1[01]\d)\b|\b(?:9\d|1[01]\d)(?:-year-old|yo\b|th birthday)`)
+var oldAgeRe = mustLazyRegexp(`\b(?:at|turned|turns|turning|is|aged?) (?:9\d|1[01]\d)\b|\b(?:9\d|1[01]\d)(?:-year-old|yo\b|th birthday)`)
 
 // staffAppositive reports a name followed by its staff role: "Will, our
 // front-desk lead", "Linda, my office manager", "Father Mike, our hospital
