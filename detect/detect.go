@@ -195,7 +195,7 @@ func (d *doc) findSpans() {
 		}
 		switch r.Kind {
 		case KindRecognizer:
-			if rec := recognizers[r.ID]; rec.span {
+			if rec := r.rec; rec.span {
 				rec.fn(d, r)
 			}
 		case KindPattern:

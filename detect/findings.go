@@ -55,7 +55,7 @@ func (d *doc) itemFindings(spans []chaperone.Span) {
 		}
 		switch r.Kind {
 		case KindRecognizer:
-			if rec := recognizers[r.ID]; !rec.span {
+			if rec := r.rec; !rec.span {
 				rec.fn(d, r)
 			}
 		case KindPhrase:
@@ -119,6 +119,7 @@ func (d *doc) cues(list string) bool {
 	if !ok {
 		return false // no such list: no regex to match
 	}
+	rxs := d.e.rules.cueList[id]
 	if d.cueState == nil {
 		d.cueState = make([]int8, len(d.e.rules.cueIDs))
 	}
@@ -127,7 +128,6 @@ func (d *doc) cues(list string) bool {
 	}
 	hit := false
 	h := d.hits()
-	rxs := d.e.cueRegexes(list)
 	for xi := range rxs {
 		x := &rxs[xi]
 		if d.may(x) && d.matchLower(x, d.lower, 0, h) {

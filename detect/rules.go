@@ -66,6 +66,7 @@ type Rule struct {
 	compiled []rx
 	unless   []rx
 	keywords []string
+	rec      recognizer // a recognizer rule's code (recognizers[ID])
 }
 
 // Example is a rule example with item fields, for rules that read the
@@ -123,13 +124,14 @@ type Claim struct {
 
 // ruleSet is the compiled, merged set of rules the engine runs.
 type ruleSet struct {
-	rules  []*Rule
-	byID   map[string]*Rule
-	claims []*Claim
-	lists  map[string][]string
-	cues   map[string][]rx
-	cueIDs map[string]int // a number for each cue list, 0 up
-	ages   []rx           // the built-in age patterns, as ageForms
+	rules   []*Rule
+	byID    map[string]*Rule
+	claims  []*Claim
+	lists   map[string][]string
+	cues    map[string][]rx
+	cueIDs  map[string]int // a number for each cue list, 0 up
+	cueList [][]rx         // cues by number
+	ages    []rx           // the built-in age patterns, as ageForms
 	// listLits are the prefilter's literals for the word lists that
 	// recognizers search as substrings (doc.listIn), and listGroups their
 	// literal groups
@@ -273,6 +275,7 @@ func compileRules(base *RuleFile, overlays ...*RuleFile) (*ruleSet, error) {
 		if rs.cues[k], err = compileAllMode(rs.pre, v, "cue list "+k, "cues", false); err != nil {
 			return nil, err
 		}
+		rs.cueList = append(rs.cueList, rs.cues[k])
 	}
 	seen := map[string]bool{}
 	for i := range claims {
@@ -382,7 +385,8 @@ func (r *Rule) compile(pre *prefilter) error {
 	where := "rule " + r.ID
 	switch r.Kind {
 	case KindRecognizer:
-		if _, ok := recognizers[r.ID]; !ok {
+		var ok bool
+		if r.rec, ok = recognizers[r.ID]; !ok {
 			return chaperone.Errorf(chaperone.ErrInvalid, "%s: key \"kind\": no built-in recognizer has this id", where)
 		}
 	case KindPattern:
