@@ -51,10 +51,11 @@ var ageWords = []string{"ninet", "hundred", "90", "agenarian"}
 // findAges reports ages over 89 and the phrases that imply them.
 func (d *doc) findAges(r *Rule) {
 	base := r.ScoreOr(0.9)
+	words := containsAny(d.lower, ageWords) // the forms with words need one
 	for i, f := range ageForms {
-		x := d.e.rules.ages[i]
+		x := &d.e.rules.ages[i]
 		vi := x.re.SubexpIndex("v")
-		if f.words && !containsAny(d.lower, ageWords) {
+		if f.words && !words {
 			continue
 		}
 		for _, m := range d.findAll(x, !f.words) {

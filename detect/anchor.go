@@ -21,6 +21,7 @@ import (
 type anchor struct {
 	lits  []int32     // start literals (prefilter ids); without them:
 	bytes *[256]uint8 // start bytes: byteAny, or byteWord (only at a word boundary)
+	group int32       // with lits: their literal group, present when one occurs
 	wb    bool        // with lits: only at a word boundary
 	begin bool        // a match may also start at the start of the text (a ^ branch)
 	first *lazyRegexp // the regex, anchored: for a match at the start of the text
@@ -38,6 +39,7 @@ const (
 // nor narrow start bytes.
 func (p *prefilter) newAnchor(src string, re *syntax.Regexp, c litCache) *anchor {
 	a := &anchor{first: newLazyRegexp(`^(?:` + src + `)`)}
+	a.first.dfa = newPrefixDFA(a.first.src)
 	a.rest = a.first
 	if r, ok := withoutBeginBranch(re); ok {
 		// (?:^|[.!?]\s+)…: the text's start, or the other branches
@@ -47,9 +49,11 @@ func (p *prefilter) newAnchor(src string, re *syntax.Regexp, c litCache) *anchor
 		}
 		re, a.begin = r, true
 		a.rest = newLazyRegexp(rest)
+		a.rest.dfa = newPrefixDFA(rest)
 	}
 	if set, wb, ok := c.startLiterals(re); ok {
 		a.lits, a.wb = p.ids(set), wb
+		a.group = p.group(a.lits)
 		return a
 	}
 	if set, ok := startBytes(re); ok {
@@ -417,6 +421,7 @@ func cross(as, bs []string) []string {
 // The tables are as long as the literals are many, so they are pooled.
 type litHits struct {
 	present []bool   // by literal
+	groups  []bool   // by literal group (prefilter.groups): one of its literals is present
 	head    []int32  // by literal: 1 + index in occ of its first occurrence, 0 for none
 	occ     []litOcc // every occurrence
 	ms      []acMatch
@@ -431,14 +436,19 @@ type litOcc struct{ end, next int32 }
 func (p *prefilter) scanHits(lower string) *litHits {
 	h, _ := p.pool.Get().(*litHits)
 	if h == nil {
-		h = &litHits{present: make([]bool, len(p.lits)), head: make([]int32, len(p.lits))}
+		h = &litHits{present: make([]bool, len(p.lits)), head: make([]int32, len(p.lits)), groups: make([]bool, len(p.groups))}
 	}
 	h.ms = p.ac.scanAll(lower, h.ms[:0])
 	ms := h.ms
 	h.occ = slices.Grow(h.occ[:0], len(ms))[:len(ms)]
 	for k := len(ms) - 1; k >= 0; k-- {
 		id := ms[k].id
-		h.present[id] = true
+		if !h.present[id] {
+			h.present[id] = true
+			for _, g := range p.litGroups[id] {
+				h.groups[g] = true
+			}
+		}
 		h.occ[k] = litOcc{end: ms[k].end, next: h.head[id]}
 		h.head[id] = int32(k + 1)
 	}
@@ -451,7 +461,12 @@ func (p *prefilter) putHits(h *litHits) {
 		return
 	}
 	for _, m := range h.ms {
-		h.present[m.id] = false
+		if h.present[m.id] {
+			h.present[m.id] = false
+			for _, g := range p.litGroups[m.id] {
+				h.groups[g] = false
+			}
+		}
 		h.head[m.id] = 0
 	}
 	p.pool.Put(h)
@@ -478,7 +493,7 @@ func (p *prefilter) candidates(a *anchor, h *litHits, s string, base int, buf []
 				}
 			}
 		}
-	} else {
+	} else if h.groups[a.group] { // else none occurs
 		end := base + len(s)
 		for _, id := range a.lits {
 			n := len(p.lits[id])
@@ -520,13 +535,13 @@ func foldRisk(s string) bool {
 // matchAt reports whether x matches s, the part of the scanned text (hits)
 // that begins at byte base, trying the anchored regex at x's candidates
 // (base -1: s is not a part of it, run the regex).
-func (d *doc) matchAt(x rx, s string, base int, h *litHits) bool {
+func (d *doc) matchAt(x *rx, s string, base int, h *litHits) bool {
 	if x.anchor == nil || d.risky || base < 0 {
-		return x.re.MatchString(s)
+		return x.re.matchAnywhere(s)
 	}
 	d.cand = d.e.pre.candidates(x.anchor, h, s, base, d.cand)
 	for _, at := range d.cand {
-		if x.anchor.at(at).MatchString(s[at:]) {
+		if x.anchor.at(at).matchPrefix(s[at:]) {
 			return true
 		}
 	}
@@ -537,8 +552,11 @@ func (d *doc) matchAt(x rx, s string, base int, h *litHits) bool {
 // sub false, FindAllStringIndex) returns, s being the part of the scanned
 // text (hits) that begins at byte base, trying the anchored regex at x's
 // candidates.
-func (d *doc) findAllAt(x rx, s string, base int, h *litHits, sub bool) [][]int {
+func (d *doc) findAllAt(x *rx, s string, base int, h *litHits, sub bool) [][]int {
 	if x.anchor == nil || d.risky {
+		if !x.re.matchAnywhere(s) {
+			return nil // as the regex finds
+		}
 		if sub {
 			return x.re.FindAllStringSubmatchIndex(s, -1)
 		}
@@ -551,11 +569,15 @@ func (d *doc) findAllAt(x rx, s string, base int, h *litHits, sub bool) [][]int 
 		if at < pos {
 			continue
 		}
+		re := x.anchor.at(at)
+		if !re.matchPrefix(s[at:]) {
+			continue // most candidates: the DFA says so without the regex
+		}
 		var m []int
 		if sub {
-			m = x.anchor.at(at).FindStringSubmatchIndex(s[at:])
+			m = re.FindStringSubmatchIndex(s[at:])
 		} else {
-			m = x.anchor.at(at).FindStringIndex(s[at:])
+			m = re.FindStringIndex(s[at:])
 		}
 		if m == nil {
 			continue

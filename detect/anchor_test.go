@@ -73,7 +73,8 @@ func TestAnchoredSame(t *testing.T) {
 				sents = append(sents, [2]int{a, b})
 			}
 		}
-		for _, x := range all {
+		for xi := range all {
+			x := &all[xi]
 			if x.anchor == nil {
 				continue
 			}
@@ -101,11 +102,13 @@ func TestAnchoredSame(t *testing.T) {
 }
 
 // TestListInSame checks that the word lists found by the prefilter give
-// what containsAny gives, on each sentence and on the whole text.
+// what containsAny gives, on each sentence, on the whole text and on the
+// context.
 func TestListInSame(t *testing.T) {
 	e := engine(t)
 	items := append(loadSet(t, "../testdata/eval/heldout-a.jsonl"), anchorEdgeItems...)
-	items = append(items, chaperone.Item{ID: "edge-list", Text: "Training example: plate ABC1234. E.g. Jane Doe; my mom and dad"})
+	items = append(items, chaperone.Item{ID: "edge-list", Text: "Training example: plate ABC1234. E.g. Jane Doe; my mom and dad"},
+		chaperone.Item{ID: "edge-ctx", Text: "Not a patient, a fake patient.", Context: "my son had my appointment; mi mamá says congrats", Channel: chaperone.ChannelReply})
 	for _, it := range items {
 		d := e.newDoc(it)
 		for _, name := range substringLists {
@@ -119,7 +122,122 @@ func TestListInSame(t *testing.T) {
 					t.Errorf("%s in a sentence of %s: %v, containsAny %v", name, it.ID, got, want)
 				}
 			}
+			if got, want := d.ctxListIn(name), containsAny(d.ctxLower, list); got != want {
+				t.Errorf("%s in the context of %s: %v, containsAny %v", name, it.ID, got, want)
+			}
+			// as contactOwner asks: bounded windows before and after offsets
+			for s := 0; s <= len(d.lower); s += 3 {
+				for _, ab := range [][2]int{{max(0, s-28), s}, {max(0, s-120), s}, {s, min(len(d.lower), s+60)}} {
+					if got, want := d.cueIn(name, ab[0], ab[1]), containsCue(d.lower[ab[0]:ab[1]], list); got != want {
+						t.Errorf("%s as a cue in %q of %s: %v, containsCue %v", name, d.lower[ab[0]:ab[1]], it.ID, got, want)
+					}
+				}
+			}
+		}
+		if got, want := d.hits().groups[e.rules.noPatient], containsAny(d.lower, noPatientCues); got != want {
+			t.Errorf("no-patient cues in %s: %v, containsAny %v", it.ID, got, want)
+		}
+		if got, want := d.ctxHits().groups[e.rules.ctxFamily], containsAny(d.ctxLower, ctxFamilyCues); got != want {
+			t.Errorf("family cues in the context of %s: %v, containsAny %v", it.ID, got, want)
 		}
 		d.release()
 	}
+}
+
+// TestPrefixDFASame checks that the anchored regexes' DFAs answer as the
+// regexes do at every byte offset of the texts (not only at start
+// candidates), lower-cased and as written, including texts with invalid
+// UTF-8, fold variants and line breaks; and that every regex's search DFA
+// (matchAnywhere) answers as MatchString on the texts' suffixes.
+func TestPrefixDFASame(t *testing.T) {
+	e := engine(t)
+	files := []string{"../testdata/eval/heldout-b.jsonl"}
+	if os.Getenv("CHAPERONE_ANCHOR_ALL") != "" {
+		files, _ = filepath.Glob("../testdata/eval/*.jsonl")
+	}
+	var texts []string
+	for _, f := range files {
+		for _, it := range loadSet(t, f) {
+			texts = append(texts, it.Text, asciiLower(it.Text))
+		}
+	}
+	for _, it := range anchorEdgeItems {
+		texts = append(texts, it.Text, asciiLower(it.Text), it.Context)
+	}
+	texts = append(texts, "bad \xff\xfe utf-8 \xe2\x80 my pt\nin bed 9\n", "é́ my\u00a0pt — “the guy” in bed 12b ’s 34yo\r\n", "")
+	var res []*lazyRegexp
+	for _, x := range allRegexes(e) {
+		if x.anchor != nil {
+			res = append(res, x.anchor.first)
+			if x.anchor.rest != x.anchor.first {
+				res = append(res, x.anchor.rest)
+			}
+		}
+	}
+	full := 0
+	for _, re := range res {
+		for _, s := range texts {
+			for at := 0; at <= len(s); at++ {
+				got, ok := re.dfa.match(s[at:])
+				if !ok {
+					full++
+					break
+				}
+				if want := re.get().MatchString(s[at:]); got != want {
+					t.Fatalf("%q at %d of %q: DFA %v, regex %v", re.src, at, s, got, want)
+				}
+			}
+		}
+	}
+	// the search DFAs, on the texts and some of their suffixes
+	step := 1 << 20
+	if os.Getenv("CHAPERONE_ANCHOR_ALL") != "" {
+		step = 7
+	}
+	for _, x := range allRegexes(e) {
+		for _, s := range texts {
+			for at := 0; at <= len(s); at += step {
+				x.re.searchOnce.Do(func() { x.re.search = newPrefixDFA(`(?s:.)*?(?:` + x.re.src + `)`) })
+				got, ok := x.re.search.match(s[at:])
+				if !ok {
+					full++
+					break
+				}
+				if want := x.re.get().MatchString(s[at:]); got != want {
+					t.Fatalf("%q at %d of %q: search DFA %v, regex %v", x.re.src, at, s, got, want)
+				}
+			}
+		}
+	}
+	// the package's own patterns, on the texts and every sentence-like part
+	for _, re := range []*lazyRegexp{ownPatientRe, recordHint, oldAgeRe} {
+		for _, s := range texts {
+			for at := 0; at <= len(s); at += min(step, 5) {
+				if got, want := re.matchAnywhere(s[at:]), re.get().MatchString(s[at:]); got != want {
+					t.Fatalf("%q at %d of %q: search DFA %v, regex %v", re.src, at, s, got, want)
+				}
+			}
+		}
+	}
+	if full > 0 {
+		t.Logf("%d texts left to the regex (DFA full)", full)
+	}
+}
+
+// allRegexes returns every regex of the engine's rules, cue lists, claims
+// and age patterns.
+func allRegexes(e *Engine) []rx {
+	var all []rx
+	for _, l := range e.rules.cues {
+		all = append(all, l...)
+	}
+	for _, c := range e.rules.claims {
+		all = append(all, c.compiled...)
+		all = append(all, c.unless...)
+	}
+	for _, r := range e.rules.rules {
+		all = append(all, r.compiled...)
+		all = append(all, r.unless...)
+	}
+	return append(all, e.rules.ages...)
 }

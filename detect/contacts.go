@@ -43,8 +43,10 @@ func (d *doc) contactOwner(s int) (own, patient bool) {
 	if k := strings.IndexAny(after, ".!?\n"); k >= 0 {
 		after = after[:k]
 	}
-	patient = containsCue(near, d.e.rules.list("contact_patient_cues")) || containsCue(after, d.e.rules.list("contact_patient_after"))
-	own = containsCue(before, d.e.rules.list("contact_own_cues"))
+	// near and before are parts of the lower-cased text that end at s,
+	// after one that starts at e
+	patient = d.cueIn("contact_patient_cues", s-len(near), s) || d.cueIn("contact_patient_after", e, e+len(after))
+	own = d.cueIn("contact_own_cues", s-len(before), s)
 	for _, c := range d.item.Author.ClinicContacts {
 		if c != "" && strings.Contains(d.text[s:min(len(d.text), s+len(c)+4)], c) {
 			own = true
@@ -81,7 +83,8 @@ func (d *doc) contactScore(r *Rule, s int, alone float64) float64 {
 // findPhones finds NANP and international phone numbers; a fax label
 // makes them FAX. Hotlines (988, poison control, toll-free) are not spans.
 func (d *doc) findPhones(r *Rule) {
-	for _, x := range r.compiled {
+	for xi := range r.compiled {
+		x := &r.compiled[xi]
 		re := x.re
 		for _, m := range d.findAll(x, true) {
 			s, e := m[0], m[1]
@@ -145,7 +148,8 @@ func (d *doc) findEmails(r *Rule) {
 	if !strings.Contains(d.text, "@") {
 		return
 	}
-	for _, x := range r.compiled {
+	for xi := range r.compiled {
+		x := &r.compiled[xi]
 		if !d.mayMatch(x) {
 			continue
 		}
@@ -164,7 +168,7 @@ func (d *doc) findEmails(r *Rule) {
 				continue
 			}
 			alone := 0.35
-			if d.e.set("free_mail_domains")[domain] {
+			if d.e.set(lsFreeMailDomains)[domain] {
 				alone = 0.6
 			}
 			d.add(s, e, chaperone.SpanEmail, r.ID, d.contactScore(r, s, alone))
@@ -185,7 +189,7 @@ func parentDomain(host string) string {
 // a role word ("billing@") or words that all are ("patientrelations@",
 // "new.patients@", "practice-manager@").
 func (d *doc) roleMailbox(local string) bool {
-	roles := d.e.set("role_mailboxes")
+	roles := d.e.set(lsRoleMailboxes)
 	if roles[local] {
 		return true
 	}
@@ -208,7 +212,8 @@ func (d *doc) findURLs(r *Rule) {
 	if !strings.Contains(d.text, ".") {
 		return
 	}
-	for _, x := range r.compiled {
+	for xi := range r.compiled {
+		x := &r.compiled[xi]
 		if !d.mayMatch(x) {
 			continue
 		}
@@ -220,7 +225,7 @@ func (d *doc) findURLs(r *Rule) {
 			if s > 0 && (d.text[s-1] == '@' || isAlnum(d.text[s-1])) {
 				continue // part of an e-mail address
 			}
-			u := strings.ToLower(d.text[s:e])
+			u := d.lowerText(s, e)
 			host := strings.TrimPrefix(strings.TrimPrefix(u, "https://"), "http://")
 			host = strings.TrimPrefix(host, "www.")
 			path := ""
@@ -231,9 +236,9 @@ func (d *doc) findURLs(r *Rule) {
 				continue
 			}
 			switch {
-			case (d.e.set("fundraiser_domains")[host] && len(path) > 2) || d.e.set("fundraiser_domains")[parentDomain(host)]:
+			case (d.e.set(lsFundraiserDomains)[host] && len(path) > 2) || d.e.set(lsFundraiserDomains)[parentDomain(host)]:
 				d.add(s, e, chaperone.SpanURL, r.ID, d.contextScoreWith(s, r.ScoreOr(0.9), 0.7))
-			case d.e.set("social_domains")[host] && len(path) > 2:
+			case d.e.set(lsSocialDomains)[host] && len(path) > 2:
 				d.add(s, e, chaperone.SpanURL, r.ID, d.contactScore(r, s, 0.3))
 			default:
 				own, patient := d.contactOwner(s)
@@ -305,12 +310,15 @@ func (d *doc) findHandles(r *Rule) {
 			score = min(score, r.ScoreOr(0.9)*0.3)
 		}
 		// the handle of someone being argued with is not a patient's
-		if d.e.set("insult_words")[d.word(i+2)] || d.e.set("insult_words")[d.word(i+3)] {
+		if d.e.set(lsInsultWords)[d.word(i+2)] || d.e.set(lsInsultWords)[d.word(i+3)] {
 			score *= 0.3
 		}
 		d.add(t.start, t.end, chaperone.SpanHandle, r.ID, score)
 	}
 	// Reddit users: "u/fishtown_fern"
+	if !strings.Contains(d.text, "u/") {
+		return // every match holds it
+	}
 	for _, m := range redditUser.FindAllStringIndex(d.text, -1) {
 		score := r.ScoreOr(0.9)
 		if i := d.tokAt(m[0]); i < len(d.toks) && d.patientNear(i) < 0.5 && !d.confirmed {
@@ -331,7 +339,7 @@ func (d *doc) orgHandle(h string) bool {
 	if containsAny(lower, d.e.rules.list("handle_org_parts")) {
 		return true
 	}
-	short := d.e.set("handle_org_short")
+	short := d.e.set(lsHandleOrgShort)
 	for _, p := range strings.FieldsFunc(h, func(r rune) bool { return r == '_' || r == '.' || r == '-' || r >= '0' && r <= '9' }) {
 		for _, c := range camelParts(p) {
 			if short[strings.ToLower(c.s)] {
@@ -355,7 +363,7 @@ func (d *doc) ownDomain(host string) bool {
 	}
 	for _, w := range strings.Fields(strings.ToLower(d.item.Author.Employer)) {
 		w = strings.Trim(w, ".,'’&()")
-		if len(w) < 4 || d.e.set("org_words")[w] {
+		if len(w) < 4 || d.e.set(lsOrgWords)[w] {
 			continue
 		}
 		for _, l := range labels {

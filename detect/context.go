@@ -1,7 +1,6 @@
 package detect
 
 import (
-	"regexp"
 	"strings"
 
 	chaperone "github.com/chaperone-project/chaperone"
@@ -15,13 +14,7 @@ func (d *doc) readContext() {
 	d.patientSent = map[int]float64{}
 	d.staffSent = map[int]bool{}
 	d.personSent = nil
-	patientNouns := d.e.set("patient_nouns")
-	personNouns := d.e.set("person_nouns")
-	kin := d.e.set("kinship")
-	titles := d.e.set("patient_titles")
-	events := d.e.set("clinical_events")
-	care := d.e.set("care_nouns")
-	staffCue := d.e.set("staff_event_words")
+	masks := d.tokLists()
 	reply := d.item.Channel.IsReply()
 	eventSent := map[int]bool{} // sentence -> tells an event (story_event cues)
 	byTitle := map[int]bool{}   // staff sentences that name a doctor
@@ -32,14 +25,15 @@ func (d *doc) readContext() {
 		}
 		s := d.sent[i]
 		w := t.lower
+		m := masks[i] // the lists holding w
 		prev := d.word(i - 1)
 		var v float64
 		switch {
-		case patientNouns[w] && d.e.set("patient_noun_not_before")[d.word(i+1)]:
+		case m.has(lsPatientNouns) && d.tokIn(i+1, lsPatientNounNotBefore):
 			v = 0
 		case (w == "pt" || w == "pts") && t.allCaps && d.possWord(i) == w:
 			v = 0 // "PT": physical therapy or therapist
-		case patientNouns[w]:
+		case m.has(lsPatientNouns):
 			v = 1
 			if w == "patients" || w == "clients" || w == "residents" || w == "pts" {
 				v = 0.4
@@ -47,24 +41,24 @@ func (d *doc) readContext() {
 					v = 0.5
 				}
 			}
-		case titles[w] && i+1 < len(d.toks) && (d.toks[i+1].text == "." || d.toks[i+1].cap) && t.cap:
+		case m.has(lsPatientTitles) && i+1 < len(d.toks) && (d.toks[i+1].text == "." || d.toks[i+1].cap) && t.cap:
 			v = 1
-		case kin[w] && isPossessive(d.prevWord(i)):
+		case m.has(lsKinship) && isPossessive(d.prevWord(i)):
 			v = 0.8
 			if prev == "my" || prev == "our" {
 				v = 0
 			}
-		case d.e.set("kin_titles")[w] && t.cap && !t.sentStart && i+1 < len(d.toks) && d.toks[i+1].kind == tokWord && d.toks[i+1].cap && !d.toks[i+1].allCaps:
+		case m.has(lsKinTitles) && t.cap && !t.sentStart && i+1 < len(d.toks) && d.toks[i+1].kind == tokWord && d.toks[i+1].cap && !d.toks[i+1].allCaps:
 			v = 0.6 // a relative called by name: "Mamaw Opal", "Abuela Rosa"
-		case events[w]:
+		case m.has(lsClinicalEvents):
 			v = 0.6
-		case (d.e.set("clinical_terms")[w] || d.e.set("body_parts")[w] || d.e.set("injury_terms")[w] || care[w]) && (isThirdPoss(prev) || isThirdPoss(d.word(i-2))) &&
-			(d.e.set("clinical_terms")[w] || d.e.set("body_parts")[w] || d.e.set("injury_terms")[w] || !d.familyIn(i)) &&
-			!d.e.set("work_nouns")[d.word(i+1)]: // "her billing certification" is a colleague's
+		case (m.has(lsClinicalTerms) || m.has(lsBodyParts) || m.has(lsInjuryTerms) || m.has(lsCareNouns)) && (isThirdPoss(prev) || isThirdPoss(d.word(i-2))) &&
+			(m.has(lsClinicalTerms) || m.has(lsBodyParts) || m.has(lsInjuryTerms) || !d.familyIn(i)) &&
+			!d.tokIn(i+1, lsWorkNouns): // "her billing certification" is a colleague's
 			v = 0.8 // "his troponin", "her new pump"
-		case w == "resident" && (d.e.set("specialty_words")[prev] || d.word(i+1) == "at" || d.word(i+1) == "physician"):
+		case w == "resident" && (d.tokIn(i-1, lsSpecialtyWords) || d.word(i+1) == "at" || d.word(i+1) == "physician"):
 			v = 0 // a doctor in training
-		case personNouns[w] && (isDeterminer(prev) || isAgeToken(prev) || isDeterminer(d.word(i-2)) || t.sentStart && t.cap || strings.HasSuffix(d.prevWord(i-1), "'s") || isDeterminer(d.wordBeforeCaps(i))):
+		case m.has(lsPersonNouns) && (isDeterminer(prev) || isAgeToken(prev) || isDeterminer(d.word(i-2)) || t.sentStart && t.cap || strings.HasSuffix(d.prevWord(i-1), "'s") || isDeterminer(d.wordBeforeCaps(i))):
 			v = 0.4
 			if !groupNoun(w) {
 				if d.personSent == nil {
@@ -77,7 +71,7 @@ func (d *doc) readContext() {
 			ev, ok := eventSent[s]
 			if !ok {
 				a, b := d.sentenceBounds(i)
-				ev = d.cuesIn("story_event", d.lower[a:b]) && !d.cuesIn("story_hypothetical", d.lower[a:b])
+				ev = d.cuesAt("story_event", a, b) && !d.cuesAt("story_hypothetical", a, b)
 				eventSent[s] = ev
 			}
 			if ev {
@@ -85,17 +79,17 @@ func (d *doc) readContext() {
 			}
 		case isAgeToken(w):
 			v = 0.5
-		case reply && (prev == "your" || prev == "you're") && care[w]:
+		case reply && (prev == "your" || prev == "you're") && m.has(lsCareNouns):
 			v = 1
 		}
 		if w == "dob" || w == "mrn" || w == "ssn" || w == "d.o.b" {
 			v = 1
 		}
-		ownLicence := (w == "license" || w == "licence") && d.e.set("credentials")[d.word(i-1)]
+		ownLicence := (w == "license" || w == "licence") && d.tokIn(i-1, lsCredentials)
 		// "fax" labelling a number ("fax 504-555-0111") is the practice's
 		// line as often as a patient's; "fax the record to" is a record's
 		faxLabel := w == "fax" && i+1 < len(d.toks) && (d.toks[i+1].kind == tokNumber || d.toks[i+1].text == ":" || d.toks[i+1].text == "(")
-		if v < 0.8 && d.e.set("identifier_labels")[w] && w != "age" && w != "phone" && w != "email" && !faxLabel && !ownLicence {
+		if v < 0.8 && m.has(lsIdentifierLabels) && w != "age" && w != "phone" && w != "email" && !faxLabel && !ownLicence {
 			v = 0.8 // "acct 7720-33918": about a patient's records
 		}
 		// "Dr. Okafor's last clinic day": a sentence about a colleague
@@ -103,7 +97,7 @@ func (d *doc) readContext() {
 			d.staffSent[s] = true // "Dr. Okafor's last clinic day is …"
 			byTitle[s] = true
 		}
-		if staffCue[w] && !staffCueIsVerb(w, d.word(i+1)) {
+		if m.has(lsStaffEventWords) && !staffCueIsVerb(w, d.word(i+1)) {
 			d.staffSent[s] = true
 		}
 		if v >= 1 && (w == "pt" || w == "pt's" || w == "pts" || w == "pt.") {
@@ -125,7 +119,7 @@ func (d *doc) readContext() {
 				continue
 			}
 			a, b := d.sentenceBounds(i)
-			if d.patientSent[s] >= 0.8 || strong && d.cuesIn("story_strong", d.lower[a:b]) {
+			if d.patientSent[s] >= 0.8 || strong && d.cuesAt("story_strong", a, b) {
 				d.staffSent[s] = false
 			}
 			for i+1 < len(d.toks) && d.sent[i+1] == s {
@@ -145,7 +139,7 @@ func (d *doc) readContext() {
 		for i := 0; i < len(d.toks); i++ {
 			s := d.sent[i]
 			a, b := d.sentenceBounds(i)
-			if d.patientSent[s] < 1 && d.cuesIn("public_disclosure", d.lower[a:b]) {
+			if d.patientSent[s] < 1 && d.cuesAt("public_disclosure", a, b) {
 				d.patientSent[s] = 0
 				d.staffSent[s] = true
 			}
@@ -181,13 +175,13 @@ func (d *doc) readContext() {
 	}
 	// a reply that speaks to the person and quotes a record of theirs
 	// (an ID, a card ending, an address, a date) is about their care
-	if reply && !d.confirmed && d.addressed(0, len(d.toks), false) && (d.hasLabelledValue() || recordHint.MatchString(d.lower)) {
+	if reply && !d.confirmed && d.addressed(0, len(d.toks), false) && (d.hasLabelledValue() || d.recordHint()) {
 		d.confirmed = true
 		d.patientItem = 1
 	}
 	// A reply to a review whose writer speaks of their own care.
 	if reply && d.item.Context != "" && d.patientItem < 0.5 {
-		if containsAny(d.ctxLower, d.e.rules.list("reviewer_patient_cues")) {
+		if d.ctxListIn("reviewer_patient_cues") {
 			d.patientItem = 0.5
 		}
 	}
@@ -279,14 +273,20 @@ func isAgeToken(w string) bool {
 
 // recordHint matches what only a record holds: a numeric date, an
 // address number with a street, an e-mail address.
-var recordHint = regexp.MustCompile(`\b(?:0?[1-9]|1[0-2])/(?:0?[1-9]|[12]\d|3[01])\b|\b\d{2,6} [a-z]+ (?:st|ave|rd|ln|dr|way|ct|blvd)\b|\bon file\b`)
+var recordHint = mustLazyRegexp(`\b(?:0?[1-9]|1[0-2])/(?:0?[1-9]|[12]\d|3[01])\b|\b\d{2,6} [a-z]+ (?:st|ave|rd|ln|dr|way|ct|blvd)\b|\bon file\b`)
+
+// recordHint reports a match of recordHint in the lower-cased text; each
+// needs an ASCII digit or "on file".
+func (d *doc) recordHint() bool {
+	return (d.digitCount() > 0 || strings.Contains(d.lower, "on file")) && recordHint.matchAnywhere(d.lower)
+}
 
 func isThirdPoss(w string) bool { return w == "his" || w == "her" || w == "their" }
 
 // hasLabelledValue reports an identifier label with a value after it.
 func (d *doc) hasLabelledValue() bool {
 	li := d.e.labels()
-	for _, h := range li.find(d.lower) {
+	for _, h := range d.textLabels() {
 		if len(d.valuesAfter(h[1], li.kind[d.lower[h[0]:h[1]]])) > 0 {
 			return true
 		}

@@ -25,10 +25,12 @@ const Threshold = 0.5
 type Engine struct {
 	rules *ruleSet
 	lex   *lexicon.Lexicon
-	sets  map[string]map[string]bool // word lists as sets
-	brand *phraseIndex               // brand names for industry ties
-	pre   *prefilter                 // literals of every rule regex
-	model *Model                     // learned layer over the finding rules (nil: rules only)
+	sets  [numLists]map[string]bool // the word lists the recognizers use, as sets
+	// listsOf gives, by word, the lists of sets holding it
+	listsOf map[string]listMask
+	brand   *phraseIndex // brand names for industry ties
+	pre     *prefilter   // literals of every rule regex
+	model   *Model       // learned layer over the finding rules (nil: rules only)
 }
 
 var (
@@ -78,21 +80,26 @@ func newEngine(base *RuleFile, overlays ...*RuleFile) (*Engine, error) {
 	if err != nil {
 		return nil, err
 	}
-	e := &Engine{rules: rs, lex: <-lex, sets: map[string]map[string]bool{}, pre: rs.pre}
-	for name, words := range rs.lists {
+	e := &Engine{rules: rs, lex: <-lex, pre: rs.pre, listsOf: map[string]listMask{}}
+	for id, name := range listNames {
+		words := rs.lists[name]
 		m := make(map[string]bool, len(words))
 		for _, w := range words {
 			m[w] = true
+			e.listsOf[w] |= 1 << id
 		}
-		e.sets[name] = m
+		e.sets[id] = m
 	}
 	e.brand = newPhraseIndex(e.lex.Brands())
+	for w := range e.brand.first {
+		e.listsOf[w] |= 1 << brandStart
+	}
 	e.model = <-model
 	return e, nil
 }
 
-// set returns the named word list as a set (empty if the list is unknown).
-func (e *Engine) set(name string) map[string]bool { return e.sets[name] }
+// set returns a word list as a set (empty if the rule files lack it).
+func (e *Engine) set(id listID) map[string]bool { return e.sets[id] }
 
 // Rules describes the enabled rules the engine runs, for reports (SARIF)
 // and documentation.
@@ -158,12 +165,16 @@ func (e *Engine) newDoc(it chaperone.Item) *doc {
 		it.Author.Account = chaperone.AccountProfessional
 	}
 	d := &doc{e: e, item: it, text: it.Text, lower: asciiLower(it.Text), risky: foldRisk(it.Text) || foldRisk(it.Context)}
-	d.toks = tokenize(it.Text)
+	d.bufs, _ = docPool.Get().(*docBufs)
+	if d.bufs == nil {
+		d.bufs = &docBufs{}
+	}
+	d.toks = tokenizeLower(d.bufs.toks, it.Text, d.lower)
 	d.keepTherapyPT()
-	d.sent = sentenceIndex(d.toks)
+	d.sent = sentenceIndexInto(d.bufs.sent, d.toks)
 	if it.Context != "" {
-		d.ctx = tokenize(it.Context)
 		d.ctxLower = asciiLower(it.Context)
+		d.ctx = tokenizeLower(d.bufs.ctx, it.Context, d.ctxLower)
 	}
 	return d
 }
@@ -218,7 +229,7 @@ func (d *doc) findSpans() {
 		}
 		switch r.Kind {
 		case KindRecognizer:
-			if rec := recognizers[r.ID]; rec.span {
+			if rec := r.rec; rec.span {
 				rec.fn(d, r)
 			}
 		case KindPattern:
@@ -236,9 +247,11 @@ func (d *doc) resolve() []chaperone.Span {
 	d.boostCompanions()
 	// training examples and test patients identify no one
 	placeholders := d.listIn("placeholder_cues", 0, len(d.lower))
-	noPatient := false // "not a real patient", "test patient", as words: "our sweetest patients" is no test patient
-	for _, w := range []string{"not a patient", "isn't a patient", "not a real patient", "training example", "test patient", "fake patient"} {
-		noPatient = noPatient || containsWord(d.lower, w)
+	noPatient := false // one of noPatientCues occurs, as words: "our sweetest patients" is no "test patient"
+	if d.hits().groups[d.e.rules.noPatient] {
+		for _, w := range noPatientCues {
+			noPatient = noPatient || containsWord(d.lower, w)
+		}
 	}
 	c := make([]cand, 0, len(d.cands))
 	for _, x := range d.cands {

@@ -5,8 +5,11 @@ import (
 	"bytes"
 	"encoding/json"
 	"os"
+	"reflect"
 	"strings"
+	"sync"
 	"testing"
+	"unicode"
 	"unicode/utf8"
 
 	chaperone "github.com/chaperone-project/chaperone"
@@ -278,7 +281,8 @@ func TestPrefilterSound(t *testing.T) {
 	}
 	for _, it := range items {
 		d := e.newDoc(it)
-		for _, x := range all {
+		for xi := range all {
+			x := &all[xi]
 			if !d.may(x) && (x.re.MatchString(d.lower) || x.re.MatchString(d.text)) {
 				t.Errorf("prefilter skipped %q on item %s", x.re.String(), it.ID)
 			}
@@ -373,6 +377,57 @@ func TestShapeTwins(t *testing.T) {
 		}
 		if strings.Join(got, "|") != strings.Join(tt.want, "|") {
 			t.Errorf("%q: spans %q, want %q", tt.text, got, tt.want)
+		}
+	}
+}
+
+// TestIsWordRuneASCII checks isWordRune's ASCII shortcut against the
+// Unicode tables.
+func TestIsWordRuneASCII(t *testing.T) {
+	for r := rune(0); r < 128; r++ {
+		if isWordRune(r) != (unicode.IsLetter(r) || unicode.IsDigit(r) || unicode.Is(unicode.Mn, r)) {
+			t.Errorf("isWordRune(%q)", r)
+		}
+	}
+}
+
+// TestScreenConcurrent screens the same items from several goroutines at
+// once (the lazily built DFAs and the pooled tables are shared) and checks
+// that every result is what one goroutine alone gets. Run it with -race.
+func TestScreenConcurrent(t *testing.T) {
+	e := engine(t)
+	items := loadSet(t, "../testdata/eval/heldout-b.jsonl")
+	e2, err := NewWithRules() // a fresh engine: no DFA built yet
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := make([]chaperone.Result, len(items))
+	for i, it := range items {
+		want[i] = e.Screen(it)
+	}
+	var wg sync.WaitGroup
+	for range 4 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i, it := range items {
+				if got := e2.Screen(it); !reflect.DeepEqual(got, want[i]) {
+					t.Errorf("item %s differs when screened concurrently", it.ID)
+				}
+			}
+		}()
+	}
+	wg.Wait()
+}
+
+// TestEndsWithWord checks endsWithWord against the strings it avoids
+// building.
+func TestEndsWithWord(t *testing.T) {
+	for _, s := range []string{"", " ", "to ", " to ", "xto ", "go to ", "flown to ", "a flown to ", "to", " to", "  to ", "into "} {
+		for _, w := range []string{"to", "flown to", "o", ""} {
+			if got, want := endsWithWord(s, w), strings.HasSuffix(s, " "+w+" ") || s == w+" "; got != want {
+				t.Errorf("endsWithWord(%q, %q) = %v, want %v", s, w, got, want)
+			}
 		}
 	}
 }

@@ -2,6 +2,8 @@ package detect
 
 import (
 	"strings"
+	"sync"
+	"unicode/utf8"
 
 	chaperone "github.com/chaperone-project/chaperone"
 )
@@ -14,7 +16,9 @@ type doc struct {
 	text  string
 	lower string
 	toks  []token
-	sent  []int // sentence index of each token
+	sent  []int      // sentence index of each token
+	masks []listMask // word lists holding each token's lower-cased text (tokLists)
+	bufs  *docBufs   // where toks, ctx, sent and masks live (release)
 	// ctx holds the tokens of item.Context, for replies.
 	ctx      []token
 	ctxLower string
@@ -40,24 +44,50 @@ type doc struct {
 	collect   bool       // training: record name candidates' features
 	nameCands []nameCand // recorded name candidates
 
-	textHits *litHits        // prefilter literals found in lower
-	ctxHits  *litHits        // prefilter literals found in the context
-	risky    bool            // see foldRisk: no anchored regexes
-	cand     []int           // scratch for matchAt
-	findCand []int           // scratch for findAllAt
-	windows  *[]digitWindow  // byte windows around digit runs
-	digits   int             // ASCII digits in the text, with windows
-	brands   *[][2]int       // brand names in the text
-	cueCache map[string]bool // cue list -> matched
+	textHits    *litHits       // prefilter literals found in lower
+	ctxFound    *litHits       // prefilter literals found in the context (ctxHits)
+	risky       bool           // see foldRisk: no anchored regexes
+	cand        []int          // scratch for matchAt
+	findCand    []int          // scratch for findAllAt
+	windows     *[]digitWindow // byte windows around digit runs
+	digits      int            // ASCII digits in the text, with windows
+	brands      *[][2]int      // brand names in the text
+	labelsFound *[][2]int      // identifier labels in the text (textLabels)
+	cueState    []int8         // by cue list id (ruleSet.cueIDs): 0 not computed, 1 matched, -1 not
 }
 
-// release returns the document's prefilter tables to the engine's pool;
-// Screen calls it when done with the document.
+// release returns the document's prefilter tables to the engine's pool,
+// and its token tables to docPool; Screen calls it when done with the
+// document, which must not be used after.
 func (d *doc) release() {
 	d.e.pre.putHits(d.textHits)
-	d.e.pre.putHits(d.ctxHits)
-	d.textHits, d.ctxHits = nil, nil
+	d.e.pre.putHits(d.ctxFound)
+	d.textHits, d.ctxFound = nil, nil
+	if b := d.bufs; b != nil {
+		// cleared, so that the pool holds no text
+		clear(d.toks)
+		clear(d.ctx)
+		b.toks, b.sent = d.toks[:0], d.sent[:0]
+		if d.ctx != nil {
+			b.ctx = d.ctx[:0]
+		}
+		if d.masks != nil {
+			b.masks = d.masks[:0]
+		}
+		d.toks, d.ctx, d.sent, d.masks, d.bufs = nil, nil, nil, nil, nil
+		docPool.Put(b)
+	}
 }
+
+// docBufs are a document's token tables, reused by later documents.
+type docBufs struct {
+	toks, ctx []token
+	sent      []int
+	masks     []listMask
+}
+
+// docPool holds docBufs for newDoc.
+var docPool sync.Pool
 
 // cand is a candidate span before overlaps are resolved.
 type cand struct {
@@ -106,9 +136,10 @@ func (d *doc) tokBefore(off int) int {
 }
 
 // prevWords returns up to n lower-cased word tokens before token i, nearest
-// first, skipping punctuation other than sentence ends.
-func (d *doc) prevWords(i, n int) []string {
-	out := make([]string, 0, n)
+// first, skipping punctuation other than sentence ends; it appends them to
+// buf[:0] (a caller's array keeps them off the heap).
+func (d *doc) prevWords(buf []string, i, n int) []string {
+	out := buf[:0]
 	for j := i - 1; j >= 0 && len(out) < n; j-- {
 		t := &d.toks[j]
 		if t.kind == tokSymbol || t.kind == tokPunct && (t.text == "." || t.text == "!" || t.text == "?" || t.text == ":" || t.text == "|" || t.text == "—") {
@@ -154,9 +185,10 @@ func isAbbrevWord(w string) bool {
 	return false
 }
 
-// nextWords returns up to n lower-cased word tokens after token i.
-func (d *doc) nextWords(i, n int) []string {
-	out := make([]string, 0, n)
+// nextWords returns up to n lower-cased word tokens after token i,
+// appended to buf[:0].
+func (d *doc) nextWords(buf []string, i, n int) []string {
+	out := buf[:0]
 	for j := i + 1; j < len(d.toks) && len(out) < n; j++ {
 		t := &d.toks[j]
 		if t.kind == tokPunct && (t.text == "." || t.text == "!" || t.text == "?") {
@@ -167,6 +199,17 @@ func (d *doc) nextWords(i, n int) []string {
 		}
 	}
 	return out
+}
+
+// lowerText returns strings.ToLower(d.text[a:b]): for ASCII text, the
+// slice of the lower-cased text (no new string).
+func (d *doc) lowerText(a, b int) string {
+	for i := a; i < b; i++ {
+		if d.text[i] >= utf8.RuneSelf {
+			return strings.ToLower(d.text[a:b])
+		}
+	}
+	return d.lower[a:b]
 }
 
 // textBefore returns up to n bytes of lower-cased text before off.
@@ -235,7 +278,7 @@ func (d *doc) listIn(name string, a, b int) bool {
 	}
 	h := d.hits()
 	if a == 0 && b == len(d.lower) {
-		return anyPresent(ids, h.present)
+		return h.groups[d.e.rules.listGroups[name]]
 	}
 	for _, id := range ids {
 		n := int32(len(d.e.pre.lits[id]))
@@ -250,6 +293,44 @@ func (d *doc) listIn(name string, a, b int) bool {
 		}
 	}
 	return false
+}
+
+// cueIn reports whether lower[a:b] holds one of the strings of the named
+// word list as containsCue finds them (not right after a letter or digit,
+// unless the string starts with neither), answered from the prefilter's
+// occurrences for the lists in listLits.
+func (d *doc) cueIn(name string, a, b int) bool {
+	ids, ok := d.e.rules.listLits[name]
+	if !ok {
+		return containsCue(d.lower[a:b], d.e.rules.list(name))
+	}
+	h := d.hits()
+	if !h.groups[d.e.rules.listGroups[name]] {
+		return false
+	}
+	for _, id := range ids {
+		lit := d.e.pre.lits[id]
+		for k := h.head[id]; k != 0; k = h.occ[k-1].next {
+			e := int(h.occ[k-1].end)
+			if e > b {
+				break
+			}
+			at := e - len(lit)
+			if at >= a && (at == a || !isAlnum(d.lower[at-1]) || !isAlnum(lit[0])) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// ctxListIn reports whether the context contains one of the strings of
+// the named word list, as containsAny does.
+func (d *doc) ctxListIn(name string) bool {
+	if _, ok := d.e.rules.listLits[name]; !ok {
+		return containsAny(d.ctxLower, d.e.rules.list(name))
+	}
+	return d.ctxHits().groups[d.e.rules.listGroups[name]]
 }
 
 // hasAny reports whether any of the words is in set.

@@ -56,7 +56,7 @@ func (d *doc) itemFindings(spans []chaperone.Span) {
 		}
 		switch r.Kind {
 		case KindRecognizer:
-			if rec := recognizers[r.ID]; !rec.span {
+			if rec := r.rec; !rec.span {
 				rec.fn(d, r)
 			}
 		case KindPhrase:
@@ -98,7 +98,8 @@ func (d *doc) phraseHit(r *Rule) bool {
 	if !r.hasKeyword(d.lower) {
 		return false
 	}
-	for _, x := range r.compiled {
+	for xi := range r.compiled {
+		x := &r.compiled[xi]
 		if !d.may(x) {
 			continue
 		}
@@ -115,21 +116,30 @@ func (d *doc) phraseHit(r *Rule) bool {
 // each list "NAME" in the rule file holds regexes (matched on lower-cased
 // text with word boundaries implied by the regex).
 func (d *doc) cues(list string) bool {
-	if v, ok := d.cueCache[list]; ok {
-		return v
+	id, ok := d.e.rules.cueIDs[list]
+	if !ok {
+		return false // no such list: no regex to match
+	}
+	rxs := d.e.rules.cueList[id]
+	if d.cueState == nil {
+		d.cueState = make([]int8, len(d.e.rules.cueIDs))
+	}
+	if v := d.cueState[id]; v != 0 {
+		return v > 0
 	}
 	hit := false
 	h := d.hits()
-	for _, x := range d.e.cueRegexes(list) {
+	for xi := range rxs {
+		x := &rxs[xi]
 		if d.may(x) && d.matchLower(x, d.lower, 0, h) {
 			hit = true
 			break
 		}
 	}
-	if d.cueCache == nil {
-		d.cueCache = map[string]bool{}
+	d.cueState[id] = -1
+	if hit {
+		d.cueState[id] = 1
 	}
-	d.cueCache[list] = hit
 	return hit
 }
 
@@ -137,8 +147,24 @@ func (d *doc) cues(list string) bool {
 // the lower-cased text.
 func (d *doc) cuesIn(list, s string) bool {
 	h, base := d.hitsFor(s)
-	for _, x := range d.e.cueRegexes(list) {
-		if mayWith(x, h.present) && d.matchLower(x, s, base, h) {
+	rxs := d.e.cueRegexes(list)
+	for xi := range rxs {
+		x := &rxs[xi]
+		if mayWith(x, h) && d.matchLower(x, s, base, h) {
+			return true
+		}
+	}
+	return false
+}
+
+// cuesAt reports whether a cue list matches lower[a:b], a part of the
+// lower-cased text, as cuesIn does.
+func (d *doc) cuesAt(list string, a, b int) bool {
+	h, s := d.hits(), d.lower[a:b]
+	rxs := d.e.cueRegexes(list)
+	for xi := range rxs {
+		x := &rxs[xi]
+		if mayWith(x, h) && d.matchLower(x, s, a, h) {
 			return true
 		}
 	}
@@ -147,7 +173,7 @@ func (d *doc) cuesIn(list, s string) bool {
 
 // matchLower reports whether x matches s, lower-cased text that begins at
 // byte base of the text the prefilter found h in.
-func (d *doc) matchLower(x rx, s string, base int, h *litHits) bool {
+func (d *doc) matchLower(x *rx, s string, base int, h *litHits) bool {
 	if x.words {
 		return d.e.pre.matchWords(x, s, h.present)
 	}
@@ -163,6 +189,14 @@ func (d *doc) hits() *litHits {
 	return d.textHits
 }
 
+// ctxHits returns what the prefilter found in the context, computed once.
+func (d *doc) ctxHits() *litHits {
+	if d.ctxFound == nil {
+		d.ctxFound = d.e.pre.scanHits(d.ctxLower)
+	}
+	return d.ctxFound
+}
+
 // hitsFor returns the prefilter's findings for s and where s begins in
 // the text they were found in: the context's when s is the context, else
 // the text's, s being a part of the lower-cased text (base -1 if it is
@@ -170,10 +204,7 @@ func (d *doc) hits() *litHits {
 // give the same results.
 func (d *doc) hitsFor(s string) (*litHits, int) {
 	if s == d.ctxLower {
-		if d.ctxHits == nil {
-			d.ctxHits = d.e.pre.scanHits(d.ctxLower)
-		}
-		return d.ctxHits, 0
+		return d.ctxHits(), 0
 	}
 	return d.hits(), strings.Index(d.lower, s)
 }
@@ -216,7 +247,7 @@ var kinCareRe = regexp.MustCompile(`\byour (?:son|daughter|kid|child|baby|boy|gi
 var practiceVoice = regexp.MustCompile(`\b(?:call us|call the office|call our office|see you (?:at|next|in|on|soon)|come (?:back )?in|stop by|message us|send us|book (?:your|a)|we'll (?:see|get|check|swap|adjust|schedule)|our (?:office|clinic|front desk|nurses?))\b`)
 
 // ownPatientRe is a plain statement that someone is the author's patient.
-var ownPatientRe = regexp.MustCompile(`\b(?:is|was|are|were|'s|’s) (?:one of )?(?:my|our) (?:[a-z]+ )?(?:patients?|pts?|clients?|residents?)\b`)
+var ownPatientRe = mustLazyRegexp(`\b(?:is|was|are|were|'s|’s) (?:one of )?(?:my|our) (?:[a-z]+ )?(?:patients?|pts?|clients?|residents?)\b`)
 
 // replyConfirms reports whether a reply confirms that the person answered,
 // or someone they speak of, is or was a patient, or discusses their care:
@@ -230,39 +261,42 @@ func (d *doc) replyConfirms() bool {
 	}
 	// a comment or reply with nothing to answer confirms care only in so
 	// many words: "she's my patient", "he was one of our residents"
-	if d.item.Context == "" && d.item.Channel != chaperone.ChannelReviewReply {
-		// or speaks of their treatment as the practice that gives it:
-		// "@ana yes your Nexplanon can stay in until 2027! Just call us"
-		if ownPatientRe.MatchString(d.lower) || kinCareRe.MatchString(d.lower) {
-			d.explicitConfirm = true
-			return true
-		}
-		return d.yourTreatment(0, len(d.toks)) && practiceVoice.MatchString(d.lower)
-	}
 	if d.replyChecked {
 		return d.replyResult
 	}
 	d.replyChecked = true
-	treated := containsAny(d.ctxLower, d.e.rules.list("treated_cues"))
+	if d.item.Context == "" && d.item.Channel != chaperone.ChannelReviewReply {
+		// "she's my patient" (every match holds " my " or " our "), the
+		// results or care of their child ("your son's ACL graft looks
+		// great"), or their treatment in the practice's voice ("@ana yes
+		// your Nexplanon can stay in until 2027! Just call us")
+		switch {
+		case (strings.Contains(d.lower, " my ") || strings.Contains(d.lower, " our ")) && ownPatientRe.matchAnywhere(d.lower), kinCareRe.MatchString(d.lower):
+			d.replyResult, d.explicitConfirm = true, true
+		default:
+			d.replyResult = d.yourTreatment(0, len(d.toks)) && practiceVoice.MatchString(d.lower)
+		}
+		return d.replyResult
+	}
+	treated := d.ctxListIn("treated_cues")
 	asking := d.answersOwnQuestion()
 	// a professional question to colleagues ("what's everyone's go-to") is
 	// no one's care
 	personal := d.item.Context == "" || containsCue(d.ctxLower, []string{"my ", "i ", "i'm", "i’m", "me ", "me.", "me!", "me,", "we "})
 	for i := 0; i < len(d.toks); {
 		a, b := d.sentenceBounds(i)
-		sent := d.lower[a:b]
 		j := d.tokAt(b)
 		if j <= i {
 			j = i + 1
 		}
-		if d.cuesIn("privacy_template", sent) {
+		if d.cuesAt("privacy_template", a, b) {
 			i = j
 			continue
 		}
 		// advice to someone's own public question ("can I take melatonin
 		// with my sertraline?") speaks of their medicine without making
 		// them a patient: only a plain confirmation counts there
-		if d.cuesIn("relationship_confirm", sent) || !asking && (d.cuesIn("relationship_your_care", sent) || d.yourTreatment(i, j)) {
+		if d.cuesAt("relationship_confirm", a, b) || !asking && (d.cuesAt("relationship_your_care", a, b) || d.yourTreatment(i, j)) {
 			d.replyResult, d.explicitConfirm = true, true
 			return true
 		}
@@ -280,7 +314,7 @@ func (d *doc) replyConfirms() bool {
 // ("Dexcom or Libre, which is more accurate?"), that says nothing of being
 // treated here: "your insurance" there is anyone's.
 func (d *doc) answersOwnQuestion() bool {
-	if d.item.Context == "" || d.item.Channel == chaperone.ChannelReviewReply || containsAny(d.ctxLower, d.e.rules.list("treated_cues")) {
+	if d.item.Context == "" || d.item.Channel == chaperone.ChannelReviewReply || d.ctxListIn("treated_cues") {
 		return false
 	}
 	return d.cuesIn("advice_personal_question", d.ctxLower) || strings.Contains(d.ctxLower, "?") && !strings.Contains(d.ctxLower, "⭐")
@@ -306,13 +340,13 @@ func (d *doc) addressed(i, j int, treated bool) bool {
 // clinicalTerm reports a treatment, condition, medicine or visit word in
 // tokens [i,j).
 func (d *doc) clinicalTerm(i, j int) bool {
-	terms := d.e.set("clinical_terms")
+	terms := d.e.set(lsClinicalTerms)
 	for k := i; k < j && k < len(d.toks); k++ {
 		t := &d.toks[k]
 		if t.kind != tokWord {
 			continue
 		}
-		if terms[t.lower] || d.e.lex.Drug(t.lower) && len(t.lower) > 4 && !d.e.set("not_names")[t.lower] {
+		if terms[t.lower] || d.e.lex.Drug(t.lower) && len(t.lower) > 4 && !d.e.set(lsNotNames)[t.lower] {
 			return true
 		}
 		if k+1 < j && terms[t.lower+" "+d.toks[k+1].lower] {
@@ -382,12 +416,14 @@ func (d *doc) findMisinformation(r *Rule) {
 			outside, outBase = d.lower[a:m[0]]+" … "+d.lower[m[1]:b], -1 // not a part of the text
 		}
 		h := d.hits()
-		for _, u := range c.unless {
+		for ui := range c.unless {
+			u := &c.unless[ui]
 			if d.matchAt(u, sent, a, h) {
 				return true
 			}
 		}
-		for _, u := range refute {
+		for ui := range refute {
+			u := &refute[ui]
 			if d.matchAt(u, outside, outBase, h) {
 				return true
 			}
@@ -396,7 +432,8 @@ func (d *doc) findMisinformation(r *Rule) {
 		if j := d.tokBefore(a); j >= 0 {
 			pa, pb := d.sentenceBounds(j)
 			if prev := d.lower[pa:pb]; len(prev) <= 24 {
-				for _, u := range refute {
+				for ui := range refute {
+					u := &refute[ui]
 					if d.matchAt(u, prev, pa, h) {
 						return true
 					}
@@ -406,7 +443,8 @@ func (d *doc) findMisinformation(r *Rule) {
 		return false
 	}
 	for _, c := range d.e.rules.claims {
-		for _, x := range c.compiled {
+		for xi := range c.compiled {
+			x := &c.compiled[xi]
 			if !d.may(x) {
 				continue
 			}
@@ -469,7 +507,7 @@ func (d *doc) yourTreatment(i, j int) bool {
 		}
 		for m := k + 1; m < j && m <= k+2 && m < len(d.toks); m++ {
 			w := d.toks[m].lower
-			if d.toks[m].kind == tokWord && (d.e.lex.Drug(w) && len(w) > 4 && !d.e.set("not_names")[w] || d.e.set("treatment_words")[w]) {
+			if d.toks[m].kind == tokWord && (d.e.lex.Drug(w) && len(w) > 4 && !d.e.set(lsNotNames)[w] || d.e.set(lsTreatmentWords)[w]) {
 				return true
 			}
 		}

@@ -32,6 +32,15 @@ var labelLists = []struct {
 	{"label_room", chaperone.SpanID},
 }
 
+// labelTypes is labelLists as a map from list to type.
+var labelTypes = func() map[string]chaperone.SpanType {
+	m := map[string]chaperone.SpanType{}
+	for _, l := range labelLists {
+		m[l.list] = l.typ
+	}
+	return m
+}()
+
 // labelIndex finds identifier labels with one Aho-Corasick pass.
 type labelIndex struct {
 	ac     *acMachine
@@ -57,6 +66,16 @@ func (e *Engine) labels() *labelIndex {
 	li.ac = buildAC(li.labels)
 	v, _ := labelOnce.LoadOrStore(e, li)
 	return v.(*labelIndex)
+}
+
+// textLabels returns the engine's labels in the lower-cased text
+// (labelIndex.find), found once per document; callers must not modify it.
+func (d *doc) textLabels() [][2]int {
+	if d.labelsFound == nil {
+		found := d.e.labels().find(d.lower)
+		d.labelsFound = &found
+	}
+	return *d.labelsFound
 }
 
 // find returns the labels in lower, leftmost-longest, at word boundaries.
@@ -99,12 +118,9 @@ func (d *doc) findLabelledIDs(r *Rule) {
 	li := d.e.labels()
 	base := r.ScoreOr(0.95)
 	found := map[string]chaperone.SpanType{}
-	typeOf := map[string]chaperone.SpanType{}
-	for _, l := range labelLists {
-		typeOf[l.list] = l.typ
-	}
+	typeOf := labelTypes
 	lower := d.lower
-	for _, h := range li.find(lower) {
+	for _, h := range d.textLabels() {
 		ls, le := h[0], h[1]
 		label := lower[ls:le]
 		list := li.kind[label]
@@ -114,11 +130,11 @@ func (d *doc) findLabelledIDs(r *Rule) {
 			continue
 		}
 		// training dummies and placeholders
-		if containsAny(d.sentenceAt(ls), d.e.rules.list("placeholder_cues")) {
+		if a, b := d.sentenceRange(ls); d.listIn("placeholder_cues", a, b) {
 			continue
 		}
 		vals := d.valuesAfter(le, list)
-		if d.e.set("insurer_words")[label] && len(vals) > 0 && strings.TrimLeft(d.text[le:vals[0][0]], " #:(") != "" {
+		if d.e.set(lsInsurerWords)[label] && len(vals) > 0 && strings.TrimLeft(d.text[le:vals[0][0]], " #:(") != "" {
 			vals = nil // "UHC 921774530" yes; "UHC denied claim #…" is the claim's
 		}
 		for _, v := range vals {
@@ -183,7 +199,7 @@ func (d *doc) findLabelledIDs(r *Rule) {
 		}
 	}
 	// a plural label before bare numbers: "Duplicate MRNs … we merged 00713355 and 00713356"
-	for _, h := range li.find(lower) {
+	for _, h := range d.textLabels() {
 		label := lower[h[0]:h[1]]
 		if !strings.HasSuffix(label, "s") || !strings.HasPrefix(li.kind[label], "label_") {
 			continue
@@ -277,14 +293,14 @@ func (d *doc) idTypeFromWordBefore(labelStart int, def chaperone.SpanType) chape
 	}
 	w := strings.Trim(words[len(words)-1], "(),:'’")
 	for _, x := range words[max(0, len(words)-4):] {
-		if d.e.set("insurer_words")[strings.Trim(x, "(),:'’")] {
+		if d.e.set(lsInsurerWords)[strings.Trim(x, "(),:'’")] {
 			return chaperone.SpanHealthPlan // "Medicaid card …, ID 00417729LA"
 		}
 	}
 	switch {
-	case d.e.set("insurer_words")[w]:
+	case d.e.set(lsInsurerWords)[w]:
 		return chaperone.SpanHealthPlan
-	case d.e.set("device_words")[w]:
+	case d.e.set(lsDeviceWords)[w]:
 		return chaperone.SpanDevice
 	case w == "member" || w == "subscriber" || w == "policy" || w == "insurance" || w == "plan":
 		return chaperone.SpanHealthPlan
@@ -352,7 +368,7 @@ func (d *doc) valuesAfter(off int, list string) [][2]int {
 		// skip filler: state codes, label words, "no.", "number", "is", "on his card is"
 		switch {
 		case len(w) == 2 && w == strings.ToUpper(w) && d.e.lex.State(w):
-		case d.e.set("id_filler")[lw]:
+		case d.e.set(lsIdFiller)[lw]:
 		case d.e.labels().kind[lw] != "":
 		case lw != "" && unicode.IsLower(rune(lw[0])) && skipped < 5 && list != "label_room":
 		default:

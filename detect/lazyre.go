@@ -2,6 +2,7 @@ package detect
 
 import (
 	"regexp"
+	"regexp/syntax"
 	"sync"
 )
 
@@ -15,6 +16,11 @@ type lazyRegexp struct {
 	src  string
 	once sync.Once
 	re   *regexp.Regexp
+	dfa  *prefixDFA // for matchPrefix; nil: run the regex
+	// search answers matchAnywhere: the DFA of (?s:.)*?(?:src), made
+	// on first use
+	searchOnce sync.Once
+	search     *prefixDFA
 }
 
 // newLazyRegexp returns src to be compiled on first use; src must already
@@ -26,11 +32,42 @@ func (l *lazyRegexp) get() *regexp.Regexp {
 	return l.re
 }
 
+// mustLazyRegexp is newLazyRegexp for the package's own patterns: it
+// panics, as regexp.MustCompile would, when src does not parse.
+func mustLazyRegexp(src string) *lazyRegexp {
+	if _, err := syntax.Parse(src, syntax.Perl); err != nil {
+		panic("detect: " + err.Error())
+	}
+	return newLazyRegexp(src)
+}
+
 // String returns the source text of the regular expression.
 func (l *lazyRegexp) String() string { return l.src }
 
 // MatchString is regexp.Regexp.MatchString.
 func (l *lazyRegexp) MatchString(s string) bool { return l.get().MatchString(s) }
+
+// matchPrefix is MatchString for a regex anchored at the start (^…),
+// answered by its DFA when it has one (newAnchor gives the anchored
+// regexes one).
+func (l *lazyRegexp) matchPrefix(s string) bool {
+	if l.dfa != nil {
+		if m, ok := l.dfa.match(s); ok {
+			return m
+		}
+	}
+	return l.MatchString(s)
+}
+
+// matchAnywhere is MatchString, answered by a DFA for a match starting
+// anywhere (the regex runs only when that DFA grows too large).
+func (l *lazyRegexp) matchAnywhere(s string) bool {
+	l.searchOnce.Do(func() { l.search = newPrefixDFA(`(?s:.)*?(?:` + l.src + `)`) })
+	if m, ok := l.search.match(s); ok {
+		return m
+	}
+	return l.MatchString(s)
+}
 
 // FindAllStringIndex is regexp.Regexp.FindAllStringIndex.
 func (l *lazyRegexp) FindAllStringIndex(s string, n int) [][]int {

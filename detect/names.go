@@ -2,7 +2,6 @@ package detect
 
 import (
 	"math"
-	"regexp"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -125,38 +124,40 @@ func (d *doc) notNamePhrase(g nameGroup) bool {
 		}
 	}
 	// a single word keeps the role cues' say ("Summer, your …")
-	return (g.last > g.first || strings.ContainsAny(raw, "-.")) && d.e.set("not_names")[strings.ToLower(raw)]
+	return (g.last > g.first || strings.ContainsAny(raw, "-.")) && d.e.set(lsNotNames)[d.lowerText(g.start, g.end)]
 }
 
 // findLowercaseNames finds names typed in lower case where the words
 // around them say a name follows: "pt's wife linda called", "a pt named
 // tomasina reyes", "pt is mr. delacroix".
 func (d *doc) findLowercaseNames(r *Rule, base float64) {
-	kin := d.e.set("kinship")
-	titles := d.e.set("patient_titles")
 	for i := 1; i < len(d.toks); i++ {
 		t := &d.toks[i]
 		if t.kind != tokWord || t.cap || t.hasDigit || len(t.text) < 2 {
 			continue
 		}
 		prev := d.prevWord(i)
-		prev2 := ""
-		if j := d.tokBefore(d.toks[i-1].start); j >= 0 {
-			prev2 = d.prevWord(j + 1)
+		pm := d.e.wordLists(prev)
+		prev2 := "" // the word before prev, needed by two cues only
+		if prev == "is" || pm.has(lsKinship) {
+			if j := d.tokBefore(d.toks[i-1].start); j >= 0 {
+				prev2 = d.prevWord(j + 1)
+			}
 		}
+		// any one of these cues (the dictionary one last, being dearest)
 		cue := false
 		switch {
-		case titles[prev] && d.toks[i-1].text == ".":
+		case pm.has(lsPatientTitles) && d.toks[i-1].text == ".":
 			cue = true
 		case (prev == "mr" || prev == "mrs" || prev == "ms" || prev == "miss") && d.toks[i-1].kind == tokWord && d.strongLowerName(t.lower):
 			cue = true // "miss ellie from up in hazard"
-		case d.patientNear(i) >= 0.8 && d.strongLowerName(t.lower):
-			cue = true
-		case prev == "named" && !d.e.set("staff_roles")[t.lower] && !d.awardTitle(i):
+		case prev == "named" && !d.e.set(lsStaffRoles)[t.lower] && !d.awardTitle(i):
 			cue = true // "named Hospitalist of the Year" is an award, not a name
 		case prev == "is" && prev2 == "name":
 			cue = true
-		case kin[prev] && (prev2 == "pt's" || prev2 == "patient's" || prev2 == "her" || prev2 == "his" || prev2 == "their" || prev2 == "your"):
+		case pm.has(lsKinship) && (prev2 == "pt's" || prev2 == "patient's" || prev2 == "her" || prev2 == "his" || prev2 == "their" || prev2 == "your"):
+			cue = true
+		case d.patientNear(i) >= 0.8 && d.strongLowerName(t.lower):
 			cue = true
 		}
 		if !cue {
@@ -174,7 +175,7 @@ func (d *doc) findLowercaseNames(r *Rule, base float64) {
 			}
 			continue
 		}
-		if !d.lowerNameLike(t.lower, titles[prev]) {
+		if !d.lowerNameLike(t.lower, pm.has(lsPatientTitles)) {
 			continue
 		}
 		end := t.end
@@ -196,7 +197,7 @@ func (d *doc) lowerNameLike(w string, afterTitle bool) bool {
 	if lvl, ok := lex.WordLevel(w); ok && lvl <= 50 && !afterTitle {
 		return false
 	}
-	if d.e.set("not_names")[w] || d.e.set("kinship")[w] {
+	if m := d.e.wordLists(w); m.has(lsNotNames) || m.has(lsKinship) {
 		return false
 	}
 	if afterTitle {
@@ -238,7 +239,7 @@ func (d *doc) isNameToken(i int) bool {
 // English word or abbreviation.
 func (d *doc) capsName(w string) bool {
 	lex := d.e.lex
-	if len(w) < 4 || d.e.set("not_names")[w] {
+	if len(w) < 4 || d.e.set(lsNotNames)[w] {
 		return false
 	}
 	if _, ok := lex.WordLevel(w); ok {
@@ -258,8 +259,8 @@ func (d *doc) nameGroupAt(i int) (nameGroup, bool) {
 	if !d.isNameToken(i) {
 		return nameGroup{}, false
 	}
-	skip := d.e.set("name_prefix_words")
-	kin := d.e.set("kinship")
+	skip := d.e.set(lsNamePrefixWords)
+	kin := d.e.set(lsKinship)
 	// leading words that are titles, kinship or endearments are not part
 	// of the name: "Miss Hattie", "Abuela Xiomara", "Baby June"; nor is a
 	// common word that only starts the sentence: "Today Ernesto …".
@@ -291,7 +292,7 @@ func (d *doc) nameGroupAt(i int) (nameGroup, bool) {
 		}
 		// an unknown all-capital word after an all-capital name: "OFELIA BATUNGBAKAL"
 		if t.kind == tokWord && t.allCaps && d.toks[g.last].allCaps && !t.hasDigit && len(t.text) >= 4 {
-			if _, ok := d.e.lex.WordLevel(t.lower); !ok && !d.e.set("not_names")[t.lower] {
+			if _, ok := d.e.lex.WordLevel(t.lower); !ok && !d.e.set(lsNotNames)[t.lower] {
 				g.last = j
 				continue
 			}
@@ -327,7 +328,7 @@ func (d *doc) nameGroupAt(i int) (nameGroup, bool) {
 		break
 	}
 	// drop trailing words that name an organisation or a place type
-	org := d.e.set("org_words")
+	org := d.e.set(lsOrgWords)
 	for g.last > g.first && org[d.toks[g.last].lower] {
 		g.last--
 		g.end = d.toks[g.last].end
@@ -350,7 +351,7 @@ func (d *doc) nameLexScore(g nameGroup) float64 {
 		n++
 		s := d.tokenNameScore(i)
 		// "Parkinson's disease", "Crohn's": an eponym, not a person
-		if d.e.lex.Eponym(t.lower) && (d.possWord(i) != t.lower || d.e.set("name_not_before")[d.nextWordAfter(t.end)]) {
+		if d.e.lex.Eponym(t.lower) && (d.possWord(i) != t.lower || d.e.set(lsNameNotBefore)[d.nextWordAfter(t.end)]) {
 			s = 0
 		}
 		if s >= 0.5 {
@@ -372,30 +373,30 @@ func (d *doc) nameLexScore(g nameGroup) float64 {
 		best += 0.05
 	}
 	// whole-phrase dictionaries: places, hospitals, brands, streets are not people
-	phrase := strings.ToLower(d.text[g.start:g.end])
+	phrase := d.lowerText(g.start, g.end)
 	if _, _, ok := lex.City(phrase); ok && n >= 2 {
 		return 0.1
 	}
-	if lex.Hospital(phrase) || d.e.set("public_figures")[phrase] || d.e.brand.has(phrase) || d.inBrand(g.start, g.end) {
+	if lex.Hospital(phrase) || d.e.set(lsPublicFigures)[phrase] || d.e.brand.has(phrase) || d.inBrand(g.start, g.end) {
 		return 0
 	}
 	if _, ok := lex.CanonicalMaker(phrase); ok && n >= 2 {
 		return 0
 	}
 	if n >= 2 {
-		if _, ok := lex.CanonicalMaker(strings.ToLower(d.text[g.start:d.toks[g.first+1].end])); ok {
+		if _, ok := lex.CanonicalMaker(d.lowerText(g.start, d.toks[g.first+1].end)); ok {
 			return 0
 		}
 	}
 	last := d.toks[g.last].lower
-	if n >= 2 && (lex.StreetSuffix(last) || d.e.set("place_words")[last]) {
+	if n >= 2 && (lex.StreetSuffix(last) || d.e.set(lsPlaceWords)[last]) {
 		return 0
 	}
-	if fw := d.toks[g.first].lower; d.e.set("place_words")[fw] {
+	if fw := d.toks[g.first].lower; d.e.set(lsPlaceWords)[fw] {
 		return 0
 	}
 	// a name used as a thing: "Tommy John surgery", "the Obama administration"
-	if nw := d.nextWordAfter(g.end); d.e.set("name_not_before")[nw] {
+	if nw := d.nextWordAfter(g.end); d.e.set(lsNameNotBefore)[nw] {
 		return 0
 	}
 	if best > 1 {
@@ -448,7 +449,7 @@ func (d *doc) tokenNameScore(i int) float64 {
 			s *= 0.6
 		}
 	}
-	if e.set("kinship")[w] && !t.allCaps {
+	if e.set(lsKinship)[w] && !t.allCaps {
 		return 0
 	}
 	// a common word capitalised mid-sentence that is a frequent first name:
@@ -486,7 +487,7 @@ func (d *doc) tokenNameScore(i int) float64 {
 func (d *doc) wordNameScore(w, orig string, allCaps bool) float64 {
 	lex := d.e.lex
 	e := d.e
-	if e.set("not_names")[w] || e.set("org_words")[w] || e.set("months")[w] || e.set("weekdays")[w] || e.set("vehicle_words")[w] || e.set("insurer_words")[w] ||
+	if m := e.wordLists(w); m.has(lsNotNames) || m.has(lsOrgWords) || m.has(lsMonths) || m.has(lsWeekdays) || m.has(lsVehicleWords) || m.has(lsInsurerWords) ||
 		lex.Drug(w) || e.brand.has(w) || lex.State(orig) || lex.State(w) {
 		return 0
 	}
@@ -553,40 +554,41 @@ func (d *doc) nameRole(g nameGroup, ctxNames map[string]bool) (role, float64) {
 		pi--
 	}
 	pw := d.word(pi) // the word before, past an abbreviation's period
-	prevs := d.prevWords(g.first, 4)
-	nexts := d.nextWords(g.last, 4)
+	var pbuf, nbuf [4]string
+	prevs := d.prevWords(pbuf[:], g.first, 4)
+	nexts := d.nextWords(nbuf[:], g.last, 4)
 	first := d.toks[g.first].lower
-	if e.set("staff_titles")[pw] && (prevDot || d.toks[pi].cap || pw == "doctor" || pw == "nurse") {
+	if e.set(lsStaffTitles)[pw] && (prevDot || d.toks[pi].cap || pw == "doctor" || pw == "nurse") {
 		return roleOther, 0
 	}
 	// "St. Vincent's", "Mt. Sinai", "Fort Worth": a place, not a person
-	if e.set("place_prefixes")[pw] && pi >= 0 && d.toks[pi].cap {
+	if e.set(lsPlacePrefixes)[pw] && pi >= 0 && d.toks[pi].cap {
 		return roleOther, 0
 	}
-	if len(nexts) > 0 && e.set("credentials")[nexts[0]] && g.last+1 < len(d.toks) && (d.toks[g.last+1].text == "," || d.toks[g.last+1].allCaps) {
+	if len(nexts) > 0 && e.set(lsCredentials)[nexts[0]] && g.last+1 < len(d.toks) && (d.toks[g.last+1].text == "," || d.toks[g.last+1].allCaps) {
 		return roleOther, 0
 	}
 	if d.staffAppositive(g) {
 		return roleOther, 0
 	}
-	if e.set("patient_titles")[pw] && (prevDot || (pi >= 0 && d.toks[pi].cap)) {
+	if e.set(lsPatientTitles)[pw] && (prevDot || (pi >= 0 && d.toks[pi].cap)) {
 		return rolePatient, 1
 	}
 	if d.item.Author.Name != "" && strings.Contains(strings.ToLower(d.item.Author.Name), first) {
 		return roleOther, 0
 	}
-	if e.set("public_figures")[strings.ToLower(d.text[g.start:g.end])] || e.set("public_figures")[first] {
+	if e.set(lsPublicFigures)[d.lowerText(g.start, g.end)] || e.set(lsPublicFigures)[first] {
 		return roleOther, 0
 	}
 	// "my son Jake", "our daughter" - the author's family; "her son", "your mother Evelyn"
-	if pi >= 0 && pi == g.first-1 && e.set("kinship")[pw] {
+	if pi >= 0 && pi == g.first-1 && e.set(lsKinship)[pw] {
 		owner := d.prevWord(pi)
 		if owner == "my" || owner == "our" {
 			return roleOther, 0
 		}
 		return rolePatient, 0.95
 	}
-	if len(prevs) >= 2 && prevs[0] == "named" && e.set("kinship")[prevs[1]] {
+	if len(prevs) >= 2 && prevs[0] == "named" && e.set(lsKinship)[prevs[1]] {
 		return rolePatient, 0.95
 	}
 	if d.namedAs(g) {
@@ -595,15 +597,15 @@ func (d *doc) nameRole(g nameGroup, ctxNames map[string]bool) (role, float64) {
 	if g.first > 0 && d.toks[g.first-1].kind == tokWord && (pw == "his" || pw == "her" || pw == "their" || pw == "own" || pw == "my" || pw == "your" || pw == "our") {
 		return roleOther, 0 // "his own Foley", "her Sinatra records"
 	}
-	if hasAny(prevs[:min(2, len(prevs))], e.set("staff_roles")) || (len(nexts) > 1 && nexts[0] == "from" && (nexts[1] == "our" || e.set("departments")[nexts[1]])) {
+	if hasAny(prevs[:min(2, len(prevs))], e.set(lsStaffRoles)) || (len(nexts) > 1 && nexts[0] == "from" && (nexts[1] == "our" || e.set(lsDepartments)[nexts[1]])) {
 		return roleOther, 0 // "our hygienist Rose", "Dana from accounting"
 	}
 	// "Wanda (his niece)", "Margaret (pt's daughter)"
-	if len(nexts) >= 2 && isPossessive(nexts[0]) && e.set("kinship")[nexts[1]] && nexts[0] != "my" && nexts[0] != "our" {
+	if len(nexts) >= 2 && isPossessive(nexts[0]) && e.set(lsKinship)[nexts[1]] && nexts[0] != "my" && nexts[0] != "our" {
 		return rolePatient, 0.95
 	}
-	if g.first > 0 && d.toks[g.first-1].kind == tokWord && (e.set("patient_nouns")[pw] || pw == "little" || pw == "baby" || pw == "named") {
-		if pw == "named" && (d.nameLexScore(g) < 0.5 || e.set("staff_roles")[d.toks[g.first].lower] || d.awardTitle(g.first)) {
+	if g.first > 0 && d.toks[g.first-1].kind == tokWord && (e.set(lsPatientNouns)[pw] || pw == "little" || pw == "baby" || pw == "named") {
+		if pw == "named" && (d.nameLexScore(g) < 0.5 || e.set(lsStaffRoles)[d.toks[g.first].lower] || d.awardTitle(g.first)) {
 			return roleOther, 0 // "named Top Docs", "named Pediatrician of the Year"
 		}
 		return rolePatient, 0.98
@@ -614,7 +616,7 @@ func (d *doc) nameRole(g nameGroup, ctxNames map[string]bool) (role, float64) {
 	// "Earl's sugar was 410", "Bill's earlobe": a person's body, labs or care
 	if pos := d.possWord(g.last); strings.HasSuffix(pos, "'s") && g.last+3 < len(d.toks) {
 		nx := d.toks[g.last+3]
-		if nx.kind == tokWord && !nx.cap && (e.set("clinical_terms")[nx.lower] || e.set("body_parts")[nx.lower]) {
+		if nx.kind == tokWord && !nx.cap && (e.set(lsClinicalTerms)[nx.lower] || e.set(lsBodyParts)[nx.lower]) {
 			return rolePatient, 0.95
 		}
 		if nx.kind == tokWord && nx.cap && !d.isNameToken(g.last+3) {
@@ -624,7 +626,7 @@ func (d *doc) nameRole(g nameGroup, ctxNames map[string]bool) (role, float64) {
 	// "Tell Bryce his strep test was negative": a name, then that person's care
 	if len(nexts) >= 2 && (nexts[0] == "his" || nexts[0] == "her") && g.last+1 < len(d.toks) && d.toks[g.last+1].kind == tokWord {
 		for _, w := range nexts[1:min(3, len(nexts))] {
-			if e.set("clinical_terms")[w] || e.set("care_nouns")[w] {
+			if e.set(lsClinicalTerms)[w] || e.set(lsCareNouns)[w] {
 				return rolePatient, 0.95
 			}
 		}
@@ -634,7 +636,7 @@ func (d *doc) nameRole(g nameGroup, ctxNames map[string]bool) (role, float64) {
 	if g.last+3 < len(d.toks) && d.toks[g.last+1].text == "(" && (d.toks[g.last+2].lower == "age" || d.toks[g.last+2].lower == "aged") && d.toks[g.last+3].kind == tokNumber {
 		return rolePatient, 1
 	}
-	if g.last+3 < len(d.toks) && d.toks[g.last+1].lower == "in" && d.e.set("label_room")[d.toks[g.last+2].lower] && d.toks[g.last+3].kind == tokNumber {
+	if g.last+3 < len(d.toks) && d.toks[g.last+1].lower == "in" && d.e.set(lsLabelRoom)[d.toks[g.last+2].lower] && d.toks[g.last+3].kind == tokNumber {
 		return rolePatient, 1
 	}
 	// "Sarge (87, Korea vet", "Ranch hand, 34,": a name with an age
@@ -652,33 +654,33 @@ func (d *doc) nameRole(g nameGroup, ctxNames map[string]bool) (role, float64) {
 		return rolePatient, 1
 	}
 	// colleagues, staff events, signatures
-	if d.staffSent[d.sent[g.first]] && d.patientNear(g.first) < 1 && !oldAgeRe.MatchString(d.sentenceAt(d.toks[g.first].start)) {
+	if d.staffSent[d.sent[g.first]] && d.patientNear(g.first) < 1 && !(d.digitCount() > 0 && oldAgeRe.matchAnywhere(d.sentenceAt(d.toks[g.first].start))) {
 		return roleOther, 0
 	}
 	if d.isSignature(g) {
 		return roleOther, 0
 	}
 	// a reply to someone who wrote of their child or parent: a new first name is likely that relative
-	if d.item.Channel.IsReply() && containsAny(d.ctxLower, []string{"my son", "my daughter", "my kid", "my mom", "my dad", "my mother", "my father", "my grandma", "my grandpa", "my husband", "my wife", "my baby", "mi mamá", "mi papá", "mi hijo", "mi hija"}) {
+	if d.item.Channel.IsReply() && d.ctxHits().groups[e.rules.ctxFamily] {
 		if n, _, ok := d.e.lex.FirstName(first); ok && n >= 1000 && !d.staffSent[d.sent[g.first]] {
 			return rolePatient, 0.85
 		}
 	}
 	if d.isVocative(g) {
 		if d.item.Channel.IsReply() || d.patientItem >= 0.5 {
-			if d.item.Channel.IsReply() && containsAny(d.ctxLower, e.rules.list("staff_context_cues")) && !d.confirmed {
+			if d.item.Channel.IsReply() && d.ctxListIn("staff_context_cues") && !d.confirmed {
 				return roleOther, 0
 			}
 			return rolePatient, 0.9
 		}
 	}
 	// identifiers right after the name: "Guadalupe Ortiz, DOB 8/30/1961"
-	if len(nexts) > 0 && e.set("identifier_labels")[nexts[0]] {
+	if len(nexts) > 0 && e.set(lsIdentifierLabels)[nexts[0]] {
 		return rolePatient, 0.95
 	}
 	// a place after a preposition: "in Dearborn"
-	if len(prevs) > 0 && e.set("locating_words")[prevs[0]] {
-		if _, _, ok := d.e.lex.City(strings.ToLower(d.text[g.start:g.end])); ok {
+	if len(prevs) > 0 && e.set(lsLocatingWords)[prevs[0]] {
+		if _, _, ok := d.e.lex.City(d.lowerText(g.start, g.end)); ok {
 			return roleOther, 0
 		}
 	}
@@ -689,7 +691,7 @@ func (d *doc) nameRole(g nameGroup, ctxNames map[string]bool) (role, float64) {
 // "Thanks Will!", "Jessica, our records…", "you've got this, Renee".
 func (d *doc) isVocative(g nameGroup) bool {
 	prev := d.word(g.first - 1)
-	if d.e.set("greetings")[prev] {
+	if d.e.set(lsGreetings)[prev] {
 		return true
 	}
 	if prev == "you" && d.word(g.first-2) == "thank" {
@@ -730,9 +732,9 @@ func (d *doc) isSignature(g nameGroup) bool {
 
 // contextNames collects names the review or post being answered uses for
 // its writer or their family ("— Jessica M.", "my daughter Sofia").
-// oldAgeRe finds an age over 89 in a sentence: staff are not 94, so
+// oldAgeRe finds an age over 89 in a sentence (never without a digit): staff are not 94, so
 // "Shoutout to Walt for winning the pie contest at 94!" is about a resident.
-var oldAgeRe = regexp.MustCompile(`\b(?:at|turned|turns|turning|is|aged?) (?:9\d|1[01]\d)\b|\b(?:9\d|1[01]\d)(?:-year-old|yo\b|th birthday)`)
+var oldAgeRe = mustLazyRegexp(`\b(?:at|turned|turns|turning|is|aged?) (?:9\d|1[01]\d)\b|\b(?:9\d|1[01]\d)(?:-year-old|yo\b|th birthday)`)
 
 // staffAppositive reports a name followed by its staff role: "Will, our
 // front-desk lead", "Linda, my office manager", "Father Mike, our hospital
@@ -742,7 +744,7 @@ func (d *doc) staffAppositive(g nameGroup) bool {
 	if g.last+2 < len(d.toks) && d.toks[g.last+1].text == "," && (d.toks[g.last+2].lower == "our" || d.toks[g.last+2].lower == "my") {
 		for k := g.last + 3; k < len(d.toks) && k <= g.last+5; k++ {
 			w := strings.Trim(d.toks[k].lower, "-")
-			if e.set("staff_roles")[w] || strings.HasSuffix(w, "-lead") || w == "lead" {
+			if e.set(lsStaffRoles)[w] || strings.HasSuffix(w, "-lead") || w == "lead" {
 				return true
 			}
 		}
@@ -788,8 +790,8 @@ func (d *doc) contextNames() map[string]bool {
 			p := d.ctx[i-3].text
 			sig = p == "—" || p == "–" || p == "-"
 		}
-		kin := i > 0 && d.e.set("kinship")[d.ctx[i-1].lower]
-		if sig && d.e.set("staff_titles")[t.lower] {
+		kin := i > 0 && d.e.set(lsKinship)[d.ctx[i-1].lower]
+		if sig && d.e.set(lsStaffTitles)[t.lower] {
 			continue // "— Dr. Renata Solis": a colleague's post, not a patient's review
 		}
 		if sig || kin {
@@ -807,7 +809,7 @@ func (d *doc) contextNames() map[string]bool {
 // findHashtagNames finds first names inside hashtags: #PrayForLiam,
 // #TeamJayden, #AvaStrong. Only the name part is a span.
 func (d *doc) findHashtagNames(r *Rule) {
-	cues := d.e.set("hashtag_name_cues")
+	cues := d.e.set(lsHashtagNameCues)
 	for i := range d.toks {
 		t := &d.toks[i]
 		if t.kind != tokHashtag {
@@ -893,7 +895,10 @@ func (d *doc) inBrand(s, e int) bool {
 // strongLowerName reports a lower-case word that is a frequent first name
 // and no English word at all: "marcus", "ellie".
 func (d *doc) strongLowerName(w string) bool {
-	if _, ok := d.e.lex.WordLevel(w); ok || d.e.set("not_names")[w] || len(w) < 4 {
+	if len(w) < 4 {
+		return false
+	}
+	if _, ok := d.e.lex.WordLevel(w); ok || d.e.set(lsNotNames)[w] {
 		return false
 	}
 	n, _, ok := d.e.lex.FirstName(w)
@@ -917,12 +922,13 @@ func (d *doc) titled(g nameGroup) bool {
 	if pi >= 0 && d.toks[pi].text == "." {
 		pi--
 	}
-	if pi < 0 || !d.e.set("patient_titles")[d.toks[pi].lower] {
+	if pi < 0 || !d.e.set(lsPatientTitles)[d.toks[pi].lower] {
 		return false
 	}
 	w := d.toks[g.first].lower
 	e := d.e
-	return !(e.set("not_names")[w] || e.set("org_words")[w] || e.set("months")[w] || e.set("weekdays")[w])
+	m := e.wordLists(w)
+	return !(m.has(lsNotNames) || m.has(lsOrgWords) || m.has(lsMonths) || m.has(lsWeekdays))
 }
 
 // namedAs reports a name given by "named" after a person or patient ("a
@@ -934,13 +940,14 @@ func (d *doc) namedAs(g nameGroup) bool {
 	if d.word(g.first-1) != "named" && d.word(g.first-2) != "named" {
 		return false // the common case, without allocating
 	}
-	prevs := d.prevWords(g.first, 5)
+	var pbuf [5]string
+	prevs := d.prevWords(pbuf[:], g.first, 5)
 	if len(prevs) < 2 || g.first == 0 || d.toks[g.first-1].kind != tokWord {
 		return false
 	}
 	e := d.e
 	first := d.toks[g.first].lower
-	if e.set("staff_roles")[first] || e.set("not_names")[first] || d.awardTitle(g.first) {
+	if e.set(lsStaffRoles)[first] || e.set(lsNotNames)[first] || d.awardTitle(g.first) {
 		return false
 	}
 	switch {
@@ -950,10 +957,10 @@ func (d *doc) namedAs(g nameGroup) bool {
 		}
 		// "a pt on our floor named Honey": a person within four words
 		for _, w := range prevs[1:] {
-			if e.set("staff_roles")[w] {
+			if e.set(lsStaffRoles)[w] {
 				return false
 			}
-			if e.set("patient_nouns")[w] || e.set("person_nouns")[w] || e.set("kinship")[w] {
+			if m := e.wordLists(w); m.has(lsPatientNouns) || m.has(lsPersonNouns) || m.has(lsKinship) {
 				return true
 			}
 		}
@@ -966,68 +973,73 @@ func (d *doc) namedAs(g nameGroup) bool {
 
 // nameFeatures describes a name candidate for the learned name model:
 // the rules' verdict and its parts, the words around it, and the context.
-func (d *doc) nameFeatures(g nameGroup, rl role, cue, lex, ruleScore float64) []string {
-	b := func(x float64) string { return string(rune('0' + int(min(max(x, 0), 0.99)*5))) }
+// It gives each feature to add in two parts, to be joined.
+func (d *doc) nameFeatures(g nameGroup, rl role, cue, lex, ruleScore float64, add func(name, value string)) {
+	b := func(x float64) string { return digitString(int(min(max(x, 0), 0.99) * 5)) }
 	t := &d.toks[g.first]
-	fs := []string{
-		"n:rl" + string(rune('0'+int(rl))), "n:cue" + b(cue), "n:lex" + b(lex), "n:rs" + b(ruleScore),
-		"n:pn" + b(d.patientNear(g.first)), "n:pi" + b(d.patientItem), "n:ch:" + string(d.item.Channel),
-		"n:prev:" + d.prevWord(g.first), "n:next:" + d.nextWordAfter(g.end),
-	}
-	if ps := d.prevWords(g.first, 2); len(ps) == 2 {
-		fs = append(fs, "n:prev2:"+ps[1])
+	add("n:rl", digitString(int(rl)))
+	add("n:cue", b(cue))
+	add("n:lex", b(lex))
+	add("n:rs", b(ruleScore))
+	add("n:pn", b(d.patientNear(g.first)))
+	add("n:pi", b(d.patientItem))
+	add("n:ch:", string(d.item.Channel))
+	add("n:prev:", d.prevWord(g.first))
+	add("n:next:", d.nextWordAfter(g.end))
+	var pbuf [2]string
+	if ps := d.prevWords(pbuf[:], g.first, 2); len(ps) == 2 {
+		add("n:prev2:", ps[1])
 	}
 	if g.last > g.first {
-		fs = append(fs, "n:multi")
+		add("n:multi", "")
 	}
 	if t.sentStart {
-		fs = append(fs, "n:ss")
+		add("n:ss", "")
 	}
 	if t.allCaps {
-		fs = append(fs, "n:caps")
+		add("n:caps", "")
 	}
 	if d.staffSent[d.sent[g.first]] {
-		fs = append(fs, "n:staff")
+		add("n:staff", "")
 	}
 	if d.confirmed {
-		fs = append(fs, "n:confirmed")
+		add("n:confirmed", "")
 	}
 	if d.hypothetical {
-		fs = append(fs, "n:hyp")
+		add("n:hyp", "")
 	}
 	if d.isVocative(g) {
-		fs = append(fs, "n:voc")
+		add("n:voc", "")
 	}
 	if strings.HasSuffix(d.possWord(g.last), "'s") {
-		fs = append(fs, "n:poss")
+		add("n:poss", "")
 	}
 	w := t.lower
 	lx := d.e.lex
 	if n, _, ok := lx.FirstName(w); ok {
-		fs = append(fs, "n:first"+b(float64(min(n, 99999))/100000))
+		add("n:first", b(float64(min(n, 99999))/100000))
 	}
 	if _, ok := lx.Surname(w); ok {
-		fs = append(fs, "n:sur")
+		add("n:sur", "")
 	}
 	if lvl, ok := lx.WordLevel(w); ok {
-		fs = append(fs, "n:word"+string(rune('0'+lvl/10)))
+		add("n:word", digitString(lvl/10))
 	}
-	return fs
 }
 
 // nameModelScore scores a name candidate with the learned name model, or
 // records its features for training.
 func (d *doc) nameModelScore(g nameGroup, rl role, cue, lex, ruleScore float64) float64 {
-	fs := d.nameFeatures(g, rl, cue, lex, ruleScore)
 	if d.collect {
+		var fs []string
+		d.nameFeatures(g, rl, cue, lex, ruleScore, func(name, value string) { fs = append(fs, name+value) })
 		d.nameCands = append(d.nameCands, nameCand{g.start, g.end, fs})
 		return ruleScore
 	}
 	m := d.e.model
 	z := float64(m.Names[0])
-	for _, f := range fs {
-		z += float64(m.Names[hashFeature(f)])
-	}
+	// fnv1a of the parts is hashFeature of the joined feature
+	d.nameFeatures(g, rl, cue, lex, ruleScore, func(name, value string) { z += float64(m.Names[fnv1a(name, value)]) })
 	p := 1 / (1 + math.Exp(-z))
 	switch nameBlend {
 	case "max":
@@ -1036,6 +1048,14 @@ func (d *doc) nameModelScore(g nameGroup, rl role, cue, lex, ruleScore float64) 
 		return (p + ruleScore) / 2
 	}
 	return p
+}
+
+// digitString returns string(rune('0'+v)) without allocating for 0..9.
+func digitString(v int) string {
+	if v >= 0 && v <= 9 {
+		return "0123456789"[v : v+1]
+	}
+	return string(rune('0' + v))
 }
 
 // nameBlend says how the model's and the rules' name scores combine.

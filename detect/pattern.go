@@ -17,7 +17,8 @@ func (d *doc) runPattern(r *Rule) {
 		return
 	}
 	val := validators[r.Validate]
-	for _, x := range r.compiled {
+	for xi := range r.compiled {
+		x := &r.compiled[xi]
 		if !d.may(x) {
 			continue
 		}
@@ -50,7 +51,8 @@ func (d *doc) unlessHit(r *Rule, off int) bool {
 	}
 	sent := d.sentenceAt(off)
 	h, base := d.hitsFor(sent)
-	for _, u := range r.unless {
+	for ui := range r.unless {
+		u := &r.unless[ui]
 		if d.may(u) && d.matchAt(u, sent, base, h) {
 			return true
 		}
@@ -146,7 +148,7 @@ func validDate(d *doc, s, e int) bool {
 	v := d.text[s:e]
 	// what follows must not be a unit: "1/2 tab", "3/10 pain", "2/3 of"
 	next := d.nextWordAfter(e)
-	if d.e.set("date_not_before")[next] {
+	if d.e.set(lsDateNotBefore)[next] {
 		return false
 	}
 	if s > 0 {
@@ -237,7 +239,7 @@ func validOrdinalDate(d *doc, s, e int) bool {
 	if k := d.tokAt(e); k < len(d.toks) && d.toks[k].kind == tokSymbol {
 		return true // "on the 21st 😳"
 	}
-	return d.e.set("ordinal_date_followers")[next]
+	return d.e.set(lsOrdinalDateFollowers)[next]
 }
 
 // validOldYear accepts a birth year that implies an age over 89.
@@ -263,10 +265,10 @@ func validAge(d *doc, s, e int) bool {
 		return false
 	}
 	// "Happy 94th birthday to us!": the practice's anniversary
-	if rest := strings.ToLower(d.text[e:min(len(d.text), e+24)]); strings.Contains(rest, " to us") || strings.Contains(rest, "anniversary") {
+	if rest := d.lowerText(e, min(len(d.text), e+24)); strings.Contains(rest, " to us") || strings.Contains(rest, "anniversary") {
 		return false
 	}
-	return !d.e.set("age_not_before")[d.nextWordAfter(e)]
+	return !d.e.set(lsAgeNotBefore)[d.nextWordAfter(e)]
 }
 
 // validSSN checks the Social Security number ranges; the well-known
@@ -397,7 +399,7 @@ func validNPI(num string) bool {
 // it searches only windows around runs of digits, which is where every
 // number-bearing pattern must match, and skips windows with fewer digits
 // than any match needs.
-func (d *doc) findAll(x rx, nearDigits bool) [][]int {
+func (d *doc) findAll(x *rx, nearDigits bool) [][]int {
 	if x.digits > 0 && d.digitCount() < x.digits {
 		return nil
 	}
@@ -500,7 +502,7 @@ func validLandmark(d *doc, s, e int) bool {
 	}
 	place := words[k+1:]
 	last := strings.ToLower(strings.Trim(place[len(place)-1], ".,"))
-	if d.e.lex.StreetSuffix(last) || d.e.set("months")[last] == false && strings.ContainsAny(strings.Join(place, " "), "0123456789") {
+	if d.e.lex.StreetSuffix(last) || d.e.set(lsMonths)[last] == false && strings.ContainsAny(strings.Join(place, " "), "0123456789") {
 		return true
 	}
 	switch strings.ToLower(place[0]) {

@@ -38,15 +38,21 @@ func newPhraseIndex(phrases []string) *phraseIndex {
 func (p *phraseIndex) has(w string) bool { return p.words[w] }
 
 // find returns the byte ranges of phrases in the document, leftmost-longest.
+// p must be the document's engine's brand index: the token masks
+// (doc.tokLists) mark the first words of its phrases.
 func (p *phraseIndex) find(d *doc) [][2]int {
 	var out [][2]int
+	masks := d.tokLists()
 	for i := 0; i < len(d.toks); i++ {
 		t := &d.toks[i]
 		w := t.lower
-		if t.kind == tokHashtag || t.kind == tokHandle {
-			w = w[1:]
+		var cands [][]string
+		switch {
+		case t.kind == tokHashtag || t.kind == tokHandle:
+			cands = p.first[w[1:]]
+		case masks[i].has(brandStart): // else no phrase starts with w
+			cands = p.first[w]
 		}
-		cands := p.first[w]
 	next:
 		for _, ph := range cands {
 			j := i

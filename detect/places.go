@@ -18,7 +18,7 @@ func init() {
 // it locates a patient: the sentence or the item is about one.
 func (d *doc) findCities(r *Rule) {
 	lex := d.e.lex
-	preps := d.e.set("locating_words")
+	preps := d.e.set(lsLocatingWords)
 	for i := 0; i < len(d.toks); i++ {
 		t := &d.toks[i]
 		if t.kind != tokWord || !t.cap || t.hasDigit {
@@ -39,7 +39,7 @@ func (d *doc) findCities(r *Rule) {
 			if !ok {
 				continue
 			}
-			phrase := strings.ToLower(d.text[t.start:d.toks[last].end])
+			phrase := d.lowerText(t.start, d.toks[last].end)
 			if n <= 3 && last+1 < len(d.toks) && (d.toks[last+1].lower == "county" || d.toks[last+1].lower == "parish") && lex.County(phrase) {
 				bestEnd = last + 1 // "Polk County" before the town of Polk
 				break
@@ -58,11 +58,11 @@ func (d *doc) findCities(r *Rule) {
 			continue // "our team here in Springfield": the practice's own town
 		}
 		// a city name followed by another capitalised name: "Taylor Swift"
-		if bestEnd+1 < len(d.toks) && d.toks[bestEnd+1].kind == tokWord && d.toks[bestEnd+1].cap && !lex.State(d.toks[bestEnd+1].text) && !d.e.set("place_words")[d.toks[bestEnd+1].lower] {
+		if bestEnd+1 < len(d.toks) && d.toks[bestEnd+1].kind == tokWord && d.toks[bestEnd+1].cap && !lex.State(d.toks[bestEnd+1].text) && !d.e.set(lsPlaceWords)[d.toks[bestEnd+1].lower] {
 			continue
 		}
-		phrase := strings.ToLower(d.text[t.start:d.toks[bestEnd].end])
-		if d.e.set("not_places")[phrase] || lex.State(d.text[t.start:d.toks[bestEnd].end]) {
+		phrase := d.lowerText(t.start, d.toks[bestEnd].end)
+		if d.e.set(lsNotPlaces)[phrase] || lex.State(d.text[t.start:d.toks[bestEnd].end]) {
 			continue
 		}
 		// a common word or first name after "in" is weaker evidence
@@ -96,7 +96,7 @@ func (d *doc) findCities(r *Rule) {
 // ending in a facility word ("Willow Creek Manor", "Roosevelt Elementary").
 func (d *doc) findFacilities(r *Rule) {
 	lex := d.e.lex
-	fw := d.e.set("facility_words")
+	fw := d.e.set(lsFacilityWords)
 	base := r.ScoreOr(0.85)
 	emp := strings.ToLower(strings.TrimSpace(d.item.Author.Employer))
 	for i := 0; i < len(d.toks); i++ {
@@ -131,7 +131,7 @@ func (d *doc) findFacilities(r *Rule) {
 			end = d.toks[j+2].end
 		}
 		start := t.start
-		phrase := strings.ToLower(d.text[start:end])
+		phrase := d.lowerText(start, end)
 		isFac := false
 		switch {
 		case (t.lower == "st" || t.lower == "saint") && j > i:
@@ -145,21 +145,22 @@ func (d *doc) findFacilities(r *Rule) {
 		}
 		// a workplace: "works at Dunmore Paper", "Costco HR", "the Ford plant"
 		if !isFac {
-			prevs := d.prevWords(i, 3) // nearest first: put them back in reading order
+			var pbuf [3]string
+			prevs := d.prevWords(pbuf[:], i, 3) // nearest first: put them back in reading order
 			for a, b := 0, len(prevs)-1; a < b; a, b = a+1, b-1 {
 				prevs[a], prevs[b] = prevs[b], prevs[a]
 			}
 			if len(prevs) > 0 && containsAny(strings.Join(prevs, " ")+" ", d.e.rules.list("workplace_before")) {
 				isFac = true
 			}
-			if j+1 < len(d.toks) && d.e.set("workplace_after")[d.toks[j+1].lower] {
+			if j+1 < len(d.toks) && d.e.set(lsWorkplaceAfter)[d.toks[j+1].lower] {
 				isFac = true
 				if d.toks[j+1].lower != "hr" {
 					end = d.toks[j+1].end
 				}
 			}
 		}
-		if !isFac || d.e.set("not_facilities")[phrase] || d.e.set("insurer_words")[t.lower] || d.acceptedPlan(i, j) {
+		if !isFac || d.e.set(lsNotFacilities)[phrase] || d.e.set(lsInsurerWords)[t.lower] || d.acceptedPlan(i, j) {
 			i = j
 			continue
 		}
@@ -193,7 +194,8 @@ func (d *doc) acceptedPlan(i, j int) bool {
 	default:
 		return false
 	}
-	for _, w := range d.prevWords(i, 6) {
+	var buf [6]string
+	for _, w := range d.prevWords(buf[:], i, 6) {
 		switch w {
 		case "take", "takes", "accept", "accepts", "accepting", "in-network", "contracted", "bill", "participate":
 			return true
@@ -212,7 +214,7 @@ func (d *doc) findPlacesAfterPrepositions(r *Rule) {
 	if d.item.Channel == chaperone.ChannelBio {
 		return
 	}
-	not := d.e.set("place_not")
+	not := d.e.set(lsPlaceNot)
 	lex := d.e.lex
 	for i := 1; i < len(d.toks); i++ {
 		t := &d.toks[i]
@@ -225,13 +227,13 @@ func (d *doc) findPlacesAfterPrepositions(r *Rule) {
 		if d.staffSent[d.sent[i]] && d.patientSent[d.sent[i]] < 1 {
 			continue
 		}
-		if d.e.set("place_prefixes")[t.lower] && i+1 < len(d.toks) && d.toks[i+1].text == "." {
+		if d.e.set(lsPlacePrefixes)[t.lower] && i+1 < len(d.toks) && d.toks[i+1].text == "." {
 			continue // "St. Vincent's": the facility recognizer's
 		}
 		before := d.textBefore(t.start, 24)
 		cue, strong := false, false
 		for _, w := range d.e.rules.list("transfer_words") {
-			if strings.HasSuffix(before, " "+w+" ") || before == w+" " {
+			if endsWithWord(before, w) {
 				cue = true
 				strong = strings.Contains(w, " ") // "flown to", "stable at": no person goes there
 				break
@@ -249,9 +251,9 @@ func (d *doc) findPlacesAfterPrepositions(r *Rule) {
 		if j+2 < len(d.toks) && (d.toks[j+1].text == "'" || d.toks[j+1].text == "’") && d.toks[j+2].lower == "s" && d.toks[j+1].start == end {
 			end = d.toks[j+2].end
 		}
-		phrase := strings.ToLower(d.text[t.start:end])
-		if lex.State(d.text[t.start:end]) || d.e.set("countries")[phrase] || d.e.set("months")[t.lower] || d.e.set("weekdays")[t.lower] ||
-			d.e.set("not_names")[t.lower] || d.e.brand.has(t.lower) || strings.HasSuffix(before, "here in ") {
+		phrase := d.lowerText(t.start, end)
+		if m := d.e.wordLists(t.lower); lex.State(d.text[t.start:end]) || d.e.set(lsCountries)[phrase] || m.has(lsMonths) || m.has(lsWeekdays) ||
+			m.has(lsNotNames) || d.e.brand.has(t.lower) || strings.HasSuffix(before, "here in ") {
 			i = j
 			continue
 		}
@@ -266,12 +268,12 @@ func (d *doc) findPlacesAfterPrepositions(r *Rule) {
 				continue
 			}
 		}
-		if t.allCaps && len(t.text) <= 5 && !(j+1 < len(d.toks) && d.e.set("facility_words")[d.toks[j+1].lower]) && !lex.Hospital(phrase) {
+		if t.allCaps && len(t.text) <= 5 && !(j+1 < len(d.toks) && d.e.set(lsFacilityWords)[d.toks[j+1].lower]) && !lex.Hospital(phrase) {
 			i = j
 			continue // an acronym: "at ACEP", "in EPIC"
 		}
 		typ := chaperone.SpanLocation
-		if lex.Hospital(phrase) || strings.HasSuffix(phrase, "'s") || strings.HasSuffix(phrase, "’s") || d.e.set("facility_words")[d.word(j+1)] || d.e.set("facility_words")[d.toks[j].lower] {
+		if lex.Hospital(phrase) || strings.HasSuffix(phrase, "'s") || strings.HasSuffix(phrase, "’s") || d.e.set(lsFacilityWords)[d.word(j+1)] || d.e.set(lsFacilityWords)[d.toks[j].lower] {
 			typ = chaperone.SpanFacility
 		}
 		if d.authorsWorkplace(i, j, phrase) {
@@ -322,4 +324,14 @@ func (d *doc) headsPatientSentence(j int) bool {
 		}
 	}
 	return false
+}
+
+// endsWithWord reports whether s ends with " "+w+" " or is w+" ", without
+// building those strings.
+func endsWithWord(s, w string) bool {
+	n := len(s) - len(w) - 1 // where w would start
+	if n < 0 || s[len(s)-1] != ' ' || s[n:len(s)-1] != w {
+		return false
+	}
+	return n == 0 || s[n-1] == ' '
 }

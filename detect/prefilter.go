@@ -22,6 +22,10 @@ type rx struct {
 	// more holds further literal sets, each of which must also be present
 	// ("vaccin…" and "autis…" for a claim that needs both words).
 	more [][]int32
+	// group and moreGroups name lits and the sets of more as the
+	// prefilter's literal groups, whose presence a scan records (mayWith)
+	group      int32
+	moreGroups []int32
 	// digits is the fewest ASCII digits any match contains: a phone
 	// number needs ten, so a text or window with fewer is skipped.
 	digits int
@@ -41,9 +45,34 @@ type prefilter struct {
 	lits  []string
 	ac    *acMachine
 	pool  sync.Pool // of *litHits
+	// groups are the distinct literal sets of the regexes (rx.lits and
+	// rx.more) and of listLits; a group is present in a text when one of
+	// its literals is. groupIndex finds a set's group by its ids; litGroups
+	// lists, by literal, the groups holding it (filled by build).
+	groups     [][]int32
+	groupIndex map[string]int32
+	litGroups  [][]int32
 }
 
-func newPrefilter() *prefilter { return &prefilter{index: map[string]int32{}} }
+func newPrefilter() *prefilter {
+	return &prefilter{index: map[string]int32{}, groupIndex: map[string]int32{}}
+}
+
+// group registers a set of literal ids as a group and returns its index;
+// equal sets (in the same order) share one.
+func (p *prefilter) group(ids []int32) int32 {
+	key := make([]byte, 0, 4*len(ids))
+	for _, id := range ids {
+		key = append(key, byte(id), byte(id>>8), byte(id>>16), byte(id>>24))
+	}
+	if g, ok := p.groupIndex[string(key)]; ok {
+		return g
+	}
+	g := int32(len(p.groups))
+	p.groupIndex[string(key)] = g
+	p.groups = append(p.groups, ids)
+	return g
+}
 
 // wrap computes the required literals of the pattern src, parsed as sre
 // (Perl flags), and registers them; the regex itself is compiled on first
@@ -53,24 +82,39 @@ func (p *prefilter) wrap(src string, sre *syntax.Regexp) rx {
 	simple := sre.Simplify()
 	digits := minDigits(simple)
 	cache := litCache{}
-	out := rx{re: re, digits: digits}
+	out := rx{re: re, digits: digits, group: -1}
 	out.anchor = p.newAnchor(src, simple, cache)
 	set, ok := cache.required(simple)
 	if !ok || len(set) == 0 || len(set) > 400 {
 		return out
 	}
 	out.lits, out.words = p.ids(set), isWordList(src, simple, cache)
+	out.group = p.group(out.lits)
 	if simple.Op == syntax.OpConcat {
 		for _, extra := range cache.concatSets(simple) {
 			if len(extra) <= 400 && !sameSet(extra, set) {
-				out.more = append(out.more, p.ids(extra))
+				ids := p.ids(extra)
+				out.more = append(out.more, ids)
+				out.moreGroups = append(out.moreGroups, p.group(ids))
 			}
 		}
 	}
 	return out
 }
 
-func (p *prefilter) build() { p.ac = buildAC(p.lits) }
+// build builds the automaton and the index from literals to groups, once
+// every regex is wrapped.
+func (p *prefilter) build() {
+	p.ac = buildAC(p.lits)
+	p.litGroups = make([][]int32, len(p.lits))
+	for g, ids := range p.groups {
+		for _, id := range ids {
+			if n := len(p.litGroups[id]); n == 0 || p.litGroups[id][n-1] != int32(g) {
+				p.litGroups[id] = append(p.litGroups[id], int32(g))
+			}
+		}
+	}
+}
 
 // ids registers literals and returns their indexes.
 func (p *prefilter) ids(set []string) []int32 {
@@ -176,7 +220,7 @@ func isWordByte(c byte) bool {
 // matchWords reports whether one of a word-list regex's literals occurs in
 // s between word boundaries; present says which literals the prefilter
 // found in the text s belongs to.
-func (p *prefilter) matchWords(x rx, s string, present []bool) bool {
+func (p *prefilter) matchWords(x *rx, s string, present []bool) bool {
 	for _, id := range x.lits {
 		if !present[id] {
 			continue
@@ -414,10 +458,17 @@ func dedupe(in []string) []string {
 
 // acMachine is an Aho-Corasick automaton over bytes, as a full DFA on
 // byte classes, reporting every literal that occurs (overlaps included).
+// States are numbered breadth first, so that the shallow states a scan
+// spends most of its time in are near each other, and the table holds
+// uint16 states when there are at most 65,536 (half the memory, fewer
+// cache misses).
 type acMachine struct {
 	class  [256]uint8
 	nclass int
-	next   []int32 // state*nclass + class -> state
+	// next16 or, with more states, next32: [state*nclass + class] -> state
+	next16 []uint16
+	next32 []int32
+	hasOut []uint64 // by state: whether literals end there
 	// the literals ending at state s (suffixes included) are
 	// outIDs[outAt[s]:outAt[s+1]], one array for cache locality
 	outAt  []int32
@@ -444,36 +495,36 @@ func buildAC(lits []string) *acMachine {
 	// the child of s on class c, or 0 (the root is nobody's child); the
 	// table is sized once for the exact number of states
 	n := trieStates(lits)
-	m.next = make([]int32, n*nc)
+	next := make([]int32, n*nc)
 	outs := make([][]int32, 1, n)
 	for id, l := range lits {
 		s := int32(0)
 		for i := 0; i < len(l); i++ {
 			c := int(m.class[l[i]])
-			nx := m.next[int(s)*nc+c]
+			nx := next[int(s)*nc+c]
 			if nx == 0 {
 				nx = int32(len(outs))
 				outs = append(outs, nil)
-				m.next[int(s)*nc+c] = nx
+				next[int(s)*nc+c] = nx
 			}
 			s = nx
 		}
 		outs[s] = append(outs[s], int32(id))
 	}
 	// BFS: failure links, and the missing transitions filled from the
-	// failure state's row (complete by then, being shallower)
+	// failure state's row (complete by then, being shallower); order
+	// lists the states breadth first
 	fail := make([]int32, len(outs))
 	out := make([][]int32, len(outs))
-	queue := make([]int32, 0, len(outs))
+	order := make([]int32, 1, len(outs))
 	for c := 1; c < nc; c++ {
-		if nx := m.next[c]; nx > 0 {
-			queue = append(queue, nx)
+		if nx := next[c]; nx > 0 {
+			order = append(order, nx)
 		}
 	}
 	out[0] = outs[0]
-	for len(queue) > 0 {
-		s := queue[0]
-		queue = queue[1:]
+	for q := 1; q < len(order); q++ {
+		s := order[q]
 		if len(out[fail[s]]) == 0 {
 			out[s] = outs[s]
 		} else {
@@ -481,18 +532,40 @@ func buildAC(lits []string) *acMachine {
 		}
 		base, fbase := int(s)*nc, int(fail[s])*nc
 		for c := 0; c < nc; c++ {
-			if nx := m.next[base+c]; nx > 0 && c != 0 {
-				fail[nx] = m.next[fbase+c]
-				queue = append(queue, nx)
+			if nx := next[base+c]; nx > 0 && c != 0 {
+				fail[nx] = next[fbase+c]
+				order = append(order, nx)
 			} else {
-				m.next[base+c] = m.next[fbase+c]
+				next[base+c] = next[fbase+c]
 			}
 		}
 	}
-	m.outAt = make([]int32, len(out)+1)
-	for s, ids := range out {
-		m.outIDs = append(m.outIDs, ids...)
-		m.outAt[s+1] = int32(len(m.outIDs))
+	// the final table, the states renumbered in BFS order
+	rank := make([]int32, len(outs))
+	for r, s := range order {
+		rank[s] = int32(r)
+	}
+	if len(order) <= 1<<16 {
+		m.next16 = make([]uint16, len(next))
+	} else {
+		m.next32 = make([]int32, len(next))
+	}
+	m.hasOut = make([]uint64, (len(order)+63)/64)
+	m.outAt = make([]int32, len(order)+1)
+	for r, s := range order {
+		row, old := r*nc, int(s)*nc
+		for c := 0; c < nc; c++ {
+			if m.next16 != nil {
+				m.next16[row+c] = uint16(rank[next[old+c]])
+			} else {
+				m.next32[row+c] = rank[next[old+c]]
+			}
+		}
+		if len(out[s]) > 0 {
+			m.hasOut[r/64] |= 1 << (r % 64)
+		}
+		m.outIDs = append(m.outIDs, out[s]...)
+		m.outAt[r+1] = int32(len(m.outIDs))
 	}
 	return m
 }
@@ -519,43 +592,36 @@ func trieStates(lits []string) int {
 
 // may reports whether r can match the document: it has no literals, or one
 // of them occurs.
-func (d *doc) may(r rx) bool {
+func (d *doc) may(r *rx) bool {
 	if r.digits > 0 && d.digitCount() < r.digits {
 		return false
 	}
 	if r.lits == nil {
 		return true
 	}
-	return mayWith(r, d.hits().present)
+	return mayWith(r, d.hits())
 }
 
 // mayMatch is may for recognizers that used to run their regexes on every
 // text: texts where the ASCII lower-casing could hide a case-folded match
 // from the prefilter (foldRisk) still run them.
-func (d *doc) mayMatch(r rx) bool { return d.risky || d.may(r) }
+func (d *doc) mayMatch(r *rx) bool { return d.risky || d.may(r) }
 
-func mayWith(r rx, present []bool) bool {
+// mayWith reports whether r can match the text h was found in: it has no
+// literals, or one of its set and one of each of its further sets occur.
+func mayWith(r *rx, h *litHits) bool {
 	if r.lits == nil {
 		return true
 	}
-	if !anyPresent(r.lits, present) {
+	if !h.groups[r.group] {
 		return false
 	}
-	for _, set := range r.more {
-		if !anyPresent(set, present) {
+	for _, g := range r.moreGroups {
+		if !h.groups[g] {
 			return false
 		}
 	}
 	return true
-}
-
-func anyPresent(ids []int32, present []bool) bool {
-	for _, id := range ids {
-		if present[id] {
-			return true
-		}
-	}
-	return false
 }
 
 // acMatch is one literal occurrence: the literal's index and its end.
@@ -566,11 +632,21 @@ func (m *acMachine) scanAll(text string, out []acMatch) []acMatch {
 	if m == nil || len(m.outIDs) == 0 {
 		return out
 	}
-	s := int32(0)
+	if m.next16 != nil {
+		return scanTable(m, m.next16, text, out)
+	}
+	return scanTable(m, m.next32, text, out)
+}
+
+// scanTable is scanAll on m's table next.
+func scanTable[T uint16 | int32](m *acMachine, next []T, text string, out []acMatch) []acMatch {
+	s, nc := 0, m.nclass
 	for i := 0; i < len(text); i++ {
-		s = m.next[int(s)*m.nclass+int(m.class[text[i]])]
-		for _, id := range m.outIDs[m.outAt[s]:m.outAt[s+1]] {
-			out = append(out, acMatch{id, int32(i + 1)})
+		s = int(next[s*nc+int(m.class[text[i]])])
+		if m.hasOut[s/64]&(1<<(s%64)) != 0 {
+			for _, id := range m.outIDs[m.outAt[s]:m.outAt[s+1]] {
+				out = append(out, acMatch{id, int32(i + 1)})
+			}
 		}
 	}
 	return out

@@ -66,6 +66,7 @@ type Rule struct {
 	compiled []rx
 	unless   []rx
 	keywords []string
+	rec      recognizer // a recognizer rule's code (recognizers[ID])
 }
 
 // Example is a rule example with item fields, for rules that read the
@@ -123,16 +124,22 @@ type Claim struct {
 
 // ruleSet is the compiled, merged set of rules the engine runs.
 type ruleSet struct {
-	rules  []*Rule
-	byID   map[string]*Rule
-	claims []*Claim
-	lists  map[string][]string
-	cues   map[string][]rx
-	ages   []rx // the built-in age patterns, as ageForms
+	rules   []*Rule
+	byID    map[string]*Rule
+	claims  []*Claim
+	lists   map[string][]string
+	cues    map[string][]rx
+	cueIDs  map[string]int // a number for each cue list, 0 up
+	cueList [][]rx         // cues by number
+	ages    []rx           // the built-in age patterns, as ageForms
 	// listLits are the prefilter's literals for the word lists that
-	// recognizers search as substrings (doc.listIn)
-	listLits map[string][]int32
-	pre      *prefilter
+	// recognizers search as substrings (doc.listIn), and listGroups their
+	// literal groups
+	listLits   map[string][]int32
+	listGroups map[string]int32
+	noPatient  int32 // the literal group of noPatientCues
+	ctxFamily  int32 // the literal group of ctxFamilyCues
+	pre        *prefilter
 }
 
 func (rs *ruleSet) get(id string) *Rule {
@@ -260,12 +267,15 @@ func compileRules(base *RuleFile, overlays ...*RuleFile) (*ruleSet, error) {
 			return nil, err
 		}
 	}
+	rs.cueIDs = map[string]int{}
 	for k, v := range cues {
+		rs.cueIDs[k] = len(rs.cueIDs)
 		var err error
 		// cues match lower-cased text: no case folding needed
 		if rs.cues[k], err = compileAllMode(rs.pre, v, "cue list "+k, "cues", false); err != nil {
 			return nil, err
 		}
+		rs.cueList = append(rs.cueList, rs.cues[k])
 	}
 	seen := map[string]bool{}
 	for i := range claims {
@@ -294,19 +304,31 @@ func compileRules(base *RuleFile, overlays ...*RuleFile) (*ruleSet, error) {
 	if rs.ages, err = compileAllMode(rs.pre, exprs, "age patterns", "expr", false); err != nil {
 		return nil, chaperone.Errorf(chaperone.ErrInternal, "%v", err)
 	}
-	rs.listLits = map[string][]int32{}
+	rs.listLits, rs.listGroups = map[string][]int32{}, map[string]int32{}
 	for _, name := range substringLists {
 		if l := rs.lists[name]; !slices.Contains(l, "") {
 			rs.listLits[name] = rs.pre.ids(dedupe(l))
+			rs.listGroups[name] = rs.pre.group(rs.listLits[name])
 		}
 	}
+	rs.noPatient = rs.pre.group(rs.pre.ids(noPatientCues))
+	rs.ctxFamily = rs.pre.group(rs.pre.ids(ctxFamilyCues))
 	rs.pre.build()
 	return rs, nil
 }
 
+// ctxFamilyCues, in the post answered, speak of the writer's child or
+// parent (nameRole).
+var ctxFamilyCues = []string{"my son", "my daughter", "my kid", "my mom", "my dad", "my mother", "my father", "my grandma", "my grandpa", "my husband", "my wife", "my baby", "mi mamá", "mi papá", "mi hijo", "mi hija"}
+
+// noPatientCues say a text is about no real patient (resolve).
+var noPatientCues = []string{"not a patient", "isn't a patient", "not a real patient", "training example", "test patient", "fake patient"}
+
 // substringLists are the word lists the screen searches for as substrings
-// of most texts' sentences; the prefilter finds them in its one pass.
-var substringLists = []string{"placeholder_cues", "author_family_cues"}
+// of most texts' sentences or of the context; the prefilter finds them in
+// its one pass.
+var substringLists = []string{"placeholder_cues", "author_family_cues", "treated_cues", "reviewer_patient_cues", "staff_context_cues",
+	"contact_patient_cues", "contact_patient_after", "contact_own_cues"}
 
 func mergeRule(dst, src *Rule) {
 	if src.Kind != "" {
@@ -363,7 +385,8 @@ func (r *Rule) compile(pre *prefilter) error {
 	where := "rule " + r.ID
 	switch r.Kind {
 	case KindRecognizer:
-		if _, ok := recognizers[r.ID]; !ok {
+		var ok bool
+		if r.rec, ok = recognizers[r.ID]; !ok {
 			return chaperone.Errorf(chaperone.ErrInvalid, "%s: key \"kind\": no built-in recognizer has this id", where)
 		}
 	case KindPattern:

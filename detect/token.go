@@ -37,13 +37,23 @@ type token struct {
 func isApostrophe(r rune) bool { return r == '\'' || r == '’' || r == 'ʼ' || r == '‘' }
 
 func isWordRune(r rune) bool {
+	if r < utf8.RuneSelf { // the ASCII letters and digits, as below
+		return 'a' <= r|0x20 && r|0x20 <= 'z' || '0' <= r && r <= '9'
+	}
 	return unicode.IsLetter(r) || unicode.IsDigit(r) || unicode.Is(unicode.Mn, r)
 }
 
 // tokenize splits text into tokens. It runs once over the bytes; invalid
 // UTF-8 bytes become one-byte symbol tokens.
-func tokenize(text string) []token {
-	toks := make([]token, 0, len(text)/4+4)
+func tokenize(text string) []token { return tokenizeLower(nil, text, asciiLower(text)) }
+
+// tokenizeLower is tokenize given lower, asciiLower(text): the lower-cased
+// forms of ASCII words are parts of it. It appends the tokens to buf[:0].
+func tokenizeLower(buf []token, text, lower string) []token {
+	toks := buf[:0]
+	if cap(toks) < len(text)/4+4 {
+		toks = make([]token, 0, len(text)/4+4)
+	}
 	sentStart := true
 	nl, space := false, false
 	i := 0
@@ -79,10 +89,11 @@ func tokenize(text string) []token {
 			i += sz
 			kind = tokSymbol
 		}
-		t := token{start: start, end: i, kind: kind, text: text[start:i], nl: nl, space: space || start == 0}
+		toks = append(toks, token{start: start, end: i, kind: kind, text: text[start:i], nl: nl, space: space || start == 0})
+		t := &toks[len(toks)-1]
 		nl, space = false, false
 		if kind == tokWord || kind == tokHashtag || kind == tokHandle {
-			fillWordInfo(&t)
+			fillWordInfo(t, lower)
 			if kind == tokWord && !t.hasLetter {
 				t.kind = tokNumber
 			}
@@ -96,7 +107,7 @@ func tokenize(text string) []token {
 		if kind == tokPunct {
 			switch t.text {
 			case ".", "!", "?", "…":
-				sentStart = !isAbbrevBefore(toks)
+				sentStart = !isAbbrevBefore(toks[:len(toks)-1])
 			case ":", "|", "•", "—", "–":
 				sentStart = true
 			}
@@ -104,7 +115,6 @@ func tokenize(text string) []token {
 		if kind == tokSymbol {
 			sentStart = true // emoji usually ends a clause in posts
 		}
-		toks = append(toks, t)
 	}
 	return toks
 }
@@ -138,6 +148,10 @@ func isHandleRune(r rune) bool {
 // A possessive 's is left out so "Okafor's" gives "Okafor".
 func scanWord(text string, i int) int {
 	for i < len(text) {
+		if c := text[i]; c < utf8.RuneSelf && ('a' <= c|0x20 && c|0x20 <= 'z' || '0' <= c && c <= '9') {
+			i++ // an ASCII letter or digit: the common case of the test below
+			continue
+		}
 		r, sz := utf8.DecodeRuneInString(text[i:])
 		if isWordRune(r) {
 			i += sz
@@ -192,7 +206,9 @@ func scanHandle(text string, i int) int {
 	return i
 }
 
-func fillWordInfo(t *token) {
+// fillWordInfo sets the word fields of t; lower is the text t is part of,
+// ASCII-lower-cased.
+func fillWordInfo(t *token, lower string) {
 	s := t.text
 	if t.kind == tokHandle || t.kind == tokHashtag {
 		s = s[1:]
@@ -200,8 +216,11 @@ func fillWordInfo(t *token) {
 	letters, uppers := 0, 0
 	first := true
 	var b strings.Builder
-	needLower := false
+	needLower, ascii := false, true
 	for _, r := range s {
+		if r >= utf8.RuneSelf {
+			ascii = false
+		}
 		if unicode.IsDigit(r) {
 			t.hasDigit = true
 		}
@@ -226,6 +245,10 @@ func fillWordInfo(t *token) {
 		t.lower = t.text
 		return
 	}
+	if ascii { // s is t.text, or t.text after an ASCII '@' or '#'
+		t.lower = lower[t.start:t.end] // what the loop below would build
+		return
+	}
 	b.Grow(len(t.text))
 	for _, r := range t.text {
 		if r == '’' || r == 'ʼ' || r == '‘' {
@@ -237,8 +260,16 @@ func fillWordInfo(t *token) {
 }
 
 // sentences returns, for each token, the index of its sentence.
-func sentenceIndex(toks []token) []int {
-	idx := make([]int, len(toks))
+func sentenceIndex(toks []token) []int { return sentenceIndexInto(nil, toks) }
+
+// sentenceIndexInto is sentenceIndex, written into buf when it is large
+// enough.
+func sentenceIndexInto(buf []int, toks []token) []int {
+	idx := buf[:0]
+	if cap(idx) < len(toks) {
+		idx = make([]int, len(toks))
+	}
+	idx = idx[:len(toks)]
 	s := 0
 	for i := range toks {
 		if toks[i].kind == tokWord && toks[i].sentStart && i > 0 {

@@ -227,6 +227,11 @@ func (l *Lexicon) BrandIsCommonWord(brandLower string) bool {
 // CanonicalMaker maps a company name or alias in any case ("BMS", "Pfizer
 // Inc.", "JANSSEN BIOTECH INC") to its canonical lower-case maker name.
 func (l *Lexicon) CanonicalMaker(nameOrAlias string) (maker string, ok bool) {
+	if plainWord(nameOrAlias) {
+		// both keys below are the word itself
+		m, ok := l.alias[nameOrAlias]
+		return m, ok
+	}
 	k := strings.Join(strings.Fields(strings.ToLower(nameOrAlias)), " ")
 	if m, ok := l.alias[k]; ok {
 		return m, true
@@ -289,6 +294,22 @@ var corpSuffix = map[string]bool{
 	"america": true, "international": true, "intl": true, "holdings": true, "group": true, "the": true, "of": true,
 	"north": true, "incorporated": true, "sub": true, "subsidiary": true, "ab": true, "as": true, "kk": true, "srl": true,
 	"se": true, "products": true, "a": true, "an": true, "healthcare": true, "health": true, "care": true,
+}
+
+// plainWord reports a non-empty string of lower-case ASCII letters,
+// digits, ampersands, apostrophes and hyphens: lower-casing, splitting
+// into fields and NormMaker leave it as it is.
+func plainWord(s string) bool {
+	if s == "" {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if !(c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '&' || c == '\'' || c == '-') {
+			return false
+		}
+	}
+	return true
 }
 
 // NormMaker normalises a company name: lower-case, punctuation other than

@@ -3,6 +3,7 @@ package lexicon
 import (
 	"runtime"
 	"slices"
+	"strings"
 	"testing"
 )
 
@@ -196,4 +197,33 @@ func BenchmarkLoad(b *testing.B) {
 	runtime.ReadMemStats(&ms1)
 	b.ReportMetric(float64(ms1.HeapAlloc-ms0.HeapAlloc)/(1<<20), "MB-heap")
 	runtime.KeepAlive(l)
+}
+
+// TestCanonicalMakerPlainWord checks the fast path for plain words: the
+// same answer as lower-casing, joining the fields and NormMaker.
+func TestCanonicalMakerPlainWord(t *testing.T) {
+	l := Default()
+	slow := func(s string) (string, bool) {
+		if m, ok := l.alias[strings.Join(strings.Fields(strings.ToLower(s)), " ")]; ok {
+			return m, true
+		}
+		m, ok := l.alias[NormMaker(s)]
+		return m, ok
+	}
+	words := []string{"abbott", "dexcom", "3m", "j&j", "l'oreal", "bristol-myers", "the", "inc", "pfizer", "zzz", "a", "co"}
+	for k := range l.alias {
+		if plainWord(k) {
+			words = append(words, k)
+		}
+	}
+	for _, w := range words {
+		if !plainWord(w) {
+			continue
+		}
+		gm, gok := l.CanonicalMaker(w)
+		wm, wok := slow(w)
+		if gm != wm || gok != wok {
+			t.Errorf("%q: %q %v, want %q %v", w, gm, gok, wm, wok)
+		}
+	}
 }
