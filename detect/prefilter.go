@@ -458,10 +458,8 @@ func dedupe(in []string) []string {
 
 // acMachine is an Aho-Corasick automaton over bytes, as a full DFA on
 // byte classes, reporting every literal that occurs (overlaps included).
-// States are numbered breadth first, so that the shallow states a scan
-// spends most of its time in are near each other, and the table holds
-// uint16 states when there are at most 65,536 (half the memory, fewer
-// cache misses).
+// The table holds uint16 states when there are at most 65,536 (half the
+// memory of int32, fewer cache misses).
 type acMachine struct {
 	class  [256]uint8
 	nclass int
@@ -490,41 +488,51 @@ func buildAC(lits []string) *acMachine {
 		}
 	}
 	m.nclass++
+	if n := trieStates(lits); n <= 1<<16 {
+		m.next16 = make([]uint16, n*m.nclass)
+		m.fill(lits, n, func(i int) int { return int(m.next16[i]) }, func(i, v int) { m.next16[i] = uint16(v) })
+	} else {
+		m.next32 = make([]int32, n*m.nclass)
+		m.fill(lits, n, func(i int) int { return int(m.next32[i]) }, func(i, v int) { m.next32[i] = int32(v) })
+	}
+	return m
+}
+
+// fill builds the automaton of lits, with n states, in the table that get
+// and set read and write (sized n*nclass, zero), and its outputs.
+func (m *acMachine) fill(lits []string, n int, get func(int) int, set func(int, int)) {
 	nc := m.nclass
-	// trie, written straight into the transition table: next[s*nc+c] is
-	// the child of s on class c, or 0 (the root is nobody's child); the
-	// table is sized once for the exact number of states
-	n := trieStates(lits)
-	next := make([]int32, n*nc)
+	// trie, written straight into the transition table: [s*nc+c] is the
+	// child of s on class c, or 0 (the root is nobody's child)
 	outs := make([][]int32, 1, n)
 	for id, l := range lits {
-		s := int32(0)
+		s := 0
 		for i := 0; i < len(l); i++ {
 			c := int(m.class[l[i]])
-			nx := next[int(s)*nc+c]
+			nx := get(s*nc + c)
 			if nx == 0 {
-				nx = int32(len(outs))
+				nx = len(outs)
 				outs = append(outs, nil)
-				next[int(s)*nc+c] = nx
+				set(s*nc+c, nx)
 			}
 			s = nx
 		}
 		outs[s] = append(outs[s], int32(id))
 	}
 	// BFS: failure links, and the missing transitions filled from the
-	// failure state's row (complete by then, being shallower); order
-	// lists the states breadth first
+	// failure state's row (complete by then, being shallower)
 	fail := make([]int32, len(outs))
 	out := make([][]int32, len(outs))
-	order := make([]int32, 1, len(outs))
+	queue := make([]int32, 0, len(outs))
 	for c := 1; c < nc; c++ {
-		if nx := next[c]; nx > 0 {
-			order = append(order, nx)
+		if nx := get(c); nx > 0 {
+			queue = append(queue, int32(nx))
 		}
 	}
 	out[0] = outs[0]
-	for q := 1; q < len(order); q++ {
-		s := order[q]
+	for len(queue) > 0 {
+		s := queue[0]
+		queue = queue[1:]
 		if len(out[fail[s]]) == 0 {
 			out[s] = outs[s]
 		} else {
@@ -532,42 +540,23 @@ func buildAC(lits []string) *acMachine {
 		}
 		base, fbase := int(s)*nc, int(fail[s])*nc
 		for c := 0; c < nc; c++ {
-			if nx := next[base+c]; nx > 0 && c != 0 {
-				fail[nx] = next[fbase+c]
-				order = append(order, nx)
+			if nx := get(base + c); nx > 0 && c != 0 {
+				fail[nx] = int32(get(fbase + c))
+				queue = append(queue, int32(nx))
 			} else {
-				next[base+c] = next[fbase+c]
+				set(base+c, get(fbase+c))
 			}
 		}
 	}
-	// the final table, the states renumbered in BFS order
-	rank := make([]int32, len(outs))
-	for r, s := range order {
-		rank[s] = int32(r)
-	}
-	if len(order) <= 1<<16 {
-		m.next16 = make([]uint16, len(next))
-	} else {
-		m.next32 = make([]int32, len(next))
-	}
-	m.hasOut = make([]uint64, (len(order)+63)/64)
-	m.outAt = make([]int32, len(order)+1)
-	for r, s := range order {
-		row, old := r*nc, int(s)*nc
-		for c := 0; c < nc; c++ {
-			if m.next16 != nil {
-				m.next16[row+c] = uint16(rank[next[old+c]])
-			} else {
-				m.next32[row+c] = rank[next[old+c]]
-			}
+	m.hasOut = make([]uint64, (len(out)+63)/64)
+	m.outAt = make([]int32, len(out)+1)
+	for s, ids := range out {
+		if len(ids) > 0 {
+			m.hasOut[s/64] |= 1 << (s % 64)
 		}
-		if len(out[s]) > 0 {
-			m.hasOut[r/64] |= 1 << (r % 64)
-		}
-		m.outIDs = append(m.outIDs, out[s]...)
-		m.outAt[r+1] = int32(len(m.outIDs))
+		m.outIDs = append(m.outIDs, ids...)
+		m.outAt[s+1] = int32(len(m.outIDs))
 	}
-	return m
 }
 
 // trieStates returns the number of states of the trie of lits (its
