@@ -241,3 +241,29 @@ func allRegexes(e *Engine) []rx {
 	}
 	return append(all, e.rules.ages...)
 }
+
+// TestDFABudget spends the process-wide DFA budget almost at once: the
+// DFAs then give up and their regexes run, and every result must stay
+// what it is with the budget unspent.
+func TestDFABudget(t *testing.T) {
+	items := loadSet(t, "../testdata/eval/heldout-b.jsonl")
+	want := make([]chaperone.Result, len(items))
+	for i, it := range items {
+		want[i] = engine(t).Screen(it)
+	}
+	saved := dfaBudget
+	dfaBudget = dfaStates.Load() + 50
+	defer func() { dfaBudget = saved }()
+	e, err := NewWithRules() // a fresh engine: its DFAs are built under the spent budget
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, it := range items {
+		if got := e.Screen(it); !reflect.DeepEqual(got, want[i]) {
+			t.Fatalf("item %s: result changed when the DFA budget ran out", it.ID)
+		}
+	}
+	if dfaStates.Load() <= dfaBudget {
+		t.Fatalf("the budget of %d states was never reached (%d asked for)", dfaBudget, dfaStates.Load())
+	}
+}

@@ -4,6 +4,7 @@ import (
 	"regexp/syntax"
 	"slices"
 	"sync"
+	"sync/atomic"
 	"unicode/utf8"
 )
 
@@ -74,6 +75,16 @@ const (
 	dfaMaxStates = 2000
 	dfaMaxWide   = 4096
 )
+
+// dfaBudget bounds the states of all DFAs of the process together (about a
+// kilobyte each), so that a long-running server fed hostile text keeps
+// bounded memory: once it is spent, a DFA that needs a new state gives up
+// and its regex runs instead, which changes no result. The labelled sets
+// build about 3,000 states in all. A variable for the tests.
+var dfaBudget int64 = 50_000
+
+// dfaStates counts the states built by all DFAs.
+var dfaStates atomic.Int64
 
 // ctxRune returns a rune of the kind k, for syntax.EmptyOpContext.
 func ctxRune(k int8) rune {
@@ -266,7 +277,7 @@ func (a *prefixDFA) intern(pcs []uint32, prev int8) int32 {
 	if st, ok := a.index[string(key)]; ok {
 		return st
 	}
-	if len(a.states) >= dfaMaxStates {
+	if len(a.states) >= dfaMaxStates || dfaStates.Add(1) > dfaBudget {
 		a.full = true
 		return dfaUnknown
 	}
