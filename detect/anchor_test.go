@@ -41,19 +41,7 @@ func TestAnchoredSame(t *testing.T) {
 		items = append(items, loadSet(t, f)...)
 	}
 	items = append(items, anchorEdgeItems...)
-	var all []rx
-	for _, l := range e.rules.cues {
-		all = append(all, l...)
-	}
-	for _, c := range e.rules.claims {
-		all = append(all, c.compiled...)
-		all = append(all, c.unless...)
-	}
-	for _, r := range e.rules.rules {
-		all = append(all, r.compiled...)
-		all = append(all, r.unless...)
-	}
-	all = append(all, e.rules.ages...)
+	all := allRegexes(e)
 	n := 0
 	for _, x := range all {
 		if x.anchor != nil {

@@ -147,24 +147,22 @@ func (d *doc) cues(list string) bool {
 // the lower-cased text.
 func (d *doc) cuesIn(list, s string) bool {
 	h, base := d.hitsFor(s)
-	rxs := d.e.cueRegexes(list)
-	for xi := range rxs {
-		x := &rxs[xi]
-		if mayWith(x, h) && d.matchLower(x, s, base, h) {
-			return true
-		}
-	}
-	return false
+	return d.cueMatches(list, s, base, h)
 }
 
 // cuesAt reports whether a cue list matches lower[a:b], a part of the
 // lower-cased text, as cuesIn does.
 func (d *doc) cuesAt(list string, a, b int) bool {
-	h, s := d.hits(), d.lower[a:b]
+	return d.cueMatches(list, d.lower[a:b], a, d.hits())
+}
+
+// cueMatches reports whether a regex of the cue list matches s, lower-cased
+// text that begins at byte base of the text the prefilter found h in.
+func (d *doc) cueMatches(list, s string, base int, h *litHits) bool {
 	rxs := d.e.cueRegexes(list)
 	for xi := range rxs {
 		x := &rxs[xi]
-		if mayWith(x, h) && d.matchLower(x, s, a, h) {
+		if mayWith(x, h) && d.matchLower(x, s, base, h) {
 			return true
 		}
 	}
