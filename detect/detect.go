@@ -169,6 +169,7 @@ func (e *Engine) newDoc(it chaperone.Item) *doc {
 	if d.bufs == nil {
 		d.bufs = &docBufs{}
 	}
+	d.cand, d.findCand = d.bufs.cand, d.bufs.findCand
 	d.toks = tokenizeLower(d.bufs.toks, it.Text, d.lower)
 	d.keepTherapyPT()
 	d.sent = sentenceIndexInto(d.bufs.sent, d.toks)

@@ -18,7 +18,7 @@ type doc struct {
 	toks  []token
 	sent  []int      // sentence index of each token
 	masks []listMask // word lists holding each token's lower-cased text (tokLists)
-	bufs  *docBufs   // where toks, ctx, sent and masks live (release)
+	bufs  *docBufs   // where toks, ctx, sent, masks, cand and findCand live (release)
 	// ctx holds the tokens of item.Context, for replies.
 	ctx      []token
 	ctxLower string
@@ -74,16 +74,20 @@ func (d *doc) release() {
 		if d.masks != nil {
 			b.masks = d.masks[:0]
 		}
+		b.cand, b.findCand = d.cand[:0], d.findCand[:0]
 		d.toks, d.ctx, d.sent, d.masks, d.bufs = nil, nil, nil, nil, nil
+		d.cand, d.findCand = nil, nil
 		docPool.Put(b)
 	}
 }
 
-// docBufs are a document's token tables, reused by later documents.
+// docBufs are a document's token tables and the scratch of its anchored
+// regexes (doc.cand, doc.findCand), reused by later documents.
 type docBufs struct {
-	toks, ctx []token
-	sent      []int
-	masks     []listMask
+	toks, ctx      []token
+	sent           []int
+	masks          []listMask
+	cand, findCand []int
 }
 
 // docPool holds docBufs for newDoc.

@@ -469,7 +469,8 @@ func (d *doc) tokenNameScore(i int) float64 {
 	if n := len(t.text); n > 2 && t.text[n-1] == 's' && strings.ToUpper(t.text[:n-1]) == t.text[:n-1] {
 		return 0
 	}
-	if parts := camelParts(t.text); len(parts) > 1 {
+	var pbuf [8]camelPart
+	if parts := camelPartsInto(pbuf[:0], t.text); len(parts) > 1 {
 		common := true
 		for _, p := range parts {
 			if lvl, ok := lex.WordLevel(strings.ToLower(p.s)); !ok || lvl > 50 {
@@ -861,8 +862,12 @@ type camelPart struct {
 }
 
 // camelParts splits "PrayForLiam" into Pray, For, Liam with byte offsets.
-func camelParts(s string) []camelPart {
-	var out []camelPart
+func camelParts(s string) []camelPart { return camelPartsInto(nil, s) }
+
+// camelPartsInto is camelParts appending to out[:0]; tokenNameScore, which
+// splits every capitalised token of a name, passes an array on its stack.
+func camelPartsInto(out []camelPart, s string) []camelPart {
+	out = out[:0]
 	start := 0
 	prevLower := false
 	for i, r := range s {
