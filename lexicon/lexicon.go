@@ -22,6 +22,7 @@ import (
 	"strings"
 	"sync"
 	"unicode"
+	"unicode/utf8"
 )
 
 // Data holds the embedded dictionary files (data/*), including LICENSES.md
@@ -156,8 +157,34 @@ func (l *Lexicon) State(s string) bool {
 		_, ok := l.stateAbbr[s]
 		return ok
 	}
+	var buf [32]byte
+	if b, ok := asciiLowerInto(buf[:0], s); ok {
+		_, ok := l.stateName[string(b)] // no allocation for the lookup
+		return ok
+	}
 	_, ok := l.stateName[strings.ToLower(s)]
 	return ok
+}
+
+// asciiLowerInto appends s lower-cased to buf when s is ASCII and fits in
+// buf's capacity, which strings.ToLower would lower the same way; ok is
+// false otherwise. State uses it so that asking about every capitalised
+// word ("Boston") needs no allocation.
+func asciiLowerInto(buf []byte, s string) (b []byte, ok bool) {
+	if len(s) > cap(buf) {
+		return nil, false
+	}
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if c >= utf8.RuneSelf {
+			return nil, false
+		}
+		if 'A' <= c && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		buf = append(buf, c)
+	}
+	return buf, true
 }
 
 // ZipExists reports whether a 5-digit ZIP code exists (residential ZCTAs).
