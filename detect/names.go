@@ -137,7 +137,7 @@ func (d *doc) findLowercaseNames(r *Rule, base float64) {
 			continue
 		}
 		prev := d.prevWord(i)
-		pm := d.e.wordLists(prev)
+		pm := d.prevWordLists(i, prev)
 		prev2 := "" // the word before prev, needed by two cues only
 		if prev == "is" || pm.has(lsKinship) {
 			if j := d.tokBefore(d.toks[i-1].start); j >= 0 {

@@ -149,6 +149,23 @@ func (d *doc) tokLists() []listMask {
 	return d.masks
 }
 
+// prevWordLists returns the word lists that hold prev, which is
+// d.prevWord(i): from tokLists when prev is a token's own word, so that
+// findLowercaseNames, which asks this of every lower-case word, does not
+// look the word up again.
+func (d *doc) prevWordLists(i int, prev string) listMask {
+	j := i - 1
+	switch {
+	case j >= 2 && d.toks[j].lower == "s" && (d.toks[j-1].text == "'" || d.toks[j-1].text == "’"):
+		return d.e.wordLists(prev) // "pt's": no token's word
+	case j > 0 && d.toks[j].kind == tokPunct && d.toks[j].text == ".":
+		return d.tokLists()[j-1]
+	case j < 0 || j >= len(d.toks):
+		return d.e.wordLists("")
+	}
+	return d.tokLists()[j]
+}
+
 // tokIn reports whether the list holds d.word(i): the lower-cased text of
 // token i, or "" out of range.
 func (d *doc) tokIn(i int, id listID) bool {
