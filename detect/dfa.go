@@ -19,7 +19,8 @@ import (
 // prefixDFA is a lazily built DFA for the regex src, run from the start of
 // a text. A state is the set of program instructions waiting for the next
 // rune, with the kind of the rune before it (for \b, ^ and $). It is safe
-// for concurrent use.
+// for concurrent use: match follows the ASCII transitions already built
+// without the lock (through snap), and takes it only to build more.
 type prefixDFA struct {
 	src  string
 	once sync.Once
@@ -30,12 +31,18 @@ type prefixDFA struct {
 	class  [utf8.RuneSelf]uint8
 	nclass int
 
+	// snap is trans as last published: a reader loads it and reads its
+	// entries atomically, as the lock holder sets them. Rows are only
+	// appended, so a state whose row lies past a snapshot's end is one
+	// built since; the reader then goes on under the lock.
+	snap atomic.Pointer[[]int32]
+	full atomic.Bool // too many states: the caller runs the regex
+
 	mu     sync.Mutex
 	index  map[string]int32 // state key -> state
 	states []dfaState
 	trans  []int32          // state*nclass + class of an ASCII byte -> transition (dfa* constants or a state)
 	wide   map[uint64]int32 // state<<32 | rune -> transition, for other runes
-	full   bool             // too many states: the caller runs the regex
 	// scratch for closure and step
 	seen  []uint32 // by instruction: the generation that last visited it
 	gen   uint32
@@ -127,6 +134,14 @@ func (a *prefixDFA) init() {
 	a.wide = map[uint64]int32{}
 	a.seen = make([]uint32, len(prog.Inst))
 	a.intern([]uint32{uint32(prog.Start)}, ctxBegin)
+	a.publish()
+}
+
+// publish makes the transitions built so far visible to match's lock-free
+// path; the lock holder calls it after adding states.
+func (a *prefixDFA) publish() {
+	t := a.trans
+	a.snap.Store(&t)
 }
 
 // match reports whether the regex matches at the start of s, as an
@@ -134,22 +149,51 @@ func (a *prefixDFA) init() {
 // too large to answer.
 func (a *prefixDFA) match(s string) (matched, ok bool) {
 	a.once.Do(a.init)
-	if a.prog == nil {
+	if a.prog == nil || a.full.Load() {
 		return false, false
 	}
+	// without the lock, as far as the published ASCII transitions go
+	trans := *a.snap.Load()
+	st, i := int32(0), 0
+	for ; i < len(s); i++ {
+		c := s[i]
+		if c >= utf8.RuneSelf {
+			break
+		}
+		at := int(st)*a.nclass + int(a.class[c])
+		if at >= len(trans) {
+			break // a state built since the snapshot
+		}
+		t := atomic.LoadInt32(&trans[at])
+		if t == dfaUnknown {
+			break
+		}
+		switch t {
+		case dfaMatch:
+			return true, true
+		case dfaDead:
+			return false, true
+		}
+		st = t
+	}
 	a.mu.Lock()
-	matched, ok = a.run(s)
+	matched, ok = a.run(s, i, st)
 	a.mu.Unlock()
 	return matched, ok
 }
 
-// run is match, holding the lock.
-func (a *prefixDFA) run(s string) (matched, ok bool) {
-	if a.full {
+// run is match from byte i of s in state st, holding the lock.
+func (a *prefixDFA) run(s string, i int, st int32) (matched, ok bool) {
+	if a.full.Load() {
 		return false, false
 	}
-	st := int32(0)
-	for i := 0; i < len(s); {
+	n := len(a.states)
+	defer func() {
+		if len(a.states) > n {
+			a.publish()
+		}
+	}()
+	for i < len(s) {
 		c := s[i]
 		var t int32
 		if c < utf8.RuneSelf {
@@ -157,7 +201,7 @@ func (a *prefixDFA) run(s string) (matched, ok bool) {
 			t = a.trans[at]
 			if t == dfaUnknown {
 				t = a.step(st, rune(c))
-				a.trans[at] = t
+				atomic.StoreInt32(&a.trans[at], t)
 			}
 			i++
 		} else {
@@ -278,7 +322,7 @@ func (a *prefixDFA) intern(pcs []uint32, prev int8) int32 {
 		return st
 	}
 	if len(a.states) >= dfaMaxStates || dfaStates.Add(1) > dfaBudget {
-		a.full = true
+		a.full.Store(true)
 		return dfaUnknown
 	}
 	st := int32(len(a.states))
