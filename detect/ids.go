@@ -6,7 +6,6 @@ import (
 	"slices"
 	"sort"
 	"strings"
-	"sync"
 	"unicode"
 	"unicode/utf8"
 
@@ -41,58 +40,79 @@ var labelTypes = func() map[string]chaperone.SpanType {
 	return m
 }()
 
-// labelIndex finds identifier labels with one Aho-Corasick pass.
+// labelIndex finds identifier labels. The labels are prefilter literals,
+// so the prefilter's one pass over a text finds them too (find).
 type labelIndex struct {
-	ac     *acMachine
 	labels []string
+	ids    []int32           // by label: its prefilter literal
 	kind   map[string]string // label -> list name
+	// ac finds the labels with a pass of their own, for rule files with
+	// an empty label, which the prefilter does not look for; else nil
+	ac *acMachine
 }
 
-var labelOnce sync.Map // *Engine -> *labelIndex
-
-func (e *Engine) labels() *labelIndex {
-	if li, ok := labelOnce.Load(e); ok {
-		return li.(*labelIndex)
-	}
+// newLabelIndex gathers the labels of the rule set's label lists and
+// registers them as literals of its prefilter; compileRules calls it
+// before building the prefilter.
+func newLabelIndex(rs *ruleSet) *labelIndex {
 	li := &labelIndex{kind: map[string]string{}}
 	for _, l := range labelLists {
-		for _, w := range e.rules.list(l.list) {
+		for _, w := range rs.list(l.list) {
 			if _, dup := li.kind[w]; !dup {
 				li.kind[w] = l.list
 				li.labels = append(li.labels, w)
 			}
 		}
 	}
-	li.ac = buildAC(li.labels)
-	v, _ := labelOnce.LoadOrStore(e, li)
-	return v.(*labelIndex)
+	if slices.Contains(li.labels, "") {
+		li.ac = buildAC(li.labels)
+		return li
+	}
+	li.ids = rs.pre.ids(li.labels)
+	return li
 }
+
+// labels returns the engine's identifier labels.
+func (e *Engine) labels() *labelIndex { return e.rules.labels }
 
 // textLabels returns the engine's labels in the lower-cased text
 // (labelIndex.find), found once per document; callers must not modify it.
 func (d *doc) textLabels() [][2]int {
 	if d.labelsFound == nil {
-		found := d.e.labels().find(d.lower)
+		found := d.e.labels().find(d.lower, d.hits())
 		d.labelsFound = &found
 	}
 	return *d.labelsFound
 }
 
-// find returns the labels in lower, leftmost-longest, at word boundaries.
-func (li *labelIndex) find(lower string) [][2]int {
-	ms := li.ac.scanAll(lower, nil)
+// find returns the labels in lower, leftmost-longest, at word boundaries;
+// h is what the prefilter found in lower.
+func (li *labelIndex) find(lower string, h *litHits) [][2]int {
 	var hits [][2]int
-	for _, m := range ms {
-		l := li.labels[m.id]
-		e := int(m.end)
+	at := func(k, e int) { // label k ends at byte e
+		l := li.labels[k]
 		s := e - len(l)
 		if s > 0 && (isAlnum(lower[s-1]) || lower[s-1] == '@' || lower[s-1] == '#') {
-			continue
+			return
 		}
 		if isAlnum(l[len(l)-1]) && e < len(lower) && isAlnum(lower[e]) {
-			continue
+			return
 		}
 		hits = append(hits, [2]int{s, e})
+	}
+	if li.ac != nil {
+		for _, m := range li.ac.scanAll(lower, nil) {
+			at(int(m.id), int(m.end))
+		}
+	} else {
+		for k, id := range li.ids {
+			if !h.present[id] {
+				continue
+			}
+			for o := h.head[id]; o != 0; o = h.occ[o-1].next {
+				at(k, int(h.occ[o-1].end))
+			}
+		}
 	}
 	sort.Slice(hits, func(i, j int) bool {
 		if hits[i][0] != hits[j][0] {
@@ -187,7 +207,7 @@ func (d *doc) findLabelledIDs(r *Rule) {
 	// values the context gave: "the serial on his card is PZN118839S" …
 	// "that beep on PZN118839S"
 	if d.ctxLower != "" {
-		for _, h := range li.find(d.ctxLower) {
+		for _, h := range li.find(d.ctxLower, d.ctxHits()) {
 			list := li.kind[d.ctxLower[h[0]:h[1]]]
 			cd := &doc{e: d.e, text: d.item.Context, lower: d.ctxLower}
 			for _, v := range cd.valuesAfter(h[1], list) {

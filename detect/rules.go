@@ -139,6 +139,7 @@ type ruleSet struct {
 	listGroups map[string]int32
 	noPatient  int32 // the literal group of noPatientCues
 	ctxFamily  int32 // the literal group of ctxFamilyCues
+	labels     *labelIndex
 	pre        *prefilter
 }
 
@@ -313,6 +314,7 @@ func compileRules(base *RuleFile, overlays ...*RuleFile) (*ruleSet, error) {
 	}
 	rs.noPatient = rs.pre.group(rs.pre.ids(noPatientCues))
 	rs.ctxFamily = rs.pre.group(rs.pre.ids(ctxFamilyCues))
+	rs.labels = newLabelIndex(rs)
 	rs.pre.build()
 	return rs, nil
 }
