@@ -425,6 +425,7 @@ type litHits struct {
 	head    []int32  // by literal: 1 + index in occ of its first occurrence, 0 for none
 	occ     []litOcc // every occurrence
 	ms      []acMatch
+	found   []int32 // the literals present, each once: what putHits clears
 }
 
 // litOcc is one occurrence of a literal: where it ends, and 1 + the
@@ -445,6 +446,7 @@ func (p *prefilter) scanHits(lower string) *litHits {
 		id := ms[k].id
 		if !h.present[id] {
 			h.present[id] = true
+			h.found = append(h.found, id)
 			for _, g := range p.litGroups[id] {
 				h.groups[g] = true
 			}
@@ -460,15 +462,12 @@ func (p *prefilter) putHits(h *litHits) {
 	if h == nil {
 		return
 	}
-	for _, m := range h.ms {
-		if h.present[m.id] {
-			h.present[m.id] = false
-			for _, g := range p.litGroups[m.id] {
-				h.groups[g] = false
-			}
-		}
-		h.head[m.id] = 0
+	for _, id := range h.found {
+		h.present[id] = false
+		h.head[id] = 0
 	}
+	h.found = h.found[:0]
+	clear(h.groups) // a small table: faster than visiting the groups of each literal found
 	p.pool.Put(h)
 }
 
