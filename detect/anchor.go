@@ -20,6 +20,7 @@ import (
 // anchor is how a regex is tried only at its start candidates.
 type anchor struct {
 	lits  []int32     // start literals (prefilter ids); without them:
+	lens  []int32     // with lits: their lengths, so that candidates need not look the literals up
 	bytes *[256]uint8 // start bytes: byteAny, or byteWord (only at a word boundary)
 	group int32       // with lits: their literal group, present when one occurs
 	wb    bool        // with lits: only at a word boundary
@@ -53,6 +54,10 @@ func (p *prefilter) newAnchor(src string, re *syntax.Regexp, c litCache) *anchor
 	}
 	if set, wb, ok := c.startLiterals(re); ok {
 		a.lits, a.wb = p.ids(set), wb
+		a.lens = make([]int32, len(a.lits))
+		for k, id := range a.lits {
+			a.lens[k] = int32(len(p.lits[id]))
+		}
 		a.group = p.group(a.lits)
 		return a
 	}
@@ -494,8 +499,8 @@ func (p *prefilter) candidates(a *anchor, h *litHits, s string, base int, buf []
 		}
 	} else if h.groups[a.group] { // else none occurs
 		end := base + len(s)
-		for _, id := range a.lits {
-			n := len(p.lits[id])
+		for li, id := range a.lits {
+			n := int(a.lens[li])
 			for k := h.head[id]; k != 0; k = h.occ[k-1].next {
 				e := int(h.occ[k-1].end)
 				if e > end {
