@@ -172,13 +172,30 @@ var replyCues = []string{"relationship_confirm", "advice_directive", "advice_per
 // fnv1a hashes the concatenation of parts without building it (FNV-1a,
 // the same as hash/fnv over the joined string).
 func fnv1a(parts ...string) uint32 {
-	h := uint32(2166136261)
+	h := uint32(fnvBasis)
 	for _, p := range parts {
-		for i := 0; i < len(p); i++ {
-			h ^= uint32(p[i])
-			h *= 16777619
-		}
+		h = fnvMore(h, p)
 	}
+	return fnvFeature(h)
+}
+
+// FNV-1a's offset basis and prime (32 bits).
+const (
+	fnvBasis = 2166136261
+	fnvPrime = 16777619
+)
+
+// fnvMore continues the FNV-1a hash h with the bytes of s.
+func fnvMore(h uint32, s string) uint32 {
+	for i := 0; i < len(s); i++ {
+		h ^= uint32(s[i])
+		h *= fnvPrime
+	}
+	return h
+}
+
+// fnvFeature turns an FNV-1a hash into a feature index, as fnv1a does.
+func fnvFeature(h uint32) uint32 {
 	v := h & (1<<modelBits - 1)
 	if v == 0 {
 		v = 1
@@ -198,7 +215,13 @@ func (d *doc) features() []uint32 {
 	if d.item.Context != "" {
 		add("ctx:yes")
 	}
-	prev := "<s>"
+	// the unigrams "w:"+w and bigrams "b:"+prev+"_"+w, as add would hash
+	// them: the hashes of "w:"+w, of the bigram and of the next bigram's
+	// "b:"+w+"_" go through w together, which the processor overlaps
+	hW := fnvMore(fnvBasis, "w:")
+	hB := fnvMore(fnvBasis, "b:")
+	afterPunct := fnvMore(fnvMore(hB, "<p>"), "_")
+	prev := fnvMore(fnvMore(hB, "<s>"), "_") // "b:"+prev+"_" hashed
 	for i := range d.toks {
 		t := &d.toks[i]
 		w := t.lower
@@ -211,13 +234,19 @@ func (d *doc) features() []uint32 {
 			w = "<sym>"
 		case tokPunct:
 			if t.text != "?" && t.text != "!" && t.text != "\"" && t.text != "'" {
-				prev = "<p>"
+				prev = afterPunct
 				continue
 			}
 		}
-		add("w:", w)
-		add("b:", prev, "_", w)
-		prev = w
+		uni, bi, next := hW, prev, hB
+		for k := 0; k < len(w); k++ {
+			c := uint32(w[k])
+			uni = (uni ^ c) * fnvPrime
+			bi = (bi ^ c) * fnvPrime
+			next = (next ^ c) * fnvPrime
+		}
+		out = append(out, fnvFeature(uni), fnvFeature(bi))
+		prev = (next ^ '_') * fnvPrime
 	}
 	for i := range d.ctx {
 		if d.ctx[i].kind == tokWord {
