@@ -17,20 +17,10 @@ func TestFeatureHashes(t *testing.T) {
 		var want []uint32
 		prev := "<s>"
 		for i := range d.toks {
-			tk := &d.toks[i]
-			w := tk.lower
-			switch tk.kind {
-			case tokNumber:
-				w = "<num>"
-			case tokHandle:
-				w = "<handle>"
-			case tokSymbol:
-				w = "<sym>"
-			case tokPunct:
-				if tk.text != "?" && tk.text != "!" && tk.text != "\"" && tk.text != "'" {
-					prev = "<p>"
-					continue
-				}
+			w, ok := featureWord(&d.toks[i])
+			if !ok {
+				prev = "<p>"
+				continue
 			}
 			want = append(want, fnv1a("w:", w), fnv1a("b:", prev, "_", w))
 			prev = w

@@ -203,6 +203,25 @@ func fnvFeature(h uint32) uint32 {
 	return v
 }
 
+// featureWord returns the word a token stands for in the model's unigram
+// and bigram features (numbers, handles and symbols by their class), or
+// false for punctuation that breaks the bigram chain. Used by features.
+func featureWord(t *token) (string, bool) {
+	switch t.kind {
+	case tokNumber:
+		return "<num>", true
+	case tokHandle:
+		return "<handle>", true
+	case tokSymbol:
+		return "<sym>", true
+	case tokPunct:
+		if t.text != "?" && t.text != "!" && t.text != "\"" && t.text != "'" {
+			return "", false
+		}
+	}
+	return t.lower, true
+}
+
 // features returns the hashed features of a screened document.
 func (d *doc) features() []uint32 {
 	out := make([]uint32, 0, 2*len(d.toks)+32)
@@ -223,20 +242,10 @@ func (d *doc) features() []uint32 {
 	afterPunct := fnvMore(fnvMore(hB, "<p>"), "_")
 	prev := fnvMore(fnvMore(hB, "<s>"), "_") // "b:"+prev+"_" hashed
 	for i := range d.toks {
-		t := &d.toks[i]
-		w := t.lower
-		switch t.kind {
-		case tokNumber:
-			w = "<num>"
-		case tokHandle:
-			w = "<handle>"
-		case tokSymbol:
-			w = "<sym>"
-		case tokPunct:
-			if t.text != "?" && t.text != "!" && t.text != "\"" && t.text != "'" {
-				prev = afterPunct
-				continue
-			}
+		w, ok := featureWord(&d.toks[i])
+		if !ok {
+			prev = afterPunct
+			continue
 		}
 		uni, bi, next := hW, prev, hB
 		for k := 0; k < len(w); k++ {
