@@ -440,24 +440,23 @@ func (d *doc) findMisinformation(r *Rule) {
 		}
 		return false
 	}
-	for _, c := range d.e.rules.claims {
-		for xi := range c.compiled {
-			x := &c.compiled[xi]
-			if !d.may(x) {
+	h := d.hits()
+	for _, g := range d.e.rules.claimGates {
+		c, x := g.claim, g.x
+		if g.group >= 0 && !h.groups[g.group] || !d.may(x) {
+			continue
+		}
+		for _, m := range d.findAllAt(x, d.text, 0, h, false) {
+			if refuted(c, m) {
 				continue
 			}
-			for _, m := range d.findAllAt(x, d.text, 0, d.hits(), false) {
-				if refuted(c, m) {
-					continue
-				}
-				reason := c.Reason
-				if c.Source != "" {
-					reason += " Evidence: " + c.Source
-				}
-				d.findings = append(d.findings, chaperone.Finding{Rule: r.ID + ":" + c.ID, Type: chaperone.FindingMisinformation,
-					Score: round2(r.ScoreOr(0.8)), Reason: reason, Cite: r.Cite})
-				return
+			reason := c.Reason
+			if c.Source != "" {
+				reason += " Evidence: " + c.Source
 			}
+			d.findings = append(d.findings, chaperone.Finding{Rule: r.ID + ":" + c.ID, Type: chaperone.FindingMisinformation,
+				Score: round2(r.ScoreOr(0.8)), Reason: reason, Cite: r.Cite})
+			return
 		}
 	}
 }

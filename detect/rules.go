@@ -122,6 +122,15 @@ type Claim struct {
 	unless   []rx
 }
 
+// claimGate is one pattern of a claim with the literal group that must
+// be present for it to match (-1: none), so that findMisinformation skips
+// most patterns reading this small table rather than the patterns.
+type claimGate struct {
+	group int32
+	claim *Claim
+	x     *rx
+}
+
 // ruleSet is the compiled, merged set of rules the engine runs.
 type ruleSet struct {
 	rules   []*Rule
@@ -139,6 +148,9 @@ type ruleSet struct {
 	listGroups map[string]int32
 	noPatient  int32 // the literal group of noPatientCues
 	ctxFamily  int32 // the literal group of ctxFamilyCues
+	// claimGates lists every claim's patterns, in order, each with the
+	// literal group it needs (findMisinformation)
+	claimGates []claimGate
 	labels     *labelIndex
 	pre        *prefilter
 }
@@ -296,6 +308,16 @@ func compileRules(base *RuleFile, overlays ...*RuleFile) (*ruleSet, error) {
 			return nil, chaperone.Errorf(chaperone.ErrInvalid, "claim %q: key \"patterns\": at least one pattern is required", c.ID)
 		}
 		rs.claims = append(rs.claims, c)
+	}
+	for _, c := range rs.claims {
+		for xi := range c.compiled {
+			x := &c.compiled[xi]
+			g := claimGate{group: -1, claim: c, x: x}
+			if x.lits != nil {
+				g.group = x.group
+			}
+			rs.claimGates = append(rs.claimGates, g)
+		}
 	}
 	exprs := make([]string, len(ageForms))
 	for i, f := range ageForms {
