@@ -129,7 +129,10 @@ func (d *doc) cues(list string) bool {
 	}
 	hit := false
 	h := d.hits()
-	for xi := range rxs {
+	for xi, g := range d.e.rules.cueGroups[id] {
+		if g >= 0 && !h.groups[g] {
+			continue // as may says, without reading the regex
+		}
 		x := &rxs[xi]
 		if d.may(x) && d.matchLower(x, d.lower, 0, h) {
 			hit = true

@@ -151,8 +151,11 @@ type ruleSet struct {
 	// claimGates lists every claim's patterns, in order, each with the
 	// literal group it needs (findMisinformation)
 	claimGates []claimGate
-	labels     *labelIndex
-	pre        *prefilter
+	// cueGroups holds, by cue list number, each cue regex's literal group
+	// (-1: none), so that cues skips most regexes without reading them
+	cueGroups [][]int32
+	labels    *labelIndex
+	pre       *prefilter
 }
 
 func (rs *ruleSet) get(id string) *Rule {
@@ -289,6 +292,14 @@ func compileRules(base *RuleFile, overlays ...*RuleFile) (*ruleSet, error) {
 			return nil, err
 		}
 		rs.cueList = append(rs.cueList, rs.cues[k])
+		groups := make([]int32, len(rs.cues[k]))
+		for i := range rs.cues[k] {
+			groups[i] = -1
+			if x := &rs.cues[k][i]; x.lits != nil {
+				groups[i] = x.group
+			}
+		}
+		rs.cueGroups = append(rs.cueGroups, groups)
 	}
 	seen := map[string]bool{}
 	for i := range claims {
