@@ -131,18 +131,8 @@ func (b *Bluesky) ReadAuthorFeed(ctx context.Context, actor string, opts ReadOpt
 			if !ok {
 				continue
 			}
-			if !opts.Since.IsZero() && p.At.Before(opts.Since) {
-				return n, nil
-			}
-			if strings.TrimSpace(p.Text) == "" {
-				continue
-			}
-			if err := fn(p); err != nil {
+			if done, err := opts.hand(p, fn, &n); done {
 				return n, err
-			}
-			n++
-			if opts.MaxPosts > 0 && n >= opts.MaxPosts {
-				return n, nil
 			}
 		}
 		if out.Cursor == "" || out.Cursor == cursor || len(out.Feed) == 0 {

@@ -25,6 +25,24 @@ type ReadOptions struct {
 	MaxPages int // requests for pages, default 100
 }
 
+// hand passes p to fn unless it is older than Since or has no text,
+// counting what fn took in *n. It reports whether the read is over: a post
+// older than Since, MaxPosts reached, or fn's error. ReadStatuses and
+// ReadAuthorFeed call it for each post, newest first.
+func (o ReadOptions) hand(p chaperone.Post, fn func(chaperone.Post) error, n *int) (done bool, err error) {
+	if !o.Since.IsZero() && p.At.Before(o.Since) {
+		return true, nil
+	}
+	if strings.TrimSpace(p.Text) == "" {
+		return false, nil
+	}
+	if err := fn(p); err != nil {
+		return true, err
+	}
+	*n++
+	return o.MaxPosts > 0 && *n >= o.MaxPosts, nil
+}
+
 // Retry says how a connector repeats a request that failed for a reason
 // that may pass: a network error or timeout, a 5xx answer, a 429 (whose
 // Retry-After is honoured up to Max). Publishing repeats with the same

@@ -123,21 +123,13 @@ func (m *Mastodon) ReadStatuses(ctx context.Context, server, acct string, opts R
 		}
 		for _, s := range sts {
 			if !opts.Since.IsZero() && s.CreatedAt.Before(opts.Since) {
-				return n, nil
+				return n, nil // a reblog's time counts too
 			}
 			if s.Reblog != nil {
 				continue
 			}
-			p := s.post(handle, a.ID)
-			if strings.TrimSpace(p.Text) == "" {
-				continue
-			}
-			if err := fn(p); err != nil {
+			if done, err := opts.hand(s.post(handle, a.ID), fn, &n); done {
 				return n, err
-			}
-			n++
-			if opts.MaxPosts > 0 && n >= opts.MaxPosts {
-				return n, nil
 			}
 		}
 		if next := sts[len(sts)-1].ID; next != "" && next != maxID {
