@@ -11,6 +11,7 @@ import (
 	"math/rand/v2"
 	"os"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -151,14 +152,8 @@ func TestMergeFaces(t *testing.T) {
 	}
 	for _, tt := range tests {
 		got := mergeFaces(tt.in)
-		if len(got) != len(tt.want) {
+		if !slices.Equal(got, tt.want) {
 			t.Errorf("%s: %v, want %v", tt.name, got, tt.want)
-			continue
-		}
-		for i := range got {
-			if got[i] != tt.want[i] {
-				t.Errorf("%s: %v, want %v", tt.name, got, tt.want)
-			}
 		}
 	}
 }
@@ -307,22 +302,31 @@ func TestFaceDetectFailed(t *testing.T) {
 	}
 }
 
-func TestFindFaceDetect(t *testing.T) {
-	env := func(v string) func(string) string {
-		return func(k string) string {
-			if k == FaceDetectEnv {
-				return v
-			}
-			return ""
-		}
-	}
-	for _, tt := range []struct{ env, want string }{
-		{"/nonexistent", ""},
-		{os.TempDir(), ""},
-		{"/bin/false", "/bin/false"},
+// TestFindPrograms checks each program lookup (findProgram behind it):
+// an override must be an executable file, else nothing is found.
+func TestFindPrograms(t *testing.T) {
+	for _, prog := range []struct {
+		env  string
+		find func(func(string) string) string
+	}{
+		{TesseractEnv, FindTesseract},
+		{FaceDetectEnv, FindFaceDetect},
+		{HeifConvertEnv, FindHeifConvert},
 	} {
-		if p := FindFaceDetect(env(tt.env)); p != tt.want {
-			t.Errorf("FindFaceDetect with %s=%q: %q, want %q", FaceDetectEnv, tt.env, p, tt.want)
+		for _, tt := range []struct{ env, want string }{
+			{"/nonexistent", ""},
+			{os.TempDir(), ""},
+			{"/bin/false", "/bin/false"},
+		} {
+			getenv := func(k string) string {
+				if k == prog.env {
+					return tt.env
+				}
+				return ""
+			}
+			if p := prog.find(getenv); p != tt.want {
+				t.Errorf("with %s=%q: %q, want %q", prog.env, tt.env, p, tt.want)
+			}
 		}
 	}
 }

@@ -298,23 +298,3 @@ func TestHEICSeveralImages(t *testing.T) {
 		t.Errorf("error %v", err)
 	}
 }
-
-func TestFindHeifConvert(t *testing.T) {
-	env := func(v string) func(string) string {
-		return func(k string) string {
-			if k == HeifConvertEnv {
-				return v
-			}
-			return ""
-		}
-	}
-	for _, tt := range []struct{ env, want string }{
-		{"/nonexistent", ""},
-		{os.TempDir(), ""},
-		{"/bin/false", "/bin/false"},
-	} {
-		if p := FindHeifConvert(env(tt.env)); p != tt.want {
-			t.Errorf("FindHeifConvert with %s=%q: %q, want %q", HeifConvertEnv, tt.env, p, tt.want)
-		}
-	}
-}

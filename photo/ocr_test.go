@@ -6,6 +6,7 @@ import (
 	"image"
 	"image/png"
 	"os"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -76,14 +77,8 @@ func TestBoxes(t *testing.T) {
 	}
 	for _, tt := range tests {
 		got := Boxes(rec.Words, tt.start, tt.end)
-		if len(got) != len(tt.want) {
+		if !slices.Equal(got, tt.want) {
 			t.Errorf("%s: %v, want %v", tt.name, got, tt.want)
-			continue
-		}
-		for i := range got {
-			if got[i] != tt.want[i] {
-				t.Errorf("%s: %v, want %v", tt.name, got, tt.want)
-			}
 		}
 	}
 }
@@ -219,26 +214,6 @@ func TestOCRFailed(t *testing.T) {
 	rep, err = Inspect(bytes.NewReader(plainPNG(t)), Limits{})
 	if err != nil || rep.OCR != OCRNotInstalled || !strings.Contains(rules(rep)[RuleUnchecked].Reason, "OCR and face detection are not installed") {
 		t.Errorf("%v %+v", err, rep)
-	}
-}
-
-func TestFindTesseract(t *testing.T) {
-	env := func(v string) func(string) string {
-		return func(k string) string {
-			if k == TesseractEnv {
-				return v
-			}
-			return ""
-		}
-	}
-	if p := FindTesseract(env("/nonexistent")); p != "" {
-		t.Errorf("missing override found %q", p)
-	}
-	if p := FindTesseract(env(os.TempDir())); p != "" {
-		t.Errorf("directory found %q", p)
-	}
-	if p := FindTesseract(env("/bin/false")); p != "/bin/false" {
-		t.Errorf("override %q", p)
 	}
 }
 
