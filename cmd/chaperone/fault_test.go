@@ -95,6 +95,17 @@ func (s *server) kill() {
 // the server's log.
 var phiTexts = []string{"Siobhan O'Connell", "0048-2913", "Walter Pruitt", "3/14/1931"}
 
+// adminToken issues an API token for the first administrator with
+// `chaperone user token` and the storage flags args, and returns it.
+func adminToken(t *testing.T, args ...string) string {
+	t.Helper()
+	r := runCLI(t, nil, append([]string{"user", "token", "--email", "admin@localhost"}, args...)...)
+	if r.code != 0 {
+		t.Fatalf("token: %d %s", r.code, r.stderr)
+	}
+	return strings.TrimSpace(r.stdout[strings.LastIndex(strings.TrimSpace(r.stdout), "\n")+1:])
+}
+
 // writeStream creates drafts as fast as the server takes them until stop
 // is closed, and returns the ids the server acknowledged (201).
 func writeStream(base, token string, stop <-chan struct{}) []int64 {
@@ -174,11 +185,7 @@ func TestKillMidWrites(t *testing.T) {
 				args = append(args, "--db", storetest.DSN(t, "postgres"))
 			}
 			srv := startServe(t, args...)
-			r := runCLI(t, nil, append([]string{"user", "token", "--email", "admin@localhost"}, args...)...)
-			if r.code != 0 {
-				t.Fatalf("token: %d %s", r.code, r.stderr)
-			}
-			token := strings.TrimSpace(r.stdout[strings.LastIndex(strings.TrimSpace(r.stdout), "\n")+1:])
+			token := adminToken(t, args...)
 
 			stop := make(chan struct{})
 			result := make(chan []int64)
@@ -283,11 +290,7 @@ func TestPostgresRestartMidWrites(t *testing.T) {
 	dir := t.TempDir()
 	args := []string{"--data", dir, "--db", dsn}
 	srv := startServe(t, args...)
-	r := runCLI(t, nil, append([]string{"user", "token", "--email", "admin@localhost"}, args...)...)
-	if r.code != 0 {
-		t.Fatalf("token: %d %s", r.code, r.stderr)
-	}
-	token := strings.TrimSpace(r.stdout[strings.LastIndex(strings.TrimSpace(r.stdout), "\n")+1:])
+	token := adminToken(t, args...)
 	stop := make(chan struct{})
 	result := make(chan []int64)
 	go func() { result <- writeStream(srv.addr, token, stop) }()
