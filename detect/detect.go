@@ -396,10 +396,17 @@ func (d *doc) liftStoryCompanions() bool {
 	if !d.has(chaperone.FindingPatientStory) {
 		return false
 	}
+	return d.liftWeak(func(c *cand) bool { return c.rule != "date-holiday" && c.rule != "date-month" })
+}
+
+// liftWeak reports the weak candidates (companionFloor or more) that are
+// no names and that keep accepts, and says whether there was any. Used by
+// boostCompanions and liftStoryCompanions.
+func (d *doc) liftWeak(keep func(*cand) bool) bool {
 	lifted := false
 	for k := range d.cands {
 		c := &d.cands[k]
-		if c.typ != chaperone.SpanName && c.rule != "date-holiday" && c.rule != "date-month" && c.score >= companionFloor && c.score < Threshold {
+		if c.typ != chaperone.SpanName && c.score >= companionFloor && c.score < Threshold && keep(c) {
 			c.score = Threshold
 			lifted = true
 		}
@@ -483,14 +490,8 @@ func (d *doc) boostCompanions() {
 			break
 		}
 	}
-	if !strong {
-		return
-	}
-	for k := range d.cands {
-		c := &d.cands[k]
-		if c.typ != chaperone.SpanName && c.score >= companionFloor && c.score < Threshold {
-			c.score = Threshold
-		}
+	if strong {
+		d.liftWeak(func(*cand) bool { return true })
 	}
 }
 
