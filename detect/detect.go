@@ -145,7 +145,11 @@ func (e *Engine) Screen(it chaperone.Item) chaperone.Result {
 	if e.model != nil {
 		d.applyModel(e.model)
 	}
+	lifted := d.liftConfirmed()
 	if len(spans) == 0 && d.liftStoryCompanions() {
+		lifted = true
+	}
+	if lifted {
 		d.findings = d.findings[:0]
 		spans = d.resolve()
 		d.itemFindings(spans)
@@ -397,6 +401,69 @@ func (d *doc) liftStoryCompanions() bool {
 		return false
 	}
 	return d.liftWeak(func(c *cand) bool { return c.rule != "date-holiday" && c.rule != "date-month" })
+}
+
+// greetings may come before the handle a reply answers: "Thanks @hollis!".
+var greetings = map[string]bool{"thanks": true, "thank": true, "hi": true, "hey": true, "hello": true, "congrats": true,
+	"congratulations": true, "dear": true, "aw": true, "aww": true, "omg": true, "yes": true, "haha": true, "lol": true}
+
+// liftConfirmed reports, once a reply or comment is found to confirm
+// someone's care, the weak identifiers it gives: the person answered is
+// then a patient or their relative, and the address the nurse went to,
+// the serial of the unit returned or the date of the visit are theirs
+// ("our nurse went to 1187 Birchwood Ln but nobody answered"). Names stay
+// out, as in liftWeak, but the handle the reply opens with is reported
+// (liftAddressee). It says whether a candidate was lifted; Screen then
+// resolves again.
+func (d *doc) liftConfirmed() bool {
+	if !d.item.Channel.IsReply() || !d.has(chaperone.FindingRelationshipConfirmed) {
+		return false
+	}
+	a := d.liftAddressee()
+	b := d.liftWeak(func(c *cand) bool { return c.typ != chaperone.SpanDate || !decimalLike(d.text[c.start:c.end]) })
+	return a || b
+}
+
+// decimalLike reports a "6.1" or "12.5": a lab value as often as a date.
+func decimalLike(s string) bool {
+	dot := strings.IndexByte(s, '.')
+	if dot < 1 || dot > 2 || len(s)-dot-1 < 1 || len(s)-dot-1 > 2 {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		if i != dot && (s[i] < '0' || s[i] > '9') {
+			return false
+		}
+	}
+	return true
+}
+
+// liftAddressee reports the handle a confirming reply answers ("@ben_ecks_runs
+// so glad it went smoothly, polyps were tiny"): the one the text opens
+// with, after at most a greeting ("Thanks @hollis.writes!"). Handles the
+// recognizer dropped (the author's, a practice's, a clinician's) are no
+// candidates and stay out. Called by liftConfirmed.
+func (d *doc) liftAddressee() bool {
+	i := 0
+	for i < len(d.toks) && i < 3 && d.toks[i].kind != tokHandle {
+		if d.toks[i].kind == tokWord && !greetings[d.toks[i].lower] && d.toks[i].lower != "you" {
+			return false
+		}
+		i++
+	}
+	if i >= len(d.toks) || d.toks[i].kind != tokHandle {
+		return false
+	}
+	t := d.toks[i]
+	lifted := false
+	for k := range d.cands {
+		c := &d.cands[k]
+		if c.typ == chaperone.SpanHandle && c.start == t.start && c.end == t.end && c.score < Threshold {
+			c.score = Threshold
+			lifted = true
+		}
+	}
+	return lifted
 }
 
 // liftWeak reports the weak candidates (companionFloor or more) that are

@@ -338,6 +338,23 @@ func TestCompanionSpans(t *testing.T) {
 			Text: "Pump download of the day: Tandem serial 7KX-4410-TT showed the kid hadn't bolused for lunch since March 😬 teenagers, man"}, chaperone.SpanDevice, "7KX-4410-TT"},
 		{"name before a chart number across a dash", chaperone.Item{
 			Text: "merged two charts today for Parvaneh Ghorbani — chart # 4410927 and chart # 4410988 — because of a typo 😩"}, chaperone.SpanName, "Parvaneh Ghorbani"},
+		// a reply that confirms someone's care makes its weak identifiers theirs
+		{"handle a confirming reply answers", chaperone.Item{Channel: chaperone.ChannelReply, Context: "thanks for taking care of me today @DrLiuDerm",
+			Text: "@marta.on.wheels so glad it went smoothly, the biopsy was benign and your stitches come out Friday!"}, chaperone.SpanHandle, "@marta.on.wheels"},
+		{"handle after a greeting", chaperone.Item{Channel: chaperone.ChannelReviewReply, Context: "Fast and friendly flu shot! — @oakley.reads",
+			Text: "Thanks @oakley.reads! Glad the flu shot went smoothly, see you for your booster in the spring."}, chaperone.SpanHandle, "@oakley.reads"},
+		{"handle of a stranger given advice", chaperone.Item{Channel: chaperone.ChannelReply, Context: "what helps a sprained ankle??",
+			Text: "@jo.runs ice it and keep it up for a couple of days, then see someone if it's no better."}, chaperone.SpanHandle, ""},
+		{"address in a confirming review reply", chaperone.Item{Channel: chaperone.ChannelReviewReply, Context: "My home health nurse never showed up!",
+			Text: "So sorry, our nurse went to 88 Quarry Hill Rd but nobody answered. Is that still the right address?"}, chaperone.SpanLocation, "88 Quarry Hill Rd"},
+		{"lab value in a confirming review reply", chaperone.Item{Channel: chaperone.ChannelReviewReply, Context: "Waiting 3 days for my lab results and nothing.",
+			Text: "Please don't wait on us. Your potassium was 6.1 and that needs to be rechecked today."}, chaperone.SpanDate, ""},
+		{"reviewer greeted in a confirming reply", chaperone.Item{Channel: chaperone.ChannelReviewReply, Context: "Can't log in to the portal all week. — Marisol",
+			Text: "Hi Marisol, our IT team unlocked your portal account this morning."}, chaperone.SpanName, "Marisol"},
+		{"reviewer who shares a public figure's name", chaperone.Item{Channel: chaperone.ChannelReviewReply, Context: "Nobody sent my paperwork. — Jordan P.",
+			Text: "Jordan, I'm sorry the wait felt long. We mailed your superbill last week."}, chaperone.SpanName, "Jordan"},
+		{"doctor the practice is named after", chaperone.Item{Channel: chaperone.ChannelReviewReply, Author: chaperone.Author{Employer: "Lindgren Women's Health"},
+			Context: "Dr. Lindgren delivered both my babies", Text: "This is so sweet! Dr. Lindgren says baby #2 was her fastest delivery of the year."}, chaperone.SpanFacility, ""},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -578,8 +578,8 @@ func (d *doc) nameRole(g nameGroup, ctxNames map[string]bool) (role, float64) {
 	if d.item.Author.Name != "" && strings.Contains(strings.ToLower(d.item.Author.Name), first) {
 		return roleOther, 0
 	}
-	if e.set(lsPublicFigures)[d.lowerText(g.start, g.end)] || e.set(lsPublicFigures)[first] {
-		return roleOther, 0
+	if g.last > g.first && e.set(lsPublicFigures)[d.lowerText(g.start, g.end)] {
+		return roleOther, 0 // "Taylor Swift"; a single word is weighed last
 	}
 	// "my son Jake", "our daughter" - the author's family; "her son", "your mother Evelyn"
 	if pi >= 0 && pi == g.first-1 && e.set(lsKinship)[pw] {
@@ -685,6 +685,11 @@ func (d *doc) nameRole(g nameGroup, ctxNames map[string]bool) (role, float64) {
 			return roleOther, 0
 		}
 	}
+	// a public figure's surname alone ("Jordan", "Kennedy"), once no cue
+	// above made it a patient's first name
+	if e.set(lsPublicFigures)[first] {
+		return roleOther, 0
+	}
 	return roleUnknown, 0
 }
 
@@ -742,6 +747,9 @@ var oldAgeRe = mustLazyRegexp(`\b(?:at|turned|turns|turning|is|aged?) (?:9\d|1[0
 // chaplain", "Mrs. Roland's class".
 func (d *doc) staffAppositive(g nameGroup) bool {
 	e := d.e
+	if e.set(lsGreetings)[d.word(g.first-1)] {
+		return false // "Hi Maria, our IT team saw…" addresses Maria
+	}
 	if g.last+2 < len(d.toks) && d.toks[g.last+1].text == "," && (d.toks[g.last+2].lower == "our" || d.toks[g.last+2].lower == "my") {
 		for k := g.last + 3; k < len(d.toks) && k <= g.last+5; k++ {
 			w := strings.Trim(d.toks[k].lower, "-")

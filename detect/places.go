@@ -140,7 +140,8 @@ func (d *doc) findFacilities(r *Rule) {
 			isFac = true
 		case j > i && lex.Hospital(phrase):
 			isFac = true
-		case emp != "" && len(phrase) >= 5 && (strings.HasPrefix(emp+" ", phrase+" ") || strings.HasPrefix(phrase, emp)) && (j > i || len(phrase) >= 6):
+		case emp != "" && len(phrase) >= 5 && (strings.HasPrefix(emp+" ", phrase+" ") || strings.HasPrefix(phrase, emp)) && (j > i || len(phrase) >= 6) && d.prevWord(i) != "dr":
+			// "Dr. Lindgren" is the doctor the practice is named after
 			isFac = true
 		}
 		// a workplace: "works at Dunmore Paper", "Costco HR", "the Ford plant"
