@@ -353,6 +353,10 @@ func TestCompanionSpans(t *testing.T) {
 			Text: "Hi Marisol, our IT team unlocked your portal account this morning."}, chaperone.SpanName, "Marisol"},
 		{"reviewer who shares a public figure's name", chaperone.Item{Channel: chaperone.ChannelReviewReply, Context: "Nobody sent my paperwork. — Jordan P.",
 			Text: "Jordan, I'm sorry the wait felt long. We mailed your superbill last week."}, chaperone.SpanName, "Jordan"},
+		{"mother congratulated on a birth", chaperone.Item{
+			Text: "Shoutout to Ximena on baby #3!! 9 lbs even and already bossing the nursery around 💕"}, chaperone.SpanName, "Ximena"},
+		{"colleague congratulated", chaperone.Item{
+			Text: "Shoutout to Ximena on passing her CCRN!! The unit is lucky to have you 💕"}, chaperone.SpanName, ""},
 		{"doctor the practice is named after", chaperone.Item{Channel: chaperone.ChannelReviewReply, Author: chaperone.Author{Employer: "Lindgren Women's Health"},
 			Context: "Dr. Lindgren delivered both my babies", Text: "This is so sweet! Dr. Lindgren says baby #2 was her fastest delivery of the year."}, chaperone.SpanFacility, ""},
 	}
