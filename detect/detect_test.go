@@ -52,6 +52,12 @@ func TestScreenDecisions(t *testing.T) {
 			Text: "Our PT team at the Cherry Blossom 10 Miler on Memorial Day 🏃 Congrats to teammates Art, Bill and Rose on new PRs!"}, chaperone.Allow, nil},
 		{"thanks for a good experience", chaperone.Item{Channel: chaperone.ChannelReviewReply, Context: "★★★★★ Kind staff, spotless office!",
 			Text: "So happy to hear you had a wonderful experience with our staff! Thank you for taking the time."}, chaperone.Allow, nil},
+		{"condolences to a grieving follower", chaperone.Item{Channel: chaperone.ChannelReply, Context: "thank you to the night nurses who looked after my mom 🙏",
+			Text: "Sending love to you and your whole family 💔"}, chaperone.Allow, nil},
+		{"virtues that are names", chaperone.Item{Channel: chaperone.ChannelComment, Context: "Beach season safety post",
+			Text: "Faith, hope and charity, but mostly SPF 50 😂☀️"}, chaperone.Allow, nil},
+		{"practice's hours and address", chaperone.Item{Channel: chaperone.ChannelReviewReply, Context: "★★★★★ Great team!",
+			Text: "Thank you! Northgate Physio is open Mon-Sat 8am-6pm at 77 Larch Rd, come say hi."}, chaperone.Allow, nil},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

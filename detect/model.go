@@ -340,6 +340,9 @@ func (d *doc) applyModel(m *Model) {
 		if _, ok := ruleOf[t]; !ok && t == chaperone.FindingPersonalAccountClinical && p < personalAlone {
 			continue
 		}
+		if _, ok := ruleOf[t]; !ok && t == chaperone.FindingRelationshipConfirmed && d.sympathyOnly() {
+			continue // "sending love to your family 💔" confirms no one's care
+		}
 		if _, ok := ruleOf[t]; !ok && t == chaperone.FindingUnprofessional && p < unprofessionalAlone {
 			continue // without a rule's phrase, only a confident model calls a post unprofessional
 		}
@@ -500,3 +503,13 @@ func fitLogistic(x [][]uint32, y []float64, use []bool, epochs int, l2 float64) 
 // relationshipUnion keeps the rules' RELATIONSHIP_CONFIRMED even when the
 // model doubts it: a missed confirmation is a leak.
 var relationshipUnion = false
+
+// sympathyRe matches a short reply that only sends sympathy or good
+// wishes: "Sending love to your family. 💔", "so sorry for your loss 🙏".
+var sympathyRe = mustLazyRegexp(`^\W*(?:sending (?:love|hugs|prayers|strength|peace)|so sorry for your loss|(?:our|my) (?:deepest |sincere |heartfelt )?(?:condolences|sympathies)|praying for (?:you|your)|thinking of (?:you|your))[^0-9]{0,60}$`)
+
+// sympathyOnly reports a reply that only sends sympathy: the model may
+// not confirm a relationship in it alone. Called by applyModel.
+func (d *doc) sympathyOnly() bool {
+	return len(d.text) < 90 && sympathyRe.matchAnywhere(d.lower)
+}

@@ -708,6 +708,10 @@ func (d *doc) isVocative(g nameGroup) bool {
 		next = d.toks[g.last+1].text
 	}
 	if d.toks[g.first].sentStart && (next == "," || next == "!") {
+		// "Faith, hope and love": the first of a list of words
+		if k := g.last + 2; next == "," && k+1 < len(d.toks) && d.toks[k].kind == tokWord && !d.toks[k].cap && !functionWords[d.toks[k].lower] && (d.toks[k+1].lower == "and" || d.toks[k+1].lower == "or" || d.toks[k+1].text == ",") {
+			return false
+		}
 		return true
 	}
 	if (prev == "," || d.word(g.first-1) == "you") && (next == "!" || next == "." || next == "" || g.last+1 < len(d.toks) && d.toks[g.last+1].kind == tokSymbol) {
