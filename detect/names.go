@@ -131,7 +131,8 @@ func (d *doc) notNamePhrase(g nameGroup) bool {
 // around them say a name follows: "pt's wife linda called", "a pt named
 // tomasina reyes", "pt is mr. delacroix".
 func (d *doc) findLowercaseNames(r *Rule, base float64) {
-	for i := 1; i < len(d.toks); i++ {
+	var found []string
+	for i := 0; i < len(d.toks); i++ {
 		t := &d.toks[i]
 		if t.kind != tokWord || t.cap || t.hasDigit || len(t.text) < 2 {
 			continue
@@ -159,6 +160,8 @@ func (d *doc) findLowercaseNames(r *Rule, base float64) {
 			cue = true
 		case d.patientNear(i) >= 0.8 && d.strongLowerName(t.lower):
 			cue = true
+		case i+3 < len(d.toks) && (d.toks[i+1].text == "'" || d.toks[i+1].text == "’") && d.toks[i+2].lower == "s" && d.tokIn(i+3, lsKinship) && d.strongLowerName(t.lower):
+			cue = true // "dolores's daughter called me at 2am"
 		}
 		if !cue {
 			continue
@@ -175,7 +178,7 @@ func (d *doc) findLowercaseNames(r *Rule, base float64) {
 			}
 			continue
 		}
-		if !d.lowerNameLike(t.lower, pm.has(lsPatientTitles)) {
+		if !d.lowerNameLike(t.lower, pm.has(lsPatientTitles)) && !(prev == "named" && d.rareLowerName(t.lower)) {
 			continue
 		}
 		end := t.end
@@ -187,6 +190,15 @@ func (d *doc) findLowercaseNames(r *Rule, base float64) {
 			}
 		}
 		d.add(t.start, end, chaperone.SpanName, r.ID, base*0.9)
+		found = append(found, t.lower)
+	}
+	// later mentions of a name found: "dolores passed on thanksgiving"
+	for _, w := range found {
+		for k := range d.toks {
+			if t := &d.toks[k]; t.lower == w && !t.cap {
+				d.add(t.start, t.end, chaperone.SpanName, r.ID, base*0.9)
+			}
+		}
 	}
 }
 
@@ -207,6 +219,16 @@ func (d *doc) lowerNameLike(w string, afterTitle bool) bool {
 	_, sur := lex.Surname(w)
 	f, l := lex.IntlName(w)
 	return ok && n >= 500 || sur || f || l
+}
+
+// rareLowerName reports a lower-case word that is a first name too rare
+// for lowerNameLike and no common English word: "a pt named tomasina".
+func (d *doc) rareLowerName(w string) bool {
+	if _, _, ok := d.e.lex.FirstName(w); !ok || functionWords[w] {
+		return false
+	}
+	lvl, common := d.e.lex.WordLevel(w)
+	return !common || lvl > 40
 }
 
 // functionWords are the conjunctions, articles, prepositions and pronouns
@@ -231,6 +253,9 @@ func (d *doc) isNameToken(i int) bool {
 	}
 	if t.allCaps && utf8.RuneCountInString(t.text) > 1 {
 		return d.capsName(t.lower)
+	}
+	if len(t.text) == 1 && (i+1 < len(d.toks) && d.toks[i+1].text == "/" && d.toks[i+1].start == t.end || i > 0 && d.toks[i-1].text == "/" && d.toks[i-1].end == t.start) {
+		return false // "E/M", "I/O", "A/P": an abbreviation, no initials
 	}
 	return true
 }
@@ -693,6 +718,36 @@ func (d *doc) nameRole(g nameGroup, ctxNames map[string]bool) (role, float64) {
 	return roleUnknown, 0
 }
 
+// lowerHashtagName finds the name in a hashtag typed in one case, after
+// a listed prefix or before a listed suffix: "prayforpadraig" gives
+// "padraig", "zuristrong" gives "zuri". It returns the name's offsets in
+// tag. Called by findHashtagNames.
+func (d *doc) lowerHashtagName(tag string) (int, int, bool) {
+	w := asciiLower(tag)
+	name := func(s, e int) bool {
+		n, _, ok := d.e.lex.FirstName(w[s:e])
+		if !ok || n < 200 || e-s < 3 {
+			return false
+		}
+		if _, _, city := d.e.lex.City(w[s:e]); city || d.e.lex.State(w[s:e]) {
+			return false // "#bostonstrong", "#texasstrong"
+		}
+		lvl, common := d.e.lex.WordLevel(w[s:e])
+		return !common || lvl > 35
+	}
+	for _, p := range d.e.rules.list("hashtag_name_prefixes") {
+		if strings.HasPrefix(w, p) && name(len(p), len(w)) {
+			return len(p), len(w), true
+		}
+	}
+	for _, x := range d.e.rules.list("hashtag_name_suffixes") {
+		if strings.HasSuffix(w, x) && name(0, len(w)-len(x)) {
+			return 0, len(w) - len(x), true
+		}
+	}
+	return 0, 0, false
+}
+
 // isVocative reports a name used to address someone: "Hi Lauren!",
 // "Thanks Will!", "Jessica, our records…", "you've got this, Renee".
 func (d *doc) isVocative(g nameGroup) bool {
@@ -830,6 +885,9 @@ func (d *doc) findHashtagNames(r *Rule) {
 		}
 		parts := camelParts(t.text[1:])
 		if len(parts) < 2 {
+			if s, e, ok := d.lowerHashtagName(t.text[1:]); ok {
+				d.add(t.start+1+s, t.start+1+e, chaperone.SpanName, r.ID, r.ScoreOr(0.85))
+			}
 			continue
 		}
 		hasCue := false
