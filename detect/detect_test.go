@@ -56,6 +56,8 @@ func TestScreenDecisions(t *testing.T) {
 			Text: "@lena.k.runs your biopsy is back and it's benign! Call the office if you want to go over it."}, chaperone.Block, []chaperone.FindingType{chaperone.FindingRelationshipConfirmed}},
 		{"results told as back someday", chaperone.Item{Channel: chaperone.ChannelReply, Context: "did my biopsy come back yet?? so nervous",
 			Text: "Hang in there! When your biopsy is back, your own doctor will walk you through it."}, chaperone.Allow, nil},
+		{"a pupil's reaction at a named school", chaperone.Item{
+			Text: "Preschooler at Hawthorne Elementary had an asthma attack at recess today. Inhaler worked. Check your kids' spacers, folks."}, chaperone.Block, []chaperone.FindingType{chaperone.FindingPHI, chaperone.FindingPatientStory}},
 		{"condolences to a grieving follower", chaperone.Item{Channel: chaperone.ChannelReply, Context: "thank you to the night nurses who looked after my mom 🙏",
 			Text: "Sending love to you and your whole family 💔"}, chaperone.Allow, nil},
 		{"virtues that are names", chaperone.Item{Channel: chaperone.ChannelComment, Context: "Beach season safety post",
