@@ -342,9 +342,16 @@ func validIPv4(d *doc, s, e int) bool {
 	if ip == nil || ip.To4() == nil {
 		return false
 	}
-	// private, loopback and documentation ranges are infrastructure, not a patient's
-	if ip.IsPrivate() || ip.IsLoopback() || ip.IsLinkLocalUnicast() {
+	// loopback and link-local addresses are infrastructure, not a patient's
+	if ip.IsLoopback() || ip.IsLinkLocalUnicast() {
 		return false
+	}
+	// a private address is the network's, unless the sentence is about a
+	// patient or the text is ("the stream came off guest wifi as
+	// 10.88.4.217")
+	if ip.IsPrivate() {
+		i := d.tokAt(s)
+		return d.patientItem >= 0.8 || i < len(d.toks) && d.patientSent[d.sent[i]] >= 0.8
 	}
 	switch ip.String() {
 	case "8.8.8.8", "8.8.4.4", "1.1.1.1", "1.0.0.1", "9.9.9.9", "208.67.222.222":
