@@ -164,7 +164,7 @@ func (d *doc) findEmails(r *Rule) {
 			}
 			at := strings.IndexByte(addr, '@')
 			local, domain := strings.ToLower(addr[:at]), strings.ToLower(addr[at+1:])
-			if d.roleMailbox(local) || domain == "example.com" || domain == "example.org" || domain == "example.net" || strings.HasSuffix(domain, ".example") || strings.HasSuffix(domain, ".test") {
+			if d.roleMailbox(local) || d.e.set(lsPlaceholderMailboxes)[local] {
 				continue
 			}
 			alone := 0.35

@@ -22,6 +22,7 @@ const (
 	lsFundraiserDomains
 	lsGreetings
 	lsHandleOrgShort
+	lsPlaceholderMailboxes
 	lsHashtagNameCues
 	lsIdFiller
 	lsIdentifierLabels
@@ -79,6 +80,7 @@ var listNames = [numLists]string{
 	lsFundraiserDomains:    "fundraiser_domains",
 	lsGreetings:            "greetings",
 	lsHandleOrgShort:       "handle_org_short",
+	lsPlaceholderMailboxes: "placeholder_mailboxes",
 	lsHashtagNameCues:      "hashtag_name_cues",
 	lsIdFiller:             "id_filler",
 	lsIdentifierLabels:     "identifier_labels",
