@@ -58,6 +58,10 @@ func TestScreenDecisions(t *testing.T) {
 			Text: "Hang in there! When your biopsy is back, your own doctor will walk you through it."}, chaperone.Allow, nil},
 		{"a pupil's reaction at a named school", chaperone.Item{
 			Text: "Preschooler at Hawthorne Elementary had an asthma attack at recess today. Inhaler worked. Check your kids' spacers, folks."}, chaperone.Block, []chaperone.FindingType{chaperone.FindingPHI, chaperone.FindingPatientStory}},
+		{"photo of one patient's wound", chaperone.Item{Channel: chaperone.ChannelImageCaption,
+			Text: "Look how far this diabetic foot ulcer has come in 8 weeks of offloading 👀 swipe for week 1"}, chaperone.Review, []chaperone.FindingType{chaperone.FindingPatientStory}},
+		{"progress told of one person", chaperone.Item{
+			Text: "Stood at the sink and brushed her own teeth today. 5 weeks ago she couldn't lift her arm. OT is magic."}, chaperone.Review, []chaperone.FindingType{chaperone.FindingPatientStory}},
 		{"condolences to a grieving follower", chaperone.Item{Channel: chaperone.ChannelReply, Context: "thank you to the night nurses who looked after my mom 🙏",
 			Text: "Sending love to you and your whole family 💔"}, chaperone.Allow, nil},
 		{"virtues that are names", chaperone.Item{Channel: chaperone.ChannelComment, Context: "Beach season safety post",
