@@ -62,6 +62,12 @@ func TestScreenDecisions(t *testing.T) {
 			Text: "Look how far this diabetic foot ulcer has come in 8 weeks of offloading 👀 swipe for week 1"}, chaperone.Review, []chaperone.FindingType{chaperone.FindingPatientStory}},
 		{"progress told of one person", chaperone.Item{
 			Text: "Stood at the sink and brushed her own teeth today. 5 weeks ago she couldn't lift her arm. OT is magic."}, chaperone.Review, []chaperone.FindingType{chaperone.FindingPatientStory}},
+		{"practice's address after a curly we're", chaperone.Item{Channel: chaperone.ChannelComment, Context: "anyone know a good pediatric dentist near downtown?",
+			Text: "We’d love to meet your kids! We’re at 410 Harbor Ave, (360) 555-0144, and we take Apple Health."}, chaperone.Allow, nil},
+		{"answer to a prospective patient", chaperone.Item{Channel: chaperone.ChannelReply, Context: "Are you taking new patients?",
+			Text: "Hi! Our scheduling line is (509) 555-0122 ext. 2. Hope to see you soon 😊"}, chaperone.Allow, nil},
+		{"a city's people in a bio", chaperone.Item{Channel: chaperone.ChannelBio,
+			Text: "DPT | trail runner | helping Austin athletes get back on the trail 🏔️"}, chaperone.Allow, nil},
 		{"condolences to a grieving follower", chaperone.Item{Channel: chaperone.ChannelReply, Context: "thank you to the night nurses who looked after my mom 🙏",
 			Text: "Sending love to you and your whole family 💔"}, chaperone.Allow, nil},
 		{"virtues that are names", chaperone.Item{Channel: chaperone.ChannelComment, Context: "Beach season safety post",

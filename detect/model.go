@@ -340,8 +340,8 @@ func (d *doc) applyModel(m *Model) {
 		if _, ok := ruleOf[t]; !ok && t == chaperone.FindingPersonalAccountClinical && p < personalAlone {
 			continue
 		}
-		if _, ok := ruleOf[t]; !ok && t == chaperone.FindingRelationshipConfirmed && d.sympathyOnly() {
-			continue // "sending love to your family 💔" confirms no one's care
+		if _, ok := ruleOf[t]; !ok && t == chaperone.FindingRelationshipConfirmed && (d.sympathyOnly() || prospectRe.matchAnywhere(d.ctxLower)) {
+			continue // "sending love to your family 💔", an answer to "are you taking new patients?"
 		}
 		if _, ok := ruleOf[t]; !ok && t == chaperone.FindingUnprofessional && p < unprofessionalAlone {
 			continue // without a rule's phrase, only a confident model calls a post unprofessional
@@ -513,3 +513,8 @@ var sympathyRe = mustLazyRegexp(`^\W*(?:sending (?:love|hugs|prayers|strength|pe
 func (d *doc) sympathyOnly() bool {
 	return len(d.text) < 90 && sympathyRe.matchAnywhere(d.lower)
 }
+
+// prospectRe matches a question from someone who is not yet a patient:
+// "Are you taking new patients?", "do you accept Medicaid?". The model
+// may not confirm a relationship alone in the answer.
+var prospectRe = mustLazyRegexp(`\b(?:taking|accepting) new (?:patients|clients)\b|\bdo you (?:take|accept) (?:[a-z]+ )?(?:insurance|medicaid|medicare|tricare|walk-?ins|kids|children|new)\b`)

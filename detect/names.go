@@ -710,6 +710,13 @@ func (d *doc) nameRole(g nameGroup, ctxNames map[string]bool) (role, float64) {
 			return roleOther, 0
 		}
 	}
+	// a city before a plural noun is where people are from: "helping
+	// Austin athletes", "Dallas families"
+	if g.last == g.first && g.last+1 < len(d.toks) && townsfolk[d.toks[g.last+1].lower] {
+		if pop, _, ok := d.e.lex.City(first); ok && pop >= 50000 {
+			return roleOther, 0
+		}
+	}
 	// a public figure's surname alone ("Jordan", "Kennedy"), once no cue
 	// above made it a patient's first name
 	if e.set(lsPublicFigures)[first] {
@@ -747,6 +754,12 @@ func (d *doc) lowerHashtagName(tag string) (int, int, bool) {
 	}
 	return 0, 0, false
 }
+
+// townsfolk are plural nouns a city's name may qualify: "Austin athletes".
+var townsfolk = map[string]bool{"athletes": true, "families": true, "residents": true, "parents": true, "kids": true, "moms": true,
+	"dads": true, "runners": true, "teams": true, "fans": true, "folks": true, "students": true, "seniors": true, "patients": true,
+	"teens": true, "locals": true, "natives": true, "neighbors": true, "neighbours": true, "schools": true, "women": true, "men": true,
+	"workers": true, "nurses": true, "doctors": true, "clinics": true, "hospitals": true, "drivers": true, "businesses": true}
 
 // isVocative reports a name used to address someone: "Hi Lauren!",
 // "Thanks Will!", "Jessica, our records…", "you've got this, Renee".

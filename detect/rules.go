@@ -288,7 +288,7 @@ func compileRules(base *RuleFile, overlays ...*RuleFile) (*ruleSet, error) {
 		rs.cueIDs[k] = len(rs.cueIDs)
 		var err error
 		// cues match lower-cased text: no case folding needed
-		if rs.cues[k], err = compileAllMode(rs.pre, v, "cue list "+k, "cues", false); err != nil {
+		if rs.cues[k], err = compileAllMode(rs.pre, eitherApostrophe(v), "cue list "+k, "cues", false); err != nil {
 			return nil, err
 		}
 		rs.cueList = append(rs.cueList, rs.cues[k])
@@ -464,21 +464,20 @@ func (r *Rule) compile(pre *prefilter) error {
 		}
 	}
 	var err error
-	if r.compiled, err = compileAll(pre, r.Regex, where, "regex"); err != nil {
+	if r.compiled, err = compileAll(pre, eitherApostrophe(r.Regex), where, "regex"); err != nil {
 		return err
 	}
-	if r.unless, err = compileAll(pre, r.Unless, where, "unless"); err != nil {
+	if r.unless, err = compileAll(pre, eitherApostrophe(r.Unless), where, "unless"); err != nil {
 		return err
 	}
 	r.keywords = lowerAll(r.Keywords)
 	return nil
 }
 
-// compileAll compiles patterns case-insensitively (unless a pattern opts
-// out with (?-i)) and registers their literals with the prefilter.
 // eitherApostrophe lets every apostrophe in the patterns match both the
 // straight (') and the typographic (’) form, so a claim written "nature's"
-// also catches "nature’s" as phones type it.
+// also catches "nature’s" as phones type it. Claims, rules and cue lists
+// pass through it.
 func eitherApostrophe(pats []string) []string {
 	out := make([]string, len(pats))
 	for i, p := range pats {
@@ -512,6 +511,8 @@ func eitherApostrophe(pats []string) []string {
 	return out
 }
 
+// compileAll compiles patterns case-insensitively (unless a pattern opts
+// out with (?-i)) and registers their literals with the prefilter.
 func compileAll(pre *prefilter, pats []string, where, key string) ([]rx, error) {
 	return compileAllMode(pre, pats, where, key, true)
 }
