@@ -46,13 +46,32 @@ func (d *doc) contactOwner(s int) (own, patient bool) {
 	// near and before are parts of the lower-cased text that end at s,
 	// after one that starts at e
 	patient = d.cueIn("contact_patient_cues", s-len(near), s) || d.cueIn("contact_patient_after", e, e+len(after))
-	own = d.cueIn("contact_own_cues", s-len(before), s)
+	own = d.cueIn("contact_own_cues", s-len(before), s) || d.callUs(s)
 	for _, c := range d.item.Author.ClinicContacts {
 		if c != "" && strings.Contains(d.text[s:min(len(d.text), s+len(c)+4)], c) {
 			own = true
 		}
 	}
 	return own, patient
+}
+
+// callUs reports a contact that a sentence opens by telling the reader
+// to use: "Call (859) 555-0142 and we'll help", "Please text 555-0101".
+// Called by contactOwner.
+func (d *doc) callUs(s int) bool {
+	i := d.tokAt(s)
+	if i >= len(d.toks) {
+		return false
+	}
+	a, _ := d.sentenceBounds(i)
+	k := d.tokAt(a)
+	if k < len(d.toks) && d.toks[k].lower == "please" {
+		k++
+	}
+	if k >= len(d.toks) || d.toks[k].lower != "call" && d.toks[k].lower != "text" {
+		return false
+	}
+	return i-k <= 3
 }
 
 // clinicalSentence reports a treatment, condition or medicine word in the
