@@ -2,6 +2,7 @@ package detect
 
 import (
 	"strings"
+	"unicode/utf8"
 
 	chaperone "github.com/chaperone-project/chaperone"
 )
@@ -258,9 +259,16 @@ func (d *doc) findPlacesAfterPrepositions(r *Rule) {
 			i = j
 			continue
 		}
-		if _, ok := lex.CanonicalMaker(phrase); ok {
+		if _, ok := lex.CanonicalMaker(phrase); ok || d.e.brand.has(phrase) {
 			i = j
-			continue // a company: "#sponsored by Viatris"
+			continue // a company or a product: "#sponsored by Viatris", "give that to FreeStyle Libre support"
+		}
+		// a label with its number ("at Station 4", "from Zip 53704"), a
+		// letter ("from L&D"), an image's source ("Image from Radiopaedia")
+		if j+1 < len(d.toks) && d.toks[j+1].kind == tokNumber || utf8.RuneCountInString(phrase) <= 2 ||
+			endsWithWord(before, "image from") || endsWithWord(before, "photo from") || endsWithWord(before, "courtesy of") {
+			i = j
+			continue
 		}
 		// a person's name is the name recognizer's
 		if !strong && d.tokenNameScore(i) >= 0.6 && !lex.Hospital(phrase) {
