@@ -266,7 +266,7 @@ func (d *doc) findPlacesAfterPrepositions(r *Rule) {
 		// a label with its number ("at Station 4", "from Zip 53704"), a
 		// letter ("from L&D"), an image's source ("Image from Radiopaedia")
 		if j+1 < len(d.toks) && d.toks[j+1].kind == tokNumber || utf8.RuneCountInString(phrase) <= 2 ||
-			endsWithWord(before, "image from") || endsWithWord(before, "photo from") || endsWithWord(before, "courtesy of") {
+			strings.HasSuffix(before, "image from ") || strings.HasSuffix(before, "photo from ") || strings.HasSuffix(before, "courtesy of ") {
 			i = j
 			continue
 		}
