@@ -438,24 +438,31 @@ func decimalLike(s string) bool {
 	return true
 }
 
-// liftAddressee reports the handle a confirming reply answers ("@ben_ecks_runs
-// so glad it went smoothly, polyps were tiny"): the one the text opens
-// with, after at most a greeting ("Thanks @hollis.writes!"). Handles the
-// recognizer dropped (the author's, a practice's, a clinician's) are no
-// candidates and stay out. Called by liftConfirmed.
+// liftAddressee reports the person a confirming reply answers: the handle
+// the text opens with, after at most a greeting ("@ben_ecks_runs so glad
+// it went smoothly", "Thanks @hollis.writes!"), and the names it
+// addresses (doc.addressees). Handles the recognizer dropped (the
+// author's, a practice's, a clinician's) are no candidates and stay out.
+// Called by liftConfirmed.
 func (d *doc) liftAddressee() bool {
+	lifted := false
+	// names the reply addresses ("Hi Tomasz!", "…, Dale 👍"), left out by
+	// nameRole as strangers asking in public until the reply confirmed care
+	for _, g := range d.addressees {
+		d.add(g[0], g[1], chaperone.SpanName, "name-person", Threshold)
+		lifted = true
+	}
 	i := 0
 	for i < len(d.toks) && i < 3 && d.toks[i].kind != tokHandle {
 		if d.toks[i].kind == tokWord && !greetings[d.toks[i].lower] && d.toks[i].lower != "you" {
-			return false
+			return lifted
 		}
 		i++
 	}
 	if i >= len(d.toks) || d.toks[i].kind != tokHandle {
-		return false
+		return lifted
 	}
 	t := d.toks[i]
-	lifted := false
 	for k := range d.cands {
 		c := &d.cands[k]
 		if c.typ == chaperone.SpanHandle && c.start == t.start && c.end == t.end && c.score < Threshold {

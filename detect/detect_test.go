@@ -68,6 +68,10 @@ func TestScreenDecisions(t *testing.T) {
 			Text: "Hi! Our scheduling line is (509) 555-0122 ext. 2. Hope to see you soon 😊"}, chaperone.Allow, nil},
 		{"a city's people in a bio", chaperone.Item{Channel: chaperone.ChannelBio,
 			Text: "DPT | trail runner | helping Austin athletes get back on the trail 🏔️"}, chaperone.Allow, nil},
+		{"advice to a stranger by name", chaperone.Item{Channel: chaperone.ChannelReply, Context: "Bernadette Okoro: 'I'm 36 weeks and my feet are so swollen, is that normal?'",
+			Text: "Bernadette, swelling with a headache or vision changes at 36 weeks needs a check today. Please call your OB."}, chaperone.Review, []chaperone.FindingType{chaperone.FindingIndividualAdvice}},
+		{"a hymn at the bedside", chaperone.Item{
+			Text: "Held the hand of a woman in her eighties tonight while her grandson sang Amazing Grace 🕊️"}, chaperone.Review, []chaperone.FindingType{chaperone.FindingPatientStory}},
 		{"condolences to a grieving follower", chaperone.Item{Channel: chaperone.ChannelReply, Context: "thank you to the night nurses who looked after my mom 🙏",
 			Text: "Sending love to you and your whole family 💔"}, chaperone.Allow, nil},
 		{"virtues that are names", chaperone.Item{Channel: chaperone.ChannelComment, Context: "Beach season safety post",

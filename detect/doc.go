@@ -38,8 +38,9 @@ type doc struct {
 	confirmed    bool
 	ptCue        bool // "pt", "my pt's": clinicians' shorthand for a patient
 
-	replyChecked, replyResult bool // replyConfirms, computed once
-	explicitConfirm           bool // a confirming phrase, not only a clinical word
+	replyChecked, replyResult bool     // replyConfirms, computed once
+	addressees                [][2]int // names a reply addresses that nameRole left out as strangers
+	explicitConfirm           bool     // a confirming phrase, not only a clinical word
 
 	collect   bool       // training: record name candidates' features
 	nameCands []nameCand // recorded name candidates

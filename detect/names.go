@@ -606,6 +606,11 @@ func (d *doc) nameRole(g nameGroup, ctxNames map[string]bool) (role, float64) {
 	if g.last > g.first && e.set(lsPublicFigures)[d.lowerText(g.start, g.end)] {
 		return roleOther, 0 // "Taylor Swift"; a single word is weighed last
 	}
+	// a song or a singer: "sang Amazing Grace", "danced to “Essence”",
+	// "Conway Twitty on repeat"
+	if performed[pw] || pw == "to" && performed[d.word(pi-1)] || len(nexts) >= 2 && nexts[0] == "on" && nexts[1] == "repeat" {
+		return roleOther, 0
+	}
 	// "my son Jake", "our daughter" - the author's family; "her son", "your mother Evelyn"
 	if pi >= 0 && pi == g.first-1 && e.set(lsKinship)[pw] {
 		owner := d.prevWord(pi)
@@ -693,6 +698,13 @@ func (d *doc) nameRole(g nameGroup, ctxNames map[string]bool) (role, float64) {
 		}
 	}
 	if d.isVocative(g) {
+		// someone who asked their own health question in public is no
+		// patient unless the reply confirms their care: "Karen, you need to
+		// stop the metformin", "Keep taking yours, Gloria"
+		if d.item.Channel.IsReply() && !d.confirmed && d.answersOwnQuestion() && d.cuesIn("advice_personal_question", d.ctxLower) && !d.replyConfirms() && d.nameLexScore(g) >= 0.3 {
+			d.addressees = append(d.addressees, [2]int{g.start, g.end}) // liftAddressee's, if the reply confirms care after all
+			return roleOther, 0
+		}
 		if d.item.Channel.IsReply() || d.patientItem >= 0.5 {
 			if d.item.Channel.IsReply() && d.ctxListIn("staff_context_cues") && !d.confirmed {
 				return roleOther, 0
@@ -754,6 +766,10 @@ func (d *doc) lowerHashtagName(tag string) (int, int, bool) {
 	}
 	return 0, 0, false
 }
+
+// performed are the words before a song or a singer: "sang", "danced to".
+var performed = map[string]bool{"sang": true, "sings": true, "singing": true, "played": true, "playing": true, "hummed": true,
+	"humming": true, "danced": true, "dancing": true, "listening": true, "listened": true, "blasting": true, "blasted": true}
 
 // townsfolk are plural nouns a city's name may qualify: "Austin athletes".
 var townsfolk = map[string]bool{"athletes": true, "families": true, "residents": true, "parents": true, "kids": true, "moms": true,
