@@ -54,7 +54,9 @@ func (d *doc) findCities(r *Rule) {
 			continue
 		}
 		located := preps[prev] || (bestEnd+2 < len(d.toks) && d.toks[bestEnd+1].text == "," && lex.State(d.toks[bestEnd+2].text)) ||
-			bestEnd > i && (d.toks[bestEnd].lower == "county" || d.toks[bestEnd].lower == "parish") // "a Yavapai County rancher"
+			bestEnd > i && (d.toks[bestEnd].lower == "county" || d.toks[bestEnd].lower == "parish") || // "a Yavapai County rancher"
+			prev == "," && d.afterStreet(i-1) || // "1142 Lakeview Dr NE, Bemidji"
+			bestEnd+1 < len(d.toks) && (townsfolk[d.toks[bestEnd+1].lower] || d.toks[bestEnd+1].lower == "people" || d.toks[bestEnd+1].lower == "regular") && d.patientItem >= 0.6 && d.townOf(i, bestEnd) // "Hilo people are the best"
 		if !located || d.word(i-2) == "here" || d.word(i-2) == "based" || d.word(i-2) == "located" {
 			continue // "our team here in Springfield": the practice's own town
 		}
@@ -233,6 +235,12 @@ func (d *doc) findPlacesAfterPrepositions(r *Rule) {
 			continue // "St. Vincent's": the facility recognizer's
 		}
 		before := d.textBefore(t.start, 24)
+		// "an apartment in the Tenderloin": the article may come between,
+		// unless the name only qualifies a noun ("at the Cubs game")
+		article := false
+		if b, ok := strings.CutSuffix(before, " the "); ok && i >= 2 && !d.toks[i-1].cap {
+			before, article = b+" ", true
+		}
 		cue, strong := false, false
 		for _, w := range d.e.rules.list("transfer_words") {
 			if endsWithWord(before, w) {
@@ -252,6 +260,10 @@ func (d *doc) findPlacesAfterPrepositions(r *Rule) {
 		end := d.toks[j].end
 		if j+2 < len(d.toks) && (d.toks[j+1].text == "'" || d.toks[j+1].text == "’") && d.toks[j+2].lower == "s" && d.toks[j+1].start == end {
 			end = d.toks[j+2].end
+		}
+		if article && j+1 < len(d.toks) && d.toks[j+1].kind == tokWord && !d.toks[j+1].cap && !functionWords[d.toks[j+1].lower] {
+			i = j
+			continue
 		}
 		phrase := d.lowerText(t.start, end)
 		if m := d.e.wordLists(t.lower); lex.State(d.text[t.start:end]) || d.e.set(lsCountries)[phrase] || m.has(lsMonths) || m.has(lsWeekdays) ||
@@ -296,6 +308,39 @@ func (d *doc) findPlacesAfterPrepositions(r *Rule) {
 		d.add(t.start, end, typ, r.ID, score)
 		i = j
 	}
+}
+
+// townOf reports a city of 20,000 people or more in tokens [i,j]: big
+// enough for its name to say where people are from ("Hilo people", not
+// "Dakota men"). Called by findCities.
+func (d *doc) townOf(i, j int) bool {
+	pop, _, ok := d.e.lex.City(d.lowerText(d.toks[i].start, d.toks[j].end))
+	return ok && pop >= 20000
+}
+
+// afterStreet reports a street address ending right before token i (a
+// comma): a number, then words ending in a street suffix, perhaps with a
+// direction ("1142 Lakeview Dr NE"). Called by findCities.
+func (d *doc) afterStreet(i int) bool {
+	k := i - 1
+	if k >= 0 && (d.toks[k].lower == "ne" || d.toks[k].lower == "nw" || d.toks[k].lower == "se" || d.toks[k].lower == "sw") {
+		k--
+	}
+	if k >= 0 && d.toks[k].text == "." {
+		k-- // "Rd."
+	}
+	if k < 1 || d.toks[k].kind != tokWord || !d.e.lex.StreetSuffix(d.toks[k].lower) {
+		return false
+	}
+	for j := k - 1; j >= 0 && j >= k-4; j-- {
+		if d.toks[j].kind == tokNumber {
+			return true
+		}
+		if d.toks[j].kind != tokWord || !d.toks[j].cap {
+			return false
+		}
+	}
+	return false
 }
 
 // authorsWorkplace reports a place in tokens [i,j] that is the author's
