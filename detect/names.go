@@ -587,9 +587,15 @@ func (d *doc) nameRole(g nameGroup, ctxNames map[string]bool) (role, float64) {
 	if e.set(lsStaffTitles)[pw] && (prevDot || d.toks[pi].cap || pw == "doctor" || pw == "nurse") {
 		return roleOther, 0
 	}
-	// "St. Vincent's", "Mt. Sinai", "Fort Worth": a place, not a person
+	// "St. Vincent's", "Mt. Sinai", "Fort Worth": a place, not a person;
+	// but "Little Nevaeh made her debut" is a baby unless the whole is a
+	// town ("Little Rock")
 	if e.set(lsPlacePrefixes)[pw] && pi >= 0 && d.toks[pi].cap {
-		return roleOther, 0
+		_, _, town := d.e.lex.City(pw + " " + d.lowerText(g.start, g.end))
+		n, _, given := d.e.lex.FirstName(first)
+		if town || pw != "little" && pw != "big" || !given || n < 200 || g.last > g.first {
+			return roleOther, 0 // "Little Rock", "Little Saigon"
+		}
 	}
 	if len(nexts) > 0 && e.set(lsCredentials)[nexts[0]] && g.last+1 < len(d.toks) && (d.toks[g.last+1].text == "," || d.toks[g.last+1].allCaps) {
 		return roleOther, 0
