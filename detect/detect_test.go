@@ -72,6 +72,10 @@ func TestScreenDecisions(t *testing.T) {
 			Text: "Bernadette, swelling with a headache or vision changes at 36 weeks needs a check today. Please call your OB."}, chaperone.Review, []chaperone.FindingType{chaperone.FindingIndividualAdvice}},
 		{"a hymn at the bedside", chaperone.Item{
 			Text: "Held the hand of a woman in her eighties tonight while her grandson sang Amazing Grace 🕊️"}, chaperone.Review, []chaperone.FindingType{chaperone.FindingPatientStory}},
+		{"a pupil's school", chaperone.Item{Channel: chaperone.ChannelImageCaption,
+			Text: "Brave Club 🏆 Congrats to Imani from Westbrook Elementary on her first filling with no tears!"}, chaperone.Block, []chaperone.FindingType{chaperone.FindingPHI}},
+		{"a school hosting a clinic", chaperone.Item{
+			Text: "Free sports physicals at Westbrook High this Saturday 9-1. Bring your forms!"}, chaperone.Allow, nil},
 		{"condolences to a grieving follower", chaperone.Item{Channel: chaperone.ChannelReply, Context: "thank you to the night nurses who looked after my mom 🙏",
 			Text: "Sending love to you and your whole family 💔"}, chaperone.Allow, nil},
 		{"virtues that are names", chaperone.Item{Channel: chaperone.ChannelComment, Context: "Beach season safety post",

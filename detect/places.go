@@ -173,6 +173,13 @@ func (d *doc) findFacilities(r *Rule) {
 		if d.staffSent[si] && d.patientSent[si] < 1 {
 			score *= 0.4
 		}
+		// a pupil's school: a named school in a text that names one child
+		// or pupil ("Congrats to Zuri from Maplewood Elementary on her
+		// first cavity-free checkup", "J.T. has visited the Roosevelt
+		// Elementary health office")
+		if score < Threshold && schoolWords[d.toks[j].lower] && d.namesPupil(i, j) {
+			score = base * 0.7
+		}
 		if d.item.Channel == chaperone.ChannelBio && d.patientSent[si] < 1 {
 			score = 0
 		}
@@ -316,6 +323,44 @@ func (d *doc) findPlacesAfterPrepositions(r *Rule) {
 func (d *doc) townOf(i, j int) bool {
 	pop, _, ok := d.e.lex.City(d.lowerText(d.toks[i].start, d.toks[j].end))
 	return ok && pop >= 20000
+}
+
+// schoolWords end the name of a school.
+var schoolWords = map[string]bool{"elementary": true, "middle": true, "high": true, "academy": true, "preschool": true, "montessori": true, "prep": true}
+
+// pupilNouns name one pupil or player.
+var pupilNouns = map[string]bool{"kid": true, "student": true, "grader": true, "kindergartner": true, "kindergartener": true, "freshman": true,
+	"sophomore": true, "junior": true, "senior": true, "qb": true, "quarterback": true, "coach": true, "player": true, "pitcher": true,
+	"athlete": true, "boy": true, "girl": true, "son": true, "daughter": true, "teen": true, "kiddo": true}
+
+// namesPupil reports a text that speaks of one person besides the school
+// in tokens [i,j]: a first name, initials ("J.T."), or one pupil ("your
+// coach", "a 10th grader"). Called by findFacilities for a school's name.
+func (d *doc) namesPupil(i, j int) bool {
+	for k := range d.toks {
+		if k >= i && k <= j {
+			continue
+		}
+		t := &d.toks[k]
+		if t.kind != tokWord {
+			continue
+		}
+		if pupilNouns[t.lower] {
+			return true
+		}
+		if !t.cap || t.allCaps && len(t.text) > 1 {
+			continue
+		}
+		if len(t.text) == 1 && k+2 < len(d.toks) && d.toks[k+1].text == "." && len(d.toks[k+2].text) == 1 && d.toks[k+2].cap {
+			return true // "J.T."
+		}
+		if n, _, ok := d.e.lex.FirstName(t.lower); ok && n >= 1000 {
+			if lvl, common := d.e.lex.WordLevel(t.lower); !common || lvl > 30 {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // afterStreet reports a street address ending right before token i (a
