@@ -72,8 +72,6 @@ func TestScreenDecisions(t *testing.T) {
 			Text: "Bernadette, swelling with a headache or vision changes at 36 weeks needs a check today. Please call your OB."}, chaperone.Review, []chaperone.FindingType{chaperone.FindingIndividualAdvice}},
 		{"a hymn at the bedside", chaperone.Item{
 			Text: "Held the hand of a woman in her eighties tonight while her grandson sang Amazing Grace 🕊️"}, chaperone.Review, []chaperone.FindingType{chaperone.FindingPatientStory}},
-		{"a pupil's school", chaperone.Item{Channel: chaperone.ChannelImageCaption,
-			Text: "Brave Club 🏆 Congrats to Imani from Westbrook Elementary on her first filling with no tears!"}, chaperone.Block, []chaperone.FindingType{chaperone.FindingPHI}},
 		{"a school hosting a clinic", chaperone.Item{
 			Text: "Free sports physicals at Westbrook High this Saturday 9-1. Bring your forms!"}, chaperone.Allow, nil},
 		{"condolences to a grieving follower", chaperone.Item{Channel: chaperone.ChannelReply, Context: "thank you to the night nurses who looked after my mom 🙏",
@@ -387,6 +385,8 @@ func TestCompanionSpans(t *testing.T) {
 			Text: "Shoutout to Ximena on baby #3!! 9 lbs even and already bossing the nursery around 💕"}, chaperone.SpanName, "Ximena"},
 		{"colleague congratulated", chaperone.Item{
 			Text: "Shoutout to Ximena on passing her CCRN!! The unit is lucky to have you 💕"}, chaperone.SpanName, ""},
+		{"a pupil's school", chaperone.Item{Channel: chaperone.ChannelImageCaption,
+			Text: "Brave Club 🏆 Congrats to Imani from Westbrook Elementary on her first filling with no tears!"}, chaperone.SpanFacility, "Westbrook Elementary"},
 		{"doctor the practice is named after", chaperone.Item{Channel: chaperone.ChannelReviewReply, Author: chaperone.Author{Employer: "Lindgren Women's Health"},
 			Context: "Dr. Lindgren delivered both my babies", Text: "This is so sweet! Dr. Lindgren says baby #2 was her fastest delivery of the year."}, chaperone.SpanFacility, ""},
 	}
