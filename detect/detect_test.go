@@ -386,7 +386,7 @@ func TestCompanionSpans(t *testing.T) {
 		{"colleague congratulated", chaperone.Item{
 			Text: "Shoutout to Ximena on passing her CCRN!! The unit is lucky to have you 💕"}, chaperone.SpanName, ""},
 		{"a pupil's school", chaperone.Item{Channel: chaperone.ChannelImageCaption,
-			Text: "Brave Club 🏆 Congrats to Imani from Westbrook Elementary on her first filling with no tears!"}, chaperone.SpanFacility, "Westbrook Elementary"},
+			Text: "Sticker Club 🦷🏆 Congrats to Imani from Westbrook Elementary on her first cavity-free checkup!"}, chaperone.SpanFacility, "Westbrook Elementary"},
 		{"doctor the practice is named after", chaperone.Item{Channel: chaperone.ChannelReviewReply, Author: chaperone.Author{Employer: "Lindgren Women's Health"},
 			Context: "Dr. Lindgren delivered both my babies", Text: "This is so sweet! Dr. Lindgren says baby #2 was her fastest delivery of the year."}, chaperone.SpanFacility, ""},
 	}
