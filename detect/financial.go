@@ -35,6 +35,9 @@ func (d *doc) findFinancial(r *Rule) {
 				continue
 			}
 			relWords = append(relWords, strings.ToLower(n))
+			if w := d.distinctiveWord(n); w != "" {
+				relWords = append(relWords, w) // "ZOLL Medical" is named "ZOLL"
+			}
 			if m, ok := lex.CanonicalMaker(n); ok {
 				makers = append(makers, m)
 			}
@@ -120,6 +123,35 @@ func (d *doc) handleOf(companies []string) string {
 }
 
 // containsWord reports whether w occurs in s between word boundaries.
+// corporateWords are the generic words of company names.
+var corporateWords = map[string]bool{"medical": true, "health": true, "healthcare": true, "brands": true, "pharma": true,
+	"pharmaceuticals": true, "labs": true, "laboratories": true, "inc": true, "group": true, "company": true, "co": true,
+	"corporation": true, "corp": true, "the": true, "scientific": true, "technologies": true, "technology": true,
+	"therapeutics": true, "sciences": true, "international": true, "global": true, "holdings": true, "llc": true}
+
+// distinctiveWord returns the first word of a company's name when it is
+// the company's own and no common word, town or first name ("zoll" of
+// "ZOLL Medical", "hims" of "Hims & Hers", "colgate" of
+// "Colgate-Palmolive"; none of "Boston Scientific"), or "".
+func (d *doc) distinctiveWord(name string) string {
+	f := strings.FieldsFunc(strings.ToLower(name), func(r rune) bool { return r == ' ' || r == '-' || r == '&' || r == ',' })
+	if len(f) < 2 || len(f[0]) < 4 || corporateWords[f[0]] {
+		return ""
+	}
+	w := f[0]
+	lex := d.e.lex
+	if lvl, ok := lex.WordLevel(w); ok && lvl <= 60 {
+		return ""
+	}
+	if _, _, city := lex.City(w); city || lex.State(w) {
+		return ""
+	}
+	if n, _, ok := lex.FirstName(w); ok && n >= 1000 {
+		return ""
+	}
+	return w
+}
+
 func containsWord(s, w string) bool {
 	for off := 0; ; {
 		k := strings.Index(s[off:], w)

@@ -353,6 +353,22 @@ btl||btl aesthetics;btl industries
 mycovia||mycovia pharmaceuticals
 geron||
 sofwave||
+// consumer health, fitness and emergency-device makers
+zoll medical|asahi kasei|zoll;zoll medical corporation
+asahi kasei||asahi kasei corporation
+hyperice||hyperice inc
+deckers brands||deckers;deckers outdoor;deckers outdoor corporation
+owlet||owlet baby care;owlet inc
+nanit||nanit inc
+crocs||crocs inc
+figs||figs inc
+on holding||on running;on ag
+vuori||vuori inc
+athletic greens||ag1
+headspace||headspace health
+calm||calm.com
+nurx|thirty madison|nurx inc
+thirty madison||thirty madison inc
 `
 
 // brand(s ;-separated) | maker(s ;-separated, canonical or alias)
@@ -560,6 +576,14 @@ ajovy|teva
 ozurdex|allergan
 opvee|indivior
 rytelo|geron
+// consumer health, fitness and emergency devices
+zoll aed plus;zoll aed 3;zoll x series;zoll r series;lifevest;autopulse|zoll medical
+hypervolt;normatec;venom back|hyperice
+hoka;hoka one one;ugg;teva;hoka bondi;hoka clifton|deckers brands
+owlet dream sock;owlet smart sock;dream sock|owlet
+nanit pro|nanit
+optic white;colgate optic white;colgate total;total sf|colgate-palmolive
+rosa robot;rosa robotic knee;rosa knee system|zimmer biomet
 `
 
 // Orange Book applicant legal names containing a word sequence → canonical maker.
