@@ -177,6 +177,15 @@ func validDate(d *doc, s, e int) bool {
 		if m < 1 || m > 12 || dd < 1 || dd > daysIn(m) {
 			return false
 		}
+		// "7.2" and "1.6" are more often lab values, "10/10" and "5/5"
+		// ratings: they need a date word right before ("on 7.2")
+		if len(nums) == 2 && !strings.Contains(v, "-") && (strings.Contains(v, ".") || nums[0] == nums[1] && nums[0] >= 5) {
+			switch d.prevWord(d.tokAt(s)) {
+			case "on", "dob", "since", "due", "by", "until", "of", "born", "from":
+				return true
+			}
+			return false
+		}
 		// "1/2" and "1/3" are more often fractions; need a date cue
 		if len(nums) == 2 && m <= 2 && dd <= 4 && !strings.Contains(v, "-") {
 			return containsAny(d.textBefore(s, 20), []string{"on ", "dob", "since ", "from ", "due ", "by ", "until "})
