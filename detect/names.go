@@ -628,6 +628,11 @@ func (d *doc) nameRole(g nameGroup, ctxNames map[string]bool) (role, float64) {
 	if len(prevs) >= 2 && prevs[0] == "named" && e.set(lsKinship)[prevs[1]] {
 		return rolePatient, 0.95
 	}
+	// "He named it Kevin": a thing's name; "Baby A", "baby B": twins in
+	// birth order
+	if len(prevs) >= 2 && prevs[0] == "it" && prevs[1] == "named" || pw == "baby" && g.first == g.last && len(first) == 1 {
+		return roleOther, 0
+	}
 	if d.namedAs(g) {
 		return rolePatient, 1 // "a baby girl named June", "mom named her Pascua"
 	}
