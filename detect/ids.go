@@ -420,6 +420,17 @@ func wordAt(t string, i int) string {
 // when there is none. A value is letters, digits and inner hyphens, with at
 // least one digit; space-separated groups join when each group is short
 // and holds digits or is an all-capital plate prefix ("PXL 8829").
+// vanityPlate reports an all-capital run of letters after a plate label
+// that is no English word or abbreviation: "DLYSSQN", not "TEXAS" or
+// "EXPIRED". Called by scanIDValue.
+func (d *doc) vanityPlate(g string) bool {
+	w := strings.ToLower(g)
+	if _, ok := d.e.lex.WordLevel(w); ok || d.e.lex.State(g) || d.e.lex.State(w) {
+		return false
+	}
+	return !d.e.set(lsNotNames)[w]
+}
+
 func (d *doc) scanIDValue(i int, list string) int {
 	t := d.text
 	end := i
@@ -472,6 +483,9 @@ func (d *doc) scanIDValue(i int, list string) int {
 			if lowers > 0 && digits == 0 {
 				return i
 			}
+			if digits == 0 && list == "label_vehicle" && lowers == 0 && letters >= 5 && letters <= 8 && (k >= len(t) || t[k] != ' ' || !isAlnum(t[min(k+1, len(t)-1)])) && d.vanityPlate(g) {
+				return k // a vanity plate: "plate DRLL4ME" has digits, "plate DLYSSQN" none
+			}
 			if digits == 0 {
 				// an all-capital plate prefix: "PXL 8829", "HGT 4471"
 				if list != "label_vehicle" || letters > 4 || k >= len(t) || t[k] != ' ' {
@@ -506,6 +520,12 @@ func (d *doc) scanIDValue(i int, list string) int {
 	switch list {
 	case "label_room":
 		if n > 4 || strings.ContainsAny(v, "/") {
+			return i
+		}
+	case "label_vehicle":
+		// a plate may hold one digit ("DRLL4ME", "4HK-927"), never a
+		// lower-case letter ("one very proud 11-year-old")
+		if len(v) < 5 && n < 3 || n < 1 || n < 3 && strings.ToUpper(v) != v {
 			return i
 		}
 	default:
