@@ -317,8 +317,10 @@ func (d *doc) findHandles(r *Rule) {
 		case d.item.Channel.IsReply() && d.replyConfirms():
 		case d.patientItem >= 0.5:
 			score *= 0.9
+		case d.handleTreated(i):
+			score *= 0.9 // "Congrats @marcus on 405 a year after your L4–5 fusion", "Swipe for @kaylee's transformation"
 		case d.clinicalSentence(i):
-			score *= 0.75 // "Congrats @marcus_lifts_again on 405 a year after your L4–5 fusion"
+			score *= 0.75
 		default:
 			score *= 0.3
 		}
@@ -348,6 +350,26 @@ func (d *doc) findHandles(r *Rule) {
 }
 
 var redditUser = regexp.MustCompile(`\bu/[A-Za-z0-9_-]{3,20}\b`)
+
+// handleTreated reports a handle in a sentence that speaks of that
+// person's treatment ("your L4–5 fusion", "your Invisalign"), or in a
+// photo caption that shows a patient's result ("Swipe for @kaylee's
+// transformation"). Called by findHandles.
+func (d *doc) handleTreated(i int) bool {
+	a, b := d.sentenceBounds(i)
+	for k, j := d.tokAt(a), d.tokAt(b); k < j && k < len(d.toks); k++ {
+		if d.toks[k].lower != "your" {
+			continue
+		}
+		// up to four tokens on: "your L4–5 fusion" tokenises in five
+		for m := k + 1; m < j && m <= k+5 && m < len(d.toks); m++ {
+			if d.toks[m].kind == tokWord && d.e.set(lsTreatmentWords)[d.toks[m].lower] {
+				return true
+			}
+		}
+	}
+	return d.item.Channel == chaperone.ChannelImageCaption && d.cues("consent_image")
+}
 
 // orgHandle reports a handle of a practice, a clinician or a company:
 // "@CityHealthClinic", "@NICUnurseJess", "@AlignTech". Long org words

@@ -387,6 +387,10 @@ func TestCompanionSpans(t *testing.T) {
 			Text: "Shoutout to Ximena on passing her CCRN!! The unit is lucky to have you 💕"}, chaperone.SpanName, ""},
 		{"a pupil's school", chaperone.Item{Channel: chaperone.ChannelImageCaption,
 			Text: "Sticker Club 🦷🏆 Congrats to Imani from Westbrook Elementary on her first cavity-free checkup!"}, chaperone.SpanFacility, "Westbrook Elementary"},
+		{"handle told of their own surgery", chaperone.Item{
+			Text: "So proud of @rosie.rides.again, back on the trail eight months after your ACL reconstruction 🚵"}, chaperone.SpanHandle, "@rosie.rides.again"},
+		{"handle in a result photo", chaperone.Item{Channel: chaperone.ChannelImageCaption,
+			Text: "Swipe ➡️ for @dev.smiles’s transformation! Nine months of aligners 😁"}, chaperone.SpanHandle, "@dev.smiles"},
 		{"doctor the practice is named after", chaperone.Item{Channel: chaperone.ChannelReviewReply, Author: chaperone.Author{Employer: "Lindgren Women's Health"},
 			Context: "Dr. Lindgren delivered both my babies", Text: "This is so sweet! Dr. Lindgren says baby #2 was her fastest delivery of the year."}, chaperone.SpanFacility, ""},
 	}
