@@ -30,6 +30,9 @@ const (
 // guideline: findings that block (PHI, RELATIONSHIP_CONFIRMED) are "error",
 // others "warning", never above the item's decision ("note" when allowed).
 // Messages are the rule's reason and never contain the matched text.
+//
+// The log is written as it is encoded, result by result; on an encoding
+// error (a score that is not a number) w may hold the start of it.
 func SARIF(w io.Writer, rules []chaperone.RuleInfo, file string, text string, results []chaperone.Result) error {
 	run := sarifRun{
 		Tool:       sarifTool{Driver: sarifDriver{Name: toolName, InformationURI: toolURI, Rules: []sarifRule{}}},
@@ -80,9 +83,9 @@ func SARIF(w io.Writer, rules []chaperone.RuleInfo, file string, text string, re
 		return sr
 	}
 
-	// The log is written result by result (as json.Encoder would write
-	// sarifLog{Schema, Version, []sarifRun{run}} whole, with run.Results
-	// filled): a long text has tens of thousands of them.
+	// The log is written result by result, as json.Encoder would write
+	// sarifLog{Schema, Version, []sarifRun{run}} whole with run.Results
+	// filled: a long text has tens of thousands of them.
 	n := 0
 	for _, res := range results {
 		n += len(res.Findings)
@@ -94,26 +97,30 @@ func SARIF(w io.Writer, rules []chaperone.RuleInfo, file string, text string, re
 	s.key(1, "version", false)
 	s.value(1, SARIFVersion)
 	s.key(1, "runs", false)
-	s.raw("[\n" + indent(2) + "{")
-	s.key(3, "tool", true)
-	if err := s.value(3, run.Tool); err != nil {
-		return err
-	}
-	s.key(3, "columnKind", false)
-	s.value(3, run.ColumnKind)
-	s.key(3, "results", false)
-	ri, fi := 0, 0 // the next finding is results[ri].Findings[fi]
-	err := s.array(3, n, func(int) error {
-		for fi == len(results[ri].Findings) {
-			ri, fi = ri+1, 0
+	err := s.array(1, 1, func(int) error {
+		s.raw("{")
+		s.key(3, "tool", true)
+		if err := s.value(3, run.Tool); err != nil {
+			return err
 		}
-		fi++
-		return s.value(4, resultOf(&results[ri], &results[ri].Findings[fi-1]))
+		s.key(3, "columnKind", false)
+		s.value(3, run.ColumnKind)
+		s.key(3, "results", false)
+		ri, fi := 0, 0 // the next finding is results[ri].Findings[fi]
+		err := s.array(3, n, func(int) error {
+			for fi == len(results[ri].Findings) {
+				ri, fi = ri+1, 0
+			}
+			fi++
+			return s.value(4, resultOf(&results[ri], &results[ri].Findings[fi-1]))
+		})
+		s.raw("\n" + indent(2) + "}")
+		return err
 	})
 	if err != nil {
 		return err
 	}
-	s.raw("\n" + indent(2) + "}\n" + indent(1) + "]\n}\n")
+	s.raw("\n}\n")
 	return s.flush()
 }
 
