@@ -84,7 +84,8 @@ func eachLineAt(data string, fn func(off int, f []string)) {
 	}
 }
 
-// lines counts data lines (an upper bound used to pre-size maps).
+// lines counts data lines, a last one without "\n" included: an upper
+// bound that sizes the tables and maps.
 func lines(data string) int { return strings.Count(data, "\n") + 1 }
 
 func atoi(s string) int {

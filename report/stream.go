@@ -28,7 +28,7 @@ func newJSONStream(w io.Writer) *jsonStream {
 	return s
 }
 
-// raw writes s as it is.
+// raw writes str as it is.
 func (s *jsonStream) raw(str string) { s.w.WriteString(str) }
 
 // indent returns the indentation of a line at nesting depth (at most 8).
