@@ -177,7 +177,7 @@ type region struct {
 // mergeSpans returns the valid spans of a text of n bytes as sorted,
 // non-overlapping regions; overlapping spans merge into one region.
 func mergeSpans(spans []chaperone.Span, n int) []region {
-	var rs []region
+	rs := make([]region, 0, len(spans))
 	for _, s := range spans {
 		if validRange(s.Start, s.End, n) && s.Start < s.End {
 			rs = append(rs, region{start: s.Start, end: s.End, types: []string{string(s.Type)}})
@@ -189,7 +189,7 @@ func mergeSpans(spans []chaperone.Span, n int) []region {
 		}
 		return rs[i].end < rs[j].end
 	})
-	var out []region
+	out := rs[:0] // merged in place
 	for _, r := range rs {
 		if k := len(out) - 1; k >= 0 && r.start < out[k].end {
 			out[k].end = max(out[k].end, r.end)
@@ -220,11 +220,20 @@ func writeHighlighted(w *bufio.Writer, text string, spans []chaperone.Span, colo
 	for _, r := range mergeSpans(spans, len(text)) {
 		w.WriteString(displayText(text[at:r.start]))
 		label := strings.Join(r.types, "|")
+		// piece by piece: one string per span would be as much garbage
+		// as the text
 		if color {
-			w.WriteString(ansiHighlight + displayText(text[r.start:r.end]) + ansiReset)
-			w.WriteString(ansiDim + "{" + label + "}" + ansiReset)
+			w.WriteString(ansiHighlight)
+			w.WriteString(displayText(text[r.start:r.end]))
+			w.WriteString(ansiReset + ansiDim + "{")
+			w.WriteString(label)
+			w.WriteString("}" + ansiReset)
 		} else {
-			w.WriteString("[[" + displayText(text[r.start:r.end]) + "]]{" + label + "}")
+			w.WriteString("[[")
+			w.WriteString(displayText(text[r.start:r.end]))
+			w.WriteString("]]{")
+			w.WriteString(label)
+			w.WriteString("}")
 		}
 		at = r.end
 	}
