@@ -33,22 +33,22 @@ var Data embed.FS
 
 // Lexicon is a loaded set of dictionaries. The zero value is empty; use Default.
 type Lexicon struct {
-	first     map[string]nameFreq
+	first     *table[nameFreq]
 	surname   map[string]int32
-	intl      map[string]uint8 // bit 1 first, bit 2 last
-	weak      map[string]struct{}
-	words     map[string]uint8
-	proper    map[string]uint8
-	cities    map[string]cityInfo
-	counties  map[string]struct{}
+	intl      *table[uint8] // bit 1 first, bit 2 last
+	weak      *table[struct{}]
+	words     *table[uint8]
+	proper    *table[uint8]
+	cities    *table[cityInfo]
+	counties  *table[struct{}]
 	stateName map[string]struct{} // lower-case full names
 	stateAbbr map[string]struct{} // upper-case abbreviations
 	zips      []uint64            // bitset over 00000-99999
 	zip3      map[string]uint8    // zip3Pop | zip3HHS
 	suffixes  map[string]string   // variant → USPS standard abbreviation
-	hospitals map[string]struct{}
-	drugs     map[string]struct{}
-	eponyms   map[string]struct{}
+	hospitals *table[struct{}]
+	drugs     *table[struct{}]
+	eponyms   *table[struct{}]
 	makers    map[string][]string // brand → canonical makers
 	brands    []string            // sorted brand keys
 	common    map[string]struct{} // brands that are also common English words
@@ -91,7 +91,7 @@ func Default() *Lexicon {
 // FirstName reports the SSA birth count (1880–2024) and female share (0–100)
 // of a lower-case first name.
 func (l *Lexicon) FirstName(lower string) (count int, femaleShare int, ok bool) {
-	f, ok := l.first[lower]
+	f, ok := l.first.get(lower)
 	return int(f.count), int(f.share), ok
 }
 
@@ -101,7 +101,7 @@ func (l *Lexicon) Surname(lower string) (count int, ok bool) {
 	if c, ok := l.surname[lower]; ok {
 		return int(c), true
 	}
-	if l.intl[lower]&intlLast != 0 {
+	if k, _ := l.intl.get(lower); k&intlLast != 0 {
 		return 0, true
 	}
 	return 0, false
@@ -110,28 +110,27 @@ func (l *Lexicon) Surname(lower string) (count int, ok bool) {
 // IntlName reports whether a lower-case name is a first (or middle) and/or
 // last name in faker's international name lists.
 func (l *Lexicon) IntlName(lower string) (first, last bool) {
-	k := l.intl[lower]
+	k, _ := l.intl.get(lower)
 	return k&intlFirst != 0, k&intlLast != 0
 }
 
 // WeakName reports whether a lower-case token is on the noisy humannames list
 // (length ≥ 3, common English words removed). A weak signal only.
 func (l *Lexicon) WeakName(lower string) bool {
-	_, ok := l.weak[lower]
-	return ok
+	return l.weak.has(lower)
 }
 
 // WordLevel returns the smallest SCOWL size level (10 = commonest … 70) of a
 // lower-case English word (classes words and contractions).
 func (l *Lexicon) WordLevel(lower string) (level int, ok bool) {
-	v, ok := l.words[lower]
+	v, ok := l.words.get(lower)
 	return int(v), ok
 }
 
 // ProperLevel returns the SCOWL level of a proper name or capitalised word
 // ("could be a name or place"), matched with case as given ("Brown").
 func (l *Lexicon) ProperLevel(word string) (level int, ok bool) {
-	v, ok := l.proper[word]
+	v, ok := l.proper.get(word)
 	return int(v), ok
 }
 
@@ -139,15 +138,14 @@ func (l *Lexicon) ProperLevel(word string) (level int, ok bool) {
 // is a US city, with its summed ZIP population and the number of states
 // having a city of that name.
 func (l *Lexicon) City(lower string) (population int, states int, ok bool) {
-	c, ok := l.cities[lower]
+	c, ok := l.cities.get(lower)
 	return int(c.pop), int(c.states), ok
 }
 
 // County reports whether a lower-case name is a US county name (without the
 // word "county").
 func (l *Lexicon) County(lower string) bool {
-	_, ok := l.counties[lower]
-	return ok
+	return l.counties.has(lower)
 }
 
 // State reports whether s is a US state, DC or territory: a full name in any
@@ -215,22 +213,19 @@ func (l *Lexicon) StreetSuffix(lower string) bool {
 // Hospital reports whether a lower-case, single-space separated phrase is a
 // CMS hospital name or a derived short name ("mercy general").
 func (l *Lexicon) Hospital(lower string) bool {
-	_, ok := l.hospitals[lower]
-	return ok
+	return l.hospitals.has(lower)
 }
 
 // Drug reports whether a lower-case phrase is a drug trade name, active
 // ingredient (with or without salt) or a curated OTC/biologic/brand name.
 func (l *Lexicon) Drug(lower string) bool {
-	_, ok := l.drugs[lower]
-	return ok
+	return l.drugs.has(lower)
 }
 
 // Eponym reports whether a lower-case word is a medical eponym ("parkinson",
 // "crohn", "guillain-barré"), without possessive.
 func (l *Lexicon) Eponym(lower string) bool {
-	_, ok := l.eponyms[lower]
-	return ok
+	return l.eponyms.has(lower)
 }
 
 // MakersOf returns the canonical makers of a lower-case brand (nil if

@@ -1,35 +1,70 @@
 package lexicon
 
 import (
+	_ "embed" // the dictionary files as strings
 	"strings"
 	"sync"
-	"unsafe"
 )
 
-// file returns the embedded file as a string without copying it again.
-// The byte slice from ReadFile is never modified, so keys may be substrings.
-func file(name string) string {
-	b, err := Data.ReadFile("data/" + name)
-	if err != nil {
-		panic("lexicon: missing embedded file " + name + ": " + err.Error())
-	}
-	if len(b) == 0 {
-		return ""
-	}
-	return unsafe.String(&b[0], len(b))
-}
+// The dictionary files load reads, embedded as strings (Data holds them
+// too; the compiler stores each file once): the dictionaries keep their
+// keys in them, in the binary's read-only data, where Data.ReadFile would
+// copy each file to the heap first.
+var (
+	//go:embed data/first_names.tsv
+	firstNamesTSV string
+	//go:embed data/surnames.tsv
+	surnamesTSV string
+	//go:embed data/intl_names.tsv
+	intlNamesTSV string
+	//go:embed data/weak_names.txt
+	weakNamesTXT string
+	//go:embed data/words.tsv
+	wordsTSV string
+	//go:embed data/proper.tsv
+	properTSV string
+	//go:embed data/cities.tsv
+	citiesTSV string
+	//go:embed data/counties.tsv
+	countiesTSV string
+	//go:embed data/states.tsv
+	statesTSV string
+	//go:embed data/zips.txt
+	zipsTXT string
+	//go:embed data/zip3.tsv
+	zip3TSV string
+	//go:embed data/street_suffixes.tsv
+	streetSuffixesTSV string
+	//go:embed data/hospitals.tsv
+	hospitalsTSV string
+	//go:embed data/drugs.tsv
+	drugsTSV string
+	//go:embed data/eponyms.txt
+	eponymsTXT string
+	//go:embed data/makers.tsv
+	makersTSV string
+	//go:embed data/maker_aliases.tsv
+	makerAliasesTSV string
+)
 
 // eachLine calls fn with the tab-separated fields of each non-comment line.
 // fields is reused between calls.
 func eachLine(data string, fn func(f []string)) {
+	eachLineAt(data, func(_ int, f []string) { fn(f) })
+}
+
+// eachLineAt is eachLine that also gives the offset in data of the line,
+// which is where its first field is: table keys are located by it.
+func eachLineAt(data string, fn func(off int, f []string)) {
 	var fields [6]string
-	for len(data) > 0 {
-		i := strings.IndexByte(data, '\n')
+	for off := 0; off < len(data); {
+		start := off
+		i := strings.IndexByte(data[off:], '\n')
 		var line string
 		if i < 0 {
-			line, data = data, ""
+			line, off = data[off:], len(data)
 		} else {
-			line, data = data[:i], data[i+1:]
+			line, off = data[off:off+i], off+i+1
 		}
 		if len(line) == 0 || line[0] == '#' {
 			continue
@@ -45,12 +80,13 @@ func eachLine(data string, fn func(f []string)) {
 			n++
 		}
 		fields[n] = line
-		fn(fields[:n+1])
+		fn(start, fields[:n+1])
 	}
 }
 
-// lines counts data lines (an upper bound used to pre-size maps).
-func lines(data string) int { return strings.Count(data, "\n") }
+// lines counts data lines, a last one without "\n" included: an upper
+// bound that sizes the tables and maps.
+func lines(data string) int { return strings.Count(data, "\n") + 1 }
 
 func atoi(s string) int {
 	n := 0
@@ -64,10 +100,11 @@ func atoi(s string) int {
 	return n
 }
 
-func set(data string) map[string]struct{} {
-	m := make(map[string]struct{}, lines(data))
-	eachLine(data, func(f []string) { m[f[0]] = struct{}{} })
-	return m
+// set returns the first fields of data's lines as a set.
+func set(data string) *table[struct{}] {
+	t := newTable[struct{}](data, lines(data))
+	eachLineAt(data, func(off int, f []string) { t.set(off, f[0], struct{}{}) })
+	return t
 }
 
 func load() *Lexicon {
@@ -78,25 +115,25 @@ func load() *Lexicon {
 		go func() { defer wg.Done(); fn() }()
 	}
 	run(func() {
-		d := file("first_names.tsv")
-		l.first = make(map[string]nameFreq, lines(d))
-		eachLine(d, func(f []string) {
+		d := firstNamesTSV
+		l.first = newTable[nameFreq](d, lines(d))
+		eachLineAt(d, func(off int, f []string) {
 			if len(f) >= 3 {
-				l.first[f[0]] = nameFreq{int32(atoi(f[1])), uint8(atoi(f[2]))}
+				l.first.set(off, f[0], nameFreq{int32(atoi(f[1])), uint8(atoi(f[2]))})
 			}
 		})
 	})
 	run(func() {
-		d := file("surnames.tsv")
+		d := surnamesTSV
 		l.surname = make(map[string]int32, lines(d))
 		eachLine(d, func(f []string) {
 			if len(f) >= 2 {
 				l.surname[f[0]] = int32(atoi(f[1]))
 			}
 		})
-		d = file("intl_names.tsv")
-		l.intl = make(map[string]uint8, lines(d))
-		eachLine(d, func(f []string) {
+		d = intlNamesTSV
+		l.intl = newTable[uint8](d, lines(d))
+		eachLineAt(d, func(off int, f []string) {
 			if len(f) < 2 {
 				return
 			}
@@ -107,40 +144,40 @@ func load() *Lexicon {
 			if strings.IndexByte(f[1], 'l') >= 0 {
 				k |= intlLast
 			}
-			l.intl[f[0]] = k
+			l.intl.set(off, f[0], k)
 		})
 	})
-	run(func() { l.weak = set(file("weak_names.txt")) })
+	run(func() { l.weak = set(weakNamesTXT) })
 	run(func() {
-		d := file("words.tsv")
-		l.words = make(map[string]uint8, lines(d))
-		eachLine(d, func(f []string) {
+		d := wordsTSV
+		l.words = newTable[uint8](d, lines(d))
+		eachLineAt(d, func(off int, f []string) {
 			if len(f) >= 2 {
-				l.words[f[0]] = uint8(atoi(f[1]))
+				l.words.set(off, f[0], uint8(atoi(f[1])))
 			}
 		})
 	})
 	run(func() {
-		d := file("proper.tsv")
-		l.proper = make(map[string]uint8, lines(d))
-		eachLine(d, func(f []string) {
+		d := properTSV
+		l.proper = newTable[uint8](d, lines(d))
+		eachLineAt(d, func(off int, f []string) {
 			if len(f) >= 2 {
-				l.proper[f[0]] = uint8(atoi(f[1]))
+				l.proper.set(off, f[0], uint8(atoi(f[1])))
 			}
 		})
 	})
 	var maxCity, maxHosp int
 	run(func() {
-		d := file("cities.tsv")
-		l.cities = make(map[string]cityInfo, lines(d))
-		eachLine(d, func(f []string) {
+		d := citiesTSV
+		l.cities = newTable[cityInfo](d, lines(d))
+		eachLineAt(d, func(off int, f []string) {
 			if len(f) >= 3 {
-				l.cities[f[0]] = cityInfo{int32(atoi(f[1])), uint8(min(atoi(f[2]), 255))}
+				l.cities.set(off, f[0], cityInfo{int32(atoi(f[1])), uint8(min(atoi(f[2]), 255))})
 				maxCity = max(maxCity, words(f[0]))
 			}
 		})
-		l.counties = set(file("counties.tsv"))
-		d = file("states.tsv")
+		l.counties = set(countiesTSV)
+		d = statesTSV
 		l.stateName = make(map[string]struct{}, 64)
 		l.stateAbbr = make(map[string]struct{}, 64)
 		eachLine(d, func(f []string) {
@@ -150,13 +187,13 @@ func load() *Lexicon {
 			}
 		})
 		l.zips = make([]uint64, 100000/64+1)
-		eachLine(file("zips.txt"), func(f []string) {
+		eachLine(zipsTXT, func(f []string) {
 			if n, ok := zipNum(f[0]); ok {
 				l.zips[n>>6] |= 1 << (n & 63)
 			}
 		})
 		l.zip3 = make(map[string]uint8, 32)
-		eachLine(file("zip3.tsv"), func(f []string) {
+		eachLine(zip3TSV, func(f []string) {
 			if len(f) < 3 {
 				return
 			}
@@ -171,7 +208,7 @@ func load() *Lexicon {
 			}
 			l.zip3[f[0]] = v
 		})
-		d = file("street_suffixes.tsv")
+		d = streetSuffixesTSV
 		l.suffixes = make(map[string]string, lines(d))
 		eachLine(d, func(f []string) {
 			if len(f) >= 2 {
@@ -180,17 +217,17 @@ func load() *Lexicon {
 		})
 	})
 	run(func() {
-		d := file("hospitals.tsv")
-		l.hospitals = make(map[string]struct{}, lines(d))
-		eachLine(d, func(f []string) {
-			l.hospitals[f[0]] = struct{}{}
+		d := hospitalsTSV
+		l.hospitals = newTable[struct{}](d, lines(d))
+		eachLineAt(d, func(off int, f []string) {
+			l.hospitals.set(off, f[0], struct{}{})
 			maxHosp = max(maxHosp, words(f[0]))
 		})
-		l.drugs = set(file("drugs.tsv"))
-		l.eponyms = set(file("eponyms.txt"))
+		l.drugs = set(drugsTSV)
+		l.eponyms = set(eponymsTXT)
 	})
 	run(func() {
-		d := file("makers.tsv")
+		d := makersTSV
 		l.makers = make(map[string][]string, lines(d))
 		l.common = make(map[string]struct{})
 		eachLine(d, func(f []string) {
@@ -207,7 +244,7 @@ func load() *Lexicon {
 			}
 		})
 		// makers.tsv is sorted by brand, so l.brands is sorted.
-		d = file("maker_aliases.tsv")
+		d = makerAliasesTSV
 		l.alias = make(map[string]string, lines(d))
 		l.parent = make(map[string]string, 64)
 		eachLine(d, func(f []string) {

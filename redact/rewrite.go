@@ -54,7 +54,14 @@ func (r *Redactor) Rewrite(it chaperone.Item, res chaperone.Result) string {
 
 // resultSpans returns the spans of res and those of its findings.
 func resultSpans(res chaperone.Result) []chaperone.Span {
-	spans := slices.Clone(res.Spans)
+	n := len(res.Spans)
+	for _, f := range res.Findings {
+		if f.HasSpan() {
+			n++
+		}
+	}
+	spans := make([]chaperone.Span, len(res.Spans), n) // no growing copies
+	copy(spans, res.Spans)
 	for _, f := range res.Findings {
 		if f.HasSpan() {
 			spans = append(spans, chaperone.Span{Start: f.Start, End: f.End, Type: f.SpanType, Rule: f.Rule, Score: f.Score})

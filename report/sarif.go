@@ -1,7 +1,6 @@
 package report
 
 import (
-	"encoding/json"
 	"io"
 	"net/url"
 	"path/filepath"
@@ -31,11 +30,13 @@ const (
 // guideline: findings that block (PHI, RELATIONSHIP_CONFIRMED) are "error",
 // others "warning", never above the item's decision ("note" when allowed).
 // Messages are the rule's reason and never contain the matched text.
+//
+// The log is written as it is encoded, result by result; on an encoding
+// error (a score that is not a number) w may hold the start of it.
 func SARIF(w io.Writer, rules []chaperone.RuleInfo, file string, text string, results []chaperone.Result) error {
 	run := sarifRun{
 		Tool:       sarifTool{Driver: sarifDriver{Name: toolName, InformationURI: toolURI, Rules: []sarifRule{}}},
 		ColumnKind: SARIFColumnKind,
-		Results:    []sarifResult{},
 	}
 	index := make(map[string]int, len(rules))
 	reasons := make(map[string]string, len(rules))
@@ -48,45 +49,79 @@ func SARIF(w io.Writer, rules []chaperone.RuleInfo, file string, text string, re
 	uri := fileURI(file)
 	lines := NewLines(text)
 	whole := textRegion(lines, 0, len(text))
-	for _, res := range results {
-		for _, f := range res.Findings {
-			sr := sarifResult{
-				RuleID:  nonEmpty(f.Rule, string(f.Type)),
-				Level:   findingLevel(f.Type, res.Decision),
-				Message: sarifMessage{Text: findingMessage(f, reasons[f.Rule])},
-				Properties: map[string]any{
-					"findingType": string(f.Type),
-					"score":       f.Score,
-				},
-			}
-			if i, ok := index[f.Rule]; ok {
-				sr.RuleIndex = &i
-			}
-			if f.SpanType != "" {
-				sr.Properties["spanType"] = string(f.SpanType)
-			}
-			if f.Cite != "" {
-				sr.Properties["cite"] = f.Cite
-			}
-			if res.ID != "" {
-				sr.Properties["itemId"] = res.ID
-			}
-			region := whole
-			if spanFinding(f, text) {
-				region = textRegion(lines, f.Start, f.End)
-			}
-			sr.Locations = []sarifLocation{{PhysicalLocation: sarifPhysical{
-				ArtifactLocation: sarifArtifact{URI: uri},
-				Region:           &region,
-			}}}
-			run.Results = append(run.Results, sr)
+	// resultOf returns the SARIF result of finding f of res.
+	resultOf := func(res *chaperone.Result, f *chaperone.Finding) *sarifResult {
+		sr := &sarifResult{
+			RuleID:  nonEmpty(f.Rule, string(f.Type)),
+			Level:   findingLevel(f.Type, res.Decision),
+			Message: sarifMessage{Text: findingMessage(*f, reasons[f.Rule])},
+			Properties: map[string]any{
+				"findingType": string(f.Type),
+				"score":       f.Score,
+			},
 		}
+		if i, ok := index[f.Rule]; ok {
+			sr.RuleIndex = &i
+		}
+		if f.SpanType != "" {
+			sr.Properties["spanType"] = string(f.SpanType)
+		}
+		if f.Cite != "" {
+			sr.Properties["cite"] = f.Cite
+		}
+		if res.ID != "" {
+			sr.Properties["itemId"] = res.ID
+		}
+		region := whole
+		if spanFinding(*f, text) {
+			region = textRegion(lines, f.Start, f.End)
+		}
+		sr.Locations = []sarifLocation{{PhysicalLocation: sarifPhysical{
+			ArtifactLocation: sarifArtifact{URI: uri},
+			Region:           &region,
+		}}}
+		return sr
 	}
 
-	enc := json.NewEncoder(w)
-	enc.SetEscapeHTML(false)
-	enc.SetIndent("", "  ")
-	return enc.Encode(sarifLog{Schema: SARIFSchema, Version: SARIFVersion, Runs: []sarifRun{run}})
+	// The log is written result by result, as json.Encoder would write
+	// sarifLog{Schema, Version, []sarifRun{run}} whole with run.Results
+	// filled: a long text has tens of thousands of them.
+	n := 0
+	for _, res := range results {
+		n += len(res.Findings)
+	}
+	s := newJSONStream(w)
+	s.raw("{")
+	s.key(1, "$schema", true)
+	s.value(1, SARIFSchema)
+	s.key(1, "version", false)
+	s.value(1, SARIFVersion)
+	s.key(1, "runs", false)
+	err := s.array(1, 1, func(int) error {
+		s.raw("{")
+		s.key(3, "tool", true)
+		if err := s.value(3, run.Tool); err != nil {
+			return err
+		}
+		s.key(3, "columnKind", false)
+		s.value(3, run.ColumnKind)
+		s.key(3, "results", false)
+		ri, fi := 0, 0 // the next finding is results[ri].Findings[fi]
+		err := s.array(3, n, func(int) error {
+			for fi == len(results[ri].Findings) {
+				ri, fi = ri+1, 0
+			}
+			fi++
+			return s.value(4, resultOf(&results[ri], &results[ri].Findings[fi-1]))
+		})
+		s.raw("\n" + indent(2) + "}")
+		return err
+	})
+	if err != nil {
+		return err
+	}
+	s.raw("\n}\n")
+	return s.flush()
 }
 
 // sarifRuleOf describes rule r for the SARIF driver.
@@ -205,6 +240,7 @@ func fileURI(file string) string {
 }
 
 // The SARIF 2.1.0 objects chaperone writes; the field names are the spec's.
+// SARIF writes a sarifLog piece by piece, in the order of these fields.
 type (
 	sarifLog struct {
 		Schema  string     `json:"$schema"`

@@ -7,7 +7,6 @@ import (
 	"sort"
 	"strconv"
 	"strings"
-	"text/tabwriter"
 	"unicode/utf8"
 
 	chaperone "github.com/chaperone-project/chaperone"
@@ -99,24 +98,60 @@ func paintDecision(d chaperone.Decision, color bool) string {
 	return s
 }
 
-// writeFindings writes the findings as an aligned table, one line each.
-func writeFindings(w io.Writer, text string, findings []chaperone.Finding) {
+// findingsHeader is the header row of the findings table.
+var findingsHeader = findingsRow{"  RULE", "TYPE", "SPAN", "AT", "SCORE", "REASON", "CITE"}
+
+// findingsRow is one row of the findings table, cell by cell.
+type findingsRow [7]string
+
+// writeFindings writes the findings as an aligned table, one line each:
+// each column but the last as wide as its widest cell and two spaces, as
+// text/tabwriter aligns it. The table is measured in a first pass and
+// written row by row in a second, so that the findings of a long text are
+// never all held as text at once (tabwriter buffered the whole table).
+func writeFindings(w *bufio.Writer, text string, findings []chaperone.Finding) {
 	lines := NewLines(text)
-	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
-	fmt.Fprintln(tw, "  RULE\tTYPE\tSPAN\tAT\tSCORE\tREASON\tCITE")
-	for _, f := range findings {
-		span, at := "-", "-"
-		if f.HasSpan() {
-			span = string(f.SpanType)
+	var widths [len(findingsRow{}) - 1]int
+	measure := func(row *findingsRow) {
+		for j := range widths {
+			widths[j] = max(widths[j], utf8.RuneCountInString(row[j])+2)
 		}
-		if spanFinding(f, text) {
-			p := lines.Position(f.Start)
-			at = strconv.Itoa(p.Line) + ":" + strconv.Itoa(p.Column)
-		}
-		fmt.Fprintf(tw, "  %s\t%s\t%s\t%s\t%.2f\t%s\t%s\n",
-			cell(f.Rule), cell(string(f.Type)), cell(span), at, f.Score, cell(f.Reason), cell(f.Cite))
 	}
-	tw.Flush()
+	write := func(row *findingsRow) {
+		for j, c := range row {
+			w.WriteString(c)
+			if j < len(widths) {
+				for n := widths[j] - utf8.RuneCountInString(c); n > 0; n-- {
+					w.WriteByte(' ')
+				}
+			}
+		}
+		w.WriteByte('\n')
+	}
+	var row findingsRow
+	measure(&findingsHeader)
+	for i := range findings {
+		findingCells(&row, lines, text, &findings[i])
+		measure(&row)
+	}
+	write(&findingsHeader)
+	for i := range findings {
+		findingCells(&row, lines, text, &findings[i])
+		write(&row)
+	}
+}
+
+// findingCells fills row with the cells of finding f of text.
+func findingCells(row *findingsRow, lines *Lines, text string, f *chaperone.Finding) {
+	span, at := "-", "-"
+	if f.HasSpan() {
+		span = string(f.SpanType)
+	}
+	if spanFinding(*f, text) {
+		p := lines.Position(f.Start)
+		at = strconv.Itoa(p.Line) + ":" + strconv.Itoa(p.Column)
+	}
+	*row = findingsRow{"  " + cell(f.Rule), cell(string(f.Type)), cell(span), at, fmt.Sprintf("%.2f", f.Score), cell(f.Reason), cell(f.Cite)}
 }
 
 // cell makes s fit one table cell: no tabs, newlines or control characters.
@@ -142,7 +177,7 @@ type region struct {
 // mergeSpans returns the valid spans of a text of n bytes as sorted,
 // non-overlapping regions; overlapping spans merge into one region.
 func mergeSpans(spans []chaperone.Span, n int) []region {
-	var rs []region
+	rs := make([]region, 0, len(spans))
 	for _, s := range spans {
 		if validRange(s.Start, s.End, n) && s.Start < s.End {
 			rs = append(rs, region{start: s.Start, end: s.End, types: []string{string(s.Type)}})
@@ -154,7 +189,7 @@ func mergeSpans(spans []chaperone.Span, n int) []region {
 		}
 		return rs[i].end < rs[j].end
 	})
-	var out []region
+	out := rs[:0] // merged in place
 	for _, r := range rs {
 		if k := len(out) - 1; k >= 0 && r.start < out[k].end {
 			out[k].end = max(out[k].end, r.end)
@@ -185,11 +220,20 @@ func writeHighlighted(w *bufio.Writer, text string, spans []chaperone.Span, colo
 	for _, r := range mergeSpans(spans, len(text)) {
 		w.WriteString(displayText(text[at:r.start]))
 		label := strings.Join(r.types, "|")
+		// piece by piece: one string per span would be as much garbage
+		// as the text
 		if color {
-			w.WriteString(ansiHighlight + displayText(text[r.start:r.end]) + ansiReset)
-			w.WriteString(ansiDim + "{" + label + "}" + ansiReset)
+			w.WriteString(ansiHighlight)
+			w.WriteString(displayText(text[r.start:r.end]))
+			w.WriteString(ansiReset + ansiDim + "{")
+			w.WriteString(label)
+			w.WriteString("}" + ansiReset)
 		} else {
-			w.WriteString("[[" + displayText(text[r.start:r.end]) + "]]{" + label + "}")
+			w.WriteString("[[")
+			w.WriteString(displayText(text[r.start:r.end]))
+			w.WriteString("]]{")
+			w.WriteString(label)
+			w.WriteString("}")
 		}
 		at = r.end
 	}

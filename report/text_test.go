@@ -1,9 +1,14 @@
 package report
 
 import (
+	"bufio"
 	"bytes"
+	"fmt"
+	"io"
+	"strconv"
 	"strings"
 	"testing"
+	"text/tabwriter"
 
 	chaperone "github.com/chaperone-project/chaperone"
 )
@@ -123,6 +128,52 @@ func BenchmarkText(b *testing.B) {
 		buf.Reset()
 		if err := Text(&buf, fx.item, fx.res, fx.rewrite, false); err != nil {
 			b.Fatal(err)
+		}
+	}
+}
+
+// tabwriterFindings is how writeFindings wrote the table before it
+// streamed: every row through text/tabwriter.
+func tabwriterFindings(w io.Writer, text string, findings []chaperone.Finding) {
+	lines := NewLines(text)
+	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "  RULE\tTYPE\tSPAN\tAT\tSCORE\tREASON\tCITE")
+	for _, f := range findings {
+		span, at := "-", "-"
+		if f.HasSpan() {
+			span = string(f.SpanType)
+		}
+		if spanFinding(f, text) {
+			p := lines.Position(f.Start)
+			at = strconv.Itoa(p.Line) + ":" + strconv.Itoa(p.Column)
+		}
+		fmt.Fprintf(tw, "  %s\t%s\t%s\t%s\t%.2f\t%s\t%s\n",
+			cell(f.Rule), cell(string(f.Type)), cell(span), at, f.Score, cell(f.Reason), cell(f.Cite))
+	}
+	tw.Flush()
+}
+
+func TestFindingsTableAsTabwriter(t *testing.T) {
+	fx := newFixture()
+	long, _ := longResult(300, 0)
+	text := strings.Repeat(fx.item.Text+"\n", 40)
+	odd := []chaperone.Finding{
+		{Rule: "", Type: "", Reason: "", Cite: ""},
+		{Rule: "tab\there", Type: chaperone.FindingPHI, SpanType: chaperone.SpanDate, Start: 3, End: 9, Score: 1,
+			Reason: "new\nline \x1b[2J \u202e bidi \xff bad ünïcödé 🚑🚑🚑", Cite: "\f\v\r"},
+		{Rule: "a-very-long-rule-name-that-widens-the-first-column", Type: chaperone.FindingMisinformation, Score: 0.005,
+			Reason: "short", Cite: "c"},
+		{Rule: "out-of-range", Type: chaperone.FindingPHI, SpanType: chaperone.SpanName, Start: 5, End: 1 << 30, Score: -0.5},
+	}
+	for _, findings := range [][]chaperone.Finding{nil, fx.res.Findings, odd, long.Findings} {
+		var got bytes.Buffer
+		bw := bufio.NewWriter(&got)
+		writeFindings(bw, text, findings)
+		bw.Flush()
+		var want bytes.Buffer
+		tabwriterFindings(&want, text, findings)
+		if !bytes.Equal(got.Bytes(), want.Bytes()) {
+			t.Errorf("writeFindings wrote\n%.3000s\nwant\n%.3000s", got.Bytes(), want.Bytes())
 		}
 	}
 }

@@ -191,12 +191,23 @@ func newLineEncoder() *lineEncoder {
 	return e
 }
 
+// keptLine is the largest buffer a lineEncoder keeps between lines.
+const keptLine = 64 << 10
+
 // encode returns v as one JSON line in a new slice, or nil if v cannot be
-// encoded (a NaN score).
+// encoded (a NaN score). A long line (a long text's spans) is returned in
+// the buffer itself, which the encoder gives up, rather than copied: the
+// worker would otherwise hold a buffer of that size to the end of the
+// batch.
 func (e *lineEncoder) encode(v any) []byte {
 	e.buf.Reset()
 	if e.enc.Encode(v) != nil {
 		return nil
+	}
+	if e.buf.Cap() > keptLine {
+		line := e.buf.Bytes()
+		e.buf = bytes.Buffer{} // enc writes to &e.buf, now empty
+		return line
 	}
 	return bytes.Clone(e.buf.Bytes())
 }

@@ -31,14 +31,23 @@ func newEngine(rulesPath string) (*detect.Engine, error) {
 	return eng, nil
 }
 
-// pauseGC stops the garbage collector while the engine loads, for a
-// shorter start-up: loading builds some 100 MB of dictionaries and tables
-// that collections would only re-scan (a third of the start-up), and leaves
-// little garbage. A memory limit keeps it safe. The returned function
-// restores the settings.
+// loadMemory is the soft memory limit while the engine loads (see
+// pauseGC): room for the loaded engine (about 27 MB of heap, and the
+// runtime's own memory) and an organisation's rules, well below the 65 MB
+// that loading allocates, so that a one-post scan does not peak at the
+// whole garbage of the load.
+const loadMemory = 48 << 20
+
+// pauseGC holds the garbage collector back while the engine loads, for a
+// shorter start-up: collecting at every doubling of the heap would re-scan
+// the growing rule tables some seven times. Loading allocates some 65 MB
+// and keeps about 27 MB, so the collector runs only when the process
+// nears loadMemory, two or three times, and the garbage never costs a
+// short scan more memory than that. The returned function restores the
+// settings.
 func pauseGC() (restore func()) {
 	limit := debug.SetMemoryLimit(-1) // reads it
-	debug.SetMemoryLimit(min(limit, 1<<30))
+	debug.SetMemoryLimit(min(limit, loadMemory))
 	pct := debug.SetGCPercent(-1)
 	return func() {
 		debug.SetGCPercent(pct)

@@ -30,6 +30,7 @@ func newLineReader(r io.Reader, max int) *lineReader {
 func (lr *lineReader) next() (line []byte, num int, tooLong bool, err error) {
 	var buf []byte
 	read := false
+	shared := false // buf is the reader's buffer
 	for {
 		chunk, err := lr.r.ReadSlice('\n')
 		if len(chunk) > 0 {
@@ -40,9 +41,12 @@ func (lr *lineReader) next() (line []byte, num int, tooLong bool, err error) {
 			if len(buf)+len(chunk) > lr.max+2 {
 				tooLong, buf = true, nil
 			} else if buf == nil && err == nil {
-				buf = chunk // the whole line in one chunk: copied below
+				buf, shared = chunk, true // the whole line in one chunk: copied below
 			} else {
-				buf = append(buf[:len(buf):len(buf)], chunk...)
+				// buf is nil or ours (a shared chunk ends the line), so
+				// it grows in place: a line of many chunks is not copied
+				// at each one
+				buf = append(buf, chunk...)
 			}
 		}
 		if errors.Is(err, bufio.ErrBufferFull) {
@@ -68,5 +72,8 @@ func (lr *lineReader) next() (line []byte, num int, tooLong bool, err error) {
 	if len(buf) > lr.max {
 		return nil, lr.n, true, nil
 	}
-	return bytes.Clone(buf), lr.n, false, nil
+	if shared {
+		buf = bytes.Clone(buf)
+	}
+	return buf, lr.n, false, nil
 }

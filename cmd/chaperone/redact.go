@@ -2,7 +2,7 @@ package main
 
 import (
 	"flag"
-	"fmt"
+	"io"
 	"strings"
 )
 
@@ -62,10 +62,13 @@ func (o *redactOptions) run(e *env, args []string) int {
 	if err != nil {
 		return fail(e, err)
 	}
-	if out != "" && !strings.HasSuffix(out, "\n") {
-		out += "\n"
+	// written as it is, without the copies that adding the newline to it
+	// and fmt would make of a long text
+	_, err = io.WriteString(e.stdout, out)
+	if err == nil && out != "" && !strings.HasSuffix(out, "\n") {
+		_, err = io.WriteString(e.stdout, "\n")
 	}
-	if _, err := fmt.Fprint(e.stdout, out); err != nil {
+	if err != nil {
 		return fail(e, internalError("writing the rewrite", err))
 	}
 	return exitOK
