@@ -47,6 +47,12 @@ func (d *doc) contactOwner(s int) (own, patient bool) {
 	// after one that starts at e
 	patient = d.cueIn("contact_patient_cues", s-len(near), s) || d.cueIn("contact_patient_after", e, e+len(after))
 	own = d.cueIn("contact_own_cues", s-len(before), s) || d.callUs(s)
+	// an own cue far back in the sentence ("called the front desk 41
+	// times and faxed twice from …") yields to a relative's right there
+	// ("the son's office", "his daughter faxes")
+	if own && !patient && !d.cueIn("contact_own_cues", s-len(near), s) && !d.callUs(s) && d.cueIn("contact_patient_cues", s-len(before), s) {
+		own, patient = false, true
+	}
 	for _, c := range d.item.Author.ClinicContacts {
 		if c != "" && strings.Contains(d.text[s:min(len(d.text), s+len(c)+4)], c) {
 			own = true
