@@ -52,6 +52,11 @@ func TestAnchoredSame(t *testing.T) {
 	if n < len(all)/3 {
 		t.Errorf("only %d of %d regexes have start candidates", n, len(all))
 	}
+	for _, x := range all {
+		if got, want := x.v, x.re.SubexpIndex("v"); got != want {
+			t.Errorf("%q: group v is %d, regexp says %d", x.re.String(), got, want)
+		}
+	}
 	for _, it := range items {
 		d := e.newDoc(it)
 		h := d.hits()

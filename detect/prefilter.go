@@ -38,6 +38,10 @@ type rx struct {
 	// anchor, when set, says where a match can start, so that the
 	// regex is tried only there (anchor.go).
 	anchor *anchor
+	// v is the number of the capture group named "v", the part of a match
+	// a recognizer reports (-1: none), what re.SubexpIndex("v") returns
+	// without compiling the regex or reading its group names
+	v int
 	// seps, for a regex with literals and no anchor, are the ASCII
 	// non-word bytes no match can hold (white space and quotes for a
 	// URL): findInRuns searches only the runs between them that hold a
@@ -88,7 +92,7 @@ func (p *prefilter) wrap(src string, sre *syntax.Regexp) rx {
 	simple := sre.Simplify()
 	digits := minDigits(simple)
 	cache := litCache{}
-	out := rx{re: re, digits: digits, group: -1}
+	out := rx{re: re, digits: digits, group: -1, v: captureIndex(sre, "v")}
 	out.anchor = p.newAnchor(src, simple, cache)
 	set, ok := cache.required(simple)
 	if !ok || len(set) == 0 || len(set) > 400 {
@@ -248,6 +252,21 @@ func (p *prefilter) matchWords(x *rx, s string, present []bool) bool {
 		}
 	}
 	return false
+}
+
+// captureIndex returns the number of the capture group of re called
+// name, or -1, as regexp.Regexp.SubexpIndex does; re is the regex as
+// parsed, before simplification, which numbers its groups as regexp does.
+func captureIndex(re *syntax.Regexp, name string) int {
+	if re.Op == syntax.OpCapture && re.Name == name {
+		return re.Cap
+	}
+	for _, sub := range re.Sub {
+		if n := captureIndex(sub, name); n > 0 {
+			return n
+		}
+	}
+	return -1
 }
 
 // separators returns the ASCII non-word bytes that no match of re can
