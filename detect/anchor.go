@@ -486,15 +486,11 @@ func (p *prefilter) candidates(a *anchor, h *litHits, s string, base int, buf []
 	if a.begin {
 		buf = append(buf, 0)
 	}
-	if a.bytes != nil {
+	if bs := a.bytes; bs != nil {
+		// most bytes are in no set: one load and test each
 		for at := 0; at < len(s); at++ {
-			switch a.bytes[s[at]] {
-			case byteAny:
+			if k := bs[s[at]]; k != 0 && (k == byteAny || at == 0 || !isWordByte(s[at-1])) {
 				buf = append(buf, at)
-			case byteWord:
-				if at == 0 || !isWordByte(s[at-1]) {
-					buf = append(buf, at)
-				}
 			}
 		}
 	} else if h.groups[a.group] { // else none occurs
