@@ -444,11 +444,13 @@ func (d *doc) findMisinformation(r *Rule) {
 		return false
 	}
 	h := d.hits()
-	for _, g := range d.e.rules.claimGates {
-		c, x := g.claim, g.x
-		if g.group >= 0 && !h.groups[g.group] || !d.may(x) {
+	gates, present := d.e.rules.claimGates, h.groups
+	for gi := range gates {
+		g := &gates[gi] // most gates fail on their group: read no more of them
+		if g.group >= 0 && !present[g.group] || !d.may(g.x) {
 			continue
 		}
+		c, x := g.claim, g.x
 		for _, m := range d.findAllAt(x, d.text, 0, h, false) {
 			if refuted(c, m) {
 				continue
