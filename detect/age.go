@@ -54,7 +54,7 @@ func (d *doc) findAges(r *Rule) {
 	words := containsAny(d.lower, ageWords) // the forms with words need one
 	for i, f := range ageForms {
 		x := &d.e.rules.ages[i]
-		vi := x.re.SubexpIndex("v")
+		vi := x.v
 		if f.words && !words {
 			continue
 		}

@@ -486,15 +486,11 @@ func (p *prefilter) candidates(a *anchor, h *litHits, s string, base int, buf []
 	if a.begin {
 		buf = append(buf, 0)
 	}
-	if a.bytes != nil {
+	if bs := a.bytes; bs != nil {
+		// most bytes are in no set: one load and test each
 		for at := 0; at < len(s); at++ {
-			switch a.bytes[s[at]] {
-			case byteAny:
+			if k := bs[s[at]]; k != 0 && (k == byteAny || at == 0 || !isWordByte(s[at-1])) {
 				buf = append(buf, at)
-			case byteWord:
-				if at == 0 || !isWordByte(s[at-1]) {
-					buf = append(buf, at)
-				}
 			}
 		}
 	} else if h.groups[a.group] { // else none occurs
@@ -557,6 +553,9 @@ func (d *doc) matchAt(x *rx, s string, base int, h *litHits) bool {
 // text (hits) that begins at byte base, trying the anchored regex at x's
 // candidates.
 func (d *doc) findAllAt(x *rx, s string, base int, h *litHits, sub bool) [][]int {
+	if x.anchor == nil && x.seps != nil && !d.risky && base >= 0 {
+		return d.findInRuns(x, s, base, h, sub)
+	}
 	if x.anchor == nil || d.risky {
 		if !x.re.matchAnywhere(s) {
 			return nil // as the regex finds
@@ -593,6 +592,62 @@ func (d *doc) findAllAt(x *rx, s string, base int, h *litHits, sub bool) [][]int
 		}
 		out = append(out, m)
 		pos = m[1]
+	}
+	return out
+}
+
+// findInRuns is findAllAt for a regex without an anchor but with
+// separators (rx.seps): no match crosses one, and every match holds one
+// of the regex's literals, so the regex runs only on the runs of bytes
+// between separators where the prefilter found a literal, and finds
+// there what it finds in all of s. A run's ends look like the text's ends
+// to \b, separators being non-word bytes, and the regex asserts no ^ or $.
+func (d *doc) findInRuns(x *rx, s string, base int, h *litHits, sub bool) [][]int {
+	starts := d.findCand[:0]
+	end := base + len(s)
+	for _, id := range x.lits {
+		n := len(d.e.pre.lits[id])
+		for k := h.head[id]; k != 0; k = h.occ[k-1].next {
+			e := int(h.occ[k-1].end)
+			if e > end {
+				break
+			}
+			// an occurrence starting on a separator is in no match
+			if at := e - n - base; at >= 0 && !x.seps[s[at]] {
+				starts = append(starts, at)
+			}
+		}
+	}
+	d.findCand = starts
+	slices.Sort(starts)
+	var out [][]int
+	runEnd := 0
+	for _, at := range starts {
+		if at < runEnd {
+			continue // in the run just searched
+		}
+		a := at
+		for a > 0 && !x.seps[s[a-1]] {
+			a--
+		}
+		runEnd = at + 1
+		for runEnd < len(s) && !x.seps[s[runEnd]] {
+			runEnd++
+		}
+		var ms [][]int
+		if sub {
+			ms = x.re.FindAllStringSubmatchIndex(s[a:runEnd], -1)
+		} else {
+			ms = x.re.FindAllStringIndex(s[a:runEnd], -1)
+		}
+		for _, m := range ms {
+			for k := range m {
+				if m[k] >= 0 {
+					m[k] += a
+				}
+			}
+			out = append(out, m)
+		}
 	}
 	return out
 }

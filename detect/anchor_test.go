@@ -22,6 +22,7 @@ var anchorEdgeItems = []chaperone.Item{
 	{ID: "edge-9", Text: "Take ibuprofen. just take it; band take it,and take 2 —take one!Stop it. Grandpa man came in"},
 	{ID: "edge-10", Text: "take 400mg now", Context: "Should I take it? old man here"},
 	{ID: "edge-11", Text: "call +1 555-123-4567 or 1-800-555-1212,(312) 555-0100, a1 555 123 4567 x1-555-123-4567 ext. 4"},
+	{ID: "edge-12", Text: "See WWW.Example.COM/x, http://localhost or 'rafa.wordpress.com' <a.io>…me.us \"x.org\"/y jo@b.care.fund https://gofundme.com/f/a\tb"},
 	{ID: "edge-6", Text: "Seen at 1234 Elm Street, Springfield IL 62704 on 3/14/2024 by Dr. Okafor", Context: "my son has a rash, what should I take?"},
 }
 
@@ -51,6 +52,11 @@ func TestAnchoredSame(t *testing.T) {
 	if n < len(all)/3 {
 		t.Errorf("only %d of %d regexes have start candidates", n, len(all))
 	}
+	for _, x := range all {
+		if got, want := x.v, x.re.SubexpIndex("v"); got != want {
+			t.Errorf("%q: group v is %d, regexp says %d", x.re.String(), got, want)
+		}
+	}
 	for _, it := range items {
 		d := e.newDoc(it)
 		h := d.hits()
@@ -64,6 +70,14 @@ func TestAnchoredSame(t *testing.T) {
 		for xi := range all {
 			x := &all[xi]
 			if x.anchor == nil {
+				if x.seps != nil {
+					if got, want := d.findAllAt(x, d.text, 0, h, true), x.re.FindAllStringSubmatchIndex(d.text, -1); !reflect.DeepEqual(got, want) {
+						t.Errorf("%q on %s: matches in runs %v, regex %v", x.re.String(), it.ID, got, want)
+					}
+					if got, want := d.findAllAt(x, d.lower, 0, h, false), x.re.FindAllStringIndex(d.lower, -1); !reflect.DeepEqual(got, want) {
+						t.Errorf("%q on %s (lower-cased): matches in runs %v, regex %v", x.re.String(), it.ID, got, want)
+					}
+				}
 				continue
 			}
 			if got, want := d.matchAt(x, d.lower, 0, h), x.re.MatchString(d.lower); got != want {

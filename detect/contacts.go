@@ -110,10 +110,9 @@ func (d *doc) contactScore(r *Rule, s int, alone float64) float64 {
 func (d *doc) findPhones(r *Rule) {
 	for xi := range r.compiled {
 		x := &r.compiled[xi]
-		re := x.re
 		for _, m := range d.findAll(x, true) {
 			s, e := m[0], m[1]
-			if vi := re.SubexpIndex("v"); vi > 0 && m[2*vi] >= 0 {
+			if vi := x.v; vi > 0 && m[2*vi] >= 0 {
 				s, e = m[2*vi], m[2*vi+1]
 			}
 			if s > 0 && (isAlnum(d.text[s-1]) || d.text[s-1] == '-' || d.text[s-1] == '/') {

@@ -45,16 +45,18 @@ type doc struct {
 	collect   bool       // training: record name candidates' features
 	nameCands []nameCand // recorded name candidates
 
-	textHits    *litHits       // prefilter literals found in lower
-	ctxFound    *litHits       // prefilter literals found in the context (ctxHits)
-	risky       bool           // see foldRisk: no anchored regexes
-	cand        []int          // scratch for matchAt
-	findCand    []int          // scratch for findAllAt
-	windows     *[]digitWindow // byte windows around digit runs
-	digits      int            // ASCII digits in the text, with windows
-	brands      *[][2]int      // brand names in the text
-	labelsFound *[][2]int      // identifier labels in the text (textLabels)
-	cueState    []int8         // by cue list id (ruleSet.cueIDs): 0 not computed, 1 matched, -1 not
+	textHits     *litHits       // prefilter literals found in lower
+	ctxFound     *litHits       // prefilter literals found in the context (ctxHits)
+	risky        bool           // see foldRisk: no anchored regexes
+	cand         []int          // scratch for matchAt
+	findCand     []int          // scratch for findAllAt
+	windows      *[]digitWindow // byte windows around digit runs
+	digits       int            // ASCII digits in the text, with windows
+	brands       *[][2]int      // brand names in the text
+	labelsFound  *[][2]int      // identifier labels in the text (textLabels)
+	cueState     []int8         // by cue list id (ruleSet.cueIDs): 0 not computed, 1 matched, -1 not
+	words        int            // word tokens, counted by eligible once
+	wordsCounted bool           // words is set
 }
 
 // release returns the document's prefilter tables to the engine's pool,

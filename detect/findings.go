@@ -1,7 +1,6 @@
 package detect
 
 import (
-	"regexp"
 	"strings"
 
 	chaperone "github.com/chaperone-project/chaperone"
@@ -241,11 +240,11 @@ func (d *doc) findStory(r *Rule) {
 
 // kinCareRe is a reply speaking of the results or care of the person's
 // child or relative: "your son's ACL graft looks great on the MRI".
-var kinCareRe = regexp.MustCompile(`\byour (?:son|daughter|kid|child|baby|boy|girl|mom|mother|dad|father|husband|wife|grandma|grandpa)['’]s\s+(?:[a-z0-9\-]+\s+){0,2}(?:mri|x-?rays?|scans?|labs?|results?|graft|surgery|cast|stitches|biopsy|ultrasound|echo|ekg|ecg|swab|culture|bloodwork|levels?|a1c|meds|medications?|dose|prescription|appointment|appt|visit|follow-?up|tubes|braces|crown|filling)\b`)
+var kinCareRe = mustLazyRegexp(`\byour (?:son|daughter|kid|child|baby|boy|girl|mom|mother|dad|father|husband|wife|grandma|grandpa)['’]s\s+(?:[a-z0-9\-]+\s+){0,2}(?:mri|x-?rays?|scans?|labs?|results?|graft|surgery|cast|stitches|biopsy|ultrasound|echo|ekg|ecg|swab|culture|bloodwork|levels?|a1c|meds|medications?|dose|prescription|appointment|appt|visit|follow-?up|tubes|braces|crown|filling)\b`)
 
 // practiceVoice is the practice inviting the person back: with "your"
 // treatment, a reply from the practice that gives it.
-var practiceVoice = regexp.MustCompile(`\b(?:call us|call the office|call our office|see you (?:at|next|in|on|soon)|come (?:back )?in|stop by|message us|send us|book (?:your|a)|we'll (?:see|get|check|swap|adjust|schedule)|our (?:office|clinic|front desk|nurses?))\b`)
+var practiceVoice = mustLazyRegexp(`\b(?:call us|call the office|call our office|see you (?:at|next|in|on|soon)|come (?:back )?in|stop by|message us|send us|book (?:your|a)|we'll (?:see|get|check|swap|adjust|schedule)|our (?:office|clinic|front desk|nurses?))\b`)
 
 // ownPatientRe is a plain statement that someone is the author's patient.
 var ownPatientRe = mustLazyRegexp(`\b(?:is|was|are|were|'s|’s) (?:one of )?(?:my|our) (?:[a-z]+ )?(?:patients?|pts?|clients?|residents?)\b`)
@@ -272,10 +271,11 @@ func (d *doc) replyConfirms() bool {
 		// great"), or their treatment in the practice's voice ("@ana yes
 		// your Nexplanon can stay in until 2027! Just call us")
 		switch {
-		case (strings.Contains(d.lower, " my ") || strings.Contains(d.lower, " our ")) && ownPatientRe.matchAnywhere(d.lower), kinCareRe.MatchString(d.lower):
+		case (strings.Contains(d.lower, " my ") || strings.Contains(d.lower, " our ")) && ownPatientRe.matchAnywhere(d.lower),
+			strings.Contains(d.lower, "your ") && kinCareRe.matchAnywhere(d.lower): // every match holds "your "
 			d.replyResult, d.explicitConfirm = true, true
 		default:
-			d.replyResult = d.yourTreatment(0, len(d.toks)) && practiceVoice.MatchString(d.lower)
+			d.replyResult = d.yourTreatment(0, len(d.toks)) && practiceVoice.matchAnywhere(d.lower)
 		}
 		return d.replyResult
 	}
@@ -444,11 +444,13 @@ func (d *doc) findMisinformation(r *Rule) {
 		return false
 	}
 	h := d.hits()
-	for _, g := range d.e.rules.claimGates {
-		c, x := g.claim, g.x
-		if g.group >= 0 && !h.groups[g.group] || !d.may(x) {
+	gates, present := d.e.rules.claimGates, h.groups
+	for gi := range gates {
+		g := &gates[gi] // most gates fail on their group: read no more of them
+		if g.group >= 0 && !present[g.group] || !d.may(g.x) {
 			continue
 		}
+		c, x := g.claim, g.x
 		for _, m := range d.findAllAt(x, d.text, 0, h, false) {
 			if refuted(c, m) {
 				continue

@@ -122,13 +122,15 @@ const personalAlone = 0.8
 // all; the model decides only within these bounds, and is trained on the
 // eligible items of each type. MISINFORMATION stays with the curated claims.
 func (d *doc) eligible(t chaperone.FindingType) bool {
-	words := 0
-	for i := range d.toks {
-		if d.toks[i].kind == tokWord {
-			words++
+	if !d.wordsCounted {
+		d.wordsCounted = true
+		for i := range d.toks {
+			if d.toks[i].kind == tokWord {
+				d.words++
+			}
 		}
 	}
-	if words < 3 {
+	if d.words < 3 {
 		return false
 	}
 	switch t {

@@ -22,8 +22,7 @@ func (d *doc) runPattern(r *Rule) {
 		if !d.may(x) {
 			continue
 		}
-		re := x.re
-		vi := re.SubexpIndex("v")
+		vi := x.v
 		for _, m := range d.findAll(x, r.Needs == "digits") {
 			s, e := m[0], m[1]
 			if vi > 0 && m[2*vi] >= 0 {

@@ -6,6 +6,7 @@ import (
 	"strings"
 	"sync"
 	"unicode"
+	"unicode/utf8"
 )
 
 // The prefilter keeps the screen fast: most rules are regular expressions
@@ -37,6 +38,15 @@ type rx struct {
 	// anchor, when set, says where a match can start, so that the
 	// regex is tried only there (anchor.go).
 	anchor *anchor
+	// v is the number of the capture group named "v", the part of a match
+	// a recognizer reports (-1: none), what re.SubexpIndex("v") returns
+	// without compiling the regex or reading its group names
+	v int
+	// seps, for a regex with literals and no anchor, are the ASCII
+	// non-word bytes no match can hold (white space and quotes for a
+	// URL): findInRuns searches only the runs between them that hold a
+	// literal. nil when there are none or the regex asserts ^ or $.
+	seps *[256]bool
 }
 
 // prefilter collects literals while rules compile, then builds the automaton.
@@ -82,7 +92,7 @@ func (p *prefilter) wrap(src string, sre *syntax.Regexp) rx {
 	simple := sre.Simplify()
 	digits := minDigits(simple)
 	cache := litCache{}
-	out := rx{re: re, digits: digits, group: -1}
+	out := rx{re: re, digits: digits, group: -1, v: captureIndex(sre, "v")}
 	out.anchor = p.newAnchor(src, simple, cache)
 	set, ok := cache.required(simple)
 	if !ok || len(set) == 0 || len(set) > 400 {
@@ -90,6 +100,9 @@ func (p *prefilter) wrap(src string, sre *syntax.Regexp) rx {
 	}
 	out.lits, out.words = p.ids(set), isWordList(src, simple, cache)
 	out.group = p.group(out.lits)
+	if out.anchor == nil {
+		out.seps = separators(simple)
+	}
 	if simple.Op == syntax.OpConcat {
 		for _, extra := range cache.concatSets(simple) {
 			if len(extra) <= 400 && !sameSet(extra, set) {
@@ -239,6 +252,89 @@ func (p *prefilter) matchWords(x *rx, s string, present []bool) bool {
 		}
 	}
 	return false
+}
+
+// captureIndex returns the number of the capture group of re called
+// name, or -1, as regexp.Regexp.SubexpIndex does; re is the regex as
+// parsed, before simplification, which numbers its groups as regexp does.
+func captureIndex(re *syntax.Regexp, name string) int {
+	if re.Op == syntax.OpCapture && re.Name == name {
+		return re.Cap
+	}
+	for _, sub := range re.Sub {
+		if n := captureIndex(sub, name); n > 0 {
+			return n
+		}
+	}
+	return -1
+}
+
+// separators returns the ASCII non-word bytes that no match of re can
+// hold, or nil when there are none or re asserts the start or end of the
+// text or a line (which a run's ends are not).
+func separators(re *syntax.Regexp) *[256]bool {
+	var in [256]bool
+	if !matchBytes(re, &in) {
+		return nil
+	}
+	var seps [256]bool
+	any := false
+	for b := range utf8.RuneSelf {
+		if !in[b] && !isWordByte(byte(b)) {
+			seps[b], any = true, true
+		}
+	}
+	if !any {
+		return nil
+	}
+	return &seps
+}
+
+// matchBytes marks in set the bytes a match of re may hold (every byte of
+// a multi-byte rune as 0x80-0xFF); false when re asserts ^ or $.
+func matchBytes(re *syntax.Regexp, set *[256]bool) bool {
+	markRune := func(r rune) {
+		if r >= utf8.RuneSelf {
+			for b := utf8.RuneSelf; b < 256; b++ {
+				set[b] = true
+			}
+			return
+		}
+		set[r] = true
+	}
+	switch re.Op {
+	case syntax.OpBeginLine, syntax.OpEndLine, syntax.OpBeginText, syntax.OpEndText:
+		return false
+	case syntax.OpLiteral:
+		for _, r := range re.Rune {
+			markRune(r)
+			if re.Flags&syntax.FoldCase != 0 {
+				for f := unicode.SimpleFold(r); f != r; f = unicode.SimpleFold(f) {
+					markRune(f)
+				}
+			}
+		}
+	case syntax.OpCharClass:
+		for i := 0; i+1 < len(re.Rune); i += 2 {
+			for r := re.Rune[i]; r <= re.Rune[i+1] && r < utf8.RuneSelf; r++ {
+				set[r] = true
+			}
+			if re.Rune[i+1] >= utf8.RuneSelf {
+				markRune(utf8.RuneSelf)
+			}
+		}
+	case syntax.OpAnyChar, syntax.OpAnyCharNotNL:
+		for b := range set {
+			set[b] = set[b] || b != '\n' || re.Op == syntax.OpAnyChar
+		}
+	default:
+		for _, sub := range re.Sub {
+			if !matchBytes(sub, set) {
+				return false
+			}
+		}
+	}
+	return true
 }
 
 // rareMarks are the single characters worth a prefilter literal.

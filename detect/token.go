@@ -40,7 +40,21 @@ func isWordRune(r rune) bool {
 	if r < utf8.RuneSelf { // the ASCII letters and digits, as below
 		return 'a' <= r|0x20 && r|0x20 <= 'z' || '0' <= r && r <= '9'
 	}
+	return isWordRuneNonASCII(r)
+}
+
+// isWordRuneNonASCII is isWordRune beyond ASCII, apart so that
+// isWordRune inlines.
+func isWordRuneNonASCII(r rune) bool {
 	return unicode.IsLetter(r) || unicode.IsDigit(r) || unicode.Is(unicode.Mn, r)
+}
+
+// isSpace is unicode.IsSpace, with ASCII answered inline.
+func isSpace(r rune) bool {
+	if r < utf8.RuneSelf {
+		return r == ' ' || '\t' <= r && r <= '\r'
+	}
+	return unicode.IsSpace(r)
 }
 
 // tokenize splits text into tokens. It runs once over the bytes; invalid
@@ -65,7 +79,7 @@ func tokenizeLower(buf []token, text, lower string) []token {
 			sentStart = true
 			i += sz
 			continue
-		case unicode.IsSpace(r):
+		case isSpace(r):
 			space = true
 			i += sz
 			continue
@@ -151,6 +165,8 @@ func scanWord(text string, i int) int {
 		if c := text[i]; c < utf8.RuneSelf && ('a' <= c|0x20 && c|0x20 <= 'z' || '0' <= c && c <= '9') {
 			i++ // an ASCII letter or digit: the common case of the test below
 			continue
+		} else if c < utf8.RuneSelf && !isApostrophe(rune(c)) && c != '-' && c != '.' && c != ',' {
+			break // other ASCII ends the word, as below
 		}
 		r, sz := utf8.DecodeRuneInString(text[i:])
 		if isWordRune(r) {
@@ -213,6 +229,9 @@ func fillWordInfo(t *token, lower string) {
 	if t.kind == tokHandle || t.kind == tokHashtag {
 		s = s[1:]
 	}
+	if fillASCIIWordInfo(t, s, lower) {
+		return
+	}
 	letters, uppers := 0, 0
 	first := true
 	var b strings.Builder
@@ -257,6 +276,41 @@ func fillWordInfo(t *token, lower string) {
 		b.WriteRune(unicode.ToLower(r))
 	}
 	t.lower = b.String()
+}
+
+// fillASCIIWordInfo is fillWordInfo for the common case of an ASCII word
+// s (t.text without its '@' or '#'), byte by byte; it reports false, and
+// leaves t alone, when s is not ASCII.
+func fillASCIIWordInfo(t *token, s, lower string) bool {
+	letters, uppers := 0, 0
+	digit := false
+	for i := 0; i < len(s); i++ {
+		switch c := s[i]; {
+		case c >= utf8.RuneSelf:
+			return false
+		case 'a' <= c && c <= 'z':
+			letters++
+		case 'A' <= c && c <= 'Z':
+			letters++
+			uppers++
+		case '0' <= c && c <= '9':
+			digit = true
+		}
+	}
+	t.hasDigit = t.hasDigit || digit
+	t.hasLetter = t.hasLetter || letters > 0
+	if s != "" && 'A' <= s[0] && s[0] <= 'Z' {
+		t.cap = true
+	} else if s != "" && 'a' <= s[0] && s[0] <= 'z' {
+		t.cap = false
+	}
+	t.allCaps = letters >= 2 && uppers == letters
+	if uppers == 0 {
+		t.lower = t.text
+	} else {
+		t.lower = lower[t.start:t.end]
+	}
+	return true
 }
 
 // sentences returns, for each token, the index of its sentence.
