@@ -53,7 +53,9 @@ func (d *doc) findCities(r *Rule) {
 		if bestEnd < 0 {
 			continue
 		}
-		located := preps[prev] || (bestEnd+2 < len(d.toks) && d.toks[bestEnd+1].text == "," && lex.State(d.toks[bestEnd+2].text)) ||
+		// "found by the Toppenish rodeo grounds": a town's landmark
+		theTown := prev == "the" && preps[d.word(i-2)] && bestEnd+1 < len(d.toks) && d.toks[bestEnd+1].kind == tokWord && !d.toks[bestEnd+1].cap && d.patientNear(i) >= 0.5
+		located := preps[prev] || theTown || (bestEnd+2 < len(d.toks) && d.toks[bestEnd+1].text == "," && lex.State(d.toks[bestEnd+2].text)) ||
 			bestEnd > i && (d.toks[bestEnd].lower == "county" || d.toks[bestEnd].lower == "parish") || // "a Yavapai County rancher"
 			prev == "," && d.afterStreet(i-1) || // "1142 Lakeview Dr NE, Bemidji"
 			bestEnd+1 < len(d.toks) && (townsfolk[d.toks[bestEnd+1].lower] || d.toks[bestEnd+1].lower == "people" || d.toks[bestEnd+1].lower == "regular") && d.patientItem >= 0.6 && d.townOf(i, bestEnd) // "Hilo people are the best"
