@@ -59,7 +59,7 @@ func (d *doc) findCities(r *Rule) {
 			bestEnd > i && (d.toks[bestEnd].lower == "county" || d.toks[bestEnd].lower == "parish") || // "a Yavapai County rancher"
 			prev == "," && d.afterStreet(i-1) || // "1142 Lakeview Dr NE, Bemidji"
 			bestEnd+1 < len(d.toks) && (townsfolk[d.toks[bestEnd+1].lower] || d.toks[bestEnd+1].lower == "people" || d.toks[bestEnd+1].lower == "regular") && d.patientItem >= 0.6 && d.townOf(i, bestEnd) // "Hilo people are the best"
-		if !located || d.word(i-2) == "here" || d.word(i-2) == "based" || d.word(i-2) == "located" {
+		if !located || d.word(i-2) == "here" || d.word(i-2) == "based" || d.word(i-2) == "located" || d.travelDestination(i) {
 			continue // "our team here in Springfield": the practice's own town
 		}
 		// a city name followed by another capitalised name: "Taylor Swift"
@@ -258,7 +258,7 @@ func (d *doc) findPlacesAfterPrepositions(r *Rule) {
 				break
 			}
 		}
-		if !cue {
+		if !cue || d.travelDestination(i) {
 			continue
 		}
 		// the run of capitalised words, with a possessive: "Children's", "Sacred Heart"
@@ -317,6 +317,22 @@ func (d *doc) findPlacesAfterPrepositions(r *Rule) {
 		d.add(t.start, end, typ, r.ID, score)
 		i = j
 	}
+}
+
+// travelWords are the trips a place name may end: "a pic from her trip
+// to Cancún" says where someone went, not where they live or were seen.
+var travelWords = map[string]bool{"trip": true, "vacation": true, "vacay": true, "honeymoon": true, "cruise": true,
+	"getaway": true, "backpacking": true}
+
+// travelDestination reports a place at token i that a trip goes to: "her
+// trip to Cancún", "honeymoon in Bali". Called by findCities and
+// findPlacesAfterPrepositions.
+func (d *doc) travelDestination(i int) bool {
+	p := d.word(i - 1)
+	if p != "to" && p != "in" {
+		return false
+	}
+	return travelWords[d.word(i-2)] || travelWords[d.word(i-3)]
 }
 
 // townOf reports a city of 20,000 people or more in tokens [i,j]: big
