@@ -279,8 +279,8 @@ func (d *doc) placeScoreWith(off int, base, alone float64) float64 {
 // for one person (0.4; "a freshman", not "kids"), in a post whose item has
 // no patient cue: see placeScoreWith.
 func (d *doc) weakPerson(i int) bool {
-	return i >= 0 && i < len(d.toks) && d.patientNear(i) >= 0.4 && d.patientNear(i) < 0.5 && d.patientItem < 0.5 && d.personSent[d.sent[i]] &&
-		!d.staffSent[d.sent[i]] && !d.item.Channel.IsReply() && d.item.Channel != chaperone.ChannelBio &&
+	return i >= 0 && i < len(d.toks) && d.patientNear(i) >= 0.4 && d.patientNear(i) < 0.5 && d.patientItem < 0.5 && d.personIn(d.sent[i]) &&
+		!d.staffIn(d.sent[i]) && !d.item.Channel.IsReply() && d.item.Channel != chaperone.ChannelBio &&
 		d.word(i-2) != "our" && d.word(i-3) != "our" // "our clinic in Cody": the practice's own
 }
 
