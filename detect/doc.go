@@ -312,8 +312,9 @@ func (d *doc) listIn(name string, a, b int) bool {
 		return containsAny(d.lower[a:b], d.e.rules.list(name))
 	}
 	h := d.hits()
-	if a == 0 && b == len(d.lower) {
-		return h.groups[d.e.rules.listGroups[name]]
+	present := h.groups[d.e.rules.listGroups[name]] // a string of the list occurs in the text
+	if !present || a == 0 && b == len(d.lower) {
+		return present
 	}
 	for _, id := range ids {
 		n := int32(len(d.e.pre.lits[id]))
