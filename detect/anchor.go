@@ -346,7 +346,11 @@ func (c litCache) prefixes(seq []*syntax.Regexp) []string {
 		}
 		// a node with no finite set of strings ends the prefix, with
 		// its own first strings when it has them
-		if first := c.nodeStarts(n); first != nil && len(cur)*len(first) <= maxExact {
+		first := c.nodeStarts(n)
+		if len(first) > 0 && len(cur)*len(first) > maxExact {
+			first = shorten(first, maxExact/len(cur))
+		}
+		if len(first) > 0 {
 			cur = cross(cur, first)
 		}
 		break
@@ -355,6 +359,37 @@ func (c litCache) prefixes(seq []*syntax.Regexp) []string {
 		return nil
 	}
 	return cur
+}
+
+// minCut is the shortest that shorten cuts start strings to: shorter ones
+// would make too many candidates to be worth an anchor.
+const minCut = 3
+
+// shorten returns the strings of set cut to their first k bytes (at a
+// character boundary), for the longest k, at least minCut, that leaves at
+// most limit distinct strings; nil when none does. What begins with a
+// string of set begins with its cut, so the cuts are start strings too:
+// prefixes uses them when a node's own start strings are too many, as
+// for a long alternation of phrases with optional words after them.
+func shorten(set []string, limit int) []string {
+	longest := 0
+	for _, s := range set {
+		longest = max(longest, len(s))
+	}
+	for k := longest - 1; k >= minCut; k-- {
+		out := make([]string, 0, len(set))
+		for _, s := range set {
+			c := min(k, len(s))
+			for c > 0 && c < len(s) && !utf8.RuneStart(s[c]) {
+				c--
+			}
+			out = append(out, s[:c])
+		}
+		if out = dedupe(out); len(out) <= limit {
+			return out
+		}
+	}
+	return nil
 }
 
 // nodeStarts returns strings one of which every match of n begins with,

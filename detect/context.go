@@ -11,13 +11,20 @@ import (
 // or the practice itself. Span recognizers use these scores to tell a
 // patient's name, date or place from anyone else's.
 func (d *doc) readContext() {
-	d.patientSent = map[int]float64{}
-	d.staffSent = map[int]bool{}
-	d.personSent = nil
+	n := 0 // sentences
+	if len(d.sent) > 0 {
+		n = d.sent[len(d.sent)-1] + 1
+	}
+	d.sents = d.bufs.sents[:0]
+	if cap(d.sents) < n {
+		d.sents = make([]sentCtx, 0, n)
+	}
+	d.sents = d.sents[:n]
+	clear(d.sents)
+	sents := d.sents
+	anyStaff := false
 	masks := d.tokLists()
 	reply := d.item.Channel.IsReply()
-	eventSent := map[int]bool{} // sentence -> tells an event (story_event cues)
-	byTitle := map[int]bool{}   // staff sentences that name a doctor
 	for i := range d.toks {
 		t := &d.toks[i]
 		if t.kind != tokWord && t.kind != tokNumber {
@@ -61,20 +68,18 @@ func (d *doc) readContext() {
 		case m.has(lsPersonNouns) && (isDeterminer(prev) || isAgeToken(prev) || isDeterminer(d.word(i-2)) || t.sentStart && t.cap || strings.HasSuffix(d.prevWord(i-1), "'s") || isDeterminer(d.wordBeforeCaps(i))):
 			v = 0.4
 			if !groupNoun(w) {
-				if d.personSent == nil {
-					d.personSent = map[int]bool{}
-				}
-				d.personSent[s] = true
+				sents[s].person = true
 			}
 			// "a roofer from Cookeville took a nail gun to the orbit":
 			// a person with an event in the same sentence is a story
-			ev, ok := eventSent[s]
-			if !ok {
+			if sents[s].event == 0 {
 				a, b := d.sentenceBounds(i)
-				ev = d.cuesAt("story_event", a, b) && !d.cuesAt("story_hypothetical", a, b)
-				eventSent[s] = ev
+				sents[s].event = -1
+				if d.cuesAt("story_event", a, b) && !d.cuesAt("story_hypothetical", a, b) {
+					sents[s].event = 1
+				}
 			}
-			if ev {
+			if sents[s].event > 0 {
 				v = 0.6
 			}
 		case isAgeToken(w):
@@ -94,33 +99,36 @@ func (d *doc) readContext() {
 		}
 		// "Dr. Okafor's last clinic day": a sentence about a colleague
 		if (w == "dr" || w == "doctor") && t.cap && i+2 < len(d.toks) && (i < 3 || d.sent[i-3] != s) {
-			d.staffSent[s] = true // "Dr. Okafor's last clinic day is …"
-			byTitle[s] = true
+			sents[s].staff = true // "Dr. Okafor's last clinic day is …"
+			sents[s].byTitle = true
+			anyStaff = true
 		}
 		if m.has(lsStaffEventWords) && !staffCueIsVerb(w, d.word(i+1)) {
-			d.staffSent[s] = true
+			sents[s].staff = true
+			anyStaff = true
 		}
 		if v >= 1 && (w == "pt" || w == "pt's" || w == "pts" || w == "pt.") {
 			d.ptCue = true
 		}
-		if v > d.patientSent[s] {
-			d.patientSent[s] = v
+		if v > sents[s].patient {
+			sents[s].patient = v
+			sents[s].scored = true
 		}
 	}
 	// A staff word in a patient's story ("our NICU grad came back for her
 	// first birthday", "congrats to Marisol and Diego on baby Elena") does
 	// not make the sentence about colleagues: one with a strong story cue,
 	// or a patient cue of 0.8, and no doctor named, is the patient's.
-	if len(d.staffSent) > 0 {
+	if anyStaff {
 		strong := d.cues("story_strong")
 		for i := 0; i < len(d.toks); i++ {
 			s := d.sent[i]
-			if !d.staffSent[s] || byTitle[s] {
+			if !sents[s].staff || sents[s].byTitle {
 				continue
 			}
 			a, b := d.sentenceBounds(i)
-			if d.patientSent[s] >= 0.8 || strong && d.cuesAt("story_strong", a, b) {
-				d.staffSent[s] = false
+			if sents[s].patient >= 0.8 || strong && d.cuesAt("story_strong", a, b) {
+				sents[s].staff = false
 			}
 			for i+1 < len(d.toks) && d.sent[i+1] == s {
 				i++
@@ -129,8 +137,8 @@ func (d *doc) readContext() {
 	}
 	// a staff heading carries to what follows it: "Night crew MVPs: June …"
 	for i := range d.toks {
-		if (d.toks[i].text == ":" || d.toks[i].text == "—") && d.staffSent[d.sent[i]] && i+1 < len(d.toks) {
-			d.staffSent[d.sent[i+1]] = true
+		if (d.toks[i].text == ":" || d.toks[i].text == "—") && sents[d.sent[i]].staff && i+1 < len(d.toks) {
+			sents[d.sent[i+1]].staff = true
 		}
 	}
 	// a public person's own disclosure ("Magic Johnson announced his HIV
@@ -139,21 +147,22 @@ func (d *doc) readContext() {
 		for i := 0; i < len(d.toks); i++ {
 			s := d.sent[i]
 			a, b := d.sentenceBounds(i)
-			if d.patientSent[s] < 1 && d.cuesAt("public_disclosure", a, b) {
-				d.patientSent[s] = 0
-				d.staffSent[s] = true
+			if sents[s].patient < 1 && d.cuesAt("public_disclosure", a, b) {
+				sents[s].patient = 0
+				sents[s].scored = true
+				sents[s].staff = true
 			}
 			for i+1 < len(d.toks) && d.sent[i+1] == s {
 				i++
 			}
 		}
 	}
-	for s, v := range d.patientSent {
-		if v > d.patientItem {
+	for s := range sents {
+		if v := sents[s].patient; v > d.patientItem {
 			d.patientItem = v
 		}
-		if v >= 1 {
-			d.staffSent[s] = false
+		if sents[s].patient >= 1 {
+			sents[s].staff = false
 		}
 	}
 	d.hypothetical = d.cues("story_hypothetical")
@@ -187,8 +196,10 @@ func (d *doc) readContext() {
 	}
 	if d.item.Channel == chaperone.ChannelNote {
 		d.patientItem = 1
-		for s := range d.patientSent {
-			d.patientSent[s] = 1
+		for s := range sents {
+			if sents[s].scored {
+				sents[s].patient = 1
+			}
 		}
 	}
 }

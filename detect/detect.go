@@ -697,7 +697,7 @@ func (d *doc) placeholderNear(off int) bool {
 // patient in it: "My grandmother Ruth turned 95 today".
 func (d *doc) familySentence(off int) bool {
 	i := d.tokAt(off)
-	if i >= len(d.toks) || d.patientSent[d.sent[i]] >= 0.8 || d.ptCue {
+	if i >= len(d.toks) || d.patientIn(d.sent[i]) >= 0.8 || d.ptCue {
 		return false
 	}
 	a, b := d.sentenceRange(off)

@@ -18,7 +18,7 @@ type doc struct {
 	toks  []token
 	sent  []int      // sentence index of each token
 	masks []listMask // word lists holding each token's lower-cased text (tokLists)
-	bufs  *docBufs   // where toks, ctx, sent, masks, cand and findCand live (release)
+	bufs  *docBufs   // where toks, ctx, sent, masks, sents, cand and findCand live (release)
 	// ctx holds the tokens of item.Context, for replies.
 	ctx      []token
 	ctxLower string
@@ -28,10 +28,8 @@ type doc struct {
 	findings []chaperone.Finding
 
 	// what the context analysis found
-	patientSent map[int]float64 // sentence -> strength of patient cues
-	patientItem float64         // item-level strength of patient cues
-	staffSent   map[int]bool    // sentences about colleagues or the practice
-	personSent  map[int]bool    // sentences naming one person by a noun ("a freshman"), not a group
+	sents       []sentCtx // by sentence index (d.sent); empty until readContext
+	patientItem float64   // item-level strength of patient cues
 	// hypothetical is set for teaching cases, simulations and made-up
 	// examples; confirmed for replies that confirm a relationship.
 	hypothetical bool
@@ -77,8 +75,11 @@ func (d *doc) release() {
 		if d.masks != nil {
 			b.masks = d.masks[:0]
 		}
+		if d.sents != nil {
+			b.sents = d.sents[:0]
+		}
 		b.cand, b.findCand = d.cand[:0], d.findCand[:0]
-		d.toks, d.ctx, d.sent, d.masks, d.bufs = nil, nil, nil, nil, nil
+		d.toks, d.ctx, d.sent, d.masks, d.sents, d.bufs = nil, nil, nil, nil, nil, nil
 		d.cand, d.findCand = nil, nil
 		docPool.Put(b)
 	}
@@ -90,8 +91,35 @@ type docBufs struct {
 	toks, ctx      []token
 	sent           []int
 	masks          []listMask
+	sents          []sentCtx
 	cand, findCand []int
 }
+
+// sentCtx is what readContext found in one sentence of a document; the
+// span recognizers read it through patientIn, staffIn and personIn.
+type sentCtx struct {
+	patient float64 // strength of patient cues
+	scored  bool    // patient was set: the notes channel raises these to 1
+	staff   bool    // about colleagues or the practice
+	person  bool    // names one person by a noun ("a freshman"), not a group
+	byTitle bool    // a staff sentence that names a doctor (readContext)
+	event   int8    // tells an event (story_event cues): 0 not computed, 1 yes, -1 no (readContext)
+}
+
+// patientIn returns the strength of patient cues in sentence s (0 before
+// readContext).
+func (d *doc) patientIn(s int) float64 {
+	if s < len(d.sents) {
+		return d.sents[s].patient
+	}
+	return 0
+}
+
+// staffIn reports sentence s to be about colleagues or the practice.
+func (d *doc) staffIn(s int) bool { return s < len(d.sents) && d.sents[s].staff }
+
+// personIn reports sentence s to name one person by a noun, not a group.
+func (d *doc) personIn(s int) bool { return s < len(d.sents) && d.sents[s].person }
 
 // docPool holds docBufs for newDoc.
 var docPool sync.Pool
@@ -284,8 +312,9 @@ func (d *doc) listIn(name string, a, b int) bool {
 		return containsAny(d.lower[a:b], d.e.rules.list(name))
 	}
 	h := d.hits()
-	if a == 0 && b == len(d.lower) {
-		return h.groups[d.e.rules.listGroups[name]]
+	present := h.groups[d.e.rules.listGroups[name]] // a string of the list occurs in the text
+	if !present || a == 0 && b == len(d.lower) {
+		return present
 	}
 	for _, id := range ids {
 		n := int32(len(d.e.pre.lits[id]))
@@ -365,5 +394,5 @@ func (d *doc) patientNear(i int) float64 {
 	if i < 0 || i >= len(d.toks) {
 		return d.patientItem
 	}
-	return d.patientSent[d.sent[i]]
+	return d.patientIn(d.sent[i])
 }

@@ -46,6 +46,10 @@ type labelIndex struct {
 	labels []string
 	ids    []int32           // by label: its prefilter literal
 	kind   map[string]string // label -> list name
+	// labelOf is, by prefilter literal up to the last label's, 1 + the
+	// index of the label it is (0 for none): find reads it for the
+	// literals present, fewer than the labels
+	labelOf []int32
 	// ac finds the labels with a pass of their own, for rule files with
 	// an empty label, which the prefilter does not look for; else nil
 	ac *acMachine
@@ -69,6 +73,12 @@ func newLabelIndex(rs *ruleSet) *labelIndex {
 		return li
 	}
 	li.ids = rs.pre.ids(li.labels)
+	if len(li.ids) > 0 {
+		li.labelOf = make([]int32, slices.Max(li.ids)+1)
+		for k, id := range li.ids {
+			li.labelOf[id] = int32(k) + 1
+		}
+	}
 	return li
 }
 
@@ -105,10 +115,12 @@ func (li *labelIndex) find(lower string, h *litHits) [][2]int {
 			at(int(m.id), int(m.end))
 		}
 	} else {
-		for k, id := range li.ids {
-			if !h.present[id] {
+		// hits sorts them, so the order they are found in does not matter
+		for _, id := range h.found {
+			if int(id) >= len(li.labelOf) || li.labelOf[id] == 0 {
 				continue
 			}
+			k := int(li.labelOf[id]) - 1
 			for o := h.head[id]; o != 0; o = h.occ[o-1].next {
 				at(k, int(h.occ[o-1].end))
 			}
@@ -279,8 +291,8 @@ func (d *doc) placeScoreWith(off int, base, alone float64) float64 {
 // for one person (0.4; "a freshman", not "kids"), in a post whose item has
 // no patient cue: see placeScoreWith.
 func (d *doc) weakPerson(i int) bool {
-	return i >= 0 && i < len(d.toks) && d.patientNear(i) >= 0.4 && d.patientNear(i) < 0.5 && d.patientItem < 0.5 && d.personSent[d.sent[i]] &&
-		!d.staffSent[d.sent[i]] && !d.item.Channel.IsReply() && d.item.Channel != chaperone.ChannelBio &&
+	return i >= 0 && i < len(d.toks) && d.patientNear(i) >= 0.4 && d.patientNear(i) < 0.5 && d.patientItem < 0.5 && d.personIn(d.sent[i]) &&
+		!d.staffIn(d.sent[i]) && !d.item.Channel.IsReply() && d.item.Channel != chaperone.ChannelBio &&
 		d.word(i-2) != "our" && d.word(i-3) != "our" // "our clinic in Cody": the practice's own
 }
 

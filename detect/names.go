@@ -688,7 +688,7 @@ func (d *doc) nameRole(g nameGroup, ctxNames map[string]bool) (role, float64) {
 		}
 	}
 	// the author's family: "the kids are great, Jake made varsity"
-	if a, b := d.sentenceBounds(g.first); d.listIn("author_family_cues", a, b) && d.patientSent[d.sent[g.first]] < 1 {
+	if a, b := d.sentenceBounds(g.first); d.listIn("author_family_cues", a, b) && d.patientIn(d.sent[g.first]) < 1 {
 		return roleOther, 0
 	}
 	// vocatives and names taken from the review being answered
@@ -696,7 +696,7 @@ func (d *doc) nameRole(g nameGroup, ctxNames map[string]bool) (role, float64) {
 		return rolePatient, 1
 	}
 	// colleagues, staff events, signatures
-	if d.staffSent[d.sent[g.first]] && d.patientNear(g.first) < 1 && !(d.digitCount() > 0 && oldAgeRe.matchAnywhere(d.sentenceAt(d.toks[g.first].start))) {
+	if d.staffIn(d.sent[g.first]) && d.patientNear(g.first) < 1 && !(d.digitCount() > 0 && oldAgeRe.matchAnywhere(d.sentenceAt(d.toks[g.first].start))) {
 		return roleOther, 0
 	}
 	if d.isSignature(g) {
@@ -704,7 +704,7 @@ func (d *doc) nameRole(g nameGroup, ctxNames map[string]bool) (role, float64) {
 	}
 	// a reply to someone who wrote of their child or parent: a new first name is likely that relative
 	if d.item.Channel.IsReply() && d.ctxHits().groups[e.rules.ctxFamily] {
-		if n, _, ok := d.e.lex.FirstName(first); ok && n >= 1000 && !d.staffSent[d.sent[g.first]] {
+		if n, _, ok := d.e.lex.FirstName(first); ok && n >= 1000 && !d.staffIn(d.sent[g.first]) {
 			return rolePatient, 0.85
 		}
 	}
@@ -1114,7 +1114,7 @@ func (d *doc) nameFeatures(g nameGroup, rl role, cue, lex, ruleScore float64, ad
 	if t.allCaps {
 		add("n:caps", "")
 	}
-	if d.staffSent[d.sent[g.first]] {
+	if d.staffIn(d.sent[g.first]) {
 		add("n:staff", "")
 	}
 	if d.confirmed {

@@ -69,10 +69,10 @@ func (d *doc) contextScore(r *Rule, off int) float64 {
 	if i >= len(d.toks) {
 		i = len(d.toks) - 1
 	}
-	if i >= 0 && d.staffSent[d.sent[i]] && d.patientSent[d.sent[i]] < 1 {
+	if i >= 0 && d.staffIn(d.sent[i]) && d.patientIn(d.sent[i]) < 1 {
 		s *= 0.5 // a sentence about a colleague or the practice
 	}
-	if d.item.Channel == chaperone.ChannelBio && (i < 0 || d.patientSent[d.sent[i]] < 1) {
+	if d.item.Channel == chaperone.ChannelBio && (i < 0 || d.patientIn(d.sent[i]) < 1) {
 		s *= 0.4 // a bio's places and dates are the author's
 	}
 	if (d.item.Channel == chaperone.ChannelReviewReply || d.item.Channel == chaperone.ChannelReply) && !d.confirmed && (i < 0 || d.patientNear(i) < 0.8) {
@@ -359,7 +359,7 @@ func validIPv4(d *doc, s, e int) bool {
 	// 10.88.4.217")
 	if ip.IsPrivate() {
 		i := d.tokAt(s)
-		return d.patientItem >= 0.8 || i < len(d.toks) && d.patientSent[d.sent[i]] >= 0.8
+		return d.patientItem >= 0.8 || i < len(d.toks) && d.patientIn(d.sent[i]) >= 0.8
 	}
 	switch ip.String() {
 	case "8.8.8.8", "8.8.4.4", "1.1.1.1", "1.0.0.1", "9.9.9.9", "208.67.222.222":

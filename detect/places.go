@@ -87,7 +87,7 @@ func (d *doc) findCities(r *Rule) {
 		if d.item.Channel == chaperone.ChannelBio && d.patientNear(i) < 1 {
 			score = 0
 		}
-		if d.staffSent[d.sent[i]] && d.patientNear(i) < 1 {
+		if d.staffIn(d.sent[i]) && d.patientNear(i) < 1 {
 			score *= 0.5
 		}
 		d.add(t.start, d.toks[bestEnd].end, chaperone.SpanLocation, r.ID, score)
@@ -172,7 +172,7 @@ func (d *doc) findFacilities(r *Rule) {
 		}
 		score := d.placeScoreWith(start, base, 0.2)
 		si := d.sent[i]
-		if d.staffSent[si] && d.patientSent[si] < 1 {
+		if d.staffIn(si) && d.patientIn(si) < 1 {
 			score *= 0.4
 		}
 		// a pupil's school: a named school in a text that names one child
@@ -182,12 +182,12 @@ func (d *doc) findFacilities(r *Rule) {
 		if score < Threshold && schoolWords[d.toks[j].lower] && d.namesPupil(i, j) {
 			score = base * 0.7
 		}
-		if d.item.Channel == chaperone.ChannelBio && d.patientSent[si] < 1 {
+		if d.item.Channel == chaperone.ChannelBio && d.patientIn(si) < 1 {
 			score = 0
 		}
 		// the author's own workplace counts only for a patient event
 		// ("crazy night at Mercy General: a 34yo came in")
-		if emp != "" && strings.HasPrefix(emp, phrase) && d.patientSent[si] < 0.5 && !d.headsPatientSentence(j) {
+		if emp != "" && strings.HasPrefix(emp, phrase) && d.patientIn(si) < 0.5 && !d.headsPatientSentence(j) {
 			score = 0
 		}
 		// a signature at the end of a reply
@@ -237,7 +237,7 @@ func (d *doc) findPlacesAfterPrepositions(r *Rule) {
 		if d.patientNear(i) < 0.5 && d.patientItem < 0.6 {
 			continue
 		}
-		if d.staffSent[d.sent[i]] && d.patientSent[d.sent[i]] < 1 {
+		if d.staffIn(d.sent[i]) && d.patientIn(d.sent[i]) < 1 {
 			continue
 		}
 		if d.e.set(lsPlacePrefixes)[t.lower] && i+1 < len(d.toks) && d.toks[i+1].text == "." {
@@ -412,7 +412,7 @@ func (d *doc) afterStreet(i int) bool {
 // a resident at Hennepin", "my first day as a hospitalist at Mercy").
 func (d *doc) authorsWorkplace(i, j int, phrase string) bool {
 	si := d.sent[i]
-	if d.patientSent[si] >= 0.5 || d.headsPatientSentence(j) {
+	if d.patientIn(si) >= 0.5 || d.headsPatientSentence(j) {
 		return false
 	}
 	emp := strings.ToLower(strings.TrimSpace(d.item.Author.Employer))
@@ -437,7 +437,7 @@ func (d *doc) headsPatientSentence(j int) bool {
 	s := d.sent[j]
 	for k := j; k < len(d.toks) && d.sent[k] == s; k++ {
 		if d.toks[k].text == ":" && k+1 < len(d.toks) {
-			return d.patientSent[d.sent[k+1]] >= 0.4 || d.patientItem >= 0.6 && d.cues("story_person")
+			return d.patientIn(d.sent[k+1]) >= 0.4 || d.patientItem >= 0.6 && d.cues("story_person")
 		}
 	}
 	return false
