@@ -247,18 +247,7 @@ func (a *prefixDFA) step(st int32, r rune) int32 {
 	next := a.buf[:0]
 	for _, pc := range runes {
 		in := &a.prog.Inst[pc]
-		ok := false
-		switch in.Op {
-		case syntax.InstRune:
-			ok = in.MatchRune(r)
-		case syntax.InstRune1:
-			ok = r == in.Rune[0]
-		case syntax.InstRuneAny:
-			ok = true
-		case syntax.InstRuneAnyNotNL:
-			ok = r != '\n'
-		}
-		if ok {
+		if ok, _ := matchesRune(in, r); ok {
 			next = append(next, in.Out)
 		}
 	}
@@ -334,6 +323,22 @@ func (a *prefixDFA) intern(pcs []uint32, prev int8) int32 {
 	return st
 }
 
+// matchesRune reports whether the rune instruction in consumes r, and
+// whether in consumes a rune at all. Called by step and classes.
+func matchesRune(in *syntax.Inst, r rune) (match, consumes bool) {
+	switch in.Op {
+	case syntax.InstRune:
+		return in.MatchRune(r), true
+	case syntax.InstRune1:
+		return r == in.Rune[0], true
+	case syntax.InstRuneAny:
+		return true, true
+	case syntax.InstRuneAnyNotNL:
+		return r != '\n', true
+	}
+	return false, false
+}
+
 // classes divides the ASCII bytes into classes the program treats alike.
 func (a *prefixDFA) classes() {
 	index := map[string]uint8{}
@@ -342,16 +347,9 @@ func (a *prefixDFA) classes() {
 		sig = append(sig[:0], byte(runeKind(c)))
 		for i := range a.prog.Inst {
 			in := &a.prog.Inst[i]
-			m := false
-			switch in.Op {
-			case syntax.InstRune:
-				m = in.MatchRune(c)
-			case syntax.InstRune1:
-				m = c == in.Rune[0]
-			case syntax.InstRuneAnyNotNL:
-				m = c != '\n'
-			default:
-				continue
+			m, consumes := matchesRune(in, c)
+			if !consumes || in.Op == syntax.InstRuneAny {
+				continue // matches every byte alike: it divides nothing
 			}
 			if m {
 				sig = append(sig, 1)
