@@ -362,16 +362,9 @@ var redditUser = regexp.MustCompile(`\bu/[A-Za-z0-9_-]{3,20}\b`)
 // transformation"). Called by findHandles.
 func (d *doc) handleTreated(i int) bool {
 	a, b := d.sentenceBounds(i)
-	for k, j := d.tokAt(a), d.tokAt(b); k < j && k < len(d.toks); k++ {
-		if d.toks[k].lower != "your" {
-			continue
-		}
-		// up to four tokens on: "your L4–5 fusion" tokenises in five
-		for m := k + 1; m < j && m <= k+5 && m < len(d.toks); m++ {
-			if d.toks[m].kind == tokWord && d.e.set(lsTreatmentWords)[d.toks[m].lower] {
-				return true
-			}
-		}
+	// five tokens on: "your L4–5 fusion" tokenises in five
+	if d.yourTreatment(d.tokAt(a), d.tokAt(b), 5) {
+		return true
 	}
 	return d.item.Channel == chaperone.ChannelImageCaption && d.cues("consent_image")
 }

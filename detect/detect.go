@@ -420,22 +420,8 @@ func (d *doc) liftConfirmed() bool {
 		return false
 	}
 	a := d.liftAddressee()
-	b := d.liftWeak(func(c *cand) bool { return c.typ != chaperone.SpanDate || !decimalLike(d.text[c.start:c.end]) })
+	b := d.liftWeak(func(*cand) bool { return true })
 	return a || b
-}
-
-// decimalLike reports a "6.1" or "12.5": a lab value as often as a date.
-func decimalLike(s string) bool {
-	dot := strings.IndexByte(s, '.')
-	if dot < 1 || dot > 2 || len(s)-dot-1 < 1 || len(s)-dot-1 > 2 {
-		return false
-	}
-	for i := 0; i < len(s); i++ {
-		if i != dot && (s[i] < '0' || s[i] > '9') {
-			return false
-		}
-	}
-	return true
 }
 
 // liftAddressee reports the person a confirming reply answers: the handle
@@ -475,7 +461,7 @@ func (d *doc) liftAddressee() bool {
 
 // liftWeak reports the weak candidates (companionFloor or more) that are
 // no names and that keep accepts, and says whether there was any. Used by
-// boostCompanions and liftStoryCompanions.
+// boostCompanions, liftStoryCompanions and liftConfirmed.
 func (d *doc) liftWeak(keep func(*cand) bool) bool {
 	lifted := false
 	for k := range d.cands {

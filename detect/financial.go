@@ -122,7 +122,6 @@ func (d *doc) handleOf(companies []string) string {
 	return ""
 }
 
-// containsWord reports whether w occurs in s between word boundaries.
 // corporateWords are the generic words of company names.
 var corporateWords = map[string]bool{"medical": true, "health": true, "healthcare": true, "brands": true, "pharma": true,
 	"pharmaceuticals": true, "labs": true, "laboratories": true, "inc": true, "group": true, "company": true, "co": true,
@@ -152,6 +151,7 @@ func (d *doc) distinctiveWord(name string) string {
 	return w
 }
 
+// containsWord reports whether w occurs in s between word boundaries.
 func containsWord(s, w string) bool {
 	for off := 0; ; {
 		k := strings.Index(s[off:], w)

@@ -275,7 +275,7 @@ func (d *doc) replyConfirms() bool {
 			strings.Contains(d.lower, "your ") && kinCareRe.matchAnywhere(d.lower): // every match holds "your "
 			d.replyResult, d.explicitConfirm = true, true
 		default:
-			d.replyResult = d.yourTreatment(0, len(d.toks)) && practiceVoice.matchAnywhere(d.lower)
+			d.replyResult = d.yourTreatment(0, len(d.toks), 2) && practiceVoice.matchAnywhere(d.lower)
 		}
 		return d.replyResult
 	}
@@ -297,7 +297,7 @@ func (d *doc) replyConfirms() bool {
 		// advice to someone's own public question ("can I take melatonin
 		// with my sertraline?") speaks of their medicine without making
 		// them a patient: only a plain confirmation counts there
-		if d.cuesAt("relationship_confirm", a, b) || !asking && (d.cuesAt("relationship_your_care", a, b) || d.yourTreatment(i, j)) {
+		if d.cuesAt("relationship_confirm", a, b) || !asking && (d.cuesAt("relationship_your_care", a, b) || d.yourTreatment(i, j, 2)) {
 			d.replyResult, d.explicitConfirm = true, true
 			return true
 		}
@@ -500,14 +500,14 @@ func (d *doc) findPersonal(r *Rule) {
 // cueRegexes returns a compiled cue list of the rule files.
 func (e *Engine) cueRegexes(list string) []rx { return e.rules.cues[list] }
 
-// yourTreatment reports "your" right before a medicine or treatment in
-// tokens [i,j): "Your metformin is set to auto-refill".
-func (d *doc) yourTreatment(i, j int) bool {
+// yourTreatment reports "your" followed within reach tokens by a medicine
+// or treatment in tokens [i,j): "Your metformin is set to auto-refill".
+func (d *doc) yourTreatment(i, j, reach int) bool {
 	for k := i; k < j && k < len(d.toks); k++ {
 		if d.toks[k].lower != "your" {
 			continue
 		}
-		for m := k + 1; m < j && m <= k+2 && m < len(d.toks); m++ {
+		for m := k + 1; m < j && m <= k+reach && m < len(d.toks); m++ {
 			w := d.toks[m].lower
 			if d.toks[m].kind == tokWord && (d.e.lex.Drug(w) && len(w) > 4 && !d.e.set(lsNotNames)[w] || d.e.set(lsTreatmentWords)[w]) {
 				return true
