@@ -146,6 +146,9 @@ func (e *Engine) Screen(it chaperone.Item) chaperone.Result {
 		d.applyModel(e.model)
 	}
 	lifted := d.liftConfirmed()
+	if d.liftGreeted() {
+		lifted = true
+	}
 	if len(spans) == 0 && d.liftStoryCompanions() {
 		lifted = true
 	}
@@ -401,6 +404,20 @@ func (d *doc) liftStoryCompanions() bool {
 		return false
 	}
 	return d.liftWeak(func(c *cand) bool { return c.rule != "date-holiday" && c.rule != "date-month" })
+}
+
+// liftGreeted reports the names a greeting opens (doc.greeted), once the
+// text is found to tell a patient's story or to confirm someone's care:
+// "Congrats Natalia and Bogdan!! She was such a trooper in labor" greets a
+// patient, not a colleague. It says whether there was any.
+func (d *doc) liftGreeted() bool {
+	if len(d.greeted) == 0 || !d.has(chaperone.FindingPatientStory) && !d.has(chaperone.FindingRelationshipConfirmed) {
+		return false
+	}
+	for _, g := range d.greeted {
+		d.add(g[0], g[1], chaperone.SpanName, "name-person", Threshold)
+	}
+	return true
 }
 
 // greetings may come before the handle a reply answers: "Thanks @hollis!".

@@ -38,6 +38,7 @@ type doc struct {
 
 	replyChecked, replyResult bool     // replyConfirms, computed once
 	addressees                [][2]int // names a reply addresses that nameRole left out as strangers
+	greeted                   [][2]int // names nameRole left out as colleagues because a greeting made their sentence a staff one
 	explicitConfirm           bool     // a confirming phrase, not only a clinical word
 
 	collect   bool       // training: record name candidates' features

@@ -697,6 +697,9 @@ func (d *doc) nameRole(g nameGroup, ctxNames map[string]bool) (role, float64) {
 	}
 	// colleagues, staff events, signatures
 	if d.staffIn(d.sent[g.first]) && d.patientNear(g.first) < 1 && !(d.digitCount() > 0 && oldAgeRe.matchAnywhere(d.sentenceAt(d.toks[g.first].start))) {
+		if d.greetedName(g) {
+			d.greeted = append(d.greeted, [2]int{g.start, g.end}) // liftGreeted's, if the text is a patient's story
+		}
 		return roleOther, 0
 	}
 	if d.isSignature(g) {
@@ -746,6 +749,30 @@ func (d *doc) nameRole(g nameGroup, ctxNames map[string]bool) (role, float64) {
 		return roleOther, 0
 	}
 	return roleUnknown, 0
+}
+
+// greetingWords open a congratulation or a greeting: "Congrats Natalia
+// and Bogdan!!", "Happy birthday, sweet Aarav!", "shoutout to Aiyana".
+var greetingWords = map[string]bool{"congrats": true, "congratulations": true, "birthday": true, "bday": true,
+	"shoutout": true, "shout-out": true, "welcome": true, "kudos": true}
+
+// greetedName reports a given name (not a titled one) that a greeting word
+// opens, at most three words back: the staff word that made nameRole take it
+// for a colleague may be a patient's congratulation. Called by nameRole.
+func (d *doc) greetedName(g nameGroup) bool {
+	if d.sents[d.sent[g.first]].byTitle || d.nameLexScore(g) < 0.5 {
+		return false
+	}
+	for i, n := g.first-1, 0; i >= 0 && n < 3 && d.sent[i] == d.sent[g.first]; i-- {
+		if d.toks[i].kind != tokWord {
+			continue
+		}
+		if greetingWords[d.toks[i].lower] {
+			return true
+		}
+		n++
+	}
+	return false
 }
 
 // lowerHashtagName finds the name in a hashtag typed in one case, after
