@@ -42,9 +42,19 @@ var ageForms = []ageForm{
 	{`(?i)\b(?P<v>(?:9\d|1[01]\d)(?:\s+years)?)\s+(?:and|of)\s+(?:still|fabulous|fierce|feisty|sharp|sassy|sass|spunk|grace|love|stubborn|wisdom|[a-z]+ing)\b`, 0.5, false},
 	// "pushing 100"
 	{`(?i)\b(?P<v>pushing (?:9[5-9]|1[01]\d))\b`, 0.6, false},
+	// "a hundred-year-old vet", "one hundred years old": a whole hundred,
+	// also said of buildings and trees, so it needs a cue
+	{`(?i)\b(?P<v>(?:ninety|(?:one |a )?hundred)(?:[\s-](?:and[\s-])?(?:one|two|three|four|five|six|seven|eight|nine))?[\s-]years?[\s-]old)\b`, 0.5, true},
+	// "her ninety-fifth birthday", "happy hundredth!": a birthday in words
+	{`(?i)\b(?P<v>` + ordinalAgeWords + `)(?: birthday| bday)\b`, 0.6, true},
+	{`(?i)\b(?:her|his|their|happy|celebrated|celebrating|celebrates)\s+(?P<v>` + ordinalAgeWords + `)(?:\s+(?:today|this|with|on)\b|\s*[!,.🎂🎉]|\s*$)`, 0.6, true},
 	// "a nonagenarian", "our centenarian"
 	{`(?i)\b(?:a|an|the|our|my|sweet|this)\s+(?:[a-z]+\s+)?(?P<v>(?:nonagenarian|centenarian|supercentenarian))\b`, 0.5, true},
 }
+
+// ordinalAgeWords are the ordinals over 89 in words: "ninetieth",
+// "ninety-fifth", "hundredth", "hundred and first".
+const ordinalAgeWords = `(?:ninety[\s-](?:first|second|third|fourth|fifth|sixth|seventh|eighth|ninth)|ninetieth|(?:(?:one|a)\s+)?hundred(?:th|\s+(?:and\s+)?(?:first|second|third|fourth|fifth|sixth|seventh|eighth|ninth)))`
 
 var ageWords = []string{"ninet", "hundred", "90", "agenarian"}
 

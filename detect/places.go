@@ -159,6 +159,13 @@ func (d *doc) findFacilities(r *Rule) {
 			if len(prevs) > 0 && containsAny(strings.Join(prevs, " ")+" ", d.e.rules.list("workplace_before")) {
 				isFac = true
 			}
+			// "a line cook at Olive Garden", "a Waffle House waitress"
+			// (one word only when it is no sentence's first, no abbreviation and no place: not "CDL driver", "Guam driver's license")
+			jobs := d.e.set(lsWorkplaceJobs)
+			named := j > i || !t.sentStart && !t.allCaps && !d.e.lex.State(t.lower) && !d.e.set(lsCountries)[t.lower]
+			if p := d.prevWord(i); named && ((p == "at" || p == "for") && jobs[d.prevWord(i-1)] || j+1 < len(d.toks) && jobs[d.toks[j+1].lower] && !d.toks[j+1].cap && d.toks[j+1].kind == tokWord) {
+				isFac = true
+			}
 			if j+1 < len(d.toks) && d.e.set(lsWorkplaceAfter)[d.toks[j+1].lower] {
 				isFac = true
 				if d.toks[j+1].lower != "hr" {

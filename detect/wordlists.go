@@ -59,6 +59,7 @@ const (
 	lsVehicleWords
 	lsWeekdays
 	lsWorkplaceAfter
+	lsWorkplaceJobs
 	lsWorkNouns
 	numLists
 )
@@ -118,6 +119,7 @@ var listNames = [numLists]string{
 	lsWeekdays:             "weekdays",
 	lsWorkNouns:            "work_nouns",
 	lsWorkplaceAfter:       "workplace_after",
+	lsWorkplaceJobs:        "workplace_jobs",
 }
 
 // listMask is a set of listIDs.
