@@ -272,12 +272,20 @@ func validAge(d *doc, s, e int) bool {
 	if e < len(d.text) && (d.text[e] == '%' || d.text[e] == '/' || d.text[e] == ':') {
 		return false
 	}
+	// "walk-ins welcome at 118 Pine St": a house number
+	if streetAfterRe.matchPrefix(d.text[e:min(len(d.text), e+48)]) {
+		return false
+	}
 	// "Happy 94th birthday to us!": the practice's anniversary
 	if rest := d.lowerText(e, min(len(d.text), e+24)); strings.Contains(rest, " to us") || strings.Contains(rest, "anniversary") {
 		return false
 	}
 	return !d.e.set(lsAgeNotBefore)[d.nextWordAfter(e)]
 }
+
+// streetAfterRe is a street name after a number, which makes the number a
+// house number: " Pine St", " W. Oak Avenue". Used by validAge.
+var streetAfterRe = mustLazyRegexp(`^\s+(?:[NSEW]\.?\s+)?(?:[A-Z][a-z]+\s+){1,3}(?:St|Street|Ave|Avenue|Blvd|Boulevard|Rd|Road|Dr|Drive|Ln|Lane|Ct|Court|Way|Pl|Place|Pkwy|Parkway|Hwy|Highway)\b`)
 
 // validSSN checks the Social Security number ranges; the well-known
 // placeholders (123-45-6789, 078-05-1120) and 000/666/9xx areas are not SSNs.
