@@ -48,6 +48,11 @@ var ageForms = []ageForm{
 	// "her ninety-fifth birthday", "happy hundredth!": a birthday in words
 	{`(?i)\b(?P<v>` + ordinalAgeWords + `)(?: birthday| bday)\b`, 0.6, true},
 	{`(?i)\b(?:her|his|their|happy|celebrated|celebrating|celebrates)\s+(?P<v>` + ordinalAgeWords + `)(?:\s+(?:today|this|with|on)\b|\s*[!,.🎂🎉]|\s*$)`, 0.6, true},
+	// "90-something", "ninety-ish", "nearly a hundred and still swinging"
+	{`(?i)\b(?P<v>9\d[\s-]?(?:something|ish))\b`, 0.6, false},
+	{`(?i)\b(?P<v>ninety[\s-]?(?:something|ish))\b`, 0.6, true},
+	{`(?i)\b(?P<v>(?:nearly|almost|pushing|close to) 100)(?:\s+(?:and|years?|now|but|yet|today)\b|\s*[,.!)]|\s*$)`, 0.6, false},
+	{`(?i)\b(?P<v>(?:nearly|almost|pushing|close to) (?:a|one) hundred)(?:\s+(?:and|years?|now|but|yet|today)\b|\s*[,.!)]|\s*$)`, 0.6, true},
 	// "a nonagenarian", "our centenarian"
 	{`(?i)\b(?:a|an|the|our|my|sweet|this)\s+(?:[a-z]+\s+)?(?P<v>(?:nonagenarian|centenarian|supercentenarian))\b`, 0.5, true},
 }
