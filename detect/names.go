@@ -455,6 +455,16 @@ func (d *doc) tokenNameScore(i int) float64 {
 		return worst
 	}
 	s := d.wordNameScore(w, t.text, t.allCaps)
+	// a family by its surname: "the Kowalskis", "the Duartes' baby"
+	if n := len(w); s < 0.8 && n > 4 && w[n-1] == 's' && t.cap && !t.allCaps && d.word(i-1) == "the" {
+		for _, stem := range [2]string{w[:n-1], strings.TrimSuffix(w[:n-1], "e")} {
+			if _, sur := lex.Surname(stem); sur {
+				if lvl, isW := lex.WordLevel(w); !isW || lvl > 50 {
+					s = 0.8
+				}
+			}
+		}
+	}
 	vocative := false
 	if i+1 < len(d.toks) && (d.toks[i+1].text == "," || d.toks[i+1].text == "!") {
 		if n, _, ok := lex.FirstName(w); ok && n >= 1000 {
