@@ -767,13 +767,13 @@ var greetingWords = map[string]bool{"congrats": true, "congratulations": true, "
 	"shoutout": true, "shout-out": true, "welcome": true, "kudos": true}
 
 // greetedName reports a given name (not a titled one) that a greeting word
-// opens, at most three words back: the staff word that made nameRole take it
+// opens, at most four words back: the staff word that made nameRole take it
 // for a colleague may be a patient's congratulation. Called by nameRole.
 func (d *doc) greetedName(g nameGroup) bool {
 	if d.sents[d.sent[g.first]].byTitle || d.nameLexScore(g) < 0.5 {
 		return false
 	}
-	for i, n := g.first-1, 0; i >= 0 && n < 3 && d.sent[i] == d.sent[g.first]; i-- {
+	for i, n := g.first-1, 0; i >= 0 && n < 4 && d.sent[i] == d.sent[g.first]; i-- {
 		if d.toks[i].kind != tokWord {
 			continue
 		}
