@@ -57,6 +57,18 @@ var ageForms = []ageForm{
 	{`(?i)\b(?:a|an|the|our|my|sweet|this)\s+(?:[a-z]+\s+)?(?P<v>(?:nonagenarian|centenarian|supercentenarian))\b`, 0.5, true},
 }
 
+// colleagueAt reports that the sentence at byte off is about a colleague
+// named by title ("In memoriam: Dr. Helen Marsh, our founding partner") and
+// not about a patient.
+func (d *doc) colleagueAt(off int) bool {
+	i := d.tokAt(off)
+	if i >= len(d.toks) {
+		return false
+	}
+	s := d.sent[i]
+	return d.sents[s].staff && d.sents[s].byTitle && d.patientIn(s) < 1
+}
+
 // ordinalAgeWords are the ordinals over 89 in words: "ninetieth",
 // "ninety-fifth", "hundredth", "hundred and first".
 const ordinalAgeWords = `(?:ninety[\s-](?:first|second|third|fourth|fifth|sixth|seventh|eighth|ninth)|ninetieth|(?:(?:one|a)\s+)?hundred(?:th|\s+(?:and\s+)?(?:first|second|third|fourth|fifth|sixth|seventh|eighth|ninth)))`
@@ -78,7 +90,11 @@ func (d *doc) findAges(r *Rule) {
 			if !validAge(d, s, e) {
 				continue
 			}
-			d.add(s, e, chaperone.SpanAge, r.ID, d.contextScoreWith(s, base, f.alone))
+			score := d.contextScoreWith(s, base, f.alone)
+			if d.hypothetical || d.colleagueAt(s) {
+				score *= 0.5 // "imagine your 95-year-old grandmother", "Dr. Helen Marsh died March 3 at 91"
+			}
+			d.add(s, e, chaperone.SpanAge, r.ID, score)
 		}
 	}
 }
