@@ -177,7 +177,12 @@ func (d *doc) findLabelledIDs(r *Rule) {
 			score := base
 			switch list {
 			case "label_room":
-				if w := lastWord(d.textBefore(ls, 16)); containsAny(w+" ", []string{"exam ", "waiting ", "break ", "supply ", "conference ", "staff ", "call ", "operating ", "procedure ", "bath", "rest", "utility ", "storage ", "family ", "quiet ", "lactation ", "mother's ", "server "}) {
+				// the word before the label, or before its repetition: "lactation room (Room 210)"
+				before := strings.TrimRight(d.textBefore(ls, 28), " (")
+				if w := lastWord(before); w == "room" || w == "rm" {
+					before = before[:len(before)-len(w)]
+				}
+				if w := lastWord(before); containsAny(w+" ", []string{"exam ", "waiting ", "break ", "supply ", "conference ", "staff ", "call ", "operating ", "procedure ", "bath", "rest", "utility ", "storage ", "family ", "quiet ", "lactation ", "mother's ", "server "}) {
 					continue // a room of the practice, not a patient's
 				}
 				vs, ve := ls, v[1]
