@@ -471,7 +471,13 @@ func (d *doc) tokenNameScore(i int) float64 {
 			vocative = true
 		}
 	}
-	if t.sentStart && s > 0 && !vocative {
+	// an unknown word with letters English does not use ("Xóchitl",
+	// "Thảo") is no English word capitalised to open a sentence
+	foreign := false
+	if _, isW := lex.WordLevel(w); !isW && !isASCII(w) && utf8.RuneCountInString(w) >= 4 {
+		foreign = latinWord(w)
+	}
+	if t.sentStart && s > 0 && !vocative && !foreign {
 		// a capitalised word that only starts a sentence
 		if _, _, fn := lex.FirstName(w); !fn {
 			if _, sur := lex.Surname(w); !sur {
@@ -665,11 +671,15 @@ func (d *doc) nameRole(g nameGroup, ctxNames map[string]bool) (role, float64) {
 	if len(prevs) >= 2 && prevs[0] == "is" && prevs[1] == "name" {
 		return rolePatient, 0.98
 	}
-	// "Earl's sugar was 410", "Bill's earlobe": a person's body, labs or care
+	// "Earl's sugar was 410", "Bill's earlobe": a person's body, labs or care;
+	// "Thảo's grandmother translated for us": a patient's relative's
 	if pos := d.possWord(g.last); strings.HasSuffix(pos, "'s") && g.last+3 < len(d.toks) {
 		nx := d.toks[g.last+3]
 		if nx.kind == tokWord && !nx.cap && (e.set(lsClinicalTerms)[nx.lower] || e.set(lsBodyParts)[nx.lower]) {
 			return rolePatient, 0.95
+		}
+		if nx.kind == tokWord && !nx.cap && e.set(lsKinship)[nx.lower] && d.patientNear(g.first) >= 0.5 {
+			return rolePatient, 0.9
 		}
 		if nx.kind == tokWord && nx.cap && !d.isNameToken(g.last+3) {
 			return roleOther, 0 // "Grey's Anatomy"
@@ -1234,4 +1244,24 @@ func (d *doc) awardTitle(i int) bool {
 		}
 	}
 	return false
+}
+
+// isASCII reports whether s is all ASCII.
+func isASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= utf8.RuneSelf {
+			return false
+		}
+	}
+	return true
+}
+
+// latinWord reports whether s is all letters of the Latin script.
+func latinWord(s string) bool {
+	for _, r := range s {
+		if !unicode.Is(unicode.Latin, r) {
+			return false
+		}
+	}
+	return true
 }
