@@ -146,6 +146,9 @@ func (e *Engine) Screen(it chaperone.Item) chaperone.Result {
 		d.applyModel(e.model)
 	}
 	lifted := d.liftConfirmed()
+	if d.liftStoryNames() {
+		lifted = true
+	}
 	if d.liftGreeted() {
 		lifted = true
 	}
@@ -419,6 +422,44 @@ func (d *doc) liftGreeted() bool {
 	}
 	return true
 }
+
+// liftStoryNames reports, once the text is found to tell a patient's
+// story, the names that only lacked a patient cue nearby: a plain given
+// name the dictionaries know well ("Aiyana drove 6 hrs from Bethel in a
+// blizzard and still pushed that baby out"). Names nameRole gave to
+// colleagues, authors or public figures are no candidates.
+func (d *doc) liftStoryNames() bool {
+	if !d.has(chaperone.FindingPatientStory) {
+		return false
+	}
+	lifted := false
+	for k := range d.cands {
+		c := &d.cands[k]
+		if c.typ == chaperone.SpanName && c.rule == "name-person" && c.score >= storyNameFloor && c.score < Threshold && d.knownName(c.start, c.end) {
+			c.score = Threshold
+			lifted = true
+		}
+	}
+	return lifted
+}
+
+// knownName reports a name whose first word the dictionaries know as a
+// given name or a surname and not as a common word.
+func (d *doc) knownName(s, e int) bool {
+	w := d.lowerText(s, e)
+	if k := strings.IndexByte(w, ' '); k > 0 {
+		w = w[:k]
+	}
+	if lvl, isW := d.e.lex.WordLevel(w); isW && lvl <= 50 || utf8.RuneCountInString(w) < 3 {
+		return false
+	}
+	n, _, first := d.e.lex.FirstName(w)
+	_, sur := d.e.lex.Surname(w)
+	return first && n >= 300 || sur
+}
+
+// storyNameFloor is the least score of a name liftStoryNames reports.
+const storyNameFloor = 0.3
 
 // greetings may come before the handle a reply answers: "Thanks @hollis!".
 var greetings = map[string]bool{"thanks": true, "thank": true, "hi": true, "hey": true, "hello": true, "congrats": true,

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"os"
 	"reflect"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -407,6 +408,31 @@ func TestCompanionSpans(t *testing.T) {
 				t.Errorf("%s spans %q, want %q", tt.typ, got, tt.want)
 			}
 		})
+	}
+}
+
+// TestStoryNames checks that a patient's story makes the known names in it
+// a patient's, even far from a cue, and leaves words that are no names.
+func TestStoryNames(t *testing.T) {
+	e := engine(t)
+	tests := []struct {
+		text string
+		want []string
+	}{
+		{"Found an insulin pen in the parking lot with a label for Dale & Joyce Petersen. Joyce, we have it at the counter!", []string{"Dale", "Joyce Petersen", "Joyce"}},
+		{"Get your flu shot before Thanksgiving, friends. Pharmacies have plenty.", nil},
+	}
+	for _, tt := range tests {
+		res := e.Screen(chaperone.Item{Text: tt.text})
+		var got []string
+		for _, s := range res.Spans {
+			if s.Type == chaperone.SpanName {
+				got = append(got, tt.text[s.Start:s.End])
+			}
+		}
+		if !slices.Equal(got, tt.want) {
+			t.Errorf("%q: names %q, want %q", tt.text, got, tt.want)
+		}
 	}
 }
 
