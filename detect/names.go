@@ -533,6 +533,10 @@ func (d *doc) wordNameScore(w, orig string, allCaps bool) float64 {
 		lex.Drug(w) || e.brand.has(w) || lex.State(orig) || lex.State(w) {
 		return 0
 	}
+	// a brand or drug in the plural: "two EpiPens", "Band-Aids"
+	if n := len(w); n > 4 && w[n-1] == 's' && (e.brand.has(w[:n-1]) || lex.Drug(w[:n-1])) {
+		return 0
+	}
 	if m, ok := lex.CanonicalMaker(w); ok && len(w) > 3 {
 		if _, sur := lex.Surname(w); !sur {
 			return 0
