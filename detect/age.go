@@ -55,6 +55,9 @@ var ageForms = []ageForm{
 	{`(?i)\b(?P<v>(?:nearly|almost|pushing|close to) (?:a|one) hundred)(?:\s+(?:and|years?|now|but|yet|today)\b|\s*[,.!)]|\s*$)`, 0.6, true},
 	// "a nonagenarian", "our centenarian"
 	{`(?i)\b(?:a|an|the|our|my|sweet|this)\s+(?:[a-z]+\s+)?(?P<v>(?:nonagenarian|centenarian|supercentenarian))\b`, 0.5, true},
+	{`(?i)\b(?P<v>(?:nonagenarian|centenarian|supercentenarian))\s+(?:alert|club|birthday|party|celebration|status)\b`, 0.5, true},
+	// "101 years young", "96 years strong"
+	{`(?i)\b(?P<v>(?:9\d|1[01]\d)\s+years)\s+(?:young|strong|wise)\b`, 0.6, false},
 }
 
 // colleagueAt reports that the sentence at byte off is about a colleague
@@ -73,7 +76,7 @@ func (d *doc) colleagueAt(off int) bool {
 // "ninety-fifth", "hundredth", "hundred and first".
 const ordinalAgeWords = `(?:ninety[\s-](?:first|second|third|fourth|fifth|sixth|seventh|eighth|ninth)|ninetieth|(?:(?:one|a)\s+)?hundred(?:th|\s+(?:and\s+)?(?:first|second|third|fourth|fifth|sixth|seventh|eighth|ninth)))`
 
-var ageWords = []string{"ninet", "hundred", "90", "agenarian"}
+var ageWords = []string{"ninet", "hundred", "90", "narian"} // "narian": nonagenarian, centenarian
 
 // findAges reports ages over 89 and the phrases that imply them.
 func (d *doc) findAges(r *Rule) {
