@@ -474,8 +474,9 @@ func (d *doc) tokenNameScore(i int) float64 {
 	// an unknown word with letters English does not use ("Xóchitl",
 	// "Thảo") is no English word capitalised to open a sentence
 	foreign := false
-	if _, isW := lex.WordLevel(w); !isW && !isASCII(w) && utf8.RuneCountInString(w) >= 4 {
-		foreign = latinWord(w)
+	if !isASCII(w) && utf8.RuneCountInString(w) >= 4 {
+		_, isW := lex.WordLevel(w)
+		foreign = !isW && latinWord(w)
 	}
 	if t.sentStart && s > 0 && !vocative && !foreign {
 		// a capitalised word that only starts a sentence
