@@ -417,6 +417,10 @@ sunstar||sunstar americas
 den-mat||denmat;den-mat holdings
 verona pharma|merck|
 ormco|envista|
+thorne healthtech||thorne research
+inspire medical systems||inspire medical
+tarsus pharmaceuticals||tarsus
+vericel||vericel corporation
 implant direct|envista|
 `
 
@@ -638,7 +642,7 @@ rosa robot;rosa robotic knee;rosa knee system|zimmer biomet
 // Starkey, Mazor, Roman, Amia, Skyla, Cori, Pascal, Kerr, Shiley, Centrella, Labello, Orgain, Owyn)
 // only in multiword forms: a bare one would hide a patient's name
 // (wordNameScore scores brands 0). Common words (hum, lingo, align,
-// infuse, gum, pico, riptide, enroute) likewise.
+// infuse, gum, pico, riptide, enroute, transitions) likewise.
 // Stryker
 lucas 3.1;lucas device;lucas devices;lucas cpr;lucas machine;lucas chest compression;lucas chest compression system;lucas chest compression device;lifenet;lifepak 15;lifepak 35;lifepak cr2;lifepak 1000;prevalon;flowtriever;clottriever;spy-phi;sonopet;power-pro;power-load;stair-pro;mako total knee;insignia hip;gamma4;t2 alpha|stryker
 vocera;vocera badge|vocera
@@ -652,7 +656,7 @@ enroute stent;enroute transcarotid|silk road medical
 pediasure;elecare;zoneperfect;juven;protality;abbott lingo;lingo biosensor;lingo cgm;freestyle precision;freestyle lite;freestyle libre 3 plus;diamondback 360;amplatzer;amplatzer amulet;tendyne;ensite;heartmate;cardiomems;tactiflex;proclaim xr;assert-iq|abbott
 // Zimmer Biomet, Smith+Nephew, Intuitive
 persona iq;mymobility;vanguard knee;avenir complete;identity shoulder;oxford partial knee|zimmer biomet
-renasys;durolane;santyl;acticoat;pico 7;pico 14;pico npwt;legion knee;anthology hip;healicoil;q-fix|smith & nephew
+renasys;santyl;acticoat;pico 7;pico 14;pico npwt;legion knee;anthology hip;healicoil;q-fix|smith & nephew
 sureform;endowrist;ion robotic bronchoscopy;ion system|intuitive surgical
 // Philips, ResMed, Hologic, GE HealthCare, Siemens Healthineers
 heartstart;heartstart frx;intellivue;azurion;epiq;affiniti;philips lumify;dreamwear;dreamwisp;dreammapper;diamondclean;trilogy evo;oneblade|philips
@@ -695,7 +699,7 @@ miebo;xiidra;vyzulta;lotemax;alaway;soothe xp;peroxiclear;stellaris elite;crysta
 systane;dailies;dailies total1;total30;precision1;air optix;opti-free;pataday;rocklatan;rhopressa;tryptyr;panoptix;vivity;clareon;acrysof;centurion vision system;lensx;ngenuity;wavelight|alcon
 tecnis;tecnis symfony;blink tears;catalys|johnson & johnson vision
 myday lenses;myday contacts;biofinity;misight;clariti;proclear;avaira;paragard|cooper companies
-varilux;crizal;transitions;transitions lenses;transitions gen s;ray-ban;ray ban;rayban;ray-bans;ray-ban meta;oakley meta;oakley sunglasses;oakley frames;oakley glasses;persol;eyezen;stellest;lenscrafters;sunglass hut;eyemed;nuance audio;xperio|essilorluxottica
+varilux;crizal;transitions lenses;transitions lens;transitions gen s;transitions xtractive;transitions signature;transitions optical;ray-ban;ray ban;rayban;ray-bans;ray-ban meta;oakley meta;oakley sunglasses;oakley frames;oakley glasses;persol;eyezen;stellest;lenscrafters;sunglass hut;eyemed;nuance audio;xperio|essilorluxottica
 // Hearing
 phonak|sonova
 oticon|demant
@@ -707,7 +711,7 @@ lipikar;anthelios;effaclar;toleriane;cicaplast;mineral 89;dermablend;skinbetter;
 nemluvio;soolantra;epiduo;aklief;oracea;mirvaso|galderma
 hansaplast|beiersdorf
 nutrafol|nutrafol
-liquid i.v.;liquid iv;onnit;dermalogica;paula's choice;olly vitamins;olly gummies|unilever
+liquid iv;onnit;dermalogica;paula's choice;olly vitamins;olly gummies|unilever
 sun bum|edgewell
 drunk elephant|shiseido
 avène;avene;eau thermale avène|pierre fabre
@@ -727,6 +731,11 @@ premier protein;dymatize|bellring brands
 fairlife;bodyarmor;powerade;smartwater|coca-cola
 gatorade|pepsico
 ag1;athletic greens|athletic greens
+thorne basic nutrients;thorne creatine;thorne supplements;thorne vitamins|thorne healthtech
+inspire therapy;inspire implant;inspire sleep apnea;inspire device|inspire medical systems
+xdemvy|tarsus pharmaceuticals
+epicel;nexobrid|vericel
+comfort shield;sage comfort shield;sage 2-in-1|stryker
 // Pharma
 humulin;alimta;cyramza;strattera;evista;inluriyo;tirzepatide|eli lilly
 effient|eli lilly;daiichi sankyo
@@ -735,7 +744,8 @@ qfitlia;wayrilz|sanofi
 blujepa;priorix;kinrix|gsk
 enflonsia|merck
 ohtuvayre|verona pharma
-wainua;lokelma;imjudo|astrazeneca
+lokelma;imjudo|astrazeneca
+wainua|astrazeneca;ionis
 tavneos;amjevita;pavblu;wezlana;kyprolis;vectibix;nplate;parsabiv;sensipar;corlanor|amgen
 adempas;stivarga;lynkuet;canesten;berocca;elevit;redoxon|bayer
 jentadueto;stiolto;atrovent;hernexeos;spevigo|boehringer ingelheim
