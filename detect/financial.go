@@ -55,6 +55,12 @@ func (d *doc) findFinancial(r *Rule) {
 	}
 	hit := ""
 	found := d.e.brand.find(d)
+	for _, t := range d.toks {
+		// a brand in the plural, "two EpiPens": the range of its singular
+		if n := len(t.lower); n > 4 && t.kind == tokWord && t.lower[n-1] == 's' && !d.e.brand.has(t.lower) && d.e.brand.has(t.lower[:n-1]) {
+			found = append(found, [2]int{t.start, t.end - 1})
+		}
+	}
 	text := d.text
 	if d.item.Channel.IsReply() && len(d.ctx) > 0 {
 		// a reply about a product named in the question discusses it too

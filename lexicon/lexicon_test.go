@@ -134,6 +134,14 @@ func TestMakers(t *testing.T) {
 		{"tylenol", "kenvue"},
 		{"spravato", "johnson & johnson"},
 		{"zyn", "swedish match"},
+		{"vital proteins", "nestlé health science"},
+		{"hum by colgate", "colgate-palmolive"},
+		{"lucas device", "stryker"},
+		{"varilux", "essilorluxottica"},
+		{"ray-ban", "essilorluxottica"},
+		{"systane", "alcon"},
+		{"lactaid", "kenvue"},
+		{"allegra", "opella"},
 	} {
 		if ms := l.MakersOf(tc.brand); !slices.Contains(ms, tc.maker) {
 			t.Errorf("MakersOf(%q) = %v, want %q", tc.brand, ms, tc.maker)
@@ -174,6 +182,9 @@ func TestMakers(t *testing.T) {
 		{"Pfizer", "pfizer inc", true},
 		{"pfizer", "merck", false},
 		{"kenvue", "janssen", false},
+		{"physio-control", "stryker", true},
+		{"welch allyn", "baxter", true},
+		{"nestlé health science", "nestle", true},
 		{"Acme", "acme inc", true},
 	} {
 		if got := l.Related(tc.a, tc.b); got != tc.want {
@@ -182,6 +193,30 @@ func TestMakers(t *testing.T) {
 	}
 	if n := l.MaxPhraseWords(); n < 3 || n > 20 {
 		t.Errorf("MaxPhraseWords = %d", n)
+	}
+}
+
+// TestBrandsAreNoCommonNames keeps single-word brands that are common given
+// names or surnames out of the dictionary: a brand word scores 0 as a
+// name, so "Lucas" or "Kerr" as a brand would hide a patient's name.
+// Such brands go in multiword forms ("lucas device", "kerr dental").
+func TestBrandsAreNoCommonNames(t *testing.T) {
+	l := Default()
+	for _, b := range l.Brands() {
+		if strings.Contains(b, " ") || l.Drug(b) {
+			continue
+		}
+		if n, _, ok := l.FirstName(b); ok && n >= 5000 {
+			t.Errorf("brand %q is a common first name (%d)", b, n)
+		}
+		if n, ok := l.Surname(b); ok && n >= 10000 {
+			t.Errorf("brand %q is a common surname (%d)", b, n)
+		}
+	}
+	for _, b := range []string{"lucas", "roman", "kerr", "sage", "hum"} {
+		if l.MakersOf(b) != nil {
+			t.Errorf("MakersOf(%q) = %v, want none", b, l.MakersOf(b))
+		}
 	}
 }
 

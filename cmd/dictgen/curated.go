@@ -184,7 +184,7 @@ becton dickinson||bd;becton, dickinson;becton dickinson and company
 baxter||baxter international;baxter healthcare
 edwards lifesciences||edwards
 philips||royal philips;koninklijke philips;philips healthcare;philips respironics
-ge healthcare||ge;general electric;ge healthtechnologies
+ge healthcare||ge;general electric;ge healthtechnologies;ge healthcare technologies;gehc
 siemens healthineers||siemens
 resmed||
 masimo||
@@ -369,6 +369,59 @@ headspace||headspace health
 calm||calm.com
 nurx|thirty madison|nurx inc
 thirty madison||thirty madison inc
+// 2025 additions: device, optical, hearing, nutrition and consumer-health makers
+physio-control|stryker|physio control;physio-control inc
+vocera|stryker|vocera communications
+wright medical|stryker|wright medical group;tornier
+inari medical|stryker|
+axonics|boston scientific|axonics inc
+silk road medical|boston scientific|
+paragon 28|zimmer biomet|
+c.r. bard|becton dickinson|cr bard;c. r. bard;bard medical;bard access systems;bd bard
+welch allyn|hill-rom|
+vantive||vantive kidney care;baxter kidney care
+varian medical systems|siemens healthineers|
+alcon||alcon inc;alcon vision;alcon laboratories;alcon research
+johnson & johnson vision|johnson & johnson|j&j vision;jnj vision;johnson & johnson vision care;jjvision
+cooper companies||the cooper companies;coopervision;coopersurgical
+essilorluxottica||essilor luxottica;essilor;luxottica;essilor of america;luxottica group
+sonova||sonova group;phonak;advanced bionics
+demant||demant a/s;oticon
+ws audiology||widex;ws audiology a/s
+gn store nord||gn hearing;gn resound;resound;jabra
+starkey hearing technologies||starkey hearing
+pharmavite|otsuka|nature made
+simply good foods||the simply good foods company;quest nutrition
+bellring brands||bellring;premier protein
+coca-cola||the coca-cola company;coca cola;fairlife
+pepsico||pepsico inc
+opella||opella healthcare;sanofi consumer healthcare
+suave brands company||suave brands
+dsm-firmenich||dsm;royal dsm;dsm firmenich
+i-health|dsm-firmenich|i-health inc
+biocodex||
+pierre fabre||pierre fabre laboratories;laboratoires pierre fabre
+naos||naos group
+shiseido||shiseido company
+pharmaceutical specialties||pharmaceutical specialties inc
+obagi||obagi medical;obagi cosmeceuticals
+nutrafol|unilever|
+laerdal||laerdal medical
+alivecor||alivecor inc
+butterfly network||
+eko health||eko devices
+kaleo||kaléo
+ars pharmaceuticals||ars pharma
+helen of troy||helen of troy limited
+sunstar||sunstar americas
+den-mat||denmat;den-mat holdings
+verona pharma|merck|
+ormco|envista|
+thorne healthtech||thorne research
+inspire medical systems||inspire medical
+tarsus pharmaceuticals||tarsus
+vericel||vericel corporation
+implant direct|envista|
 `
 
 // brand(s ;-separated) | maker(s ;-separated, canonical or alias)
@@ -387,7 +440,7 @@ ethicon;monocryl;vicryl;dermabond;prolene|ethicon
 acuvue|johnson & johnson
 impella|abiomed
 // Kenvue
-tylenol;motrin;listerine;neutrogena;aveeno;band-aid;zyrtec;benadryl;nicorette;nicoderm;imodium;pepcid;sudafed;rogaine;visine;clean & clear;johnson's baby;desitin;lubriderm;neosporin;polysporin;splenda;calpol|kenvue
+tylenol;motrin;listerine;neutrogena;aveeno;band-aid;zyrtec;benadryl;imodium;pepcid;sudafed;rogaine;visine;clean & clear;johnson's baby;desitin;lubriderm;neosporin;polysporin;calpol;lactaid|kenvue
 // BMS
 opdivo;opdualag;yervoy;revlimid;pomalyst;sprycel;orencia;zeposia;camzyos;sotyktu;cobenfy;breyanzi;abecma;krazati;reblozyl|bristol myers squibb
 // Merck
@@ -402,13 +455,13 @@ ozempic;wegovy;rybelsus;victoza;saxenda;novolog;novolin;tresiba;levemir;fiasp;xu
 dupixent|sanofi;regeneron
 kevzara;praluent;libtayo;eylea;eylea hd;evkeeza;veopoz|regeneron
 beyfortus|sanofi;astrazeneca
-lantus;toujeo;admelog;apidra;soliqua;plavix;aubagio;lovenox;ambien;allegra;xyzal;icyhot;gold bond;dulcolax;nasacort;flublok;fluzone;adacel;daptacel;pentacel;vaxelis;menquadfi;tzield;sarclisa;rezurock;altuviiio;cablivi;xenpozyme;nexviazyme;cerdelga;cerezyme;fabrazyme|sanofi
+lantus;toujeo;admelog;apidra;soliqua;plavix;aubagio;lovenox;ambien;flublok;fluzone;adacel;daptacel;pentacel;vaxelis;menquadfi;tzield;sarclisa;rezurock;altuviiio;cablivi;xenpozyme;nexviazyme;cerdelga;cerezyme;fabrazyme|sanofi
 // AstraZeneca
 farxiga;tagrisso;imfinzi;lynparza;calquence;enhertu;brilinta;symbicort;breztri;fasenra;tezspire;saphnelo;airsupra;crestor;nexium;seroquel;bydureon;soliris;ultomiris;strensiq;koselugo;truqap;datroway;flumist|astrazeneca
 // GSK
 shingrix;arexvy;bexsero;penmenvy;boostrix;infanrix;pediarix;havrix;engerix-b;twinrix;fluarix;rotarix;menveo;trelegy;trelegy ellipta;breo;breo ellipta;anoro;incruse;advair;ventolin;nucala;benlysta;jemperli;zejula;ojjaara;blenrep;cabenuva;apretude;dovato;triumeq;juluca;tivicay;rukobia;wellbutrin;lamictal|gsk
 // Haleon
-sensodyne;advil;tums;centrum;emergen-c;chapstick;voltaren;voltaren arthritis pain;theraflu;robitussin;excedrin;flonase;nexium 24hr;polident;poligrip;parodontax;aquafresh;biotene;preparation h;alavert;caltrate;abreva;nicotinell|haleon
+sensodyne;advil;tums;centrum;emergen-c;voltaren;voltaren arthritis pain;theraflu;robitussin;excedrin;flonase;nexium 24hr;polident;poligrip;parodontax;aquafresh;biotene;preparation h;alavert;caltrate;abreva|haleon
 // Novartis / Sandoz
 entresto;cosentyx;kesimpta;kisqali;leqvio;zolgensma;pluvicto;lutathera;scemblix;fabhalta;xolair;tafinlar;mekinist;jakavi;gilenya;mayzent;promacta;tabrecta;piqray;diovan;lucentis;beovu|novartis
 hyrimoz;zarxio;ziextenzo;omnitrope|sandoz
@@ -452,20 +505,20 @@ cetaphil;differin;dysport;restylane;sculptra;alastin;relfydess;benzac|galderma
 crest;oral-b;oral b;pepto-bismol;pepto bismol;metamucil;vicks;nyquil;dayquil;zzzquil;prilosec otc;olay;pampers;align probiotic;head & shoulders;gillette|procter & gamble
 colgate;tom's of maine;elmex;meridol;hello toothpaste;pca skin;eltamd;filorga;hill's|colgate-palmolive
 dove;vaseline;pond's;lipton|unilever
-mucinex;lysol;durex;k-y;airborne;clearasil;scholl;nurofen;strepsils;gaviscon;enfamil;nutramigen;lactaid|reckitt
+mucinex;lysol;durex;k-y;airborne;clearasil;scholl;nurofen;strepsils;gaviscon;enfamil;nutramigen|reckitt
 arm & hammer;waterpik;batiste;trojan;therabreath;hero mighty patch;oxiclean;zicam;vitafusion;orajel;nair|church & dwight
 nivea;eucerin;aquaphor;coppertone|beiersdorf
 banana boat;hawaiian tropic;schick;wet ones|edgewell
 monistat;dramamine;clear eyes;summer's eve;debrox;compound w;luden's;boudreaux's butt paste|prestige consumer healthcare
-claritin;afrin;coricidin;miralax;one a day;aleve;bayer aspirin;midol;alka-seltzer;phillips';citracal;bepanthen;lotrimin;tinactin;mirena;kyleena;skyla;yaz;xarelto;kerendia;nubeqa;eylea|bayer
+claritin;afrin;coricidin;miralax;one a day;aleve;bayer aspirin;midol;alka-seltzer;phillips';citracal;bepanthen;lotrimin;tinactin;mirena;kyleena;skyla iud;yaz;xarelto;kerendia;nubeqa;eylea|bayer
 // Nutrition
-similac;pedialyte;ensure;glucerna;zonegran|abbott
+similac;pedialyte;ensure;glucerna|abbott
 gerber;boost;nutren;peptamen;garden of life;pure encapsulations;nature's bounty|nestlé
 // Diabetes devices
 dexcom g7;dexcom g6;dexcom;stelo;dexcom stelo;dexcom one|dexcom
 freestyle libre;freestyle libre 2;freestyle libre 3;libre;mitraclip;navitor;triclip;aveir;heartmate 3;xience;binaxnow;i-stat;alinity;id now;panbio|abbott
 omnipod;omnipod 5;omnipod dash|insulet
-refresh tears;refresh optive;systane|allergan
+refresh tears;refresh optive|allergan
 ro body program|ro
 candid aligners|candid
 t:slim;t:slim x2;tslim;tandem mobi;control-iq|tandem diabetes care
@@ -480,12 +533,12 @@ bd veo;bd nano;bd ultra-fine;ultra-fine|embecta
 alaris;bd vacutainer;vacutainer;pyxis;bd venflon;chloraprep|becton dickinson
 // Cardiology / EP / neuro devices
 watchman;watchman flx;farapulse;wavewriter;vercise;spectra wavewriter;boston scientific;rezum;spaceoar;axios;emblem s-icd;lux-dx;agent drug-coated balloon;eluvia;acurate|boston scientific
-sapien;sapien 3;evoque;pascal;hemosphere;inspiris|edwards lifesciences
+sapien;sapien 3;evoque;pascal precision;pascal system;pascal repair system;hemosphere;inspiris|edwards lifesciences
 carto;varipulse;thermocool|biosense webster
 // Orthopedics / surgery
 mako;mako smartrobotics;triathlon;stryker;lifepak;t2 nail;gamma nail;mobius|stryker
 persona knee;rosa knee;rosa robotic system;oxford knee;nexgen;taperloc;g7 acetabular;zimmer|zimmer biomet
-journey ii;cori;allevyn;regeneten|smith & nephew
+journey ii;cori robot;cori robotic;cori robotics;cori surgical system;cori system;cori knee;cori-assisted;allevyn;regeneten|smith & nephew
 attune;corail;pinnacle;velys;sigma knee|depuy synthes
 da vinci;da vinci xi;da vinci 5;da vinci sp;ion endoluminal|intuitive surgical
 excelsius;excelsiusgps|globus medical
@@ -504,7 +557,7 @@ masimo w1;rad-97;set pulse oximetry|masimo
 // Dental
 invisalign;itero;itero element;exocad;vivera|align technology
 primescan;cerec;suresmile;astra tech;byte aligners;calamus;wave one|dentsply sirona
-nobel biocare;nobelactive;kerr;spark aligners;dexis|envista
+nobel biocare;nobelactive;kerr dental;spark aligners;dexis|envista
 straumann;clearcorrect;neodent|straumann
 smiledirectclub|smiledirectclub
 candid aligners|candid
@@ -548,7 +601,7 @@ marlboro|altria
 // Telehealth, pharmacy, apps
 goodrx;goodrx gold|goodrx
 hims;forhims;forhers|hims & hers
-roman;ro body program|ro
+roman health;ro body program|ro
 teladoc;livongo;betterhelp|teladoc
 amazon pharmacy;one medical;pillpack|amazon
 minuteclinic;cvs caremark|cvs health
@@ -584,6 +637,126 @@ owlet dream sock;owlet smart sock;dream sock|owlet
 nanit pro|nanit
 optic white;colgate optic white;colgate total;total sf|colgate-palmolive
 rosa robot;rosa robotic knee;rosa knee system|zimmer biomet
+// 2025 additions. Brands that are also first names or surnames (Lucas,
+// Sage, Hugo, Oakley, Kendall, Damon, Olly, Murad, Atkins, Thorne,
+// Starkey, Mazor, Roman, Amia, Skyla, Cori, Pascal, Kerr, Shiley, Centrella, Labello, Orgain, Owyn)
+// only in multiword forms: a bare one would hide a patient's name
+// (wordNameScore scores brands 0). Common words (hum, lingo, align,
+// infuse, gum, pico, riptide, enroute, transitions) likewise.
+// Stryker
+lucas 3.1;lucas device;lucas devices;lucas cpr;lucas machine;lucas chest compression;lucas chest compression system;lucas chest compression device;lifenet;lifepak 15;lifepak 35;lifepak cr2;lifepak 1000;prevalon;flowtriever;clottriever;spy-phi;sonopet;power-pro;power-load;stair-pro;mako total knee;insignia hip;gamma4;t2 alpha|stryker
+vocera;vocera badge|vocera
+// Medtronic
+hugo ras;hugo robotic system;infuse bone graft;kyphon;mazor x;mazor robot;arctic front;pulseselect;affera;sphere-9;aurora ev-icd;symplicity spyral;endurant;intellis;percept pc;inpen;simplera sync;micra av;sonicision;v-loc;valleylab;shiley trach;shiley tracheostomy;guardian connect;solitaire x;pipeline flex|medtronic
+// Boston Scientific
+spyglass;wallflex;lithovue;faraview;opal hdx;agent dcb;vercise genus;orbera;overstitch;intracept|boston scientific
+axonics r20;axonics f15;axonics sacral neuromodulation|axonics
+enroute stent;enroute transcarotid|silk road medical
+// Abbott
+pediasure;elecare;zoneperfect;juven;protality;abbott lingo;lingo biosensor;lingo cgm;freestyle precision;freestyle lite;freestyle libre 3 plus;diamondback 360;amplatzer;amplatzer amulet;tendyne;ensite;heartmate;cardiomems;tactiflex;proclaim xr;assert-iq|abbott
+// Zimmer Biomet, Smith+Nephew, Intuitive
+persona iq;mymobility;vanguard knee;avenir complete;identity shoulder;oxford partial knee|zimmer biomet
+renasys;santyl;acticoat;pico 7;pico 14;pico npwt;legion knee;anthology hip;healicoil;q-fix|smith & nephew
+sureform;endowrist;ion robotic bronchoscopy;ion system|intuitive surgical
+// Philips, ResMed, Hologic, GE HealthCare, Siemens Healthineers
+heartstart;heartstart frx;intellivue;azurion;epiq;affiniti;philips lumify;dreamwear;dreamwisp;dreammapper;diamondclean;trilogy evo;oneblade|philips
+resmed myair;airview;narval|resmed
+brevera;biozorb;panther fusion;genius ai|hologic
+vscan;vscan air;logiq;voluson;omnipaque;visipaque;optison;vizamyl;carescape;senographe|ge healthcare
+acuson;somatom;magnetom;atellica;naeotom alpha;syngo;mammomat|siemens healthineers
+truebeam;varian ethos;varian halcyon|varian medical systems
+// BD / Bard, Baxter / Hillrom, Vantive, Cardinal, Masimo
+nexiva;bd nexiva;veritor;bd veritor;posiflush;bd max;bd insyte;surgiphor|becton dickinson
+purewick;powerport;powerpicc;site-rite;lutonix|c.r. bard
+novum iq;spectrum iq;floseal;tisseel;clinimix;mini-bag plus|baxter
+centrella bed;centrella smart+;progressa;voalte|hill-rom
+connex;macroview;panoptic|welch allyn
+prismax;prismaflex;homechoice;homechoice claria;sharesource|vantive
+protexis;kangaroo epump;kangaroo joey;curity;monoject|cardinal health
+sedline;radius-7;radius vsm;rad-g;masimo set|masimo
+// Dental
+protaper;waveone;cavitron;orthophos;axeos;nupro;aquasil;ankylos;primeprint;ds core|dentsply sirona
+damon system;damon ultima;damon clear|ormco
+optibond;sonicfill;herculite;nobelparallel;nobelreplace;spark clear aligners|envista
+cavilon;durapore;transpore;ioban;relyx;scotchbond;clarity aligners;veraflo;promogran;3m tegaderm|solventum
+dentrix;dentrix ascend;henry schein one;easy dental|henry schein
+hum by colgate;colgate hum;hum smart toothbrush;hum toothbrush;prevident;colgate prevident;duraphat;peroxyl|colgate-palmolive
+soft-picks;sunstar gum;gum soft-picks|sunstar
+lumineers|den-mat
+// Consumer health
+pronamel;sensodyne pronamel;otrivin;panadol;benefiber;nicoderm cq|haleon
+nicorette;nicoderm|kenvue;haleon
+nicotinell|dr. reddy's
+chapstick|suave brands company
+zarbee's;zarbees;bengay;rhinocort;ogx;reactine;hydro boost|kenvue
+fixodent;tampax;pepto;crest pro-health;vicks vaporub;nervive;first aid beauty|procter & gamble
+allegra;xyzal;icyhot;gold bond;dulcolax;nasacort|sanofi;opella
+braun thermoscan;thermoscan|helen of troy
+culturelle|i-health
+florastor|biocodex
+// Eye care
+miebo;xiidra;vyzulta;lotemax;alaway;soothe xp;peroxiclear;stellaris elite;crystalens|bausch + lomb
+systane;dailies;dailies total1;total30;precision1;air optix;opti-free;pataday;rocklatan;rhopressa;tryptyr;panoptix;vivity;clareon;acrysof;centurion vision system;lensx;ngenuity;wavelight|alcon
+tecnis;tecnis symfony;blink tears;catalys|johnson & johnson vision
+myday lenses;myday contacts;biofinity;misight;clariti;proclear;avaira;paragard|cooper companies
+varilux;crizal;transitions lenses;transitions lens;transitions gen s;transitions xtractive;transitions signature;transitions optical;ray-ban;ray ban;rayban;ray-bans;ray-ban meta;oakley meta;oakley sunglasses;oakley frames;oakley glasses;persol;eyezen;stellest;lenscrafters;sunglass hut;eyemed;nuance audio;xperio|essilorluxottica
+// Hearing
+phonak|sonova
+oticon|demant
+widex|ws audiology
+jabra enhance|gn store nord
+starkey hearing aids;starkey genesis;starkey evolv|starkey hearing technologies
+// Skincare
+lipikar;anthelios;effaclar;toleriane;cicaplast;mineral 89;dermablend;skinbetter;skinbetter science;youth to the people;it cosmetics;biotherm|l'oréal
+nemluvio;soolantra;epiduo;aklief;oracea;mirvaso|galderma
+hansaplast|beiersdorf
+nutrafol|nutrafol
+liquid iv;onnit;dermalogica;paula's choice;olly vitamins;olly gummies|unilever
+sun bum|edgewell
+drunk elephant|shiseido
+avène;avene;eau thermale avène|pierre fabre
+bioderma|naos
+vanicream|pharmaceutical specialties
+obagi nu-derm;nu-derm|obagi
+supergoop|supergoop
+// Fitness and wearables
+recoveryair;smartgoggles;powerdot|therabody
+hypersphere|hyperice
+precor;peloton row;peloton guide|peloton
+// Supplements and nutrition
+vital proteins;solgar;orgain protein;orgain shake;nuun;optifast;carnation breakfast essentials;thickenup;puritan's pride;compleat|nestlé health science
+nature made;revaree;relizen|pharmavite
+quest nutrition;quest bar;quest bars;quest protein bar;quest chips;owyn protein;owyn shake;atkins bar;atkins shake|simply good foods
+premier protein;dymatize|bellring brands
+fairlife;bodyarmor;powerade;smartwater|coca-cola
+gatorade|pepsico
+ag1;athletic greens|athletic greens
+thorne basic nutrients;thorne creatine;thorne supplements;thorne vitamins|thorne healthtech
+inspire therapy;inspire implant;inspire sleep apnea;inspire device|inspire medical systems
+xdemvy|tarsus pharmaceuticals
+epicel;nexobrid|vericel
+comfort shield;sage comfort shield;sage 2-in-1|stryker
+// Pharma
+humulin;alimta;cyramza;strattera;evista;inluriyo;tirzepatide|eli lilly
+effient|eli lilly;daiichi sankyo
+ryzodeg;awiqli;semaglutide|novo nordisk
+qfitlia;wayrilz|sanofi
+blujepa;priorix;kinrix|gsk
+enflonsia|merck
+ohtuvayre|verona pharma
+lokelma;imjudo|astrazeneca
+wainua|astrazeneca;ionis
+tavneos;amjevita;pavblu;wezlana;kyprolis;vectibix;nplate;parsabiv;sensipar;corlanor|amgen
+adempas;stivarga;lynkuet;canesten;berocca;elevit;redoxon|bayer
+jentadueto;stiolto;atrovent;hernexeos;spevigo|boehringer ingelheim
+lynozyfic|regeneron
+// Emergency and bedside devices
+auvi-q;auviq|kaleo
+neffy|ars pharmaceuticals
+resusci anne;qcpr;simman|laerdal
+kardiamobile;kardia|alivecor
+butterfly iq;butterfly iq3|butterfly network
+eko core;eko duo;eko core 500|eko health
 `
 
 // Orange Book applicant legal names containing a word sequence → canonical maker.
