@@ -23,6 +23,8 @@ import (
 	"sync"
 	"unicode"
 	"unicode/utf8"
+
+	"golang.org/x/text/unicode/norm"
 )
 
 // Data holds the embedded dictionary files (data/*), including LICENSES.md
@@ -92,6 +94,9 @@ func Default() *Lexicon {
 // of a lower-case first name.
 func (l *Lexicon) FirstName(lower string) (count int, femaleShare int, ok bool) {
 	f, ok := l.first.get(lower)
+	if !ok && !isASCII(lower) && utf8.RuneCountInString(lower) >= 4 {
+		f, ok = l.first.get(foldMarks(lower)) // "josé" is counted as "jose"; not "sí" or "tôi"
+	}
 	return int(f.count), int(f.share), ok
 }
 
@@ -100,6 +105,11 @@ func (l *Lexicon) FirstName(lower string) (count int, femaleShare int, ok bool) 
 func (l *Lexicon) Surname(lower string) (count int, ok bool) {
 	if c, ok := l.surname[lower]; ok {
 		return int(c), true
+	}
+	if !isASCII(lower) && utf8.RuneCountInString(lower) >= 4 {
+		if c, ok := l.surname[foldMarks(lower)]; ok {
+			return int(c), true // "hernández" is counted as "hernandez"
+		}
 	}
 	if k, _ := l.intl.get(lower); k&intlLast != 0 {
 		return 0, true
@@ -359,4 +369,28 @@ func NormMaker(s string) string {
 		f = f[1:]
 	}
 	return strings.Join(f, " ")
+}
+
+// isASCII reports whether s is all ASCII.
+func isASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= utf8.RuneSelf {
+			return false
+		}
+	}
+	return true
+}
+
+// foldMarks drops the combining marks of s ("siobhán" gives "siobhan"), so
+// that names written with accents find their counts, which the SSA and
+// Census lists keep without them.
+func foldMarks(s string) string {
+	d := norm.NFD.String(s)
+	b := make([]byte, 0, len(d))
+	for _, r := range d {
+		if !unicode.Is(unicode.Mn, r) {
+			b = utf8.AppendRune(b, r)
+		}
+	}
+	return string(b)
 }
