@@ -18,22 +18,18 @@ type acMachine struct {
 	nclass int
 	dense  int32
 	next   []int32 // [state*nclass + class] -> state, for states below dense
-	nodes  []acNode
+	// the trie: the children of state s are the states first[s]:first[s+1],
+	// label[s] is the class of the edge from its parent, and fail[s] the
+	// state of its longest proper suffix that is one; separate arrays, as
+	// a step reads label most and fail least
+	first  []int32
+	label  []uint8
+	fail   []int32
 	hasOut []uint64 // by state: whether literals end there
 	// the literals ending at state s (suffixes included) are
 	// outIDs[outAt[s]:outAt[s+1]], one array for cache locality
 	outAt  []int32
 	outIDs []int32
-}
-
-// acNode is a state as the trie and its failure links describe it: its
-// children are the states nodes[child : child+nchild], and class is the
-// byte class of the edge from its parent.
-type acNode struct {
-	fail   int32 // the state of its longest proper suffix that is one
-	child  int32
-	nchild uint8
-	class  uint8
 }
 
 // acDenseDepth is the depth down to which states have full rows.
@@ -121,22 +117,23 @@ func buildTrie(m *acMachine, lits []string) *acTrie {
 func (m *acMachine) number(t *acTrie) {
 	n := len(t.class)
 	t.order = make([]int32, 1, n)
-	m.nodes = make([]acNode, n)
+	m.first = make([]int32, n+1)
+	m.label = make([]uint8, n)
 	depth := make([]int32, n)
 	m.dense = int32(n)
-	for s := 0; s < len(t.order); s++ {
+	for s := 0; s < n; s++ {
 		if depth[s] > acDenseDepth && m.dense == int32(n) {
 			m.dense = int32(s)
 		}
-		m.nodes[s].child = int32(len(t.order))
+		m.first[s] = int32(len(t.order))
 		for c := t.first[t.order[s]]; c >= 0; c = t.sibling[c] {
 			k := len(t.order)
 			t.order = append(t.order, c)
-			m.nodes[k].class = t.class[c]
+			m.label[k] = t.class[c]
 			depth[k] = depth[s] + 1
-			m.nodes[s].nchild++
 		}
 	}
+	m.first[n] = int32(n)
 }
 
 // link sets the failure links and fills the rows of the dense states,
@@ -145,20 +142,20 @@ func (m *acMachine) number(t *acTrie) {
 func (m *acMachine) link() {
 	nc := m.nclass
 	m.next = make([]int32, int(m.dense)*nc)
-	for s := range m.nodes {
-		node := &m.nodes[s]
+	m.fail = make([]int32, len(m.label))
+	for s := range m.label {
 		if s < int(m.dense) {
 			row := m.next[s*nc : (s+1)*nc]
 			if s > 0 {
-				copy(row, m.next[int(node.fail)*nc:])
+				copy(row, m.next[int(m.fail[s])*nc:])
 			}
-			for k := node.child; k < node.child+int32(node.nchild); k++ {
-				row[m.nodes[k].class] = k
+			for k := m.first[s]; k < m.first[s+1]; k++ {
+				row[m.label[k]] = k
 			}
 		}
-		for k := node.child; k < node.child+int32(node.nchild); k++ {
-			if s > 0 {
-				m.nodes[k].fail = m.step(node.fail, m.nodes[k].class)
+		if s > 0 {
+			for k := m.first[s]; k < m.first[s+1]; k++ {
+				m.fail[k] = m.step(m.fail[s], m.label[k])
 			}
 		}
 	}
@@ -167,13 +164,13 @@ func (m *acMachine) link() {
 // outputs lists the literals ending at each state: those of its node, then
 // those of its failure state.
 func (m *acMachine) outputs(t *acTrie) {
-	n := len(m.nodes)
+	n := len(m.label)
 	m.hasOut = make([]uint64, (n+63)/64)
 	m.outAt = make([]int32, n+1)
-	for s := range m.nodes {
+	for s := range n {
 		m.outIDs = append(m.outIDs, t.ends[t.order[s]]...)
 		if s > 0 {
-			f := m.nodes[s].fail
+			f := m.fail[s]
 			m.outIDs = append(m.outIDs, m.outIDs[m.outAt[f]:m.outAt[f+1]]...)
 		}
 		m.outAt[s+1] = int32(len(m.outIDs))
@@ -187,13 +184,12 @@ func (m *acMachine) outputs(t *acTrie) {
 // without a full row: its child on c, else its failure state's step.
 func (m *acMachine) step(s int32, c uint8) int32 {
 	for s >= m.dense {
-		node := &m.nodes[s]
-		for k := node.child; k < node.child+int32(node.nchild); k++ {
-			if m.nodes[k].class == c {
+		for k := m.first[s]; k < m.first[s+1]; k++ {
+			if m.label[k] == c {
 				return k
 			}
 		}
-		s = node.fail
+		s = m.fail[s]
 	}
 	return m.next[int(s)*m.nclass+int(c)]
 }

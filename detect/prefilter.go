@@ -56,11 +56,13 @@ type prefilter struct {
 	pool  sync.Pool // of *litHits
 	// groups are the distinct literal sets of the regexes (rx.lits and
 	// rx.more) and of listLits; a group is present in a text when one of
-	// its literals is. groupIndex finds a set's group by its ids; litGroups
-	// lists, by literal, the groups holding it (filled by build).
+	// its literals is. groupIndex finds a set's group by its ids. The
+	// groups holding literal id are litGroups[litGroupAt[id]:litGroupAt[id+1]]
+	// (filled by build), one array for cache locality.
 	groups     [][]int32
 	groupIndex map[string]int32
-	litGroups  [][]int32
+	litGroupAt []int32
+	litGroups  []int32
 }
 
 func newPrefilter() *prefilter {
@@ -118,13 +120,18 @@ func (p *prefilter) wrap(src string, sre *syntax.Regexp) rx {
 // every regex is wrapped.
 func (p *prefilter) build() {
 	p.ac = buildAC(p.lits)
-	p.litGroups = make([][]int32, len(p.lits))
+	byLit := make([][]int32, len(p.lits))
 	for g, ids := range p.groups {
 		for _, id := range ids {
-			if n := len(p.litGroups[id]); n == 0 || p.litGroups[id][n-1] != int32(g) {
-				p.litGroups[id] = append(p.litGroups[id], int32(g))
+			if n := len(byLit[id]); n == 0 || byLit[id][n-1] != int32(g) {
+				byLit[id] = append(byLit[id], int32(g))
 			}
 		}
+	}
+	p.litGroupAt = make([]int32, len(p.lits)+1)
+	for id, gs := range byLit {
+		p.litGroups = append(p.litGroups, gs...)
+		p.litGroupAt[id+1] = int32(len(p.litGroups))
 	}
 }
 
