@@ -18,22 +18,25 @@ type acMachine struct {
 	nclass int
 	dense  int32
 	next   []int32 // [state*nclass + class] -> state, for states below dense
-	// the trie: the children of state s are the states first[s]:first[s+1],
-	// label[s] is the class of the edge from its parent, and fail[s] the
-	// state of its longest proper suffix that is one; separate arrays, as
-	// a step reads label most and fail least
-	first  []int32
-	label  []uint8
-	fail   []int32
-	hasOut []uint64 // by state: whether literals end there
+	// by state, and one more to end the last one's ranges
+	states []acState
 	// the literals ending at state s (suffixes included) are
-	// outIDs[outAt[s]:outAt[s+1]], one array for cache locality
-	outAt  []int32
+	// outIDs[states[s].out:states[s+1].out]
 	outIDs []int32
 }
 
+// acState is a state of the trie, all a step and its outputs read in one
+// place: its children are the states first up to the next state's first,
+// its literals begin at out in outIDs.
+type acState struct {
+	first int32
+	fail  int32 // the state of its longest proper suffix that is one
+	out   int32
+	label uint8 // the class of the edge from its parent
+}
+
 // acDenseDepth is the depth down to which states have full rows.
-const acDenseDepth = 2
+const acDenseDepth = 1
 
 func buildAC(lits []string) *acMachine {
 	m := &acMachine{}
@@ -117,23 +120,22 @@ func buildTrie(m *acMachine, lits []string) *acTrie {
 func (m *acMachine) number(t *acTrie) {
 	n := len(t.class)
 	t.order = make([]int32, 1, n)
-	m.first = make([]int32, n+1)
-	m.label = make([]uint8, n)
+	m.states = make([]acState, n+1)
 	depth := make([]int32, n)
 	m.dense = int32(n)
 	for s := 0; s < n; s++ {
 		if depth[s] > acDenseDepth && m.dense == int32(n) {
 			m.dense = int32(s)
 		}
-		m.first[s] = int32(len(t.order))
+		m.states[s].first = int32(len(t.order))
 		for c := t.first[t.order[s]]; c >= 0; c = t.sibling[c] {
 			k := len(t.order)
 			t.order = append(t.order, c)
-			m.label[k] = t.class[c]
+			m.states[k].label = t.class[c]
 			depth[k] = depth[s] + 1
 		}
 	}
-	m.first[n] = int32(n)
+	m.states[n].first = int32(n)
 }
 
 // link sets the failure links and fills the rows of the dense states,
@@ -142,20 +144,20 @@ func (m *acMachine) number(t *acTrie) {
 func (m *acMachine) link() {
 	nc := m.nclass
 	m.next = make([]int32, int(m.dense)*nc)
-	m.fail = make([]int32, len(m.label))
-	for s := range m.label {
+	st := m.states
+	for s := range len(st) - 1 {
 		if s < int(m.dense) {
 			row := m.next[s*nc : (s+1)*nc]
 			if s > 0 {
-				copy(row, m.next[int(m.fail[s])*nc:])
+				copy(row, m.next[int(st[s].fail)*nc:])
 			}
-			for k := m.first[s]; k < m.first[s+1]; k++ {
-				row[m.label[k]] = k
+			for k := st[s].first; k < st[s+1].first; k++ {
+				row[st[k].label] = k
 			}
 		}
 		if s > 0 {
-			for k := m.first[s]; k < m.first[s+1]; k++ {
-				m.fail[k] = m.step(m.fail[s], m.label[k])
+			for k := st[s].first; k < st[s+1].first; k++ {
+				st[k].fail = m.step(st[s].fail, st[k].label)
 			}
 		}
 	}
@@ -164,32 +166,29 @@ func (m *acMachine) link() {
 // outputs lists the literals ending at each state: those of its node, then
 // those of its failure state.
 func (m *acMachine) outputs(t *acTrie) {
-	n := len(m.label)
-	m.hasOut = make([]uint64, (n+63)/64)
-	m.outAt = make([]int32, n+1)
+	st := m.states
+	n := len(st) - 1
 	for s := range n {
+		st[s].out = int32(len(m.outIDs))
 		m.outIDs = append(m.outIDs, t.ends[t.order[s]]...)
 		if s > 0 {
-			f := m.fail[s]
-			m.outIDs = append(m.outIDs, m.outIDs[m.outAt[f]:m.outAt[f+1]]...)
-		}
-		m.outAt[s+1] = int32(len(m.outIDs))
-		if m.outAt[s+1] > m.outAt[s] {
-			m.hasOut[s/64] |= 1 << (s % 64)
+			f := st[s].fail
+			m.outIDs = append(m.outIDs, m.outIDs[st[f].out:st[f+1].out]...)
 		}
 	}
+	st[n].out = int32(len(m.outIDs))
 }
 
 // step returns the state after s on a byte of class c, for a state
 // without a full row: its child on c, else its failure state's step.
 func (m *acMachine) step(s int32, c uint8) int32 {
 	for s >= m.dense {
-		for k := m.first[s]; k < m.first[s+1]; k++ {
-			if m.label[k] == c {
+		for k := m.states[s].first; k < m.states[s+1].first; k++ {
+			if m.states[k].label == c {
 				return k
 			}
 		}
-		s = m.fail[s]
+		s = m.states[s].fail
 	}
 	return m.next[int(s)*m.nclass+int(c)]
 }
@@ -210,8 +209,8 @@ func (m *acMachine) scanAll(text string, out []acMatch) []acMatch {
 		} else {
 			s = m.step(s, c)
 		}
-		if m.hasOut[s/64]&(1<<(s%64)) != 0 {
-			for _, id := range m.outIDs[m.outAt[s]:m.outAt[s+1]] {
+		if a, b := m.states[s].out, m.states[s+1].out; a < b {
+			for _, id := range m.outIDs[a:b] {
 				out = append(out, acMatch{id, int32(i + 1)})
 			}
 		}

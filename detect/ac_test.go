@@ -28,8 +28,8 @@ func TestACMachine(t *testing.T) {
 			}
 		}
 		m := buildAC(lits)
-		if m.dense >= int32(len(m.label)) {
-			t.Fatalf("%d literals: all %d states have full rows", nlits, len(m.label))
+		if m.dense >= int32(len(m.states)-1) {
+			t.Fatalf("%d literals: all %d states have full rows", nlits, len(m.states)-1)
 		}
 		for range 2_000_000 / nlits {
 			text := word(rng.IntN(300))
