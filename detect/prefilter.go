@@ -106,7 +106,7 @@ func (p *prefilter) wrap(src string, sre *syntax.Regexp) rx {
 	}
 	if simple.Op == syntax.OpConcat {
 		for _, extra := range cache.concatSets(simple) {
-			if len(extra) <= 400 && !sameSet(extra, set) {
+			if len(extra) <= 400 && !sameSet(extra, set) && !weakSet(extra) {
 				ids := p.ids(extra)
 				out.more = append(out.more, ids)
 				out.moreGroups = append(out.moreGroups, p.group(ids))
@@ -160,6 +160,18 @@ func (c litCache) concatSets(re *syntax.Regexp) [][]string {
 		}
 	}
 	return out
+}
+
+// weakSet reports a set of literals no longer than two bytes ("or", "s ",
+// "ri"): nearly every text holds one, so as a further set of a regex it
+// skips next to nothing, while the scan reports each occurrence.
+func weakSet(set []string) bool {
+	for _, l := range set {
+		if len(l) > 2 {
+			return false
+		}
+	}
+	return true
 }
 
 func sameSet(a, b []string) bool {
