@@ -487,7 +487,7 @@ func (p *prefilter) scanHits(lower string) *litHits {
 		if !h.present[id] {
 			h.present[id] = true
 			h.found = append(h.found, id)
-			for _, g := range p.litGroups[id] {
+			for _, g := range p.litGroups[p.litGroupAt[id]:p.litGroupAt[id+1]] {
 				h.groups[g] = true
 			}
 		}

@@ -332,7 +332,7 @@ func (d *doc) findHandles(r *Rule) {
 		// the handle a reply of advice opens with is the person answered,
 		// a stranger unless the reply confirms their care ("@jenn for a 2yo
 		// at 26 lbs give 5 mL")
-		if i == 0 && d.item.Channel.IsReply() && !d.confirmed && !d.replyConfirms() && d.cues("advice_directive") {
+		if i == 0 && d.item.Channel.IsReply() && !d.confirmed && !d.replyConfirms() && d.cues(cueAdviceDirective) {
 			score = min(score, r.ScoreOr(0.9)*0.3)
 		}
 		// the handle of someone being argued with is not a patient's
@@ -366,7 +366,7 @@ func (d *doc) handleTreated(i int) bool {
 	if d.yourTreatment(d.tokAt(a), d.tokAt(b), 5) {
 		return true
 	}
-	return d.item.Channel == chaperone.ChannelImageCaption && d.cues("consent_image")
+	return d.item.Channel == chaperone.ChannelImageCaption && d.cues(cueConsentImage)
 }
 
 // orgHandle reports a handle of a practice, a clinician or a company:

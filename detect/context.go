@@ -75,7 +75,7 @@ func (d *doc) readContext() {
 			if sents[s].event == 0 {
 				a, b := d.sentenceBounds(i)
 				sents[s].event = -1
-				if d.cuesAt("story_event", a, b) && !d.cuesAt("story_hypothetical", a, b) {
+				if d.cuesAt(cueStoryEvent, a, b) && !d.cuesAt(cueStoryHypothetical, a, b) {
 					sents[s].event = 1
 				}
 			}
@@ -120,14 +120,14 @@ func (d *doc) readContext() {
 	// not make the sentence about colleagues: one with a strong story cue,
 	// or a patient cue of 0.8, and no doctor named, is the patient's.
 	if anyStaff {
-		strong := d.cues("story_strong")
+		strong := d.cues(cueStoryStrong)
 		for i := 0; i < len(d.toks); i++ {
 			s := d.sent[i]
 			if !sents[s].staff || sents[s].byTitle {
 				continue
 			}
 			a, b := d.sentenceBounds(i)
-			if sents[s].patient >= 0.8 || strong && d.cuesAt("story_strong", a, b) {
+			if sents[s].patient >= 0.8 || strong && d.cuesAt(cueStoryStrong, a, b) {
 				sents[s].staff = false
 			}
 			for i+1 < len(d.toks) && d.sent[i+1] == s {
@@ -143,11 +143,11 @@ func (d *doc) readContext() {
 	}
 	// a public person's own disclosure ("Magic Johnson announced his HIV
 	// diagnosis in 1991") is no patient's story
-	if d.cues("public_disclosure") {
+	if d.cues(cuePublicDisclosure) {
 		for i := 0; i < len(d.toks); i++ {
 			s := d.sent[i]
 			a, b := d.sentenceBounds(i)
-			if sents[s].patient < 1 && d.cuesAt("public_disclosure", a, b) {
+			if sents[s].patient < 1 && d.cuesAt(cuePublicDisclosure, a, b) {
 				sents[s].patient = 0
 				sents[s].scored = true
 				sents[s].staff = true
@@ -165,17 +165,17 @@ func (d *doc) readContext() {
 			sents[s].staff = false
 		}
 	}
-	d.hypothetical = d.cues("story_hypothetical")
+	d.hypothetical = d.cues(cueStoryHypothetical)
 	// a person noun with a time: "last night's unresponsive guy"
-	if d.patientItem >= 0.4 && d.patientItem < 0.6 && d.cues("story_time") {
+	if d.patientItem >= 0.4 && d.patientItem < 0.6 && d.cues(cueStoryTime) {
 		d.patientItem = 0.6
 	}
-	if d.item.Channel == chaperone.ChannelImageCaption && d.patientItem < 0.6 && (d.cues("story_person") || d.cues("consent_image")) {
+	if d.item.Channel == chaperone.ChannelImageCaption && d.patientItem < 0.6 && (d.cues(cueStoryPerson) || d.cues(cueConsentImage)) {
 		d.patientItem = 0.6 // a photo of a person
 	}
 	// a story about a specific person, or a reply that confirms care,
 	// makes the whole item about a patient
-	if d.patientItem < 0.6 && (d.cues("story_strong") || d.cues("story_person") && (d.cues("story_event") || d.cues("story_time"))) {
+	if d.patientItem < 0.6 && (d.cues(cueStoryStrong) || d.cues(cueStoryPerson) && (d.cues(cueStoryEvent) || d.cues(cueStoryTime))) {
 		d.patientItem = 0.6
 	}
 	if reply && d.replyConfirms() {

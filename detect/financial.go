@@ -13,7 +13,7 @@ func init() { registerFinding("financial-undisclosed", (*doc).findFinancial) }
 // count for their maker: CeraVe is L'Oréal's) and carries no disclosure.
 func (d *doc) findFinancial(r *Rule) {
 	rels := d.item.Author.Relationships
-	if len(rels) == 0 || d.cues("disclosure") {
+	if len(rels) == 0 || d.cues(cueDisclosure) {
 		return
 	}
 	// a promo code or affiliate link for a declared relationship

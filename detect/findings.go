@@ -114,9 +114,9 @@ func (d *doc) phraseHit(r *Rule) bool {
 // cueScore sums the weights of the named cue lists whose regexes match:
 // each list "NAME" in the rule file holds regexes (matched on lower-cased
 // text with word boundaries implied by the regex).
-func (d *doc) cues(list string) bool {
-	id, ok := d.e.rules.cueIDs[list]
-	if !ok {
+func (d *doc) cues(c cueName) bool {
+	id := d.e.rules.cueOf[c]
+	if id < 0 {
 		return false // no such list: no regex to match
 	}
 	rxs := d.e.rules.cueList[id]
@@ -147,21 +147,21 @@ func (d *doc) cues(list string) bool {
 
 // cuesIn reports whether a cue list matches s, the context or a part of
 // the lower-cased text.
-func (d *doc) cuesIn(list, s string) bool {
+func (d *doc) cuesIn(c cueName, s string) bool {
 	h, base := d.hitsFor(s)
-	return d.cueMatches(list, s, base, h)
+	return d.cueMatches(c, s, base, h)
 }
 
 // cuesAt reports whether a cue list matches lower[a:b], a part of the
 // lower-cased text, as cuesIn does.
-func (d *doc) cuesAt(list string, a, b int) bool {
-	return d.cueMatches(list, d.lower[a:b], a, d.hits())
+func (d *doc) cuesAt(c cueName, a, b int) bool {
+	return d.cueMatches(c, d.lower[a:b], a, d.hits())
 }
 
 // cueMatches reports whether a regex of the cue list matches s, lower-cased
 // text that begins at byte base of the text the prefilter found h in.
-func (d *doc) cueMatches(list, s string, base int, h *litHits) bool {
-	rxs := d.e.cueRegexes(list)
+func (d *doc) cueMatches(c cueName, s string, base int, h *litHits) bool {
+	rxs := d.e.cueRegexes(c)
 	for xi := range rxs {
 		x := &rxs[xi]
 		if mayWith(x, h) && d.matchLower(x, s, base, h) {
@@ -213,16 +213,16 @@ func (d *doc) hitsFor(s string) (*litHits, int) {
 // encounter: a patient reference ("my pt", "a 34yo teacher", "the guy in
 // bed 9") with an event or a time, and no sign the case is hypothetical.
 func (d *doc) findStory(r *Rule) {
-	if d.cues("story_hypothetical") {
+	if d.cues(cueStoryHypothetical) {
 		return
 	}
 	score := 0.0
 	switch {
-	case d.ptCue, d.cues("story_strong"):
+	case d.ptCue, d.cues(cueStoryStrong):
 		score = 0.9
-	case d.cues("story_person") && (d.cues("story_time") || d.cues("story_event")):
+	case d.cues(cueStoryPerson) && (d.cues(cueStoryTime) || d.cues(cueStoryEvent)):
 		score = 0.8
-	case d.item.Channel == chaperone.ChannelImageCaption && (d.cues("story_person") || d.cues("consent_image")):
+	case d.item.Channel == chaperone.ChannelImageCaption && (d.cues(cueStoryPerson) || d.cues(cueConsentImage)):
 		score = 0.8
 	}
 	if score == 0 && len(d.spans) > 0 && d.patientItem >= 0.5 {
@@ -232,7 +232,7 @@ func (d *doc) findStory(r *Rule) {
 			}
 		}
 	}
-	if d.item.Channel == chaperone.ChannelReviewReply || (d.item.Channel.IsReply() && d.replyConfirms() && !d.cues("story_third_person")) {
+	if d.item.Channel == chaperone.ChannelReviewReply || (d.item.Channel.IsReply() && d.replyConfirms() && !d.cues(cueStoryThirdPerson)) {
 		score = 0
 	}
 	d.addFinding(r, score, "")
@@ -290,14 +290,14 @@ func (d *doc) replyConfirms() bool {
 		if j <= i {
 			j = i + 1
 		}
-		if d.cuesAt("privacy_template", a, b) {
+		if d.cuesAt(cuePrivacyTemplate, a, b) {
 			i = j
 			continue
 		}
 		// advice to someone's own public question ("can I take melatonin
 		// with my sertraline?") speaks of their medicine without making
 		// them a patient: only a plain confirmation counts there
-		if d.cuesAt("relationship_confirm", a, b) || !asking && (d.cuesAt("relationship_your_care", a, b) || d.yourTreatment(i, j, 2)) {
+		if d.cuesAt(cueRelationshipConfirm, a, b) || !asking && (d.cuesAt(cueRelationshipYourCare, a, b) || d.yourTreatment(i, j, 2)) {
 			d.replyResult, d.explicitConfirm = true, true
 			return true
 		}
@@ -318,7 +318,7 @@ func (d *doc) answersOwnQuestion() bool {
 	if d.item.Context == "" || d.item.Channel == chaperone.ChannelReviewReply || d.ctxListIn("treated_cues") {
 		return false
 	}
-	return d.cuesIn("advice_personal_question", d.ctxLower) || strings.Contains(d.ctxLower, "?") && !strings.Contains(d.ctxLower, "⭐")
+	return d.cuesIn(cueAdvicePersonalQuestion, d.ctxLower) || strings.Contains(d.ctxLower, "?") && !strings.Contains(d.ctxLower, "⭐")
 }
 
 // addressed reports whether tokens [i,j) speak to or about the person
@@ -372,14 +372,14 @@ func (d *doc) findRelationship(r *Rule) {
 // public: a reply to someone's own health question that tells them what to
 // take, stop or do.
 func (d *doc) findAdvice(r *Rule) {
-	personal := d.cuesIn("advice_personal_question", d.ctxLower) || d.cues("advice_to_person")
+	personal := d.cuesIn(cueAdvicePersonalQuestion, d.ctxLower) || d.cues(cueAdviceToPerson)
 	if !personal {
 		return
 	}
-	if d.cuesIn("advice_general_question", d.ctxLower) {
+	if d.cuesIn(cueAdviceGeneralQuestion, d.ctxLower) {
 		return
 	}
-	if d.cues("advice_directive") {
+	if d.cues(cueAdviceDirective) {
 		d.addFinding(r, 0.8, "")
 	}
 }
@@ -388,7 +388,7 @@ func (d *doc) findAdvice(r *Rule) {
 // patients or groups, intoxication at work, harassment and profanity aimed
 // at people.
 func (d *doc) findUnprofessional(r *Rule) {
-	if d.cues("unprofessional") {
+	if d.cues(cueUnprofessional) {
 		d.addFinding(r, 0.8, "")
 	}
 }
@@ -398,7 +398,7 @@ func (d *doc) findUnprofessional(r *Rule) {
 // carries no refutation ("myth", "no evidence", "doesn't"), nor does a short
 // label before it ("Myth: …"). The reason names the evidence.
 func (d *doc) findMisinformation(r *Rule) {
-	refute := d.e.cueRegexes("refutation")
+	refute := d.e.cueRegexes(cueRefutation)
 	refuted := func(c *Claim, m []int) bool {
 		i := d.tokAt(m[0])
 		if i >= len(d.toks) {
@@ -476,11 +476,11 @@ func (d *doc) findConsent(r *Rule) {
 	if d.item.Channel == chaperone.ChannelReviewReply || d.item.Channel == chaperone.ChannelReply {
 		return
 	}
-	if d.cues("consent_image") && (d.item.Channel == chaperone.ChannelImageCaption || d.cues("consent_shared")) {
+	if d.cues(cueConsentImage) && (d.item.Channel == chaperone.ChannelImageCaption || d.cues(cueConsentShared)) {
 		d.addFinding(r, 0.8, "")
 		return
 	}
-	if d.has(chaperone.FindingPatientStory) && d.cues("consent_quote") {
+	if d.has(chaperone.FindingPatientStory) && d.cues(cueConsentQuote) {
 		d.addFinding(r, 0.75, "")
 	}
 }
@@ -491,14 +491,20 @@ func (d *doc) findPersonal(r *Rule) {
 	if d.item.Author.Account != chaperone.AccountPersonal {
 		return
 	}
-	if d.has(chaperone.FindingPatientStory) || d.has(chaperone.FindingPHI) || d.cues("personal_clinical") || d.patientItem >= 0.4 ||
+	if d.has(chaperone.FindingPatientStory) || d.has(chaperone.FindingPHI) || d.cues(cuePersonalClinical) || d.patientItem >= 0.4 ||
 		d.has(chaperone.FindingIndividualAdvice) || d.has(chaperone.FindingRelationshipConfirmed) {
 		d.addFinding(r, 0.8, "")
 	}
 }
 
-// cueRegexes returns a compiled cue list of the rule files.
-func (e *Engine) cueRegexes(list string) []rx { return e.rules.cues[list] }
+// cueRegexes returns a compiled cue list of the rule files (nil when they
+// have none of that name).
+func (e *Engine) cueRegexes(c cueName) []rx {
+	if id := e.rules.cueOf[c]; id >= 0 {
+		return e.rules.cueList[id]
+	}
+	return nil
+}
 
 // yourTreatment reports "your" followed within reach tokens by a medicine
 // or treatment in tokens [i,j): "Your metformin is set to auto-refill".

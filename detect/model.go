@@ -140,12 +140,12 @@ func (d *doc) eligible(t chaperone.FindingType) bool {
 		// with nothing to answer, only the rules' plain statements count
 		return d.item.Channel.IsReply() && (d.item.Context != "" || d.item.Channel == chaperone.ChannelReviewReply)
 	case chaperone.FindingIndividualAdvice:
-		return d.item.Channel.IsReply() || d.cues("advice_to_person")
+		return d.item.Channel.IsReply() || d.cues(cueAdviceToPerson)
 	case chaperone.FindingPersonalAccountClinical:
 		return d.item.Author.Account == chaperone.AccountPersonal
 	case chaperone.FindingPatientStory, chaperone.FindingConsentNeeded:
 		// a story needs someone in it: a patient cue, a person, an identifier
-		return d.patientItem >= 0.4 || d.ptCue || len(d.spans) > 0 || d.cues("story_strong") || d.cues("story_person") || d.cues("consent_image")
+		return d.patientItem >= 0.4 || d.ptCue || len(d.spans) > 0 || d.cues(cueStoryStrong) || d.cues(cueStoryPerson) || d.cues(cueConsentImage)
 	}
 	return true
 }
@@ -164,12 +164,12 @@ func hashFeature(s string) uint32 { return fnv1a(s) }
 
 // modelCues are the cue lists whose firing is a model feature: those the
 // rules evaluate anyway, so the model costs little more than the rules.
-var modelCues = []string{"story_strong", "story_person", "story_time", "story_event", "story_hypothetical",
-	"unprofessional", "consent_image"}
+var modelCues = []cueName{cueStoryStrong, cueStoryPerson, cueStoryTime, cueStoryEvent, cueStoryHypothetical,
+	cueUnprofessional, cueConsentImage}
 
 // replyCues are model features for replies only, read on the text and on
 // the context being answered.
-var replyCues = []string{"relationship_confirm", "advice_directive", "advice_personal_question", "privacy_template"}
+var replyCues = []cueName{cueRelationshipConfirm, cueAdviceDirective, cueAdvicePersonalQuestion, cuePrivacyTemplate}
 
 // fnv1a hashes the concatenation of parts without building it (FNV-1a,
 // the same as hash/fnv over the joined string).
@@ -266,16 +266,16 @@ func (d *doc) features() []uint32 {
 	}
 	for _, c := range modelCues {
 		if d.cues(c) {
-			add("cue:", c)
+			add("cue:", cueNames[c])
 		}
 	}
 	if d.item.Channel.IsReply() {
 		for _, c := range replyCues {
-			if d.cues(c) || c == "relationship_confirm" && !d.answersOwnQuestion() && d.cues("relationship_your_care") {
-				add("cue:", c)
+			if d.cues(c) || c == cueRelationshipConfirm && !d.answersOwnQuestion() && d.cues(cueRelationshipYourCare) {
+				add("cue:", cueNames[c])
 			}
 			if d.item.Context != "" && d.cuesIn(c, d.ctxLower) {
-				add("ccue:", c)
+				add("ccue:", cueNames[c])
 			}
 		}
 	}
@@ -327,7 +327,7 @@ func (d *doc) applyModel(m *Model) {
 		if _, ok := ruleOf[t]; ok && t == chaperone.FindingUnprofessional {
 			p = max(p, 0.5) // a listed demeaning phrase stands whatever the words around it
 		}
-		if _, ok := ruleOf[t]; ok && t == chaperone.FindingIndividualAdvice && d.cues("advice_to_person") {
+		if _, ok := ruleOf[t]; ok && t == chaperone.FindingIndividualAdvice && d.cues(cueAdviceToPerson) {
 			p = max(p, 0.5) // advice addressed to one person in so many words stands
 		}
 		if _, ok := ruleOf[t]; ok && t == chaperone.FindingRelationshipConfirmed && (relationshipUnion || d.explicitConfirm) {

@@ -59,7 +59,7 @@ func (d *doc) findNames(r *Rule) {
 		if rl == roleUnknown && d.item.Channel == chaperone.ChannelBio && lex < 0.8 {
 			rl = roleOther // a bio's single names are the author's people
 		}
-		if rl == roleUnknown && d.item.Author.Account == chaperone.AccountPersonal && !d.ptCue && !d.cues("story_strong") {
+		if rl == roleUnknown && d.item.Author.Account == chaperone.AccountPersonal && !d.ptCue && !d.cues(cueStoryStrong) {
 			rl = roleOther // a personal account's names are family and friends
 		}
 		var score float64
@@ -740,7 +740,7 @@ func (d *doc) nameRole(g nameGroup, ctxNames map[string]bool) (role, float64) {
 		// someone who asked their own health question in public is no
 		// patient unless the reply confirms their care: "Karen, you need to
 		// stop the metformin", "Keep taking yours, Gloria"
-		if d.item.Channel.IsReply() && !d.confirmed && d.answersOwnQuestion() && d.cuesIn("advice_personal_question", d.ctxLower) && !d.replyConfirms() && d.nameLexScore(g) >= 0.3 {
+		if d.item.Channel.IsReply() && !d.confirmed && d.answersOwnQuestion() && d.cuesIn(cueAdvicePersonalQuestion, d.ctxLower) && !d.replyConfirms() && d.nameLexScore(g) >= 0.3 {
 			d.addressees = append(d.addressees, [2]int{g.start, g.end}) // liftAddressee's, if the reply confirms care after all
 			return roleOther, 0
 		}

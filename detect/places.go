@@ -444,7 +444,7 @@ func (d *doc) headsPatientSentence(j int) bool {
 	s := d.sent[j]
 	for k := j; k < len(d.toks) && d.sent[k] == s; k++ {
 		if d.toks[k].text == ":" && k+1 < len(d.toks) {
-			return d.patientIn(d.sent[k+1]) >= 0.4 || d.patientItem >= 0.6 && d.cues("story_person")
+			return d.patientIn(d.sent[k+1]) >= 0.4 || d.patientItem >= 0.6 && d.cues(cueStoryPerson)
 		}
 	}
 	return false

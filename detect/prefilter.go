@@ -2,7 +2,6 @@ package detect
 
 import (
 	"regexp/syntax"
-	"sort"
 	"strings"
 	"sync"
 	"unicode"
@@ -57,11 +56,13 @@ type prefilter struct {
 	pool  sync.Pool // of *litHits
 	// groups are the distinct literal sets of the regexes (rx.lits and
 	// rx.more) and of listLits; a group is present in a text when one of
-	// its literals is. groupIndex finds a set's group by its ids; litGroups
-	// lists, by literal, the groups holding it (filled by build).
+	// its literals is. groupIndex finds a set's group by its ids. The
+	// groups holding literal id are litGroups[litGroupAt[id]:litGroupAt[id+1]]
+	// (filled by build), one array for cache locality.
 	groups     [][]int32
 	groupIndex map[string]int32
-	litGroups  [][]int32
+	litGroupAt []int32
+	litGroups  []int32
 }
 
 func newPrefilter() *prefilter {
@@ -105,7 +106,7 @@ func (p *prefilter) wrap(src string, sre *syntax.Regexp) rx {
 	}
 	if simple.Op == syntax.OpConcat {
 		for _, extra := range cache.concatSets(simple) {
-			if len(extra) <= 400 && !sameSet(extra, set) {
+			if len(extra) <= 400 && !sameSet(extra, set) && !weakSet(extra) {
 				ids := p.ids(extra)
 				out.more = append(out.more, ids)
 				out.moreGroups = append(out.moreGroups, p.group(ids))
@@ -119,13 +120,18 @@ func (p *prefilter) wrap(src string, sre *syntax.Regexp) rx {
 // every regex is wrapped.
 func (p *prefilter) build() {
 	p.ac = buildAC(p.lits)
-	p.litGroups = make([][]int32, len(p.lits))
+	byLit := make([][]int32, len(p.lits))
 	for g, ids := range p.groups {
 		for _, id := range ids {
-			if n := len(p.litGroups[id]); n == 0 || p.litGroups[id][n-1] != int32(g) {
-				p.litGroups[id] = append(p.litGroups[id], int32(g))
+			if n := len(byLit[id]); n == 0 || byLit[id][n-1] != int32(g) {
+				byLit[id] = append(byLit[id], int32(g))
 			}
 		}
+	}
+	p.litGroupAt = make([]int32, len(p.lits)+1)
+	for id, gs := range byLit {
+		p.litGroups = append(p.litGroups, gs...)
+		p.litGroupAt[id+1] = int32(len(p.litGroups))
 	}
 }
 
@@ -154,6 +160,18 @@ func (c litCache) concatSets(re *syntax.Regexp) [][]string {
 		}
 	}
 	return out
+}
+
+// weakSet reports a set of literals no longer than two bytes ("or", "s ",
+// "ri"): nearly every text holds one, so as a further set of a regex it
+// skips next to nothing, while the scan reports each occurrence.
+func weakSet(set []string) bool {
+	for _, l := range set {
+		if len(l) > 2 {
+			return false
+		}
+	}
+	return true
 }
 
 func sameSet(a, b []string) bool {
@@ -552,129 +570,6 @@ func dedupe(in []string) []string {
 	return out
 }
 
-// acMachine is an Aho-Corasick automaton over bytes, as a full DFA on
-// byte classes, reporting every literal that occurs (overlaps included).
-// The table holds uint16 states when there are at most 65,536 (half the
-// memory of int32, fewer cache misses).
-type acMachine struct {
-	class  [256]uint8
-	nclass int
-	// next16 or, with more states, next32: [state*nclass + class] -> state
-	next16 []uint16
-	next32 []int32
-	hasOut []uint64 // by state: whether literals end there
-	// the literals ending at state s (suffixes included) are
-	// outIDs[outAt[s]:outAt[s+1]], one array for cache locality
-	outAt  []int32
-	outIDs []int32
-}
-
-func buildAC(lits []string) *acMachine {
-	m := &acMachine{}
-	// byte classes: each byte used in a literal has its own class; 0 is "other"
-	for _, l := range lits {
-		for i := 0; i < len(l); i++ {
-			if m.class[l[i]] == 0 {
-				m.nclass++
-				m.class[l[i]] = uint8(m.nclass)
-				if m.nclass == 255 {
-					break
-				}
-			}
-		}
-	}
-	m.nclass++
-	if n := trieStates(lits); n <= 1<<16 {
-		m.next16 = make([]uint16, n*m.nclass)
-		m.fill(lits, n, func(i int) int { return int(m.next16[i]) }, func(i, v int) { m.next16[i] = uint16(v) })
-	} else {
-		m.next32 = make([]int32, n*m.nclass)
-		m.fill(lits, n, func(i int) int { return int(m.next32[i]) }, func(i, v int) { m.next32[i] = int32(v) })
-	}
-	return m
-}
-
-// fill builds the automaton of lits, with n states, in the table that get
-// and set read and write (sized n*nclass, zero), and its outputs.
-func (m *acMachine) fill(lits []string, n int, get func(int) int, set func(int, int)) {
-	nc := m.nclass
-	// trie, written straight into the transition table: [s*nc+c] is the
-	// child of s on class c, or 0 (the root is nobody's child)
-	outs := make([][]int32, 1, n)
-	for id, l := range lits {
-		s := 0
-		for i := 0; i < len(l); i++ {
-			c := int(m.class[l[i]])
-			nx := get(s*nc + c)
-			if nx == 0 {
-				nx = len(outs)
-				outs = append(outs, nil)
-				set(s*nc+c, nx)
-			}
-			s = nx
-		}
-		outs[s] = append(outs[s], int32(id))
-	}
-	// BFS: failure links, and the missing transitions filled from the
-	// failure state's row (complete by then, being shallower)
-	fail := make([]int32, len(outs))
-	out := make([][]int32, len(outs))
-	queue := make([]int32, 0, len(outs))
-	for c := 1; c < nc; c++ {
-		if nx := get(c); nx > 0 {
-			queue = append(queue, int32(nx))
-		}
-	}
-	out[0] = outs[0]
-	for len(queue) > 0 {
-		s := queue[0]
-		queue = queue[1:]
-		if len(out[fail[s]]) == 0 {
-			out[s] = outs[s]
-		} else {
-			out[s] = append(append([]int32(nil), outs[s]...), out[fail[s]]...)
-		}
-		base, fbase := int(s)*nc, int(fail[s])*nc
-		for c := 0; c < nc; c++ {
-			if nx := get(base + c); nx > 0 && c != 0 {
-				fail[nx] = int32(get(fbase + c))
-				queue = append(queue, int32(nx))
-			} else {
-				set(base+c, get(fbase+c))
-			}
-		}
-	}
-	m.hasOut = make([]uint64, (len(out)+63)/64)
-	m.outAt = make([]int32, len(out)+1)
-	for s, ids := range out {
-		if len(ids) > 0 {
-			m.hasOut[s/64] |= 1 << (s % 64)
-		}
-		m.outIDs = append(m.outIDs, ids...)
-		m.outAt[s+1] = int32(len(m.outIDs))
-	}
-}
-
-// trieStates returns the number of states of the trie of lits (its
-// distinct prefixes, the empty one included), so that buildAC allocates
-// its table once: sorted, each string adds the bytes it does not share
-// with its predecessor.
-func trieStates(lits []string) int {
-	sorted := append([]string(nil), lits...)
-	sort.Strings(sorted)
-	n := 1
-	prev := ""
-	for _, l := range sorted {
-		k := 0
-		for k < len(l) && k < len(prev) && l[k] == prev[k] {
-			k++
-		}
-		n += len(l) - k
-		prev = l
-	}
-	return n
-}
-
 // may reports whether r can match the document: it has no literals, or one
 // of them occurs.
 func (d *doc) may(r *rx) bool {
@@ -707,32 +602,4 @@ func mayWith(r *rx, h *litHits) bool {
 		}
 	}
 	return true
-}
-
-// acMatch is one literal occurrence: the literal's index and its end.
-type acMatch struct{ id, end int32 }
-
-// scanAll returns every occurrence of every literal in text.
-func (m *acMachine) scanAll(text string, out []acMatch) []acMatch {
-	if m == nil || len(m.outIDs) == 0 {
-		return out
-	}
-	if m.next16 != nil {
-		return scanTable(m, m.next16, text, out)
-	}
-	return scanTable(m, m.next32, text, out)
-}
-
-// scanTable is scanAll on m's table next.
-func scanTable[T uint16 | int32](m *acMachine, next []T, text string, out []acMatch) []acMatch {
-	s, nc := 0, m.nclass
-	for i := 0; i < len(text); i++ {
-		s = int(next[s*nc+int(m.class[text[i]])])
-		if m.hasOut[s/64]&(1<<(s%64)) != 0 {
-			for _, id := range m.outIDs[m.outAt[s]:m.outAt[s+1]] {
-				out = append(out, acMatch{id, int32(i + 1)})
-			}
-		}
-	}
-	return out
 }

@@ -140,7 +140,10 @@ type ruleSet struct {
 	cues    map[string][]rx
 	cueIDs  map[string]int // a number for each cue list, 0 up
 	cueList [][]rx         // cues by number
-	ages    []rx           // the built-in age patterns, as ageForms
+	// cueOf is the number of each cue list the recognizers test, by
+	// cueName (-1: the rule files have none of that name)
+	cueOf [numCueNames]int
+	ages  []rx // the built-in age patterns, as ageForms
 	// listLits are the prefilter's literals for the word lists that
 	// recognizers search as substrings (doc.listIn), and listGroups their
 	// literal groups
@@ -300,6 +303,12 @@ func compileRules(base *RuleFile, overlays ...*RuleFile) (*ruleSet, error) {
 			}
 		}
 		rs.cueGroups = append(rs.cueGroups, groups)
+	}
+	for c, name := range cueNames {
+		rs.cueOf[c] = -1
+		if id, ok := rs.cueIDs[name]; ok {
+			rs.cueOf[c] = id
+		}
 	}
 	seen := map[string]bool{}
 	for i := range claims {

@@ -140,3 +140,14 @@ func spanTexts(text string, spans []chaperone.Span) []string {
 	}
 	return out
 }
+
+// TestCueNames checks that every cue list the recognizers test by name is
+// in the rule files: a misspelt name would silently never match.
+func TestCueNames(t *testing.T) {
+	e := engine(t)
+	for c, name := range cueNames {
+		if e.rules.cueOf[c] < 0 {
+			t.Errorf("cue list %q is not in the rule files", name)
+		}
+	}
+}
