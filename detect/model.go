@@ -118,6 +118,13 @@ const unprofessionalAlone = 0.65
 // posts in training were.
 const personalAlone = 0.8
 
+// relationshipAlone is the probability the model needs to raise
+// RELATIONSHIP_CONFIRMED on its own, with no confirming phrase the rules
+// know: a reply that only talks about care in general ("when your biopsy is
+// back, your own doctor will walk you through it") or gives the practice's
+// address to a five-star reviewer confirms no one.
+const relationshipAlone = 0.7
+
 // eligible reports whether finding type t can apply to the document at
 // all; the model decides only within these bounds, and is trained on the
 // eligible items of each type. MISINFORMATION stays with the curated claims.
@@ -344,6 +351,9 @@ func (d *doc) applyModel(m *Model) {
 		}
 		if _, ok := ruleOf[t]; !ok && t == chaperone.FindingRelationshipConfirmed && (d.sympathyOnly() || prospectRe.matchAnywhere(d.ctxLower)) {
 			continue // "sending love to your family 💔", an answer to "are you taking new patients?"
+		}
+		if _, ok := ruleOf[t]; !ok && t == chaperone.FindingRelationshipConfirmed && p < relationshipAlone {
+			continue // without a rule's confirming phrase, only a confident model confirms care: a miss leaks, a false one blocks
 		}
 		if _, ok := ruleOf[t]; !ok && t == chaperone.FindingUnprofessional && p < unprofessionalAlone {
 			continue // without a rule's phrase, only a confident model calls a post unprofessional
