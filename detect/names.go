@@ -474,7 +474,7 @@ func (d *doc) tokenNameScore(i int) float64 {
 	// an unknown word with letters English does not use ("Xóchitl",
 	// "Thảo") is no English word capitalised to open a sentence
 	foreign := false
-	if !isASCII(w) && utf8.RuneCountInString(w) >= 4 {
+	if strings.ContainsFunc(w, func(r rune) bool { return r >= utf8.RuneSelf }) && utf8.RuneCountInString(w) >= 4 {
 		_, isW := lex.WordLevel(w)
 		foreign = !isW && latinWord(w)
 	}
@@ -1249,16 +1249,6 @@ func (d *doc) awardTitle(i int) bool {
 		}
 	}
 	return false
-}
-
-// isASCII reports whether s is all ASCII.
-func isASCII(s string) bool {
-	for i := 0; i < len(s); i++ {
-		if s[i] >= utf8.RuneSelf {
-			return false
-		}
-	}
-	return true
 }
 
 // latinWord reports whether s is all letters of the Latin script.
