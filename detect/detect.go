@@ -435,12 +435,25 @@ func (d *doc) liftStoryNames() bool {
 	lifted := false
 	for k := range d.cands {
 		c := &d.cands[k]
-		if c.typ == chaperone.SpanName && c.rule == "name-person" && c.score >= storyNameFloor && c.score < Threshold && d.knownName(c.start, c.end) {
+		if c.typ == chaperone.SpanName && c.rule == "name-person" && c.score < Threshold && (c.score >= storyNameFloor && d.knownName(c.start, c.end) || d.personSyntaxAt(c.start, c.end)) {
 			c.score = Threshold
 			lifted = true
 		}
 	}
 	return lifted
+}
+
+// personSyntaxAt is personSyntax for the name candidate at bytes s..e.
+func (d *doc) personSyntaxAt(s, e int) bool {
+	first := d.tokAt(s)
+	last := first
+	for last+1 < len(d.toks) && d.toks[last+1].end <= e {
+		last++
+	}
+	if first >= len(d.toks) || d.toks[first].start != s || d.toks[last].end != e {
+		return false
+	}
+	return d.personSyntax(nameGroup{first: first, last: last, start: s, end: e})
 }
 
 // knownName reports a name whose first word the dictionaries know as a

@@ -756,7 +756,7 @@ func (d *doc) nameRole(g nameGroup, ctxNames map[string]bool) (role, float64) {
 		return rolePatient, 0.95
 	}
 	// a place after a preposition: "in Dearborn"
-	if len(prevs) > 0 && e.set(lsLocatingWords)[prevs[0]] {
+	if len(prevs) > 0 && e.set(lsLocatingWords)[prevs[0]] && !d.personSyntax(g) {
 		if _, _, ok := d.e.lex.City(d.lowerText(g.start, g.end)); ok {
 			return roleOther, 0
 		}
@@ -776,6 +776,45 @@ func (d *doc) nameRole(g nameGroup, ctxNames map[string]bool) (role, float64) {
 	return roleUnknown, 0
 }
 
+// personSyntax reports a name group the words around it make a person's
+// name, whatever the dictionaries say of the word: an appositive "who"
+// ("Sending love to Joy, who has been with us"), an address in the second
+// person ("June, if you're reading this", "Hope, you're a champ", "You've
+// got this, Joy."), or a regular of a local shop ("Bill from the hardware
+// store"). A common word or a month that is also a given name ("Hope",
+// "June") is then read as the name. Called by greetedName, liftStoryNames
+// and the place finders.
+func (d *doc) personSyntax(g nameGroup) bool {
+	n := len(d.toks)
+	w := d.toks[g.first].lower
+	if f, _, ok := d.e.lex.FirstName(w); !ok || f < 500 || d.e.set(lsNamePrefixWords)[w] || d.e.set(lsKinship)[w] || d.e.set(lsGreetings)[w] {
+		return false // "Sir, you have a sinus infection"
+	}
+	if k := g.last + 1; k+1 < n && d.toks[k].text == "," {
+		switch w := d.toks[k+1].lower; w {
+		case "who", "whose", "you", "you're", "youre", "you've", "your", "you'll":
+			return true
+		case "if", "we", "i":
+			return k+2 < n && (d.toks[k+2].lower == "you" || d.toks[k+2].lower == "you're" || d.toks[k+2].lower == "miss" || d.toks[k+2].lower == "love")
+		}
+	}
+	// "You've got this, Joy." / "proud of you, Hope!": the sentence's last word
+	if g.first > 0 && d.toks[g.first-1].text == "," && (g.last+1 == n || d.toks[g.last+1].kind != tokWord && d.toks[g.last+1].kind != tokNumber) {
+		a, _ := d.sentenceBounds(g.first)
+		for k := a; k < g.first; k++ {
+			switch d.toks[k].lower {
+			case "you", "you've", "you're", "your", "youre":
+				return true
+			}
+		}
+	}
+	// "Bill from the hardware store", at a sentence's start
+	if d.toks[g.first].sentStart && g.last+3 < n && d.toks[g.last+1].lower == "from" && d.toks[g.last+2].lower == "the" {
+		return !d.e.set(lsDepartments)[d.toks[g.last+3].lower] && !d.e.set(lsStaffRoles)[d.toks[g.last+3].lower]
+	}
+	return false
+}
+
 // greetingWords open a congratulation or a greeting: "Congrats Natalia
 // and Bogdan!!", "Happy birthday, sweet Aarav!", "shoutout to Aiyana".
 var greetingWords = map[string]bool{"congrats": true, "congratulations": true, "birthday": true, "bday": true,
@@ -785,7 +824,7 @@ var greetingWords = map[string]bool{"congrats": true, "congratulations": true, "
 // opens, at most four words back: the staff word that made nameRole take it
 // for a colleague may be a patient's congratulation. Called by nameRole.
 func (d *doc) greetedName(g nameGroup) bool {
-	if d.sents[d.sent[g.first]].byTitle || d.nameLexScore(g) < 0.5 {
+	if d.sents[d.sent[g.first]].byTitle || d.nameLexScore(g) < 0.5 && !d.personSyntax(g) {
 		return false
 	}
 	for i, n := g.first-1, 0; i >= 0 && n < 4 && d.sent[i] == d.sent[g.first]; i-- {

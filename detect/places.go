@@ -298,7 +298,11 @@ func (d *doc) findPlacesAfterPrepositions(r *Rule) {
 			i = j
 			continue
 		}
-		// a person's name is the name recognizer's
+		// a person's name is the name recognizer's: "to Joy, who has been with us"
+		if !strong && d.personSyntax(nameGroup{first: i, last: j, start: t.start, end: d.toks[j].end}) {
+			i = j
+			continue
+		}
 		if !strong && d.tokenNameScore(i) >= 0.6 && !lex.Hospital(phrase) {
 			if _, _, city := lex.City(phrase); !city {
 				i = j
