@@ -539,8 +539,13 @@ func (d *doc) wordNameScore(w, orig string, allCaps bool) float64 {
 		return 0
 	}
 	if m, ok := lex.CanonicalMaker(w); ok && len(w) > 3 {
+		// a maker's short name that is no person's ("Pfizer"); a frequent
+		// given name stays one ("Arthur", "Hope", "Leo") unless the
+		// author's relationships make it the company
 		if _, sur := lex.Surname(w); !sur {
-			return 0
+			if n, _, given := lex.FirstName(w); !given || n < 5000 {
+				return 0
+			}
 		}
 		for _, rel := range d.item.Author.Relationships {
 			if rm, ok := lex.CanonicalMaker(rel); ok && lex.Related(rm, m) {
