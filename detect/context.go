@@ -178,6 +178,12 @@ func (d *doc) readContext() {
 	if d.patientItem < 0.6 && (d.cues(cueStoryStrong) || d.cues(cueStoryPerson) && (d.cues(cueStoryEvent) || d.cues(cueStoryTime))) {
 		d.patientItem = 0.6
 	}
+	// a given name as the subject of a story told on a practice's account:
+	// "Sandy came in today with her first loose tooth"
+	if d.item.Author.Account != chaperone.AccountPersonal && (d.cues(cueStoryEvent) || d.cues(cueStoryTime)) && d.findNamedSubject() {
+		d.namedSubject = true
+		d.patientItem = max(d.patientItem, 0.6)
+	}
 	if reply && d.replyConfirms() {
 		d.confirmed = true
 		d.patientItem = 1
@@ -202,6 +208,29 @@ func (d *doc) readContext() {
 			}
 		}
 	}
+}
+
+// personNouns are nouns for a person that the name lists also hold: "Guy
+// came in with chest pain" tells of no one named Guy.
+var personNouns = map[string]bool{"guy": true, "lady": true, "man": true, "dude": true, "kid": true, "baby": true, "boy": true,
+	"girl": true, "fella": true, "gent": true, "sir": true, "doc": true, "nurse": true, "buddy": true, "chief": true, "captain": true}
+
+// findNamedSubject reports a sentence that opens with a known given name
+// as the subject of a story (storySubject), outside staff sentences.
+func (d *doc) findNamedSubject() bool {
+	for i := range d.toks {
+		t := &d.toks[i]
+		if !t.sentStart || !t.cap || t.allCaps || t.kind != tokWord || d.sents[d.sent[i]].staff {
+			continue
+		}
+		if f, _, ok := d.e.lex.FirstName(t.lower); !ok || f < 1000 || personNouns[t.lower] || d.e.set(lsNamePrefixWords)[t.lower] || d.e.set(lsKinship)[t.lower] {
+			continue
+		}
+		if d.storySubject(i) {
+			return true
+		}
+	}
+	return false
 }
 
 // familyIn reports a sentence at token i about the author's own family

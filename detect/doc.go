@@ -33,6 +33,7 @@ type doc struct {
 	// hypothetical is set for teaching cases, simulations and made-up
 	// examples; confirmed for replies that confirm a relationship.
 	hypothetical bool
+	namedSubject bool // a sentence opens with a given name that did something ("Sandy came in today with her first loose tooth")
 	confirmed    bool
 	ptCue        bool // "pt", "my pt's": clinicians' shorthand for a patient
 

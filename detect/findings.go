@@ -220,7 +220,7 @@ func (d *doc) findStory(r *Rule) {
 	switch {
 	case d.ptCue, d.cues(cueStoryStrong):
 		score = 0.9
-	case d.cues(cueStoryPerson) && (d.cues(cueStoryTime) || d.cues(cueStoryEvent)):
+	case d.cues(cueStoryPerson) && (d.cues(cueStoryTime) || d.cues(cueStoryEvent)), d.namedSubject:
 		score = 0.8
 	case d.item.Channel == chaperone.ChannelImageCaption && (d.cues(cueStoryPerson) || d.cues(cueConsentImage)):
 		score = 0.8

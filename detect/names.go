@@ -792,7 +792,7 @@ func (d *doc) nameRole(g nameGroup, ctxNames map[string]bool) (role, float64) {
 func (d *doc) personSyntax(g nameGroup) bool {
 	n := len(d.toks)
 	w := d.toks[g.first].lower
-	if f, _, ok := d.e.lex.FirstName(w); !ok || f < 500 || d.e.set(lsNamePrefixWords)[w] || d.e.set(lsKinship)[w] || d.e.set(lsGreetings)[w] {
+	if f, _, ok := d.e.lex.FirstName(w); !ok || f < 500 || personNouns[w] || d.e.set(lsNamePrefixWords)[w] || d.e.set(lsKinship)[w] || d.e.set(lsGreetings)[w] {
 		return false // "Sir, you have a sinus infection"
 	}
 	if k := g.last + 1; k+1 < n && d.toks[k].text == "," {
@@ -816,6 +816,58 @@ func (d *doc) personSyntax(g nameGroup) bool {
 	// "Bill from the hardware store", at a sentence's start
 	if d.toks[g.first].sentStart && g.last+3 < n && d.toks[g.last+1].lower == "from" && d.toks[g.last+2].lower == "the" {
 		return !d.e.set(lsDepartments)[d.toks[g.last+3].lower] && !d.e.set(lsStaffRoles)[d.toks[g.last+3].lower]
+	}
+	return d.storySubject(g.first)
+}
+
+// storySubject reports a given name at token i that opens a sentence as
+// its subject: a story verb follows ("Faith finished her last round of
+// chemo", "Will came in for his vasectomy"), then "he" or "her" in that
+// sentence or the next. Called by personSyntax and readContext.
+func (d *doc) storySubject(i int) bool {
+	n := len(d.toks)
+	if !d.toks[i].sentStart || i+1 >= n || !d.subjectVerb(i+1) || d.e.wordLists(d.toks[i].lower).has(lsMonths) {
+		return false // "May is Mental Health Awareness Month"
+	}
+	a := d.sent[i]
+	for k := i + 2; k < n && d.sent[k] <= a+1; k++ {
+		switch d.toks[k].lower {
+		case "he", "she", "his", "her", "him", "hers", "he's", "she's":
+			return true
+		case "i", "we", "you", "they", "my", "our":
+			if d.sent[k] == a {
+				return false // "Grace got me through my boards"
+			}
+		}
+	}
+	return false
+}
+
+// storyVerbs are past-tense verbs a patient's story opens with after the
+// patient's name ("Sandy came in", "Joy rang the bell"), and the adverbs
+// that may come between ("Rusty finally got").
+var storyVerbs = map[string]bool{"came": true, "got": true, "went": true, "rang": true, "was": true, "had": true, "has": true,
+	"made": true, "brought": true, "told": true, "left": true, "woke": true, "turned": true, "gave": true, "took": true, "ate": true,
+	"threw": true, "ran": true, "fell": true, "broke": true, "kept": true, "lost": true, "won": true, "beat": true, "finished": true,
+	"walked": true, "asked": true, "showed": true, "passed": true, "started": true, "earned": true, "graduated": true, "danced": true,
+	"sang": true, "drew": true, "wrote": true, "stopped": true, "hit": true, "is": true, "just": true, "finally": true, "still": true,
+	"officially": true, "proudly": true, "bravely": true}
+
+// subjectVerb reports a story verb at token i, past any adverb.
+func (d *doc) subjectVerb(i int) bool {
+	for k := i; k < len(d.toks) && k < i+2; k++ {
+		t := &d.toks[k]
+		if t.kind != tokWord || t.cap {
+			return false
+		}
+		if !storyVerbs[t.lower] {
+			return false
+		}
+		switch t.lower {
+		case "just", "finally", "still", "officially", "proudly", "bravely":
+			continue
+		}
+		return true
 	}
 	return false
 }
