@@ -150,6 +150,7 @@ func (d *doc) findFacilities(r *Rule) {
 			isFac = true
 		}
 		// a workplace: "works at Dunmore Paper", "Costco HR", "the Ford plant"
+		byJob := false // a worker's workplace: "Blue Bottle" is no Blue Cross plan
 		if !isFac {
 			var pbuf [3]string
 			prevs := d.prevWords(pbuf[:], i, 3) // nearest first: put them back in reading order
@@ -163,8 +164,17 @@ func (d *doc) findFacilities(r *Rule) {
 			// (one word only when it is no sentence's first, no abbreviation and no place: not "CDL driver", "Guam driver's license")
 			jobs := d.e.set(lsWorkplaceJobs)
 			named := j > i || !t.sentStart && !t.allCaps && !d.e.lex.State(t.lower) && !d.e.set(lsCountries)[t.lower]
-			if p := d.prevWord(i); named && ((p == "at" || p == "for") && jobs[d.prevWord(i-1)] || j+1 < len(d.toks) && jobs[d.toks[j+1].lower] && !d.toks[j+1].cap && d.toks[j+1].kind == tokWord) {
-				isFac = true
+			// "a line cook from Smokey Joe's BBQ", "barista from the Blue Bottle"
+			k := i
+			if d.prevWord(k) == "the" {
+				k--
+			}
+			_, _, town := lex.City(phrase) // "a roofer from Cookeville" is from a town
+			if p := d.prevWord(k); named && ((p == "at" || p == "for" || p == "from" && !town) && jobs[d.prevWord(k-1)] || j+1 < len(d.toks) && jobs[d.toks[j+1].lower] && !d.toks[j+1].cap && d.toks[j+1].kind == tokWord) {
+				isFac, byJob = true, true
+			}
+			if j > i && d.teamRole(j) {
+				isFac = true // "the Auburn Tigers' backup kicker"
 			}
 			if j+1 < len(d.toks) && d.e.set(lsWorkplaceAfter)[d.toks[j+1].lower] {
 				isFac = true
@@ -173,7 +183,7 @@ func (d *doc) findFacilities(r *Rule) {
 				}
 			}
 		}
-		if !isFac || d.e.set(lsNotFacilities)[phrase] || d.e.set(lsInsurerWords)[t.lower] || d.acceptedPlan(i, j) {
+		if !isFac || d.e.set(lsNotFacilities)[phrase] || d.e.set(lsInsurerWords)[t.lower] && !byJob || d.acceptedPlan(i, j) {
 			i = j
 			continue
 		}
@@ -204,6 +214,32 @@ func (d *doc) findFacilities(r *Rule) {
 		d.add(start, end, chaperone.SpanFacility, r.ID, score)
 		i = j
 	}
+}
+
+// teamRoles are the players and squads of a team: the team named before
+// them is a patient's school or club ("the Hillcrest Hawks 12U softball
+// roster").
+var teamRoles = map[string]bool{"kicker": true, "quarterback": true, "qb": true, "pitcher": true, "catcher": true, "goalie": true,
+	"shortstop": true, "linebacker": true, "receiver": true, "striker": true, "defender": true, "roster": true, "cheerleader": true,
+	"cheerleaders": true, "wrestler": true, "point guard": true, "center": true, "captain": true, "mascot": true, "starter": true}
+
+// teamRole reports a team's name ending at token j, a plural such as
+// "Tigers" or "Hawks", with a player's role within three words after it.
+// Called by findFacilities.
+func (d *doc) teamRole(j int) bool {
+	w := d.toks[j].lower
+	if len(w) < 4 || w[len(w)-1] != 's' || d.e.set(lsFacilityWords)[w] {
+		return false
+	}
+	for k := j + 1; k < len(d.toks) && k <= j+4; k++ {
+		if teamRoles[d.toks[k].lower] {
+			return true
+		}
+		if d.toks[k].kind == tokPunct && d.toks[k].text != "'" && d.toks[k].text != "’" {
+			return false
+		}
+	}
+	return false
 }
 
 // acceptedPlan reports a health plan named as one the practice takes:
