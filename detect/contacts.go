@@ -273,7 +273,7 @@ func (d *doc) findURLs(r *Rule) {
 				switch {
 				case patient:
 					d.add(s, e, chaperone.SpanURL, r.ID, r.ScoreOr(0.9)*0.8)
-				case i < len(d.toks) && (d.patientNear(i) >= 0.5 || d.patientItem >= 0.6 && containsAny(d.lower, d.e.rules.list("fundraiser_words"))) && !d.item.Channel.IsReply():
+				case i < len(d.toks) && (d.patientNear(i) >= 0.5 || d.patientItem >= 0.6 && containsAny(d.lower, d.e.rules.list("fundraiser_words"))) && !d.item.Channel.IsReply() && !d.publicSite(s, host, path):
 					d.add(s, e, chaperone.SpanURL, r.ID, r.ScoreOr(0.9)*0.7) // a page in a patient's story
 				case d.patientItem >= 0.5:
 					d.add(s, e, chaperone.SpanURL, r.ID, r.ScoreOr(0.9)*0.3) // weak: reported beside a stronger span
@@ -387,6 +387,20 @@ func (d *doc) orgHandle(h string) bool {
 		}
 	}
 	return false
+}
+
+// siteWords say a bare domain is a person's own page: "follow her
+// recovery blog", "his campaign website".
+var siteWords = []string{"blog", "website", "web site", "site", "page", "follow", "campaign", "fundrais", "donat", "journey", "story", "running for"}
+
+// publicSite reports a bare domain ("nursys.com", no path, no subdomain)
+// in a sentence that does not call it someone's page: an organisation's
+// site, not a patient's. Called by findURLs.
+func (d *doc) publicSite(off int, host, path string) bool {
+	if path != "" && path != "/" || strings.Count(host, ".") != 1 {
+		return false
+	}
+	return !containsAny(d.sentenceAt(off), siteWords)
 }
 
 // ownDomain reports a web domain that is the practice's: its name shares

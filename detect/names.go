@@ -629,6 +629,9 @@ func (d *doc) nameRole(g nameGroup, ctxNames map[string]bool) (role, float64) {
 	if d.staffAppositive(g) {
 		return roleOther, 0
 	}
+	if d.staffBefore(pi) || d.staffBefore(g.first) {
+		return roleOther, 0 // "our Chief Nursing Officer, Ms. Angela Brightwater"
+	}
 	if e.set(lsPatientTitles)[pw] && (prevDot || (pi >= 0 && d.toks[pi].cap)) {
 		return rolePatient, 1
 	}
@@ -1012,6 +1015,26 @@ func (d *doc) staffAppositive(g nameGroup) bool {
 			case "class", "classroom", "students", "homeroom":
 				return true
 			}
+		}
+	}
+	return false
+}
+
+// staffBefore reports a name (or its title) at token i that follows its
+// staff role, written as a title, and a comma: "our Chief Nursing
+// Officer, Ms. Angela Brightwater". Called by nameRole.
+func (d *doc) staffBefore(i int) bool {
+	if i < 2 || d.toks[i-1].text != "," {
+		return false
+	}
+	k := i - 2
+	if w := d.toks[k].lower; !d.toks[k].cap || !d.e.set(lsStaffRoles)[w] && w != "officer" {
+		return false // a role given as a title: "Chief Nursing Officer", "Practice Manager"
+	}
+	for m := k - 1; m >= 0 && m >= k-4; m-- {
+		switch d.toks[m].lower {
+		case "our", "my":
+			return true
 		}
 	}
 	return false

@@ -141,7 +141,7 @@ func (d *doc) findFacilities(r *Rule) {
 		switch {
 		case (t.lower == "st" || t.lower == "saint") && j > i:
 			isFac = true
-		case fw[d.toks[j].lower] && j > i:
+		case fw[d.toks[j].lower] && j > i && !(countUpper(d.toks[j].text) >= 2 && !d.toks[j].allCaps): // "HIV PrEP" is no prep school
 			isFac = true
 		case j > i && lex.Hospital(phrase):
 			isFac = true
