@@ -291,7 +291,7 @@ func (d *doc) nameGroupAt(i int) (nameGroup, bool) {
 	// common word that only starts the sentence: "Today Ernesto …".
 	for d.isNameToken(i+1) && d.toks[i+1].space {
 		w := d.toks[i].lower
-		if skip[w] || kin[w] {
+		if skip[w] || kin[w] || w == "the" {
 			i++
 			continue
 		}
