@@ -441,6 +441,15 @@ func (d *doc) findMisinformation(r *Rule) {
 				}
 			}
 		}
+		// a question answered no: "Vaccines cause autism? No."
+		if strings.HasSuffix(strings.TrimSpace(d.lower[a:b]), "?") {
+			if j := d.tokAt(b); j < len(d.toks) {
+				switch d.toks[j].lower {
+				case "no", "nope", "false", "wrong", "nah", "myth", "absolutely", "not":
+					return d.toks[j].lower != "absolutely" || d.word(j+1) == "not"
+				}
+			}
+		}
 		return false
 	}
 	h := d.hits()
