@@ -179,9 +179,12 @@ func validDate(d *doc, s, e int) bool {
 		// "7.2" and "1.6" are more often lab values, "10/10" and "5/5"
 		// ratings: they need a date word right before ("on 7.2")
 		if len(nums) == 2 && !strings.Contains(v, "-") && (strings.Contains(v, ".") || nums[0] == nums[1] && nums[0] >= 5) {
-			switch d.prevWord(d.tokAt(s)) {
-			case "on", "dob", "since", "due", "by", "until", "of", "born", "from":
+			i := d.tokAt(s)
+			switch d.prevWord(i) {
+			case "on", "dob", "since", "due", "by", "until", "born", "from":
 				return true
+			case "of": // "as of 7.2", not "a potassium of 7.1"
+				return i >= 2 && d.prevWord(i-1) == "as"
 			}
 			return false
 		}
