@@ -599,5 +599,5 @@ func (d *doc) ownCredential(label int) bool {
 	if !containsAny(before, []string{"aprn", "rn ", "md ", "np ", "nursing", "medical", "board", "pa-c", "lpn", "dds", "dmd", "pharmacist", "pharmacy", "professional", "nurse", "physician", "dental"}) {
 		return false
 	}
-	return !containsAny(d.sentenceAt(label), []string{"his ", "her ", "their ", "pt's", "pt ", "patient's", "mom's", "dad's", "retired"})
+	return !containsAny(d.sentenceAt(label), []string{"his ", "her ", "their ", "pt's", "pt ", "patient's", "patient is", "mom's", "dad's", "retired", "herself", "himself", "she ", "he "})
 }
