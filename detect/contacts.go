@@ -324,6 +324,8 @@ func (d *doc) findHandles(r *Rule) {
 			score *= 0.9
 		case d.handleTreated(i):
 			score *= 0.9 // "Congrats @marcus on 405 a year after your L4–5 fusion", "Swipe for @kaylee's transformation"
+		case containsAny(h, illnessHandleParts):
+			score *= 0.9 // a patient's own account: "@zoey.beats.cancer", "@teamliamstrong"
 		case d.clinicalSentence(i):
 			score *= 0.75
 		default:
@@ -353,6 +355,11 @@ func (d *doc) findHandles(r *Rule) {
 		d.add(m[0], m[1], chaperone.SpanHandle, r.ID, score)
 	}
 }
+
+// illnessHandleParts make a handle a patient's or their family's
+// account of an illness: "@zoey.beats.cancer", "@liam_strong".
+var illnessHandleParts = []string{"cancer", "strong", "fights", "fighter", "beats", "warrior", "journey", "chemo", "leukemia",
+	"transplant", "recovery", "miracle", "survivor", "preemie", "battle", "tumor", "tumour", "rarekid", "heartwarrior"}
 
 var redditUser = regexp.MustCompile(`\bu/[A-Za-z0-9_-]{3,20}\b`)
 
