@@ -29,6 +29,13 @@ const (
 	cueStoryThirdPerson
 	cueStoryTime
 	cueUnprofessional
+	cueUnprofessionalCondemn
+	cueUnprofessionalContempt
+	cueUnprofessionalFamily
+	cueUnprofessionalMock
+	cueUnprofessionalPeople
+	cueUnprofessionalSystem
+	cueUnprofessionalTrait
 	numCueNames
 )
 
@@ -55,4 +62,11 @@ var cueNames = [numCueNames]string{
 	cueStoryThirdPerson:       "story_third_person",
 	cueStoryTime:              "story_time",
 	cueUnprofessional:         "unprofessional",
+	cueUnprofessionalCondemn:  "unprofessional_condemn",
+	cueUnprofessionalContempt: "unprofessional_contempt",
+	cueUnprofessionalFamily:   "unprofessional_family",
+	cueUnprofessionalMock:     "unprofessional_mock",
+	cueUnprofessionalPeople:   "unprofessional_people",
+	cueUnprofessionalSystem:   "unprofessional_system",
+	cueUnprofessionalTrait:    "unprofessional_trait",
 }

@@ -387,11 +387,42 @@ func (d *doc) findAdvice(r *Rule) {
 // findUnprofessional raises UNPROFESSIONAL for demeaning remarks about
 // patients or groups, intoxication at work, harassment and profanity aimed
 // at people.
+//
+// Beyond the listed phrases and families, a story told for laughs at a
+// person's expense counts: a mocking marker ("lol", "💀", "🙄", "sure you
+// did"), a person or patient, and a demeaning lens on their body, mind,
+// hygiene, age, faith, language, money or habits. A post that quotes a
+// slur to condemn it, or teaches about stigma, does not.
 func (d *doc) findUnprofessional(r *Rule) {
-	if d.cues(cueUnprofessional) {
+	if d.cues(cueUnprofessionalCondemn) {
+		return
+	}
+	if d.cues(cueUnprofessional) || d.cues(cueUnprofessionalFamily) {
 		d.addFinding(r, 0.8, "")
+		return
+	}
+	if d.cues(cueUnprofessionalMock) && d.cues(cueUnprofessionalTrait) && d.mockTarget() && !selfMockRe.matchAnywhere(d.lower) {
+		d.addFinding(r, 0.75, "")
+		return
+	}
+	// an eye-roll or put-down aimed at people, where no system is the target
+	if d.cues(cueUnprofessionalContempt) && d.cues(cueUnprofessionalPeople) && !d.cues(cueUnprofessionalSystem) && !selfMockRe.matchAnywhere(d.lower) {
+		d.addFinding(r, 0.75, "")
 	}
 }
+
+// mockTarget reports a person the mocking can be aimed at: a patient, a
+// person described, or the one answered in a reply.
+func (d *doc) mockTarget() bool {
+	return d.ptCue || d.patientItem >= 0.4 || d.cues(cueStoryStrong) || d.cues(cueStoryPerson) ||
+		d.item.Channel.IsReply() && d.item.Context != "" || mockPersonRe.matchAnywhere(d.lower)
+}
+
+// selfMockRe is a joke at the author's own expense: "my own feet smell".
+var selfMockRe = mustLazyRegexp(`\b(?:my own|myself)\b`)
+
+// mockPersonRe is someone spoken of: "400 lb guy", "she", "the family".
+var mockPersonRe = mustLazyRegexp(`\b(?:he|she|him|his|her|they|guy|lady|dude|man|woman|mom|dad|family|families|people|sir|ma'?am|pts?|patients?)\b`)
 
 // findMisinformation raises MISINFORMATION when a curated claim is made:
 // a claim pattern matches and its sentence (outside the match itself)
