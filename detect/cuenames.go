@@ -10,7 +10,9 @@ type cueName uint8
 const (
 	cueAdviceDirective cueName = iota
 	cueAdviceGeneralQuestion
+	cueAdviceOwnHealth
 	cueAdvicePersonalQuestion
+	cueAdviceStrong
 	cueAdviceToPerson
 	cueConsentImage
 	cueConsentQuote
@@ -43,7 +45,9 @@ const (
 var cueNames = [numCueNames]string{
 	cueAdviceDirective:        "advice_directive",
 	cueAdviceGeneralQuestion:  "advice_general_question",
+	cueAdviceOwnHealth:        "advice_own_health",
 	cueAdvicePersonalQuestion: "advice_personal_question",
+	cueAdviceStrong:           "advice_strong",
 	cueAdviceToPerson:         "advice_to_person",
 	cueConsentImage:           "consent_image",
 	cueConsentQuote:           "consent_quote",

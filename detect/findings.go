@@ -371,15 +371,27 @@ func (d *doc) findRelationship(r *Rule) {
 // findAdvice raises INDIVIDUAL_ADVICE for advice to a specific person in
 // public: a reply to someone's own health question that tells them what to
 // take, stop or do.
+//
+// Advice is strong, and stands whatever the learned layer says, when a
+// reply answers someone's own account of their symptoms or medicines ("my
+// finger's been throbbing since I cut it") by telling them what they have
+// or what to do ("that sounds like gout", "you can keep taking it", "head
+// to the ER"), and says nothing of privacy.
 func (d *doc) findAdvice(r *Rule) {
-	personal := d.cuesIn(cueAdvicePersonalQuestion, d.ctxLower) || d.cues(cueAdviceToPerson)
+	ownHealth := d.cuesIn(cueAdviceOwnHealth, d.ctxLower)
+	// a text opened with someone's handle that tells them what to do
+	handled := strings.HasPrefix(d.lower, "@") && d.item.Channel != chaperone.ChannelReviewReply && d.cues(cueAdviceStrong)
+	personal := ownHealth || handled || d.cuesIn(cueAdvicePersonalQuestion, d.ctxLower) || d.cues(cueAdviceToPerson)
 	if !personal {
 		return
 	}
 	if d.cuesIn(cueAdviceGeneralQuestion, d.ctxLower) {
 		return
 	}
-	if d.cues(cueAdviceDirective) {
+	strong := d.cues(cueAdviceStrong)
+	if strong || d.cues(cueAdviceDirective) {
+		d.adviceStrong = strong && (handled || ownHealth && d.item.Channel.IsReply() && d.item.Channel != chaperone.ChannelReviewReply) &&
+			!d.cues(cuePrivacyTemplate)
 		d.addFinding(r, 0.8, "")
 	}
 }
