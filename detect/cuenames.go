@@ -34,7 +34,9 @@ const (
 	cueUnprofessionalCondemn
 	cueUnprofessionalContempt
 	cueUnprofessionalFamily
+	cueUnprofessionalImpaired
 	cueUnprofessionalMock
+	cueUnprofessionalOffDuty
 	cueUnprofessionalPeople
 	cueUnprofessionalSystem
 	cueUnprofessionalTrait
@@ -69,7 +71,9 @@ var cueNames = [numCueNames]string{
 	cueUnprofessionalCondemn:  "unprofessional_condemn",
 	cueUnprofessionalContempt: "unprofessional_contempt",
 	cueUnprofessionalFamily:   "unprofessional_family",
+	cueUnprofessionalImpaired: "unprofessional_impaired",
 	cueUnprofessionalMock:     "unprofessional_mock",
+	cueUnprofessionalOffDuty:  "unprofessional_offduty",
 	cueUnprofessionalPeople:   "unprofessional_people",
 	cueUnprofessionalSystem:   "unprofessional_system",
 	cueUnprofessionalTrait:    "unprofessional_trait",

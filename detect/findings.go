@@ -409,7 +409,8 @@ func (d *doc) findUnprofessional(r *Rule) {
 	if d.cues(cueUnprofessionalCondemn) {
 		return
 	}
-	if d.cues(cueUnprofessional) || d.cues(cueUnprofessionalFamily) {
+	if d.cues(cueUnprofessional) || d.cues(cueUnprofessionalFamily) ||
+		d.cues(cueUnprofessionalImpaired) && !d.cues(cueUnprofessionalOffDuty) {
 		d.addFinding(r, 0.8, "")
 		return
 	}
