@@ -381,6 +381,13 @@ func (d *doc) findAdvice(r *Rule) {
 	ownHealth := d.cuesIn(cueAdviceOwnHealth, d.ctxLower)
 	// a text opened with someone's handle that tells them what to do
 	handled := strings.HasPrefix(d.lower, "@") && d.item.Channel != chaperone.ChannelReviewReply && d.cues(cueAdviceStrong)
+	// a comment with nothing quoted that speaks to one person about what
+	// they have: "girl that's mastitis, you need antibiotics today"
+	if !handled && d.item.Context == "" && (d.item.Channel == chaperone.ChannelComment || d.item.Channel == chaperone.ChannelReply) &&
+		d.cues(cueAdviceStrong) && addresseeRe.matchAnywhere(d.lower) && !generalAudienceRe.matchAnywhere(d.lower) &&
+		d.clinicalTerm(0, len(d.toks)) {
+		handled = true
+	}
 	personal := ownHealth || handled || d.cuesIn(cueAdvicePersonalQuestion, d.ctxLower) || d.cues(cueAdviceToPerson)
 	if !personal {
 		return
@@ -395,6 +402,13 @@ func (d *doc) findAdvice(r *Rule) {
 		d.addFinding(r, 0.8, "")
 	}
 }
+
+// addresseeRe is one person spoken to: "you", "your", "girl", "mama".
+var addresseeRe = mustLazyRegexp(`\b(?:you|your|you're|youre|u|ur|girl|mama|hun|hon|sis|bro|babe|friend)\b`)
+
+// generalAudienceRe is advice to anyone it may concern: "if you ever",
+// "anyone who", "everyone".
+var generalAudienceRe = mustLazyRegexp(`(?:^|[.!?]\s+)if\b|\b(?:if you ever|if you're ever|anyone who|anyone with|everyone|everybody|all of you|folks|friends,|reminder|psa)\b`)
 
 // findUnprofessional raises UNPROFESSIONAL for demeaning remarks about
 // patients or groups, intoxication at work, harassment and profanity aimed
