@@ -10,7 +10,9 @@ type cueName uint8
 const (
 	cueAdviceDirective cueName = iota
 	cueAdviceGeneralQuestion
+	cueAdviceOwnHealth
 	cueAdvicePersonalQuestion
+	cueAdviceStrong
 	cueAdviceToPerson
 	cueConsentImage
 	cueConsentQuote
@@ -29,6 +31,15 @@ const (
 	cueStoryThirdPerson
 	cueStoryTime
 	cueUnprofessional
+	cueUnprofessionalCondemn
+	cueUnprofessionalContempt
+	cueUnprofessionalFamily
+	cueUnprofessionalImpaired
+	cueUnprofessionalMock
+	cueUnprofessionalOffDuty
+	cueUnprofessionalPeople
+	cueUnprofessionalSystem
+	cueUnprofessionalTrait
 	numCueNames
 )
 
@@ -36,7 +47,9 @@ const (
 var cueNames = [numCueNames]string{
 	cueAdviceDirective:        "advice_directive",
 	cueAdviceGeneralQuestion:  "advice_general_question",
+	cueAdviceOwnHealth:        "advice_own_health",
 	cueAdvicePersonalQuestion: "advice_personal_question",
+	cueAdviceStrong:           "advice_strong",
 	cueAdviceToPerson:         "advice_to_person",
 	cueConsentImage:           "consent_image",
 	cueConsentQuote:           "consent_quote",
@@ -55,4 +68,13 @@ var cueNames = [numCueNames]string{
 	cueStoryThirdPerson:       "story_third_person",
 	cueStoryTime:              "story_time",
 	cueUnprofessional:         "unprofessional",
+	cueUnprofessionalCondemn:  "unprofessional_condemn",
+	cueUnprofessionalContempt: "unprofessional_contempt",
+	cueUnprofessionalFamily:   "unprofessional_family",
+	cueUnprofessionalImpaired: "unprofessional_impaired",
+	cueUnprofessionalMock:     "unprofessional_mock",
+	cueUnprofessionalOffDuty:  "unprofessional_offduty",
+	cueUnprofessionalPeople:   "unprofessional_people",
+	cueUnprofessionalSystem:   "unprofessional_system",
+	cueUnprofessionalTrait:    "unprofessional_trait",
 }

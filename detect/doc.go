@@ -36,6 +36,7 @@ type doc struct {
 	namedSubject bool // a sentence opens with a given name that did something ("Sandy came in today with her first loose tooth")
 	confirmed    bool
 	ptCue        bool // "pt", "my pt's": clinicians' shorthand for a patient
+	adviceStrong bool // findAdvice: advice on someone's own symptoms, in so many words
 
 	replyChecked, replyResult bool     // replyConfirms, computed once
 	addressees                [][2]int // names a reply addresses that nameRole left out as strangers

@@ -371,27 +371,85 @@ func (d *doc) findRelationship(r *Rule) {
 // findAdvice raises INDIVIDUAL_ADVICE for advice to a specific person in
 // public: a reply to someone's own health question that tells them what to
 // take, stop or do.
+//
+// Advice is strong, and stands whatever the learned layer says, when a
+// reply answers someone's own account of their symptoms or medicines ("my
+// finger's been throbbing since I cut it") by telling them what they have
+// or what to do ("that sounds like gout", "you can keep taking it", "head
+// to the ER"), and says nothing of privacy.
 func (d *doc) findAdvice(r *Rule) {
-	personal := d.cuesIn(cueAdvicePersonalQuestion, d.ctxLower) || d.cues(cueAdviceToPerson)
+	ownHealth := d.cuesIn(cueAdviceOwnHealth, d.ctxLower)
+	// a text opened with someone's handle that tells them what to do
+	handled := strings.HasPrefix(d.lower, "@") && d.item.Channel != chaperone.ChannelReviewReply && d.cues(cueAdviceStrong)
+	// a comment with nothing quoted that speaks to one person about what
+	// they have: "girl that's mastitis, you need antibiotics today"
+	if !handled && d.item.Context == "" && (d.item.Channel == chaperone.ChannelComment || d.item.Channel == chaperone.ChannelReply) &&
+		d.cues(cueAdviceStrong) && addresseeRe.matchAnywhere(d.lower) && !generalAudienceRe.matchAnywhere(d.lower) &&
+		d.clinicalTerm(0, len(d.toks)) {
+		handled = true
+	}
+	personal := ownHealth || handled || d.cuesIn(cueAdvicePersonalQuestion, d.ctxLower) || d.cues(cueAdviceToPerson)
 	if !personal {
 		return
 	}
 	if d.cuesIn(cueAdviceGeneralQuestion, d.ctxLower) {
 		return
 	}
-	if d.cues(cueAdviceDirective) {
+	strong := d.cues(cueAdviceStrong)
+	if strong || d.cues(cueAdviceDirective) {
+		d.adviceStrong = strong && (handled || ownHealth && d.item.Channel.IsReply() && d.item.Channel != chaperone.ChannelReviewReply) &&
+			!d.cues(cuePrivacyTemplate)
 		d.addFinding(r, 0.8, "")
 	}
 }
 
+// addresseeRe is one person spoken to: "you", "your", "girl", "mama".
+var addresseeRe = mustLazyRegexp(`\b(?:you|your|you're|youre|u|ur|girl|mama|hun|hon|sis|bro|babe|friend)\b`)
+
+// generalAudienceRe is advice to anyone it may concern: "if you ever",
+// "anyone who", "everyone".
+var generalAudienceRe = mustLazyRegexp(`(?:^|[.!?]\s+)if\b|\b(?:if you ever|if you're ever|anyone who|anyone with|everyone|everybody|all of you|folks|friends,|reminder|psa)\b`)
+
 // findUnprofessional raises UNPROFESSIONAL for demeaning remarks about
 // patients or groups, intoxication at work, harassment and profanity aimed
 // at people.
+//
+// Beyond the listed phrases and families, a story told for laughs at a
+// person's expense counts: a mocking marker ("lol", "💀", "🙄", "sure you
+// did"), a person or patient, and a demeaning lens on their body, mind,
+// hygiene, age, faith, language, money or habits. A post that quotes a
+// slur to condemn it, or teaches about stigma, does not.
 func (d *doc) findUnprofessional(r *Rule) {
-	if d.cues(cueUnprofessional) {
+	if d.cues(cueUnprofessionalCondemn) {
+		return
+	}
+	if d.cues(cueUnprofessional) || d.cues(cueUnprofessionalFamily) ||
+		d.cues(cueUnprofessionalImpaired) && !d.cues(cueUnprofessionalOffDuty) {
 		d.addFinding(r, 0.8, "")
+		return
+	}
+	if d.cues(cueUnprofessionalMock) && d.cues(cueUnprofessionalTrait) && d.mockTarget() && !selfMockRe.matchAnywhere(d.lower) {
+		d.addFinding(r, 0.75, "")
+		return
+	}
+	// an eye-roll or put-down aimed at people, where no system is the target
+	if d.cues(cueUnprofessionalContempt) && d.cues(cueUnprofessionalPeople) && !d.cues(cueUnprofessionalSystem) && !selfMockRe.matchAnywhere(d.lower) {
+		d.addFinding(r, 0.75, "")
 	}
 }
+
+// mockTarget reports a person the mocking can be aimed at: a patient, a
+// person described, or the one answered in a reply.
+func (d *doc) mockTarget() bool {
+	return d.ptCue || d.patientItem >= 0.4 || d.cues(cueStoryStrong) || d.cues(cueStoryPerson) ||
+		d.item.Channel.IsReply() && d.item.Context != "" || mockPersonRe.matchAnywhere(d.lower)
+}
+
+// selfMockRe is a joke at the author's own expense: "my own feet smell".
+var selfMockRe = mustLazyRegexp(`\b(?:my own|myself)\b`)
+
+// mockPersonRe is someone spoken of: "400 lb guy", "she", "the family".
+var mockPersonRe = mustLazyRegexp(`\b(?:he|she|him|his|her|they|guy|lady|dude|man|woman|mom|dad|family|families|people|sir|ma'?am|pts?|patients?)\b`)
 
 // findMisinformation raises MISINFORMATION when a curated claim is made:
 // a claim pattern matches and its sentence (outside the match itself)

@@ -147,7 +147,7 @@ func (d *doc) eligible(t chaperone.FindingType) bool {
 		// with nothing to answer, only the rules' plain statements count
 		return d.item.Channel.IsReply() && (d.item.Context != "" || d.item.Channel == chaperone.ChannelReviewReply)
 	case chaperone.FindingIndividualAdvice:
-		return d.item.Channel.IsReply() || d.cues(cueAdviceToPerson)
+		return d.item.Channel.IsReply() || d.cues(cueAdviceToPerson) || d.adviceStrong
 	case chaperone.FindingPersonalAccountClinical:
 		return d.item.Author.Account == chaperone.AccountPersonal
 	case chaperone.FindingPatientStory, chaperone.FindingConsentNeeded:
@@ -334,7 +334,7 @@ func (d *doc) applyModel(m *Model) {
 		if _, ok := ruleOf[t]; ok && t == chaperone.FindingUnprofessional {
 			p = max(p, 0.5) // a listed demeaning phrase stands whatever the words around it
 		}
-		if _, ok := ruleOf[t]; ok && t == chaperone.FindingIndividualAdvice && d.cues(cueAdviceToPerson) {
+		if _, ok := ruleOf[t]; ok && t == chaperone.FindingIndividualAdvice && (d.cues(cueAdviceToPerson) || d.adviceStrong) {
 			p = max(p, 0.5) // advice addressed to one person in so many words stands
 		}
 		if _, ok := ruleOf[t]; ok && t == chaperone.FindingRelationshipConfirmed && (relationshipUnion || d.explicitConfirm) {
