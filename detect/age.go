@@ -26,7 +26,9 @@ var ageForms = []ageForm{
 	// "at 96,", "turned 100", "aged 91", "(92)"
 	{`(?i)(?:\b(?:aged?|at|turned|turning|turns|reached|hits?|celebrated|celebrating)\s+|\()(?P<v>(?:9\d|1[01]\d))\b`, 0.35, false},
 	// "in her late nineties", "in his 90s"
-	{`(?i)\bin (?:her|his) (?P<v>(?:(?:early|mid|late)[\s-])?(?:nineties|90s|90's|90’s|hundreds))\b`, 0.75, true},
+	{`(?i)\b(?:in|into) (?:her|his) (?P<v>(?:(?:early|mid|late)[\s-])?(?:nineties|90s|90's|90’s|hundreds))\b`, 0.75, true},
+	// "just hit triple digits"
+	{`(?i)\b(?:hit|hits|hitting|reached|reaches|turned|turning|turns|in the|into the) (?P<v>triple digits)\b`, 0.6, true},
 	// "turned ninety-three", "she's one hundred and one"
 	{`(?i)\b(?:aged?|at|is|turned|turning|turns|she'?s|he'?s)\s+(?P<v>(?:ninety|one hundred|a hundred)(?:[\s-](?:and[\s-])?(?:one|two|three|four|five|six|seven|eight|nine))?(?:[\s-]years?[\s-]old)?)\b`, 0.5, true},
 	{`(?i)\b(?P<v>(?:ninety|one hundred)[\s-](?:one|two|three|four|five|six|seven|eight|nine)[\s-]years?[\s-]old)\b`, 0.75, true},
@@ -54,7 +56,7 @@ var ageForms = []ageForm{
 	{`(?i)\b(?P<v>(?:nearly|almost|pushing|close to) 100)(?:\s+(?:and|years?|now|but|yet|today)\b|\s*[,.!)]|\s*$)`, 0.6, false},
 	{`(?i)\b(?P<v>(?:nearly|almost|pushing|close to) (?:a|one) hundred)(?:\s+(?:and|years?|now|but|yet|today)\b|\s*[,.!)]|\s*$)`, 0.6, true},
 	// "a nonagenarian", "our centenarian"
-	{`(?i)\b(?:a|an|the|our|my|sweet|this)\s+(?:[a-z]+\s+)?(?P<v>(?:nonagenarian|centenarian|supercentenarian))\b`, 0.5, true},
+	{`(?i)\b(?:a|an|the|our|my|sweet|this|[a-z]+['’]s)\s+(?:[a-z]+\s+)?(?P<v>(?:nonagenarian|centenarian|supercentenarian))\b`, 0.5, true},
 	{`(?i)\b(?P<v>(?:nonagenarian|centenarian|supercentenarian))\s+(?:alert|club|birthday|party|celebration|status)\b`, 0.5, true},
 	// "101 years young", "96 years strong"
 	{`(?i)\b(?P<v>(?:9\d|1[01]\d)\s+years)\s+(?:young|strong|wise)\b`, 0.6, false},
@@ -76,7 +78,7 @@ func (d *doc) colleagueAt(off int) bool {
 // "ninety-fifth", "hundredth", "hundred and first".
 const ordinalAgeWords = `(?:ninety[\s-](?:first|second|third|fourth|fifth|sixth|seventh|eighth|ninth)|ninetieth|(?:(?:one|a)\s+)?hundred(?:th|\s+(?:and\s+)?(?:first|second|third|fourth|fifth|sixth|seventh|eighth|ninth)))`
 
-var ageWords = []string{"ninet", "hundred", "90", "narian"} // "narian": nonagenarian, centenarian
+var ageWords = []string{"ninet", "hundred", "90", "narian", "triple digit"} // "narian": nonagenarian, centenarian
 
 // findAges reports ages over 89 and the phrases that imply them.
 func (d *doc) findAges(r *Rule) {
