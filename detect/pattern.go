@@ -391,7 +391,8 @@ func validZIP(d *doc, s, e int) bool {
 		return false
 	}
 	b := d.textBefore(s, 30)
-	return containsAny(b, []string{"zip", " st ", " ave", " rd", ", ", " in ", "from ", "near "}) || d.e.lex.State(strings.TrimSpace(strings.TrimRight(d.text[max(0, s-4):s], " ,")))
+	return containsAny(b, []string{"zip", " st ", " ave", " rd", ", ", " in ", "from ", "near ", "moved to ", "move to ", "lives in ", "out to ", "around ", "outside "}) ||
+		strings.HasPrefix(d.lower[e:], " zip") || strings.HasPrefix(d.lower[e:], " area") || d.e.lex.State(strings.TrimSpace(strings.TrimRight(d.text[max(0, s-4):s], " ,")))
 }
 
 // luhn checks a Luhn check digit.
