@@ -450,6 +450,9 @@ func (d *doc) vanityPlate(g string) bool {
 
 func (d *doc) scanIDValue(i int, list string) int {
 	t := d.text
+	if e := d.spelledIDValue(i, list); e > i {
+		return e
+	}
 	end := i
 	groups := 0
 	hasDigit := false
@@ -555,6 +558,22 @@ func (d *doc) scanIDValue(i int, list string) int {
 		return i
 	}
 	return end
+}
+
+// spelledIDValue returns the end of an identifier value said digit by
+// digit in words at i ("MRN is two two nine one eight"), or i when there
+// is none: three number words or more, four digits or more, no tens word
+// ("nineteen ninety-eight" is a year) and no placeholder. Rooms and plates
+// are not read so ("room for two"). Called by scanIDValue.
+func (d *doc) spelledIDValue(i int, list string) int {
+	if list == "label_room" || list == "label_vehicle" || i >= len(d.lower) || !startsNumberWord(wordAt(d.lower, i)) {
+		return i
+	}
+	n := readSpelledNumber(d.lower, i)
+	if n.words < 3 || len(n.digits) < 4 || n.tens || placeholderNumber(n.digits) {
+		return i
+	}
+	return n.end
 }
 
 var cptCode = regexp.MustCompile(`^\d{5}(?:-[0-9A-Z]{2})?$`)
