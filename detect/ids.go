@@ -174,6 +174,10 @@ func (d *doc) findLabelledIDs(r *Rule) {
 			if list == "label_id" {
 				vt = d.idTypeFromWordBefore(ls, typ)
 			}
+			// "the SSN on this claim is 448-19-2207": an SSN, whatever the label
+			if ssnShaped(d.text[v[0]:v[1]]) && containsAny(d.textBefore(ls, 30), []string{"ssn", "social"}) && validSSN(d, v[0], v[1]) {
+				vt = chaperone.SpanSSN
+			}
 			score := base
 			switch list {
 			case "label_room":
@@ -266,6 +270,20 @@ func (d *doc) findLabelledIDs(r *Rule) {
 			off = s + len(val)
 		}
 	}
+}
+
+// ssnShaped reports digits grouped as a Social Security number is,
+// "448-19-2207", "448 19 2207", or one by one, "4 4 8 - 1 9 - 2 2 0 7".
+// Called by findLabelledIDs.
+func ssnShaped(v string) bool {
+	var lens []int
+	for _, g := range strings.FieldsFunc(v, func(r rune) bool { return r == ' ' || r == '-' }) {
+		if strings.Trim(g, "0123456789") != "" {
+			return false
+		}
+		lens = append(lens, len(g))
+	}
+	return slices.Equal(lens, []int{3, 2, 4}) || len(lens) == 9 && slices.Max(lens) == 1
 }
 
 // lastWord returns the last space-separated word of s, lower-cased as s is.
@@ -561,16 +579,22 @@ func (d *doc) scanIDValue(i int, list string) int {
 }
 
 // spelledIDValue returns the end of an identifier value said digit by
-// digit in words at i ("MRN is two two nine one eight"), or i when there
-// is none: three number words or more, four digits or more, no tens word
+// digit at i, in words or in digits apart ("MRN is two two nine one
+// eight", "MRN 7 7 0 4 1 8 2 6"), or i when there is none: three number
+// words or five lone digits or more, four digits or more, no tens word
 // ("nineteen ninety-eight" is a year) and no placeholder. Rooms and plates
 // are not read so ("room for two"). Called by scanIDValue.
 func (d *doc) spelledIDValue(i int, list string) int {
-	if list == "label_room" || list == "label_vehicle" || i >= len(d.lower) || !startsNumberWord(wordAt(d.lower, i)) {
+	if list == "label_room" || list == "label_vehicle" || i+2 >= len(d.lower) {
 		return i
 	}
-	n := readSpelledNumber(d.lower, i)
-	if n.words < 3 || len(n.digits) < 4 || n.tens || placeholderNumber(n.digits) {
+	l := d.lower
+	spaced := '0' <= l[i] && l[i] <= '9' && l[i+1] == ' ' && '0' <= l[i+2] && l[i+2] <= '9' // "7 7 0 4"
+	if !spaced && !startsNumberWord(wordAt(l, i)) {
+		return i
+	}
+	n := readSpelledNumber(l, i)
+	if n.words < 3 && (n.groups < 5 || len(n.digits) > n.groups+2) || len(n.digits) < 4 || n.tens || placeholderNumber(n.digits) {
 		return i
 	}
 	return n.end

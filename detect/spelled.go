@@ -97,6 +97,7 @@ type spelledNumber struct {
 	end    int    // byte offset past its last number
 	digits string // the digits it spells
 	words  int    // how many of its numbers are words
+	groups int    // how many numbers, in words or digits
 	tens   bool   // it holds a teen or tens word ("ninety-eight"), not digits alone
 }
 
@@ -132,6 +133,7 @@ loop:
 				j++
 			}
 			dg = append(dg, s[q:j]...)
+			n.groups++
 		case c >= 'a' && c <= 'z':
 			for j < len(s) && s[j] >= 'a' && s[j] <= 'z' {
 				j++
@@ -174,6 +176,7 @@ loop:
 			}
 			rep = 1
 			n.words++
+			n.groups++
 		default:
 			break loop
 		}
@@ -291,7 +294,7 @@ type deobText struct {
 var spelledMarkers = []struct{ form, repl string }{
 	{"(at)", "@"}, {"[at]", "@"}, {"{at}", "@"},
 	{"(dot)", "."}, {"[dot]", "."}, {"{dot}", "."}, {"[.]", "."}, {"(.)", "."}, {"{.}", "."},
-	{" at ", "@"}, {" dot ", "."}, {" slash ", "/"}, {" underscore ", "_"},
+	{" at ", "@"}, {" dot ", "."}, {" slash ", "/"}, {" forward slash ", "/"}, {" underscore ", "_"},
 	{"hxxp", "http"},
 }
 
@@ -399,11 +402,12 @@ func isLocalByte(c byte) bool {
 }
 
 // findSpelledEmails finds e-mail addresses written out: "tina dot okamura
-// at gmail dot com", "jsmith (at) yahoo (dot) com", "maria.g at outlook".
-// A plain " at " makes prose ("look at this dot com", "she works at yahoo
-// dot com"), so with it the mailbox must hold a dot, underscore or digit,
-// or the text must speak of mail, or the domain be a mail service's and
-// the mailbox no common word. Called by findEmails.
+// at gmail dot com", "jsmith (at) yahoo (dot) com", "maria.g at outlook",
+// "jsmith@gmail". A plain " at " makes prose ("look at this dot com", "she
+// works at yahoo dot com"), so with it the mailbox must hold a dot,
+// underscore or digit, or the text must speak of mail, or the address be
+// at a mail service's domain and the mailbox no common word. Called by
+// findEmails.
 func (d *doc) findSpelledEmails(r *Rule) {
 	t := d.deobfuscated()
 	if t == nil {
@@ -439,13 +443,14 @@ func (d *doc) findSpelledEmails(r *Rule) {
 		default:
 			continue
 		}
-		if !t.replaced(ls, de) {
+		if dot > 0 && !t.replaced(ls, de) {
 			continue // an address in plain form: findEmails' regexes have it
 		}
 		s, e := t.span(ls, de)
-		if !strongObfuscation(d.text[s:e]) && !strings.ContainsAny(local, "._0123456789") && !strings.Contains(d.textBefore(s, 40), "mail") {
+		if !t.at(k, d.lower) && !strongObfuscation(d.text[s:e]) && !strings.ContainsAny(local, "._0123456789") && !strings.Contains(d.textBefore(s, 40), "mail") {
+			// "she works at yahoo dot com", "Sarah at Yahoo"
 			lvl, common := d.e.lex.WordLevel(local)
-			if !(d.e.set(lsFreeMailDomains)[domain] || d.e.set(lsMailProviders)[domain]) || common && lvl <= 35 {
+			if dot < 0 || !d.e.set(lsFreeMailDomains)[domain] || common && lvl <= 35 {
 				continue
 			}
 		}
