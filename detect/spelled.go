@@ -272,10 +272,34 @@ func (d *doc) spelledPhoneAt(s int) (int, string) {
 	cue := func() bool {
 		return containsCue(d.lower[max(0, s-60):min(len(d.lower), n.end+30)], d.e.rules.list("phone_cues"))
 	}
+	if !phoneGroups(d.lower[s:n.end], len(n.digits)) {
+		return -1, "" // "one oh five, two oh nine, three": times
+	}
 	if len(dg) == 10 && !n.tens || (len(dg) == 10 || len(dg) == 7) && cue() {
 		return n.end, dg
 	}
 	return -1, ""
+}
+
+// phoneGroups reports whether the commas of a number of n digits said in
+// words fall where a phone number's groups end: "five oh three, five five
+// five, oh one nine eight", "eight six seven, five three oh nine".
+func phoneGroups(run string, n int) bool {
+	at := 0 // digits before the comma
+	for part := range strings.SplitSeq(run, ",") {
+		if k := strings.IndexFunc(part, func(r rune) bool { return r < utf8.RuneSelf && isAlnum(byte(r)) }); k >= 0 {
+			at += len(readSpelledNumber(part, k).digits)
+		}
+		if at == n {
+			return true
+		}
+		switch n - at { // the digits after the comma
+		case 4, 7, 10:
+		default:
+			return false
+		}
+	}
+	return true
 }
 
 // deobText is the lower-cased text with the markers of written-out
