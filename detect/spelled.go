@@ -403,10 +403,15 @@ func (t *deobText) replaced(a, b int) bool {
 	return false
 }
 
-// at reports a real "@" at byte k of norm: one written so or bracketed,
-// not a plain " at " ("her page is at gofundme dot com").
-func (t *deobText) at(k int, lower string) bool {
-	return k >= 0 && k < len(t.norm) && t.norm[k] == '@' && lower[t.pos[k]] != ' '
+// at reports a real "@" at byte k of norm: one written so, bracketed or
+// in capitals (" AT "), not a plain " at " ("her page is at gofundme dot
+// com"); text is the document's text.
+func (t *deobText) at(k int, text string) bool {
+	if k < 0 || k >= len(t.norm) || t.norm[k] != '@' {
+		return false
+	}
+	i := t.pos[k]
+	return text[i] != ' ' || strings.HasPrefix(text[i:], " AT ")
 }
 
 // span returns the byte range of the text that norm[a:b] comes from;
@@ -471,7 +476,7 @@ func (d *doc) findSpelledEmails(r *Rule) {
 			continue // an address in plain form: findEmails' regexes have it
 		}
 		s, e := t.span(ls, de)
-		if !t.at(k, d.lower) && !strongObfuscation(d.text[s:e]) && !strings.ContainsAny(local, "._0123456789") && !strings.Contains(d.textBefore(s, 40), "mail") {
+		if !t.at(k, d.text) && !strongObfuscation(d.text[s:e]) && !strings.ContainsAny(local, "._0123456789") && !strings.Contains(d.textBefore(s, 40), "mail") {
 			// "she works at yahoo dot com", "Sarah at Yahoo"
 			lvl, common := d.e.lex.WordLevel(local)
 			if dot < 0 || !d.e.set(lsFreeMailDomains)[domain] || common && lvl <= 35 {
@@ -510,7 +515,7 @@ func (d *doc) findSpelledURLs(r *Rule) {
 			if b == a || !t.replaced(a, b) {
 				continue
 			}
-			if a > 0 && (isAlnum(n[a-1]) || t.at(a-1, d.lower)) || t.at(b, d.lower) {
+			if a > 0 && (isAlnum(n[a-1]) || t.at(a-1, d.text)) || t.at(b, d.text) {
 				continue // part of an e-mail address
 			}
 			u := n[a:b]
