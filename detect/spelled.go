@@ -258,8 +258,9 @@ func (d *doc) findSpelledPhones(r *Rule) {
 }
 
 // spelledPhoneAt reads a phone number in words at byte s and returns
-// where it ends and its digits, or -1 when there is none. Called by
-// findSpelledPhones.
+// where it ends and its digits, or -1 when there is none: seven, ten or
+// eleven digits ("one, five oh three, …") grouped as a phone number is,
+// the exchange starting with 2 to 9. Called by findSpelledPhones.
 func (d *doc) spelledPhoneAt(s int) (int, string) {
 	n := readSpelledNumber(d.lower, s)
 	if n.words < 3 {
@@ -274,6 +275,9 @@ func (d *doc) spelledPhoneAt(s int) (int, string) {
 	}
 	if !phoneGroups(d.lower[s:n.end], len(n.digits)) {
 		return -1, "" // "one oh five, two oh nine, three": times
+	}
+	if len(dg) >= 7 && dg[len(dg)-7] < '2' {
+		return -1, "" // no exchange starts with 0 or 1
 	}
 	if len(dg) == 10 && !n.tens || (len(dg) == 10 || len(dg) == 7) && cue() {
 		return n.end, dg
