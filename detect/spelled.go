@@ -318,12 +318,13 @@ type deobText struct {
 
 // spelledMarkers are the written-out forms deobfuscate replaces, with
 // what each stands for. The bracketed forms come first: they take a space
-// on either side with them ("jsmith (at) yahoo (dot) com").
+// on either side with them ("jsmith (at) yahoo (dot) com"); the others are
+// taken as they are ("hxxps[:]//").
 var spelledMarkers = []struct{ form, repl string }{
 	{"(at)", "@"}, {"[at]", "@"}, {"{at}", "@"},
 	{"(dot)", "."}, {"[dot]", "."}, {"{dot}", "."}, {"[.]", "."}, {"(.)", "."}, {"{.}", "."},
-	{" at ", "@"}, {" dot ", "."}, {" slash ", "/"}, {" forward slash ", "/"}, {" underscore ", "_"},
-	{"hxxp", "http"},
+	{" at ", "@"}, {" @ ", "@"}, {" dot ", "."}, {" slash ", "/"}, {" forward slash ", "/"}, {" underscore ", "_"},
+	{"hxxp", "http"}, {"[:]", ":"},
 }
 
 // bracketMarkers is how many of spelledMarkers are bracketed.

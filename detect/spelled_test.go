@@ -33,7 +33,8 @@ func TestDeobfuscate(t *testing.T) {
 		{"jsmith (at) yahoo (dot) com", "jsmith@yahoo.com"},
 		{"jane[at]gmail[.]com", "jane@gmail.com"},
 		{"gofundme dot com slash f slash x", "gofundme.com/f/x"},
-		{"hxxps://a.org", "https://a.org"},
+		{"hxxps[:]//a[.]org", "https://a.org"},
+		{"jsmith @ gmail.com", "jsmith@gmail.com"},
 	} {
 		d := deobfuscate(c.in)
 		if d.norm != c.norm {
