@@ -551,8 +551,7 @@ func (d *doc) scanIDValue(i int, list string) int {
 	if placeholderNumber(digitsOf(v)) {
 		return i // 7777777, 0000001, 1234567: a test record
 	}
-	// the practice's own numbers: "group NPI is …", "TIN 84-…"
-	if containsAny(strings.ToLower(t[max(0, i-14):i]), []string{"npi", "tin ", "ein", "dea", "w-9", "tax id"}) {
+	if d.practiceNumberAt(i) {
 		return i
 	}
 	switch list {
@@ -578,12 +577,19 @@ func (d *doc) scanIDValue(i int, list string) int {
 	return end
 }
 
+// practiceNumberAt reports a number at i that is the practice's own:
+// "group NPI is …", "TIN 84-…". Called by scanIDValue and spelledIDValue.
+func (d *doc) practiceNumberAt(i int) bool {
+	return containsAny(d.lower[max(0, i-14):i], []string{"npi", "tin ", "ein", "dea", "w-9", "tax id"})
+}
+
 // spelledIDValue returns the end of an identifier value said digit by
 // digit at i, in words or in digits apart ("MRN is two two nine one
 // eight", "MRN 7 7 0 4 1 8 2 6"), or i when there is none: three number
 // words or five lone digits or more, four digits or more, no tens word
-// ("nineteen ninety-eight" is a year) and no placeholder. Rooms and plates
-// are not read so ("room for two"). Called by scanIDValue.
+// ("nineteen ninety-eight" is a year), no placeholder and not the
+// practice's own (practiceNumberAt). Rooms and plates are not read so
+// ("room for two"). Called by scanIDValue.
 func (d *doc) spelledIDValue(i int, list string) int {
 	if list == "label_room" || list == "label_vehicle" || i+2 >= len(d.lower) {
 		return i
@@ -594,7 +600,7 @@ func (d *doc) spelledIDValue(i int, list string) int {
 		return i
 	}
 	n := readSpelledNumber(l, i)
-	if n.words < 3 && (n.groups < 5 || len(n.digits) > n.groups+2) || len(n.digits) < 4 || n.tens || placeholderNumber(n.digits) {
+	if n.words < 3 && (n.groups < 5 || len(n.digits) > n.groups+2) || len(n.digits) < 4 || n.tens || placeholderNumber(n.digits) || d.practiceNumberAt(i) {
 		return i
 	}
 	return n.end
