@@ -416,18 +416,19 @@ func (t *deobText) at(k int, text string) bool {
 		return false
 	}
 	i := t.pos[k]
-	return text[i] != ' ' || strings.HasPrefix(text[i:], " AT ")
+	plain := i+4 <= len(text) && strings.EqualFold(text[i:i+4], " at ") && text[i+1:i+3] != "AT"
+	return !plain
 }
 
 // span returns the byte range of the text that norm[a:b] comes from;
 // norm[b-1] must be no replaced marker.
 func (t *deobText) span(a, b int) (int, int) { return t.pos[a], t.pos[b-1] + 1 }
 
-// strongObfuscation reports an address written with brackets or capitals
-// ("jane[at]gmail[.]com", "bob AT aol DOT com"): written so to hide it,
-// not prose.
-func strongObfuscation(orig string) bool {
-	return strings.ContainsAny(orig, "([{") || strings.Contains(orig, " AT ") || strings.Contains(orig, " DOT ") || strings.Contains(orig, "hxxp")
+// defanged reports a web address written with brackets, capitals or
+// "hxxp" ("example[.]com", "gofundme DOT com", "hxxps://…"): written so
+// to hide it, not prose. Called by findSpelledURLs.
+func defanged(orig string) bool {
+	return strings.ContainsAny(orig, "([{") || strings.Contains(orig, " DOT ") || strings.Contains(orig, "hxxp")
 }
 
 // isLocalByte reports a byte of an address's mailbox name.
@@ -481,7 +482,7 @@ func (d *doc) findSpelledEmails(r *Rule) {
 			continue // an address in plain form: findEmails' regexes have it
 		}
 		s, e := t.span(ls, de)
-		if !t.at(k, d.text) && !strongObfuscation(d.text[s:e]) && !strings.ContainsAny(local, "._0123456789") && !strings.Contains(d.textBefore(s, 40), "mail") {
+		if !t.at(k, d.text) && !strings.ContainsAny(local, "._0123456789") && !strings.Contains(d.textBefore(s, 40), "mail") {
 			// "she works at yahoo dot com", "Sarah at Yahoo"
 			lvl, common := d.e.lex.WordLevel(local)
 			if dot < 0 || !d.e.set(lsFreeMailDomains)[domain] || common && lvl <= 35 {
@@ -530,7 +531,7 @@ func (d *doc) findSpelledURLs(r *Rule) {
 			if k := strings.IndexByte(host, '/'); k >= 0 {
 				host, path = host[:k], host[k:]
 			}
-			if !strongObfuscation(d.text[s:e]) && len(path) < 2 && !d.e.set(lsFundraiserDomains)[host] && !d.e.set(lsSocialDomains)[host] {
+			if !defanged(d.text[s:e]) && len(path) < 2 && !d.e.set(lsFundraiserDomains)[host] && !d.e.set(lsSocialDomains)[host] {
 				continue
 			}
 			d.addURL(r, s, e, u)
