@@ -586,7 +586,8 @@ func (d *doc) practiceNumberAt(i int) bool {
 // spelledIDValue returns the end of an identifier value said digit by
 // digit at i, in words or in digits apart ("MRN is two two nine one
 // eight", "MRN 7 7 0 4 1 8 2 6"), or i when there is none: three number
-// words or five lone digits or more, four digits or more, no tens word
+// words or five lone digits or more, five digits or more (four for the
+// last four), no tens word
 // ("nineteen ninety-eight" is a year), no placeholder and not the
 // practice's own (practiceNumberAt). Rooms and plates are not read so
 // ("room for two"). Called by scanIDValue.
@@ -600,7 +601,13 @@ func (d *doc) spelledIDValue(i int, list string) int {
 		return i
 	}
 	n := readSpelledNumber(l, i)
-	if n.words < 3 && (n.groups < 5 || len(n.digits) > n.groups+2) || len(n.digits) < 4 || n.tens || placeholderNumber(n.digits) || d.practiceNumberAt(i) {
+	if n.words < 3 && (n.groups < 5 || len(n.digits) > n.groups+2) || n.tens || placeholderNumber(n.digits) || d.practiceNumberAt(i) {
+		return i
+	}
+	// four digits only as the last four ("account ending in four four one
+	// two"), not a count ("run one two three four", "two, four, six, eight,
+	// nine")
+	if len(n.digits) < 4 || len(n.digits) == 4 && !containsAny(d.textBefore(i, 24), []string{"ending", "ends in", "ends with", "last four", "last 4"}) || strings.Count(l[i:n.end], ",") >= n.groups-1 {
 		return i
 	}
 	return n.end
