@@ -105,8 +105,9 @@ func (d *doc) contactScore(r *Rule, s int, alone float64) float64 {
 	return d.contextScoreWith(s, base, alone)
 }
 
-// findPhones finds NANP and international phone numbers; a fax label
-// makes them FAX. Hotlines (988, poison control, toll-free) are not spans.
+// findPhones finds NANP and international phone numbers, in digits or
+// written out in words (findSpelledPhones); a fax label makes them FAX.
+// Hotlines (988, poison control, toll-free) are not spans.
 func (d *doc) findPhones(r *Rule) {
 	for xi := range r.compiled {
 		x := &r.compiled[xi]
@@ -121,29 +122,36 @@ func (d *doc) findPhones(r *Rule) {
 			if e < len(d.text) && (isAlnum(d.text[e]) || d.text[e] == '-') {
 				continue
 			}
-			dg := digitsOf(d.text[s:e])
-			if len(dg) == 11 && dg[0] == '1' {
-				dg = dg[1:]
-			}
-			if placeholderNumber(dg) {
-				continue // 555-555-5555
-			}
-			if len(dg) == 10 {
-				if dg[0] < '2' {
-					continue
-				}
-				switch dg[:3] {
-				case "800", "888", "877", "866", "855", "844", "833":
-					continue // toll-free: a business or hotline
-				}
-			}
-			typ := chaperone.SpanPhone
-			if d.isFax(s) {
-				typ = chaperone.SpanFax
-			}
-			d.add(s, e, typ, r.ID, d.contactScore(r, s, 0.35))
+			d.addPhone(r, s, e, digitsOf(d.text[s:e]))
 		}
 	}
+	d.findSpelledPhones(r)
+}
+
+// addPhone reports the phone number at [s,e) with digits dg, unless it is
+// a placeholder, a toll-free number or the practice's own. Called by
+// findPhones and findSpelledPhones.
+func (d *doc) addPhone(r *Rule, s, e int, dg string) {
+	if len(dg) == 11 && dg[0] == '1' {
+		dg = dg[1:]
+	}
+	if placeholderNumber(dg) {
+		return // 555-555-5555
+	}
+	if len(dg) == 10 {
+		if dg[0] < '2' {
+			return
+		}
+		switch dg[:3] {
+		case "800", "888", "877", "866", "855", "844", "833":
+			return // toll-free: a business or hotline
+		}
+	}
+	typ := chaperone.SpanPhone
+	if d.isFax(s) {
+		typ = chaperone.SpanFax
+	}
+	d.add(s, e, typ, r.ID, d.contactScore(r, s, 0.35))
 }
 
 // isFax reports a fax label before the number in its sentence.
@@ -166,9 +174,11 @@ func (d *doc) isFax(s int) bool {
 	return !containsAny(rest, []string{"phone", "cell", "call", "tel", "text"}) || strings.Contains(rest, "fax")
 }
 
-// findEmails finds e-mail addresses; role accounts of the practice
+// findEmails finds e-mail addresses, also written out ("tina dot okamura
+// at gmail dot com", findSpelledEmails); role accounts of the practice
 // (info@, jobs@…) and the practice's domains are not spans.
 func (d *doc) findEmails(r *Rule) {
+	d.findSpelledEmails(r)
 	if !strings.Contains(d.text, "@") {
 		return
 	}
@@ -182,22 +192,28 @@ func (d *doc) findEmails(r *Rule) {
 			for e > s && strings.IndexByte(".-_", d.text[e-1]) >= 0 {
 				e--
 			}
-			addr := d.text[s:e]
-			if _, err := mail.ParseAddress(addr); err != nil {
-				continue
-			}
-			at := strings.IndexByte(addr, '@')
-			local, domain := strings.ToLower(addr[:at]), strings.ToLower(addr[at+1:])
-			if d.roleMailbox(local) || d.e.set(lsPlaceholderMailboxes)[local] {
-				continue
-			}
-			alone := 0.35
-			if d.e.set(lsFreeMailDomains)[domain] {
-				alone = 0.6
-			}
-			d.add(s, e, chaperone.SpanEmail, r.ID, d.contactScore(r, s, alone))
+			d.addEmail(r, s, e, d.text[s:e])
 		}
 	}
+}
+
+// addEmail reports the address addr found at [s,e), unless it is no
+// address or a role or placeholder mailbox. Called by findEmails and
+// findSpelledEmails.
+func (d *doc) addEmail(r *Rule, s, e int, addr string) {
+	if _, err := mail.ParseAddress(addr); err != nil {
+		return
+	}
+	at := strings.IndexByte(addr, '@')
+	local, domain := strings.ToLower(addr[:at]), strings.ToLower(addr[at+1:])
+	if d.roleMailbox(local) || d.e.set(lsPlaceholderMailboxes)[local] {
+		return
+	}
+	alone := 0.35
+	if d.e.set(lsFreeMailDomains)[domain] || d.e.set(lsMailProviders)[domain] { // "maria.g at outlook"
+		alone = 0.6
+	}
+	d.add(s, e, chaperone.SpanEmail, r.ID, d.contactScore(r, s, alone))
 }
 
 // parentDomain returns host without its first label ("mateo.wordpress.com"
@@ -229,10 +245,12 @@ func (d *doc) roleMailbox(local string) bool {
 	return len(s) > 0 && ok[len(s)]
 }
 
-// findURLs finds web addresses. Fundraiser and personal pages
-// (gofundme.com/f/…, caringbridge.org/visit/…) identify a patient; the
-// practice's own pages are not spans.
+// findURLs finds web addresses, also obfuscated or written out
+// ("gofundme dot com slash f slash …", "example[.]com", findSpelledURLs).
+// Fundraiser and personal pages (gofundme.com/f/…, caringbridge.org/visit/…)
+// identify a patient; the practice's own pages are not spans.
 func (d *doc) findURLs(r *Rule) {
+	d.findSpelledURLs(r)
 	if !strings.Contains(d.text, ".") {
 		return
 	}
@@ -249,36 +267,41 @@ func (d *doc) findURLs(r *Rule) {
 			if s > 0 && (d.text[s-1] == '@' || isAlnum(d.text[s-1])) {
 				continue // part of an e-mail address
 			}
-			u := d.lowerText(s, e)
-			host := strings.TrimPrefix(strings.TrimPrefix(u, "https://"), "http://")
-			host = strings.TrimPrefix(host, "www.")
-			path := ""
-			if k := strings.IndexByte(host, '/'); k >= 0 {
-				host, path = host[:k], host[k:]
-			}
 			if strings.Contains(d.lower[max(0, s-1):min(len(d.lower), e+1)], "@") {
 				continue
 			}
-			switch {
-			case (d.e.set(lsFundraiserDomains)[host] && len(path) > 2) || d.e.set(lsFundraiserDomains)[parentDomain(host)]:
-				d.add(s, e, chaperone.SpanURL, r.ID, d.contextScoreWith(s, r.ScoreOr(0.9), 0.7))
-			case d.e.set(lsSocialDomains)[host] && len(path) > 2:
-				d.add(s, e, chaperone.SpanURL, r.ID, d.contactScore(r, s, 0.3))
-			default:
-				own, patient := d.contactOwner(s)
-				if own || d.ownDomain(host) {
-					continue
-				}
-				i := d.tokAt(s)
-				switch {
-				case patient:
-					d.add(s, e, chaperone.SpanURL, r.ID, r.ScoreOr(0.9)*0.8)
-				case i < len(d.toks) && (d.patientNear(i) >= 0.5 || d.patientItem >= 0.6 && containsAny(d.lower, d.e.rules.list("fundraiser_words"))) && !d.item.Channel.IsReply() && !d.publicSite(s, host, path):
-					d.add(s, e, chaperone.SpanURL, r.ID, r.ScoreOr(0.9)*0.7) // a page in a patient's story
-				case d.patientItem >= 0.5:
-					d.add(s, e, chaperone.SpanURL, r.ID, r.ScoreOr(0.9)*0.3) // weak: reported beside a stronger span
-				}
-			}
+			d.addURL(r, s, e, d.lowerText(s, e))
+		}
+	}
+}
+
+// addURL reports the web address u (lower-cased) found at [s,e) by how
+// much it identifies a patient. Called by findURLs and findSpelledURLs.
+func (d *doc) addURL(r *Rule, s, e int, u string) {
+	host := strings.TrimPrefix(strings.TrimPrefix(u, "https://"), "http://")
+	host = strings.TrimPrefix(host, "www.")
+	path := ""
+	if k := strings.IndexByte(host, '/'); k >= 0 {
+		host, path = host[:k], host[k:]
+	}
+	switch {
+	case (d.e.set(lsFundraiserDomains)[host] && len(path) > 2) || d.e.set(lsFundraiserDomains)[parentDomain(host)]:
+		d.add(s, e, chaperone.SpanURL, r.ID, d.contextScoreWith(s, r.ScoreOr(0.9), 0.7))
+	case d.e.set(lsSocialDomains)[host] && len(path) > 2:
+		d.add(s, e, chaperone.SpanURL, r.ID, d.contactScore(r, s, 0.3))
+	default:
+		own, patient := d.contactOwner(s)
+		if own || d.ownDomain(host) {
+			return
+		}
+		i := d.tokAt(s)
+		switch {
+		case patient:
+			d.add(s, e, chaperone.SpanURL, r.ID, r.ScoreOr(0.9)*0.8)
+		case i < len(d.toks) && (d.patientNear(i) >= 0.5 || d.patientItem >= 0.6 && containsAny(d.lower, d.e.rules.list("fundraiser_words"))) && !d.item.Channel.IsReply() && !d.publicSite(s, host, path):
+			d.add(s, e, chaperone.SpanURL, r.ID, r.ScoreOr(0.9)*0.7) // a page in a patient's story
+		case d.patientItem >= 0.5:
+			d.add(s, e, chaperone.SpanURL, r.ID, r.ScoreOr(0.9)*0.3) // weak: reported beside a stronger span
 		}
 	}
 }

@@ -55,6 +55,7 @@ type doc struct {
 	digits       int            // ASCII digits in the text, with windows
 	brands       *[][2]int      // brand names in the text
 	labelsFound  *[][2]int      // identifier labels in the text (textLabels)
+	deob         *deobText      // the text with written-out address markers replaced (deobfuscated)
 	cueState     []int8         // by cue list id (ruleSet.cueIDs): 0 not computed, 1 matched, -1 not
 	words        int            // word tokens, counted by eligible once
 	wordsCounted bool           // words is set

@@ -174,6 +174,10 @@ func (d *doc) findLabelledIDs(r *Rule) {
 			if list == "label_id" {
 				vt = d.idTypeFromWordBefore(ls, typ)
 			}
+			// "the SSN on this claim is 448-19-2207": an SSN, whatever the label
+			if ssnShaped(d.text[v[0]:v[1]]) && containsAny(d.textBefore(ls, 30), []string{"ssn", "social"}) && validSSN(d, v[0], v[1]) {
+				vt = chaperone.SpanSSN
+			}
 			score := base
 			switch list {
 			case "label_room":
@@ -266,6 +270,20 @@ func (d *doc) findLabelledIDs(r *Rule) {
 			off = s + len(val)
 		}
 	}
+}
+
+// ssnShaped reports digits grouped as a Social Security number is,
+// "448-19-2207", "448 19 2207", or one by one, "4 4 8 - 1 9 - 2 2 0 7".
+// Called by findLabelledIDs.
+func ssnShaped(v string) bool {
+	var lens []int
+	for _, g := range strings.FieldsFunc(v, func(r rune) bool { return r == ' ' || r == '-' }) {
+		if strings.Trim(g, "0123456789") != "" {
+			return false
+		}
+		lens = append(lens, len(g))
+	}
+	return slices.Equal(lens, []int{3, 2, 4}) || len(lens) == 9 && slices.Max(lens) == 1
 }
 
 // lastWord returns the last space-separated word of s, lower-cased as s is.
@@ -450,6 +468,9 @@ func (d *doc) vanityPlate(g string) bool {
 
 func (d *doc) scanIDValue(i int, list string) int {
 	t := d.text
+	if e := d.spelledIDValue(i, list); e > i {
+		return e
+	}
 	end := i
 	groups := 0
 	hasDigit := false
@@ -530,8 +551,7 @@ func (d *doc) scanIDValue(i int, list string) int {
 	if placeholderNumber(digitsOf(v)) {
 		return i // 7777777, 0000001, 1234567: a test record
 	}
-	// the practice's own numbers: "group NPI is …", "TIN 84-…"
-	if containsAny(strings.ToLower(t[max(0, i-14):i]), []string{"npi", "tin ", "ein", "dea", "w-9", "tax id"}) {
+	if d.practiceNumberAt(i) {
 		return i
 	}
 	switch list {
@@ -555,6 +575,42 @@ func (d *doc) scanIDValue(i int, list string) int {
 		return i
 	}
 	return end
+}
+
+// practiceNumberAt reports a number at i that is the practice's own:
+// "group NPI is …", "TIN 84-…". Called by scanIDValue and spelledIDValue.
+func (d *doc) practiceNumberAt(i int) bool {
+	return containsAny(d.lower[max(0, i-14):i], []string{"npi", "tin ", "ein", "dea", "w-9", "tax id"})
+}
+
+// spelledIDValue returns the end of an identifier value said digit by
+// digit at i, in words or in digits apart ("MRN is two two nine one
+// eight", "MRN 7 7 0 4 1 8 2 6"), or i when there is none: three number
+// words or five lone digits or more, five digits or more (four for the
+// last four), no tens word
+// ("nineteen ninety-eight" is a year), no placeholder and not the
+// practice's own (practiceNumberAt). Rooms and plates are not read so
+// ("room for two"). Called by scanIDValue.
+func (d *doc) spelledIDValue(i int, list string) int {
+	if list == "label_room" || list == "label_vehicle" || i+2 >= len(d.lower) {
+		return i
+	}
+	l := d.lower
+	spaced := '0' <= l[i] && l[i] <= '9' && l[i+1] == ' ' && '0' <= l[i+2] && l[i+2] <= '9' // "7 7 0 4"
+	if !spaced && !startsNumberWord(wordAt(l, i)) {
+		return i
+	}
+	n := readSpelledNumber(l, i)
+	if n.words < 3 && (n.groups < 5 || len(n.digits) > n.groups+2) || n.tens || placeholderNumber(n.digits) || d.practiceNumberAt(i) {
+		return i
+	}
+	// four digits only as the last four ("account ending in four four one
+	// two"), not a count ("run one two three four", "two, four, six, eight,
+	// nine")
+	if len(n.digits) < 4 || len(n.digits) == 4 && !containsAny(d.textBefore(i, 24), []string{"ending", "ends in", "ends with", "last four", "last 4"}) || strings.Count(l[i:n.end], ",") >= n.groups-1 {
+		return i
+	}
+	return n.end
 }
 
 var cptCode = regexp.MustCompile(`^\d{5}(?:-[0-9A-Z]{2})?$`)

@@ -295,8 +295,13 @@ var streetAfterRe = mustLazyRegexp(`^\s+(?:[NSEW]\.?\s+)?(?:[A-Z][a-z]+\s+){1,3}
 func validSSN(d *doc, s, e int) bool {
 	v := d.text[s:e]
 	dg := digitsOf(v)
-	if strings.ContainsAny(v, "*xX") || len(dg) == 4 {
-		return true // masked or last four: the label made it an SSN
+	if n := readSpelledNumber(d.lower, s); n.words > 0 && n.end == e {
+		dg = n.digits // "four four seven one"
+	} else if strings.ContainsAny(v, "*xX") {
+		return true // masked: the label made it an SSN
+	}
+	if len(dg) == 4 {
+		return true // the last four
 	}
 	if len(dg) != 9 {
 		return false

@@ -33,6 +33,7 @@ const (
 	lsKinship
 	lsLabelRoom
 	lsLocatingWords
+	lsMailProviders
 	lsMonths
 	lsNameNotBefore
 	lsNamePrefixWords
@@ -57,6 +58,7 @@ const (
 	lsStaffTitles
 	lsTreatmentWords
 	lsVehicleWords
+	lsWebTLDs
 	lsWeekdays
 	lsWorkplaceAfter
 	lsWorkplaceJobs
@@ -92,6 +94,7 @@ var listNames = [numLists]string{
 	lsKinship:              "kinship",
 	lsLabelRoom:            "label_room",
 	lsLocatingWords:        "locating_words",
+	lsMailProviders:        "mail_providers",
 	lsMonths:               "months",
 	lsNameNotBefore:        "name_not_before",
 	lsNamePrefixWords:      "name_prefix_words",
@@ -116,6 +119,7 @@ var listNames = [numLists]string{
 	lsStaffTitles:          "staff_titles",
 	lsTreatmentWords:       "treatment_words",
 	lsVehicleWords:         "vehicle_words",
+	lsWebTLDs:              "web_tlds",
 	lsWeekdays:             "weekdays",
 	lsWorkNouns:            "work_nouns",
 	lsWorkplaceAfter:       "workplace_after",
