@@ -795,8 +795,17 @@ func (d *doc) nameRole(g nameGroup, ctxNames map[string]bool) (role, float64) {
 func (d *doc) personSyntax(g nameGroup) bool {
 	n := len(d.toks)
 	w := d.toks[g.first].lower
-	if f, _, ok := d.e.lex.FirstName(w); !ok || f < 500 || personNouns[w] || d.e.set(lsNamePrefixWords)[w] || d.e.set(lsKinship)[w] || d.e.set(lsGreetings)[w] {
+	if personNouns[w] || d.e.set(lsNamePrefixWords)[w] || d.e.set(lsKinship)[w] || d.e.set(lsGreetings)[w] {
 		return false // "Sir, you have a sinus infection"
+	}
+	// "Sarge (87, Korea vet", "Bubba, 64, …": a name, a nickname even, with an age
+	if k := g.last + 1; k+2 < n && (d.toks[k].text == "(" || d.toks[k].text == ",") && d.toks[k+1].kind == tokNumber && (d.toks[k+2].text == "," || d.toks[k+2].text == ")") {
+		if a := splitNums(d.toks[k+1].text); len(a) == 1 && a[0] > 0 && a[0] < 120 {
+			return true
+		}
+	}
+	if f, _, ok := d.e.lex.FirstName(w); !ok || f < 500 {
+		return false
 	}
 	if k := g.last + 1; k+1 < n && d.toks[k].text == "," {
 		switch w := d.toks[k+1].lower; w {
