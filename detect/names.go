@@ -160,6 +160,8 @@ func (d *doc) findLowercaseNames(r *Rule, base float64) {
 			cue = true
 		case d.patientNear(i) >= 0.8 && d.strongLowerName(t.lower):
 			cue = true
+		case d.patientItem >= 0.6 && !d.staffIn(d.sent[i]) && (functionWords[prev] || i > 0 && d.toks[i-1].kind != tokWord) && d.strongLowerName(t.lower):
+			cue = true // "had to call a code gray on marcus again", not "pan dulce"
 		case i+3 < len(d.toks) && (d.toks[i+1].text == "'" || d.toks[i+1].text == "’") && d.toks[i+2].lower == "s" && d.tokIn(i+3, lsKinship) && d.strongLowerName(t.lower):
 			cue = true // "dolores's daughter called me at 2am"
 		}
