@@ -428,7 +428,8 @@ func (d *doc) findUnprofessional(r *Rule) {
 		d.addFinding(r, 0.8, "")
 		return
 	}
-	if d.cues(cueUnprofessionalMock) && d.cues(cueUnprofessionalTrait) && d.mockTarget() && !selfMockRe.matchAnywhere(d.lower) {
+	// the trait first: its list is gated by the prefilter, the mocking markers' is not
+	if d.cues(cueUnprofessionalTrait) && d.cues(cueUnprofessionalMock) && d.mockTarget() && !selfMockRe.matchAnywhere(d.lower) {
 		d.addFinding(r, 0.75, "")
 		return
 	}
