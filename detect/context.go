@@ -223,10 +223,7 @@ func (d *doc) findNamedSubject() bool {
 		if !t.sentStart || !t.cap || t.allCaps || t.kind != tokWord || d.sents[d.sent[i]].staff {
 			continue
 		}
-		if f, _, ok := d.e.lex.FirstName(t.lower); !ok || f < 1000 || personNouns[t.lower] || d.e.set(lsNamePrefixWords)[t.lower] || d.e.set(lsKinship)[t.lower] {
-			continue
-		}
-		if d.storySubject(i) {
+		if d.givenName(t.lower, 1000) && !d.personWord(t.lower) && d.storySubject(i) {
 			return true
 		}
 	}

@@ -787,17 +787,18 @@ func (d *doc) nameRole(g nameGroup, ctxNames map[string]bool) (role, float64) {
 }
 
 // personSyntax reports a name group the words around it make a person's
-// name, whatever the dictionaries say of the word: an appositive "who"
-// ("Sending love to Joy, who has been with us"), an address in the second
-// person ("June, if you're reading this", "Hope, you're a champ", "You've
-// got this, Joy."), or a regular of a local shop ("Bill from the hardware
-// store"). A common word or a month that is also a given name ("Hope",
-// "June") is then read as the name. Called by greetedName, liftStoryNames
-// and the place finders.
+// name, whatever the dictionaries say of the word: an age after it ("Sarge
+// (87, Korea vet"), an appositive "who" ("Sending love to Joy, who has been
+// with us"), an address in the second person ("June, if you're reading
+// this", "Hope, you're a champ", "You've got this, Joy."), a regular of a
+// local shop ("Bill from the hardware store") or a story's subject
+// (storySubject). A common word or a month that is also a given name
+// ("Hope", "June") is then read as the name. Called by greetedName,
+// liftStoryNames, nameRole and the place finders.
 func (d *doc) personSyntax(g nameGroup) bool {
 	n := len(d.toks)
 	w := d.toks[g.first].lower
-	if personNouns[w] || d.e.set(lsNamePrefixWords)[w] || d.e.set(lsKinship)[w] || d.e.set(lsGreetings)[w] {
+	if d.personWord(w) || d.e.set(lsGreetings)[w] {
 		return false // "Sir, you have a sinus infection"
 	}
 	// "Sarge (87, Korea vet", "Bubba, 64, …": a name, a nickname even, with an age
@@ -806,7 +807,7 @@ func (d *doc) personSyntax(g nameGroup) bool {
 			return true
 		}
 	}
-	if f, _, ok := d.e.lex.FirstName(w); !ok || f < 500 {
+	if !d.givenName(w, 500) {
 		return false
 	}
 	if k := g.last + 1; k+1 < n && d.toks[k].text == "," {
@@ -834,6 +835,18 @@ func (d *doc) personSyntax(g nameGroup) bool {
 	return d.storySubject(g.first)
 }
 
+// personWord reports a word the name lists hold that speaks of a person
+// without naming one: "guy", "sir", a title or a kinship word.
+func (d *doc) personWord(w string) bool {
+	return personNouns[w] || d.e.set(lsNamePrefixWords)[w] || d.e.set(lsKinship)[w]
+}
+
+// givenName reports a given name at least min babies were given.
+func (d *doc) givenName(w string, min int) bool {
+	f, _, ok := d.e.lex.FirstName(w)
+	return ok && f >= min
+}
+
 // storySubject reports a given name at token i that opens a sentence as
 // its subject: a story verb follows ("Faith finished her last round of
 // chemo", "Will came in for his vasectomy"), then "he" or "her" in that
@@ -858,30 +871,26 @@ func (d *doc) storySubject(i int) bool {
 }
 
 // storyVerbs are past-tense verbs a patient's story opens with after the
-// patient's name ("Sandy came in", "Joy rang the bell"), and the adverbs
-// that may come between ("Rusty finally got").
+// patient's name ("Sandy came in", "Joy rang the bell"); storyAdverbs may
+// come between ("Rusty finally got").
 var storyVerbs = map[string]bool{"came": true, "got": true, "went": true, "rang": true, "was": true, "had": true, "has": true,
 	"made": true, "brought": true, "told": true, "left": true, "woke": true, "turned": true, "gave": true, "took": true, "ate": true,
 	"threw": true, "ran": true, "fell": true, "broke": true, "kept": true, "lost": true, "won": true, "beat": true, "finished": true,
 	"walked": true, "asked": true, "showed": true, "passed": true, "started": true, "earned": true, "graduated": true, "danced": true,
-	"sang": true, "drew": true, "wrote": true, "stopped": true, "hit": true, "is": true, "just": true, "finally": true, "still": true,
-	"officially": true, "proudly": true, "bravely": true}
+	"sang": true, "drew": true, "wrote": true, "stopped": true, "hit": true, "is": true}
 
-// subjectVerb reports a story verb at token i, past any adverb.
+var storyAdverbs = map[string]bool{"just": true, "finally": true, "still": true, "officially": true, "proudly": true, "bravely": true}
+
+// subjectVerb reports a story verb at token i, past one adverb.
 func (d *doc) subjectVerb(i int) bool {
 	for k := i; k < len(d.toks) && k < i+2; k++ {
 		t := &d.toks[k]
 		if t.kind != tokWord || t.cap {
 			return false
 		}
-		if !storyVerbs[t.lower] {
-			return false
+		if !storyAdverbs[t.lower] {
+			return storyVerbs[t.lower]
 		}
-		switch t.lower {
-		case "just", "finally", "still", "officially", "proudly", "bravely":
-			continue
-		}
-		return true
 	}
 	return false
 }

@@ -221,7 +221,7 @@ func (d *doc) findFacilities(r *Rule) {
 // roster").
 var teamRoles = map[string]bool{"kicker": true, "quarterback": true, "qb": true, "pitcher": true, "catcher": true, "goalie": true,
 	"shortstop": true, "linebacker": true, "receiver": true, "striker": true, "defender": true, "roster": true, "cheerleader": true,
-	"cheerleaders": true, "wrestler": true, "point guard": true, "center": true, "captain": true, "mascot": true, "starter": true}
+	"cheerleaders": true, "wrestler": true, "center": true, "captain": true, "mascot": true, "starter": true}
 
 // teamRole reports a team's name ending at token j, a plural such as
 // "Tigers" or "Hawks", with a player's role within three words after it.
