@@ -152,7 +152,8 @@ func (d *doc) eligible(t chaperone.FindingType) bool {
 		return d.item.Author.Account == chaperone.AccountPersonal
 	case chaperone.FindingPatientStory, chaperone.FindingConsentNeeded:
 		// a story needs someone in it: a patient cue, a person, an identifier
-		return d.patientItem >= 0.4 || d.ptCue || len(d.spans) > 0 || d.cues(cueStoryStrong) || d.cues(cueStoryPerson) || d.cues(cueConsentImage)
+		return d.patientItem >= 0.4 || d.ptCue || len(d.spans) > 0 || d.cues(cueStoryStrong) || d.cues(cueStoryPerson) || d.cues(cueConsentImage) ||
+			d.clinicalWord() && (d.cues(cueStoryTime) || d.cues(cueStoryEvent))
 	}
 	return true
 }
@@ -530,3 +531,16 @@ func (d *doc) sympathyOnly() bool {
 // "Are you taking new patients?", "do you accept Medicaid?". The model
 // may not confirm a relationship alone in the answer.
 var prospectRe = mustLazyRegexp(`\b(?:taking|accepting) new (?:patients|clients)\b|\bdo you (?:take|accept) (?:[a-z]+ )?(?:insurance|medicaid|medicare|tricare|walk-?ins|kids|children|new)\b`)
+
+// clinicalWord reports a clinical term, body part, injury, clinical event
+// or drug in the text: with a time or an event ("Third forklift injury
+// this month", "finally let me look at that mole"), the model may judge
+// whether a patient's story is told. Called by eligible.
+func (d *doc) clinicalWord() bool {
+	for i, m := range d.tokLists() {
+		if m.has(lsClinicalTerms) || m.has(lsBodyParts) || m.has(lsInjuryTerms) || m.has(lsClinicalEvents) || len(d.toks[i].lower) > 4 && d.e.lex.Drug(d.toks[i].lower) {
+			return true
+		}
+	}
+	return false
+}
