@@ -36,7 +36,7 @@ var ageForms = []ageForm{
 	// alone, before a time word, "and" or a stop, never before a unit
 	{`(?i)\b(?P<v>(?:ninety|one hundred)(?:[\s-](?:and[\s-])?(?:one|two|three|four|five|six|seven|eight|nine))?)(?:\s+(?:today|tomorrow|this|and|years?|yrs|next|now|candles|birthdays?)\b|\s*[,.!)]|\s*$)`, 0.5, true},
 	// "a retired opera singer, 96, who …", "Pearl (yes, 99!)"
-	{`(?i)(?:, |\((?:yes, |age |aged )?)(?P<v>(?:9\d|1[01]\d))(?:,|\)|!| and\b| y)`, 0.6, false},
+	{`(?i)(?:, |[—–] |\((?:yes, |age |aged )?)(?P<v>(?:9\d|1[01]\d))(?:,|\)|!| and\b| y)`, 0.6, false},
 	// "Happy 94th", "her 100th birthday", "celebrated her 101st with"
 	{`(?i)\b(?P<v>(?:9\d|1[01]\d)(?:st|nd|rd|th))(?: birthday| bday|!| to)`, 0.6, false},
 	{`(?i)\b(?:her|his|their|happy|celebrated|celebrating|celebrates)\s+(?P<v>(?:9\d|1[01]\d)(?:st|nd|rd|th))\b`, 0.6, false},
@@ -56,7 +56,8 @@ var ageForms = []ageForm{
 	{`(?i)\b(?P<v>(?:nearly|almost|pushing|close to) 100)(?:\s+(?:and|years?|now|but|yet|today)\b|\s*[,.!)]|\s*$)`, 0.6, false},
 	{`(?i)\b(?P<v>(?:nearly|almost|pushing|close to) (?:a|one) hundred)(?:\s+(?:and|years?|now|but|yet|today)\b|\s*[,.!)]|\s*$)`, 0.6, true},
 	// "a nonagenarian", "our centenarian"
-	{`(?i)\b(?:a|an|the|our|my|sweet|this|[a-z]+['’]s)\s+(?:[a-z]+\s+)?(?P<v>(?:nonagenarian|centenarian|supercentenarian))\b`, 0.5, true},
+	{`(?i)\b(?:a|an|the|this)\s+(?:[a-z]+\s+)?(?P<v>(?:nonagenarian|centenarian|supercentenarian))\b`, 0.5, true},
+	{`(?i)\b(?:our|my|sweet|[a-z]+['’]s)\s+(?:[a-z]+\s+)?(?P<v>(?:nonagenarian|centenarian|supercentenarian))\b`, 0.6, true},
 	{`(?i)\b(?P<v>(?:nonagenarian|centenarian|supercentenarian))\s+(?:alert|club|birthday|party|celebration|status)\b`, 0.5, true},
 	// "101 years young", "96 years strong"
 	{`(?i)\b(?P<v>(?:9\d|1[01]\d)\s+years)\s+(?:young|strong|wise)\b`, 0.6, false},

@@ -401,12 +401,28 @@ func (d *doc) boostNamesNearIDs() {
 // guideline says of quasi-identifiers in a story. It reports whether any
 // candidate was lifted. Names stay out, as in boostCompanions, and so do a
 // holiday or a month alone: "Mother's Day thought: maternal mortality …"
-// is too weak a date to block a post that may be no story at all.
+// is too weak a date to block a post that may be no story at all. Nor is
+// a date or place in a sentence that invites people to the practice's event ("Join us
+// for our Teddy Bear Clinic on Saturday, May 9 at Fresno's Woodward Park").
 func (d *doc) liftStoryCompanions() bool {
 	if !d.has(chaperone.FindingPatientStory) {
 		return false
 	}
-	return d.liftWeak(func(c *cand) bool { return c.rule != "date-holiday" && c.rule != "date-month" })
+	return d.liftWeak(func(c *cand) bool {
+		return c.rule != "date-holiday" && c.rule != "date-month" && !d.inviteAt(c.start)
+	})
+}
+
+// inviteAt reports that the sentence at byte off invites the public to
+// the practice's own event: "Join us for our Teddy Bear Clinic on
+// Saturday, May 9 at Fresno's Woodward Park!"
+func (d *doc) inviteAt(off int) bool {
+	i := d.tokAt(off)
+	if i >= len(d.toks) {
+		return false
+	}
+	a, b := d.sentenceBounds(i)
+	return d.listIn("event_invite_cues", a, b)
 }
 
 // liftGreeted reports the names a greeting opens (doc.greeted), once the

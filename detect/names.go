@@ -673,6 +673,14 @@ func (d *doc) nameRole(g nameGroup, ctxNames map[string]bool) (role, float64) {
 	if hasAny(prevs[:min(2, len(prevs))], e.set(lsStaffRoles)) || (len(nexts) > 1 && nexts[0] == "from" && (nexts[1] == "our" || e.set(lsDepartments)[nexts[1]])) {
 		return roleOther, 0 // "our hygienist Rose", "Dana from accounting"
 	}
+	if a, z := d.nameList(g); a < g.first || z > g.last {
+		if a >= 1 && d.toks[a-1].kind == tokWord && d.staffRole(d.toks[a-1].lower) {
+			return roleOther, 0 // "our techs June, Art and Grace"
+		}
+		if d.item.Channel == chaperone.ChannelBio && z+3 < len(d.toks) && (d.toks[z+1].text == "'" || d.toks[z+1].text == "’") && d.toks[z+2].lower == "s" && e.set(lsKinship)[d.toks[z+3].lower] {
+			return roleOther, 0 // a bio's "Hope, Grace & June's mom": the author's children
+		}
+	}
 	// "Wanda (his niece)", "Margaret (pt's daughter)"
 	if len(nexts) >= 2 && isPossessive(nexts[0]) && e.set(lsKinship)[nexts[1]] && nexts[0] != "my" && nexts[0] != "our" {
 		return rolePatient, 0.95
@@ -788,7 +796,7 @@ func (d *doc) nameRole(g nameGroup, ctxNames map[string]bool) (role, float64) {
 
 // personSyntax reports a name group the words around it make a person's
 // name, whatever the dictionaries say of the word: an age after it ("Sarge
-// (87, Korea vet"), an appositive "who" ("Sending love to Joy, who has been
+// (87, Korea vet", "Walter — 98, proud Navy vet"), an appositive "who" ("Sending love to Joy, who has been
 // with us"), an address in the second person ("June, if you're reading
 // this", "Hope, you're a champ", "You've got this, Joy."), a regular of a
 // local shop ("Bill from the hardware store") or a story's subject
@@ -802,7 +810,7 @@ func (d *doc) personSyntax(g nameGroup) bool {
 		return false // "Sir, you have a sinus infection"
 	}
 	// "Sarge (87, Korea vet", "Bubba, 64, …": a name, a nickname even, with an age
-	if k := g.last + 1; k+2 < n && (d.toks[k].text == "(" || d.toks[k].text == ",") && d.toks[k+1].kind == tokNumber && (d.toks[k+2].text == "," || d.toks[k+2].text == ")") {
+	if k := g.last + 1; k+2 < n && (d.toks[k].text == "(" || d.toks[k].text == "," || d.toks[k].text == "—" || d.toks[k].text == "–") && d.toks[k+1].kind == tokNumber && (d.toks[k+2].text == "," || d.toks[k+2].text == ")") {
 		if a := splitNums(d.toks[k+1].text); len(a) == 1 && a[0] > 0 && a[0] < 120 {
 			return true
 		}
@@ -1038,6 +1046,46 @@ func (d *doc) staffAppositive(g nameGroup) bool {
 		}
 	}
 	return false
+}
+
+// nameList returns the first and last tokens of the list of capitalised
+// words that name group g is part of: "June, Art and Grace", "Hope, Grace
+// & June". Without a list it returns g's own. Called by nameRole.
+func (d *doc) nameList(g nameGroup) (int, int) {
+	sep := func(k int) bool {
+		t := d.toks[k].text
+		return t == "," || t == "&" || t == "and"
+	}
+	name := func(k int) bool { return k >= 0 && k < len(d.toks) && d.toks[k].cap && d.toks[k].kind == tokWord }
+	a := g.first
+	for a > g.first-12 {
+		k := a - 1
+		for k >= 0 && k >= a-2 && sep(k) {
+			k-- // ", and": an Oxford comma
+		}
+		if k == a-1 || !name(k) {
+			break
+		}
+		a = k
+	}
+	z := g.last
+	for z < g.last+12 {
+		k := z + 1
+		for k < len(d.toks) && k <= z+2 && sep(k) {
+			k++
+		}
+		if k == z+1 || !name(k) {
+			break
+		}
+		z = k
+	}
+	return a, z
+}
+
+// staffRole reports a staff role word, singular or plural: "tech", "techs".
+func (d *doc) staffRole(w string) bool {
+	roles := d.e.set(lsStaffRoles)
+	return roles[w] || len(w) > 3 && strings.HasSuffix(w, "s") && roles[w[:len(w)-1]]
 }
 
 // staffBefore reports a name (or its title) at token i that follows its
