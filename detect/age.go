@@ -36,7 +36,7 @@ var ageForms = []ageForm{
 	// alone, before a time word, "and" or a stop, never before a unit
 	{`(?i)\b(?P<v>(?:ninety|one hundred)(?:[\s-](?:and[\s-])?(?:one|two|three|four|five|six|seven|eight|nine))?)(?:\s+(?:today|tomorrow|this|and|years?|yrs|next|now|candles|birthdays?)\b|\s*[,.!)]|\s*$)`, 0.5, true},
 	// "a retired opera singer, 96, who …", "Pearl (yes, 99!)"
-	{`(?i)(?:, |[—–] |\((?:yes, |age |aged )?)(?P<v>(?:9\d|1[01]\d))(?:,|\)|!| and\b| y)`, 0.6, false},
+	{`(?i)(?:, |[—–] |(?:patient|pt|resident|guy|lady|man|woman)(?: today| tonight)?: |\((?:yes, |age |aged )?)(?P<v>(?:9\d|1[01]\d))(?:,|\)|!| and\b| y)`, 0.6, false},
 	// "Happy 94th", "her 100th birthday", "celebrated her 101st with"
 	{`(?i)\b(?P<v>(?:9\d|1[01]\d)(?:st|nd|rd|th))(?: birthday| bday|!| to)`, 0.6, false},
 	{`(?i)\b(?:her|his|their|happy|celebrated|celebrating|celebrates)\s+(?P<v>(?:9\d|1[01]\d)(?:st|nd|rd|th))\b`, 0.6, false},

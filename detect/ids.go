@@ -170,6 +170,9 @@ func (d *doc) findLabelledIDs(r *Rule) {
 			vals = nil // "UHC 921774530" yes; "UHC denied claim #…" is the claim's
 		}
 		for _, v := range vals {
+			if ageValue(d.lower[v[0]:v[1]]) {
+				continue // "Tonight's trauma: 19yo shot outside …": an age, not a room
+			}
 			vt := typ
 			if list == "label_id" {
 				vt = d.idTypeFromWordBefore(ls, typ)
@@ -656,4 +659,16 @@ func (d *doc) ownCredential(label int) bool {
 		return false
 	}
 	return !containsAny(d.sentenceAt(label), []string{"his ", "her ", "their ", "pt's", "pt ", "patient's", "patient is", "mom's", "dad's", "retired", "herself", "himself", "she ", "he "})
+}
+
+// ageValue reports a value written as an age: "19yo", "84 y/o", "7yr".
+func ageValue(v string) bool {
+	v = strings.TrimRight(v, ". ")
+	for _, u := range []string{"yo", "y/o", "yr", "yrs", "y.o"} {
+		if n := strings.TrimSuffix(v, u); n != v {
+			n = strings.TrimSpace(n)
+			return n != "" && strings.Trim(n, "0123456789") == ""
+		}
+	}
+	return false
 }

@@ -1192,17 +1192,39 @@ func (d *doc) findHashtagNames(r *Rule) {
 			if cues[w] || len(w) < 3 {
 				continue
 			}
+			score := r.ScoreOr(0.85)
 			n, _, ok := d.e.lex.FirstName(w)
+			if ok && d.placeOverName(w, n) {
+				continue // "#BostonStrong", "#TexasStrong": a town's, not a child's
+			}
 			if !ok || n < 200 {
-				continue
+				// a word no dictionary knows, not a place: "#SeunStrong"
+				if _, known := d.e.lex.WordLevel(w); known || !latinWord(w) || d.placeWord(w) {
+					continue
+				}
+				score *= 0.75
 			}
 			if lvl, ok := d.e.lex.WordLevel(w); ok && lvl <= 35 {
 				continue
 			}
 			off := t.start + 1 + p.off
-			d.add(off, off+len(p.s), chaperone.SpanName, r.ID, r.ScoreOr(0.85))
+			d.add(off, off+len(p.s), chaperone.SpanName, r.ID, score)
 		}
 	}
+}
+
+// placeOverName reports a given name (n babies) that is more often a
+// place: a state, or a city of more than three people for each baby so
+// named ("Boston", not "Austin").
+func (d *doc) placeOverName(w string, n int) bool {
+	pop, _, city := d.e.lex.City(w)
+	return d.e.lex.State(w) && n < 5000 || city && pop > 3*n
+}
+
+// placeWord reports a city or a state name: "#BostonStrong" names a town.
+func (d *doc) placeWord(w string) bool {
+	_, _, city := d.e.lex.City(w)
+	return city || d.e.lex.State(w)
 }
 
 type camelPart struct {
