@@ -538,7 +538,7 @@ var prospectRe = mustLazyRegexp(`\b(?:taking|accepting) new (?:patients|clients)
 // whether a patient's story is told. Called by eligible.
 func (d *doc) clinicalWord() bool {
 	for i, m := range d.tokLists() {
-		if m.has(lsClinicalTerms) || m.has(lsBodyParts) || m.has(lsInjuryTerms) || m.has(lsClinicalEvents) || len(d.toks[i].lower) > 4 && d.e.lex.Drug(d.toks[i].lower) {
+		if m.has(lsClinicalTerms) || m.has(lsBodyParts) || m.has(lsInjuryTerms) || m.has(lsClinicalEvents) || len(d.toks[i].lower) > 4 && d.e.lex.Drug(d.toks[i].lower) || d.e.lex.Condition(d.toks[i].lower) {
 			return true
 		}
 	}

@@ -35,28 +35,29 @@ var Data embed.FS
 
 // Lexicon is a loaded set of dictionaries. The zero value is empty; use Default.
 type Lexicon struct {
-	first     *table[nameFreq]
-	surname   map[string]int32
-	intl      *table[uint8] // bit 1 first, bit 2 last
-	weak      *table[struct{}]
-	words     *table[uint8]
-	proper    *table[uint8]
-	cities    *table[cityInfo]
-	counties  *table[struct{}]
-	stateName map[string]struct{} // lower-case full names
-	stateAbbr map[string]struct{} // upper-case abbreviations
-	zips      []uint64            // bitset over 00000-99999
-	zip3      map[string]uint8    // zip3Pop | zip3HHS
-	suffixes  map[string]string   // variant → USPS standard abbreviation
-	hospitals *table[struct{}]
-	drugs     *table[struct{}]
-	eponyms   *table[struct{}]
-	makers    map[string][]string // brand → canonical makers
-	brands    []string            // sorted brand keys
-	common    map[string]struct{} // brands that are also common English words
-	alias     map[string]string   // alias → canonical maker
-	parent    map[string]string   // canonical maker → parent
-	maxPhrase int
+	first      *table[nameFreq]
+	surname    map[string]int32
+	intl       *table[uint8] // bit 1 first, bit 2 last
+	weak       *table[struct{}]
+	words      *table[uint8]
+	proper     *table[uint8]
+	cities     *table[cityInfo]
+	counties   *table[struct{}]
+	stateName  map[string]struct{} // lower-case full names
+	stateAbbr  map[string]struct{} // upper-case abbreviations
+	zips       []uint64            // bitset over 00000-99999
+	zip3       map[string]uint8    // zip3Pop | zip3HHS
+	suffixes   map[string]string   // variant → USPS standard abbreviation
+	hospitals  *table[struct{}]
+	drugs      *table[struct{}]
+	eponyms    *table[struct{}]
+	conditions *table[struct{}]
+	makers     map[string][]string // brand → canonical makers
+	brands     []string            // sorted brand keys
+	common     map[string]struct{} // brands that are also common English words
+	alias      map[string]string   // alias → canonical maker
+	parent     map[string]string   // canonical maker → parent
+	maxPhrase  int
 }
 
 type nameFreq struct {
@@ -230,6 +231,13 @@ func (l *Lexicon) Hospital(lower string) bool {
 // ingredient (with or without salt) or a curated OTC/biologic/brand name.
 func (l *Lexicon) Drug(lower string) bool {
 	return l.drugs.has(lower)
+}
+
+// Condition reports whether a lower-case word names what ails a patient in
+// the words of ICD-10-CM titles and is no common English word: "leukemia",
+// "humerus", "gout".
+func (l *Lexicon) Condition(lower string) bool {
+	return l.conditions.has(lower)
 }
 
 // Eponym reports whether a lower-case word is a medical eponym ("parkinson",

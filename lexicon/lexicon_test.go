@@ -262,3 +262,17 @@ func TestCanonicalMakerPlainWord(t *testing.T) {
 		}
 	}
 }
+
+func TestConditions(t *testing.T) {
+	l := Default()
+	for _, w := range []string{"leukemia", "pneumonia", "humerus", "gout", "melanoma"} {
+		if !l.Condition(w) {
+			t.Errorf("Condition(%q) = false", w)
+		}
+	}
+	for _, w := range []string{"encounter", "unspecified", "left", "the", "patient", "initial", "displaced"} {
+		if l.Condition(w) {
+			t.Errorf("Condition(%q) = true: boilerplate or a common word", w)
+		}
+	}
+}

@@ -41,6 +41,8 @@ var (
 	drugsTSV string
 	//go:embed data/eponyms.txt
 	eponymsTXT string
+	//go:embed data/conditions.txt
+	conditionsTXT string
 	//go:embed data/makers.tsv
 	makersTSV string
 	//go:embed data/maker_aliases.tsv
@@ -225,6 +227,7 @@ func load() *Lexicon {
 		})
 		l.drugs = set(drugsTSV)
 		l.eponyms = set(eponymsTXT)
+		l.conditions = set(conditionsTXT)
 	})
 	run(func() {
 		d := makersTSV

@@ -38,7 +38,7 @@ func TestTable(t *testing.T) {
 func TestLoadRetains(t *testing.T) {
 	keys := 0
 	for _, d := range []string{firstNamesTSV, surnamesTSV, intlNamesTSV, weakNamesTXT, wordsTSV, properTSV,
-		citiesTSV, countiesTSV, hospitalsTSV, drugsTSV, eponymsTXT, makersTSV, makerAliasesTSV, streetSuffixesTSV} {
+		citiesTSV, countiesTSV, hospitalsTSV, drugsTSV, eponymsTXT, conditionsTXT, makersTSV, makerAliasesTSV, streetSuffixesTSV} {
 		keys += lines(d)
 	}
 	var before, after runtime.MemStats

@@ -61,6 +61,7 @@ func (g *gen) run() error {
 		g.hospitals,
 		g.drugs,
 		g.eponyms,
+		g.conditions,
 		g.makers,
 		g.licenses,
 	}
@@ -717,6 +718,49 @@ func (g *gen) eponyms() error {
 	return g.write(outFile{"eponyms.txt", "medical eponyms: ICD-10-CM capitalised title words (public domain; places and genera dropped) plus curated list (cmd/dictgen/curated.go); no possessive\neponym (lower-case)", keysSorted(m)})
 }
 
+// ---------- conditions ----------
+
+// icdBoilerplate are words of ICD-10-CM titles that say how a code is
+// used, not what ails the patient.
+var icdBoilerplate = map[string]bool{"initial": true, "subsequent": true, "sequela": true, "encounter": true,
+	"unspecified": true, "specified": true, "classified": true, "elsewhere": true, "routine": true, "delayed": true,
+	"healing": true, "nonunion": true, "malunion": true, "displaced": true, "nondisplaced": true, "laterality": true,
+	"bilateral": true, "unilateral": true, "undetermined": true, "unintentional": true, "intentional": true,
+	"occupant": true, "nontraffic": true, "wheeled": true, "trimester": true, "pregnancy": false}
+
+// conditions writes the words of ICD-10-CM titles that name what ails a
+// patient and are no common English word ("leukemia", "pneumonia",
+// "humerus", "sprain"): in a post with a time or an event they say a
+// clinical story may be told. A word must occur in 2 to 1,500 titles
+// (rarer ones are noise, commoner ones boilerplate), have four letters or
+// more, and stand at SCOWL level 35 or rarer.
+func (g *gen) conditions() error {
+	count := map[string]int{}
+	err := g.readTSV("medical/icd10cm_titles.tsv", true, func(c []string) {
+		if len(c) < 2 {
+			return
+		}
+		seen := map[string]bool{}
+		for _, w := range strings.FieldsFunc(strings.ToLower(c[1]), func(r rune) bool { return r < 'a' || r > 'z' }) {
+			if !seen[w] {
+				seen[w] = true
+				count[w]++
+			}
+		}
+	})
+	if err != nil {
+		return err
+	}
+	var out []string
+	for w, n := range count {
+		if n >= 2 && n <= 1500 && len(w) >= 4 && !icdBoilerplate[w] && !g.commonWord(w, 34) {
+			out = append(out, w)
+		}
+	}
+	sort.Strings(out)
+	return g.write(outFile{"conditions.txt", "clinical words: lower-case words of ICD-10-CM titles (CDC/CMS, public domain) in 2 to 1,500 titles, four letters or more, not in SCOWL below level 35 (cmd/dictgen)\nword (lower-case)", out})
+}
+
 // ---------- makers ----------
 
 func (g *gen) makers() error {
@@ -869,6 +913,7 @@ with any copy of the data.
 | hospitals.tsv | CMS Care Compare, Hospital General Information | US Government work, public domain |
 | drugs.tsv | FDA Orange Book (Approved Drug Products with Therapeutic Equivalence Evaluations), Nov 2024, plus a curated list in cmd/dictgen/curated.go | public domain; curated list: project licence |
 | eponyms.txt | capitalised words of ICD-10-CM titles (CDC/CMS) plus a curated list | public domain; curated list: project licence |
+| conditions.txt | words of ICD-10-CM titles (CDC/CMS) | public domain |
 | makers.tsv, maker_aliases.tsv | curated brand/company lists (cmd/dictgen/curated.go) and FDA Orange Book applicant names | public domain; curated list: project licence |
 
 Brand and company names are trademarks of their owners; they are listed only
