@@ -379,6 +379,10 @@ func (d *doc) valuesAfter(off int, list string) [][2]int {
 	for len(out) < 4 && i < len(t) && skipped < 8 {
 		// separators
 		for i < len(t) {
+			// a sentence ends right after a label that is a word: "age group. By 2040 …"
+			if t[i] == '.' && i == off && i+2 < len(t) && t[i+1] == ' ' && t[i+2] >= 'A' && t[i+2] <= 'Z' && d.wordLabel(off) {
+				return out
+			}
 			if strings.IndexByte(" \t:#(=-.,", t[i]) >= 0 {
 				i++
 				continue
@@ -433,12 +437,24 @@ func (d *doc) valuesAfter(off int, list string) [][2]int {
 			return out
 		}
 		i += len(w)
+		skipped++
 		if i < len(t) && t[i] == '.' {
+			if skipped >= 2 && i+2 < len(t) && t[i+1] == ' ' && t[i+2] >= 'A' && t[i+2] <= 'Z' {
+				return out // a sentence ends past filler words: "age group in the US. By 2040 …"
+			}
 			i++
 		}
-		skipped++
 	}
 	return out
+}
+
+// wordLabel reports a label ending at off that is a whole English word of
+// five letters or more ("group", "member"), whose period can only end a
+// sentence, unlike an abbreviation's ("Acct.", "No.").
+func (d *doc) wordLabel(off int) bool {
+	w := strings.ToLower(lastWord(d.text[max(0, off-24):off]))
+	_, ok := d.e.lex.WordLevel(w)
+	return ok && len(w) >= 5
 }
 
 // wordAt returns the run of letters, digits and apostrophes at i.
