@@ -44,7 +44,7 @@ func (d *doc) findNames(r *Rule) {
 			continue
 		}
 		i = g.last
-		if d.notNamePhrase(g) {
+		if d.notNamePhrase(g) || d.makerAround(g) {
 			continue
 		}
 		lex := d.nameLexScore(g)
@@ -125,6 +125,18 @@ func (d *doc) notNamePhrase(g nameGroup) bool {
 	}
 	// a single word keeps the role cues' say ("Summer, your …")
 	return (g.last > g.first || strings.ContainsAny(raw, "-.")) && d.e.set(lsNotNames)[d.lowerText(g.start, g.end)]
+}
+
+// makerAround reports a name group that ends a company's name joined by
+// "&" or "and": "Church & Dwight", "Johnson & Johnson", "Procter & Gamble".
+// Called by findNames.
+func (d *doc) makerAround(g nameGroup) bool {
+	k := g.first - 1
+	if k < 1 || d.toks[k].text != "&" && d.toks[k].lower != "and" || !d.toks[k-1].cap {
+		return false
+	}
+	_, ok := d.e.lex.CanonicalMaker(d.text[d.toks[k-1].start:g.end])
+	return ok
 }
 
 // findLowercaseNames finds names typed in lower case where the words

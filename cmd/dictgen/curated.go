@@ -926,6 +926,7 @@ addisonian;cushingoid;parkinsonian;parkinsonism;hodgkin's
 tay-sachs;niemann-pick;gaucher;fabry;pompe;hurler;hunter;sanfilippo;krabbe;canavan;batten;wilson;menkes;rett;angelman;prader-willi;williams;digeorge;turner;klinefelter;noonan;edwards;patau;fragile x
 duchenne;becker;charcot-marie-tooth;friedreich;lou gehrig's;pick;creutzfeldt-jakob;binswanger;korsakoff;wernicke;wernicke-korsakoff;broca;todd;tardieu
 bell's palsy;horner;adie;argyll robertson;marcus gunn
+mohs;breslow;gleason;ranson;centor;salter-harris;lachman;mcmurray;phalen;tinel;finkelstein;spurling;kernig;brudzinski
 graves';basedow;plummer;de quervain;riedel;conn;bartter;gitelman;liddle;sheehan;simmonds;nelson;zollinger-ellison
 hirschsprung;meckel;mallory-weiss;boerhaave;zenker;schatzki;barrett's;ménétrier;menetrier;peutz-jeghers;lynch;gardner;turcot;wilms;ewing;burkitt;waldenström;waldenstrom;castleman;rosai-dorfman;langerhans;merkel;paget;bowen;kaposi's;hürthle;krukenberg;virchow;sister mary joseph;trousseau
 stevens-johnson;kawasaki's;henoch-schönlein;henoch-schonlein;takayasu;behçet;behcet;wegener;churg-strauss;goodpasture;buerger;berger;alport;fanconi;bernard-soulier;glanzmann;von willebrand;willebrand;diamond-blackfan
