@@ -396,6 +396,9 @@ func (d *doc) handleTreated(i int) bool {
 	if d.yourTreatment(d.tokAt(a), d.tokAt(b), 5) {
 		return true
 	}
+	if d.item.Channel == chaperone.ChannelImageCaption && d.word(i-1) == "for" && d.word(i-2) == "day" {
+		return true // "Adjustment day for @marisol.runs": the person pictured, on a day of their care
+	}
 	return d.item.Channel == chaperone.ChannelImageCaption && d.cues(cueConsentImage)
 }
 
@@ -407,6 +410,9 @@ func (d *doc) orgHandle(h string) bool {
 	lower := strings.ToLower(h)
 	if containsAny(lower, d.e.rules.list("handle_org_parts")) {
 		return true
+	}
+	if containsAny(lower, illnessHandleParts) {
+		return false // "@TeamTevita_Strong": a patient's page, not a team's
 	}
 	short := d.e.set(lsHandleOrgShort)
 	for _, p := range strings.FieldsFunc(h, func(r rune) bool { return r == '_' || r == '.' || r == '-' || r >= '0' && r <= '9' }) {

@@ -189,7 +189,7 @@ func (d *doc) findLabelledIDs(r *Rule) {
 				if w := lastWord(before); w == "room" || w == "rm" {
 					before = before[:len(before)-len(w)]
 				}
-				if w := lastWord(before); containsAny(w+" ", []string{"exam ", "waiting ", "break ", "supply ", "conference ", "staff ", "call ", "operating ", "procedure ", "bath", "rest", "utility ", "storage ", "family ", "quiet ", "lactation ", "mother's ", "server "}) {
+				if w := lastWord(before); containsAny(w+" ", []string{"exam ", "hygiene ", "waiting ", "break ", "supply ", "conference ", "staff ", "call ", "operating ", "procedure ", "bath", "rest", "utility ", "storage ", "family ", "quiet ", "lactation ", "mother's ", "server "}) {
 					continue // a room of the practice, not a patient's
 				}
 				vs, ve := ls, v[1]

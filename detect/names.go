@@ -822,7 +822,7 @@ func (d *doc) personSyntax(g nameGroup) bool {
 		return false // "Sir, you have a sinus infection"
 	}
 	// "Sarge (87, Korea vet", "Bubba, 64, …": a name, a nickname even, with an age
-	if k := g.last + 1; k+2 < n && (d.toks[k].text == "(" || d.toks[k].text == "," || d.toks[k].text == "—" || d.toks[k].text == "–") && d.toks[k+1].kind == tokNumber && (d.toks[k+2].text == "," || d.toks[k+2].text == ")") {
+	if k := g.last + 1; k+1 < n && (d.toks[k].text == "(" || d.toks[k].text == "," || d.toks[k].text == "—" || d.toks[k].text == "–") && d.toks[k+1].kind == tokNumber && (k+2 == n || d.toks[k+2].text == "," || d.toks[k+2].text == ")") {
 		if a := splitNums(d.toks[k+1].text); len(a) == 1 && a[0] > 0 && a[0] < 120 {
 			return true
 		}
@@ -1011,9 +1011,10 @@ func (d *doc) isSignature(g nameGroup) bool {
 	for j := g.first - 1; j >= 0 && j >= g.first-4; j-- {
 		t := d.toks[j].text
 		if t == "—" || t == "–" || t == "-" || t == "~" {
-			// only a signature if nothing but the name follows
+			// only a signature if nothing but the name follows: not a
+			// quote's speaker with an age ("— DeShawn, 17")
 			for k := g.last + 1; k < len(d.toks); k++ {
-				if d.toks[k].kind == tokWord {
+				if d.toks[k].kind == tokWord || d.toks[k].kind == tokNumber && d.toks[k-1].text == "," {
 					return false
 				}
 			}
