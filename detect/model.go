@@ -350,8 +350,8 @@ func (d *doc) applyModel(m *Model) {
 		if _, ok := ruleOf[t]; !ok && t == chaperone.FindingPersonalAccountClinical && p < personalAlone {
 			continue
 		}
-		if _, ok := ruleOf[t]; !ok && t == chaperone.FindingRelationshipConfirmed && (d.sympathyOnly() || prospectRe.matchAnywhere(d.ctxLower)) {
-			continue // "sending love to your family 💔", an answer to "are you taking new patients?"
+		if _, ok := ruleOf[t]; !ok && t == chaperone.FindingRelationshipConfirmed && (d.sympathyOnly() || prospectRe.matchAnywhere(d.ctxLower) || ownDoctorRe.matchAnywhere(d.lower)) {
+			continue // "sending love to your family 💔", an answer to "are you taking new patients?", "your own doctor will walk you through it"
 		}
 		if _, ok := ruleOf[t]; !ok && t == chaperone.FindingRelationshipConfirmed && p < relationshipAlone {
 			continue // without a rule's confirming phrase, only a confident model confirms care: a miss leaks, a false one blocks
@@ -531,6 +531,10 @@ func (d *doc) sympathyOnly() bool {
 // "Are you taking new patients?", "do you accept Medicaid?". The model
 // may not confirm a relationship alone in the answer.
 var prospectRe = mustLazyRegexp(`\b(?:taking|accepting) new (?:patients|clients)\b|\bdo you (?:take|accept) (?:[a-z]+ )?(?:insurance|medicaid|medicare|tricare|walk-?ins|kids|children|new)\b`)
+
+// ownDoctorRe sends the person to their own clinician: the reply is not
+// their care team's, so only a rule's confirming phrase confirms care.
+var ownDoctorRe = mustLazyRegexp(`\byour own (?:doctor|doc|provider|physician|dentist|clinician|care team|gp|pcp|pediatrician|ob|obgyn|therapist|prescriber|pharmacist)\b`)
 
 // clinicalWord reports a clinical term, body part, injury, clinical event
 // or drug in the text: with a time or an event ("Third forklift injury
