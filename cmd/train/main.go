@@ -2,7 +2,7 @@
 // (the annotation guideline's JSON Lines shape) and writes the weights that
 // detect embeds:
 //
-//	go run ./cmd/train -o detect/model/findings.bin testdata/eval/train-*.jsonl testdata/eval/heldout-b.jsonl
+//	go run ./cmd/train -o detect/model/findings.bin testdata/eval/train-[c-q].jsonl testdata/eval/heldout-b.jsonl testdata/eval/heldout-c.jsonl
 //
 // It reports the model's scores on any -eval sets, next to the rules alone.
 package main
