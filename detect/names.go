@@ -881,14 +881,26 @@ func (d *doc) storySubject(i int) bool {
 		switch d.toks[k].lower {
 		case "he", "she", "his", "her", "him", "hers", "he's", "she's":
 			return true
-		case "i", "we", "you", "they", "my", "our":
+		case "my", "our":
+			if practiceNouns[d.word(k+1)] {
+				continue // "Patience has been coming to our clinic since 1998 and she …"
+			}
 			if d.sent[k] == a {
 				return false // "Grace got me through my boards"
+			}
+		case "i", "we", "you", "they":
+			if d.sent[k] == a {
+				return false
 			}
 		}
 	}
 	return false
 }
+
+// practiceNouns are the author's workplace after "our" or "my": a patient
+// comes to "our clinic" in a story about them.
+var practiceNouns = map[string]bool{"clinic": true, "office": true, "practice": true, "unit": true, "floor": true, "er": true,
+	"ed": true, "icu": true, "nicu": true, "picu": true, "hospital": true, "pharmacy": true, "ward": true, "chair": true, "door": true}
 
 // storyVerbs are past-tense verbs a patient's story opens with after the
 // patient's name ("Sandy came in", "Joy rang the bell"); storyAdverbs may
