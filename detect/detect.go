@@ -413,6 +413,27 @@ func (d *doc) liftStoryCompanions() bool {
 	})
 }
 
+// visitWords are a patient's visits: "your checkup", "your follow-up".
+var visitWords = map[string]bool{"checkup": true, "check-up": true, "visit": true, "appointment": true, "appt": true,
+	"follow-up": true, "followup": true, "cleaning": true, "recall": true, "physical": true}
+
+// yourCare reports "your" before a care word within two words: "See you
+// for your checkup next month" tells the person greeted that they are a
+// patient. Called by liftGreeted.
+func (d *doc) yourCare() bool {
+	for k := range d.toks {
+		if d.toks[k].lower != "your" {
+			continue
+		}
+		for m := k + 1; m <= k+2 && m < len(d.toks); m++ {
+			if visitWords[d.toks[m].lower] {
+				return true
+			}
+		}
+	}
+	return d.yourTreatment(0, len(d.toks), 2)
+}
+
 // inviteAt reports that the sentence at byte off invites the public to
 // the practice's own event: "Join us for our Teddy Bear Clinic on
 // Saturday, May 9 at Fresno's Woodward Park!"
@@ -430,7 +451,7 @@ func (d *doc) inviteAt(off int) bool {
 // "Congrats Natalia and Bogdan!! She was such a trooper in labor" greets a
 // patient, not a colleague. It says whether there was any.
 func (d *doc) liftGreeted() bool {
-	if len(d.greeted) == 0 || !d.has(chaperone.FindingPatientStory) && !d.has(chaperone.FindingRelationshipConfirmed) {
+	if len(d.greeted) == 0 || !d.has(chaperone.FindingPatientStory) && !d.has(chaperone.FindingRelationshipConfirmed) && !d.yourCare() {
 		return false
 	}
 	for _, g := range d.greeted {

@@ -16,8 +16,9 @@ func init() {
 
 // nameGroup is a run of capitalised tokens that may be a person's name.
 type nameGroup struct {
-	first, last int // token indexes, inclusive
-	start, end  int // byte range of the name (titles and kinship excluded)
+	first, last int  // token indexes, inclusive
+	start, end  int  // byte range of the name (titles and kinship excluded)
+	org         bool // an organisation's word followed ("Kraft Foundation", "Tyson Foods")
 }
 
 // role is who a name belongs to.
@@ -44,7 +45,7 @@ func (d *doc) findNames(r *Rule) {
 			continue
 		}
 		i = g.last
-		if d.notNamePhrase(g) || d.makerAround(g) {
+		if d.notNamePhrase(g) || d.makerAround(g) || d.orgName(g) {
 			continue
 		}
 		lex := d.nameLexScore(g)
@@ -127,6 +128,23 @@ func (d *doc) notNamePhrase(g nameGroup) bool {
 	return (g.last > g.first || strings.ContainsAny(raw, "-.")) && d.e.set(lsNotNames)[d.lowerText(g.start, g.end)]
 }
 
+// orgName reports a name group an organisation's word ends or follows:
+// "Tyson Foods partnered with us", "the Kraft family foundation". Called
+// by findNames.
+func (d *doc) orgName(g nameGroup) bool {
+	org := d.e.set(lsOrgWords)
+	next := d.word(g.last + 1)
+	if next == "family" || next == "families" {
+		return org[d.word(g.last+2)] && d.word(g.last+2) != "family" // "the Kraft family foundation", not "the Nguyen family"
+	}
+	return g.org && !familyWord(d.toks[g.last+1].lower) || g.last+1 < len(d.toks) && d.toks[g.last+1].kind == tokWord && org[next]
+}
+
+// familyWord reports "family" or "families", which org_words holds for
+// practice names ("Smith Family Dental") but which after a surname names
+// the people.
+func familyWord(w string) bool { return w == "family" || w == "families" }
+
 // makerAround reports a name group that ends a company's name joined by
 // "&" or "and": "Church & Dwight", "Johnson & Johnson", "Procter & Gamble".
 // Called by findNames.
@@ -158,7 +176,7 @@ func (d *doc) findLowercaseNames(r *Rule, base float64) {
 			}
 		}
 		// any one of these cues (the dictionary one last, being dearest)
-		cue := false
+		cue, subject := false, false
 		switch {
 		case pm.has(lsPatientTitles) && d.toks[i-1].text == ".":
 			cue = true
@@ -176,6 +194,13 @@ func (d *doc) findLowercaseNames(r *Rule, base float64) {
 			cue = true // "had to call a code gray on marcus again", not "pan dulce"
 		case i+3 < len(d.toks) && (d.toks[i+1].text == "'" || d.toks[i+1].text == "’") && d.toks[i+2].lower == "s" && d.tokIn(i+3, lsKinship) && d.strongLowerName(t.lower):
 			cue = true // "dolores's daughter called me at 2am"
+		case t.sentStart && d.givenName(t.lower, 1000) && !d.personWord(t.lower) && d.storySubject(i):
+			subject = true // "faith came back today to ring the bell!!! 16 rounds and she never once stopped smiling"
+		}
+		if subject {
+			d.add(t.start, t.end, chaperone.SpanName, r.ID, base*0.9)
+			found = append(found, t.lower)
+			continue
 		}
 		if !cue {
 			continue
@@ -369,6 +394,7 @@ func (d *doc) nameGroupAt(i int) (nameGroup, bool) {
 	// drop trailing words that name an organisation or a place type
 	org := d.e.set(lsOrgWords)
 	for g.last > g.first && org[d.toks[g.last].lower] {
+		g.org = true
 		g.last--
 		g.end = d.toks[g.last].end
 	}
@@ -876,6 +902,9 @@ func (d *doc) storySubject(i int) bool {
 	if !d.toks[i].sentStart || i+1 >= n || !d.subjectVerb(i+1) || d.e.wordLists(d.toks[i].lower).has(lsMonths) {
 		return false // "May is Mental Health Awareness Month"
 	}
+	if d.nameHashtag(d.toks[i].lower) {
+		return true // "Hunter rang the bell today!!! … #hunterstrong"
+	}
 	a := d.sent[i]
 	for k := i + 2; k < n && d.sent[k] <= a+1; k++ {
 		switch d.toks[k].lower {
@@ -891,6 +920,31 @@ func (d *doc) storySubject(i int) bool {
 		case "i", "we", "you", "they":
 			if d.sent[k] == a {
 				return false
+			}
+		}
+	}
+	return false
+}
+
+// nameHashtag reports a hashtag that holds the lower-case name w with a
+// cue of support: "#hunterstrong", "#TeamHunter", "#PrayForHunter".
+func (d *doc) nameHashtag(w string) bool {
+	if !strings.Contains(d.text, "#") {
+		return false
+	}
+	cues := d.e.set(lsHashtagNameCues)
+	for k := range d.toks {
+		t := &d.toks[k]
+		if t.kind != tokHashtag {
+			continue
+		}
+		h := strings.ToLower(t.text[1:])
+		if rest, ok := strings.CutPrefix(h, w); ok && cues[rest] {
+			return true
+		}
+		for c := range cues {
+			if h == c+w {
+				return true
 			}
 		}
 	}
