@@ -847,8 +847,8 @@ func (d *doc) personSyntax(g nameGroup) bool {
 	if d.personWord(w) || d.e.set(lsGreetings)[w] {
 		return false // "Sir, you have a sinus infection"
 	}
-	// "Sarge (87, Korea vet", "Bubba, 64, …": a name, a nickname even, with an age
-	if k := g.last + 1; k+1 < n && (d.toks[k].text == "(" || d.toks[k].text == "," || d.toks[k].text == "—" || d.toks[k].text == "–") && d.toks[k+1].kind == tokNumber && (k+2 == n || d.toks[k+2].text == "," || d.toks[k+2].text == ")") {
+	// "Sarge (87, Korea vet", "Rose (98 and sharp", "Bubba, 64, …": a name, a nickname even, with an age
+	if k := g.last + 1; k+1 < n && (d.toks[k].text == "(" || d.toks[k].text == "," || d.toks[k].text == "—" || d.toks[k].text == "–") && d.toks[k+1].kind == tokNumber && (k+2 == n || d.toks[k+2].text == "," || d.toks[k+2].text == ")" || d.toks[k].text == "(" && d.toks[k+2].lower == "and") {
 		if a := splitNums(d.toks[k+1].text); len(a) == 1 && a[0] > 0 && a[0] < 120 {
 			return true
 		}

@@ -279,6 +279,10 @@ func validAge(d *doc, s, e int) bool {
 	if streetAfterRe.matchPrefix(d.text[e:min(len(d.text), e+48)]) {
 		return false
 	}
+	// "if Liam's fever is still 104 tomorrow": a temperature
+	if before := d.lower[max(0, s-24):s]; strings.Contains(before, "fever") || strings.Contains(before, "temp") || strings.Contains(before, "°") {
+		return false
+	}
 	// "Happy 94th birthday to us!": the practice's anniversary
 	if rest := d.lowerText(e, min(len(d.text), e+24)); strings.Contains(rest, " to us") || strings.Contains(rest, "anniversary") {
 		return false

@@ -139,6 +139,8 @@ func (d *doc) findFacilities(r *Rule) {
 		phrase := d.lowerText(start, end)
 		isFac := false
 		switch {
+		case d.nextWordAfter(end) == "wort":
+			// the herb, "St. John's wort", is no St. John's hospital
 		case (t.lower == "st" || t.lower == "saint") && j > i:
 			isFac = true
 		case fw[d.toks[j].lower] && j > i && !(countUpper(d.toks[j].text) >= 2 && !d.toks[j].allCaps): // "HIV PrEP" is no prep school
