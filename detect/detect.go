@@ -273,6 +273,9 @@ func (d *doc) resolve() []chaperone.Span {
 			if d.familySentence(x.start) {
 				continue // "Took my dad to Wrigley for his 91st birthday": the author's own family
 			}
+			if x.typ != chaperone.SpanName && d.inviteAt(x.start) {
+				continue // "Free STI testing Saturdays at the health dept, 1200 Main St, Room 204": the practice's own event
+			}
 			if d.hypothetical {
 				x.score *= 0.5 // a teaching case or simulation identifies no one
 				if x.score < Threshold {
@@ -409,7 +412,7 @@ func (d *doc) liftStoryCompanions() bool {
 		return false
 	}
 	return d.liftWeak(func(c *cand) bool {
-		return c.rule != "date-holiday" && c.rule != "date-month" && !d.inviteAt(c.start)
+		return c.rule != "date-holiday" && c.rule != "date-month"
 	})
 }
 
@@ -443,6 +446,10 @@ func (d *doc) inviteAt(off int) bool {
 		return false
 	}
 	a, b := d.sentenceBounds(i)
+	// a range split at its dash: "Oct 15–Dec 7" reads as two sentences
+	if k := d.tokAt(a); k > 0 && k < len(d.toks) && (d.toks[k-1].text == "–" || d.toks[k-1].text == "—" || d.toks[k-1].text == "-") {
+		a, _ = d.sentenceBounds(k - 1)
+	}
 	return d.listIn("event_invite_cues", a, b)
 }
 

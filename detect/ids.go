@@ -439,8 +439,8 @@ func (d *doc) valuesAfter(off int, list string) [][2]int {
 		i += len(w)
 		skipped++
 		if i < len(t) && t[i] == '.' {
-			if skipped >= 2 && i+2 < len(t) && t[i+1] == ' ' && t[i+2] >= 'A' && t[i+2] <= 'Z' {
-				return out // a sentence ends past filler words: "age group in the US. By 2040 …"
+			if i+2 < len(t) && t[i+1] == ' ' && t[i+2] >= 'A' && t[i+2] <= 'Z' {
+				return out // a sentence ends past a filler word: "No ID needed. Call 555-0101", "age group in the US. By 2040"
 			}
 			i++
 		}

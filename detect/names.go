@@ -1110,8 +1110,8 @@ func (d *doc) staffAppositive(g nameGroup) bool {
 	if g.last+2 < len(d.toks) && d.toks[g.last+1].text == "," && (d.toks[g.last+2].lower == "our" || d.toks[g.last+2].lower == "my") {
 		for k := g.last + 3; k < len(d.toks) && k <= g.last+5; k++ {
 			w := strings.Trim(d.toks[k].lower, "-")
-			if e.set(lsStaffRoles)[w] || strings.HasSuffix(w, "-lead") || w == "lead" {
-				return true
+			if e.set(lsStaffRoles)[w] || strings.HasSuffix(w, "-lead") || w == "lead" || petWords[w] {
+				return true // "Meet Bill, our clinic therapy dog"
 			}
 		}
 	}
@@ -1126,6 +1126,9 @@ func (d *doc) staffAppositive(g nameGroup) bool {
 	}
 	return false
 }
+
+// petWords name the practice's animals: "Meet Bill, our clinic therapy dog".
+var petWords = map[string]bool{"dog": true, "cat": true, "pup": true, "puppy": true, "kitten": true, "mascot": true, "goldfish": true, "bunny": true}
 
 // nameList returns the first and last tokens of the list of capitalised
 // words that name group g is part of: "June, Art and Grace", "Hope, Grace
