@@ -571,6 +571,14 @@ func foldRisk(s string) bool {
 // that begins at byte base, trying the anchored regex at x's candidates
 // (base -1: s is not a part of it, run the regex).
 func (d *doc) matchAt(x *rx, s string, base int, h *litHits) bool {
+	if x.alts != nil && !d.risky && base >= 0 {
+		for i := range x.alts {
+			if d.matchAt(&x.alts[i], s, base, h) {
+				return true
+			}
+		}
+		return false
+	}
 	if x.anchor == nil || d.risky || base < 0 {
 		return x.re.matchAnywhere(s)
 	}

@@ -46,6 +46,12 @@ type rx struct {
 	// URL): findInRuns searches only the runs between them that hold a
 	// literal. nil when there are none or the regex asserts ^ or $.
 	seps *[256]bool
+	// alts, for a regex with no anchor that is an alternation, are its
+	// branches, wrapped each on its own: the regex matches a text when one
+	// of them does, so matchAt tries each at its own start candidates
+	// rather than search the text for the whole (whose DFA can grow too
+	// large, leaving the slow regex engine to run).
+	alts []rx
 }
 
 // prefilter collects literals while rules compile, then builds the automaton.
@@ -95,6 +101,9 @@ func (p *prefilter) wrap(src string, sre *syntax.Regexp) rx {
 	cache := litCache{}
 	out := rx{re: re, digits: digits, group: -1, v: captureIndex(sre, "v")}
 	out.anchor = p.newAnchor(src, simple, cache)
+	if out.anchor == nil {
+		out.alts = p.wrapBranches(src, sre)
+	}
 	set, ok := cache.required(simple)
 	if !ok || len(set) == 0 || len(set) > 400 {
 		return out
@@ -114,6 +123,124 @@ func (p *prefilter) wrap(src string, sre *syntax.Regexp) rx {
 		}
 	}
 	return out
+}
+
+// wrapBranches wraps the top-level branches of the pattern src, parsed as
+// sre, for rx.alts; nil when src has a single branch, a branch has no
+// anchor (it would search the text anyway), or src has no long counted
+// repetition (`[^.!?]{0,40}`): only those make the DFA that searches for
+// the whole pattern grow past its bound.
+func (p *prefilter) wrapBranches(src string, sre *syntax.Regexp) []rx {
+	if !longRepeat(sre) {
+		return nil
+	}
+	branches := topBranches(src)
+	if len(branches) < 2 {
+		return nil
+	}
+	out := make([]rx, 0, len(branches))
+	for _, b := range branches {
+		sb, err := syntax.Parse(b, syntax.Perl)
+		if err != nil {
+			return nil
+		}
+		x := p.wrap(b, sb)
+		if x.anchor == nil {
+			return nil
+		}
+		out = append(out, x)
+	}
+	return out
+}
+
+// longRepeat reports a counted repetition of ten or more in re, as parsed.
+func longRepeat(re *syntax.Regexp) bool {
+	if re.Op == syntax.OpRepeat && re.Max >= 10 {
+		return true
+	}
+	for _, sub := range re.Sub {
+		if longRepeat(sub) {
+			return true
+		}
+	}
+	return false
+}
+
+// topBranches splits the pattern src at its top-level | into the source of
+// its branches; nil when it cannot tell them apart safely: a flag group
+// that applies to the branches after it ("(?i)a|b") or quoted text (\Q).
+func topBranches(src string) []string {
+	var out []string
+	depth, start := 0, 0
+	for i := 0; i < len(src); i++ {
+		switch src[i] {
+		case '\\':
+			if i+1 < len(src) && src[i+1] == 'Q' {
+				return nil
+			}
+			i++
+		case '[':
+			i = classEnd(src, i)
+			if i < 0 {
+				return nil
+			}
+		case '(':
+			if depth == 0 && strings.HasPrefix(src[i:], "(?") && flagGroup(src[i+2:]) {
+				return nil
+			}
+			depth++
+		case ')':
+			depth--
+		case '|':
+			if depth == 0 {
+				out = append(out, src[start:i])
+				start = i + 1
+			}
+		}
+	}
+	return append(out, src[start:])
+}
+
+// flagGroup reports whether s, the text after "(?", sets flags for the
+// rest of its group ("i)…") rather than opening one ("i:…", "P<v>…").
+func flagGroup(s string) bool {
+	for i := 0; i < len(s); i++ {
+		switch c := s[i]; {
+		case c == ')':
+			return true
+		case c == '-' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z':
+		default:
+			return false
+		}
+	}
+	return false
+}
+
+// classEnd returns the index of the ] that closes the character class
+// opening at src[i], or -1.
+func classEnd(src string, i int) int {
+	j := i + 1
+	if j < len(src) && src[j] == '^' {
+		j++
+	}
+	if j < len(src) && src[j] == ']' {
+		j++ // a ] first is a literal
+	}
+	for ; j < len(src); j++ {
+		switch src[j] {
+		case '\\':
+			j++
+		case '[':
+			if strings.HasPrefix(src[j:], "[:") {
+				if k := strings.Index(src[j+2:], ":]"); k >= 0 {
+					j += k + 3
+				}
+			}
+		case ']':
+			return j
+		}
+	}
+	return -1
 }
 
 // build builds the automaton and the index from literals to groups, once
