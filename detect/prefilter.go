@@ -69,10 +69,15 @@ type prefilter struct {
 	groupIndex map[string]int32
 	litGroupAt []int32
 	litGroups  []int32
+	// wrapped holds the regexes wrapped so far, by source: many claims
+	// share their refutation patterns word for word, and a pattern wrapped
+	// again registers the same literals and groups, so it is analysed once
+	// (and its regex compiled once).
+	wrapped map[string]rx
 }
 
 func newPrefilter() *prefilter {
-	return &prefilter{index: map[string]int32{}, groupIndex: map[string]int32{}}
+	return &prefilter{index: map[string]int32{}, groupIndex: map[string]int32{}, wrapped: map[string]rx{}}
 }
 
 // group registers a set of literal ids as a group and returns its index;
@@ -93,8 +98,18 @@ func (p *prefilter) group(ids []int32) int32 {
 
 // wrap computes the required literals of the pattern src, parsed as sre
 // (Perl flags), and registers them; the regex itself is compiled on first
-// use.
+// use. A source wrapped before gives the same rx again.
 func (p *prefilter) wrap(src string, sre *syntax.Regexp) rx {
+	if x, ok := p.wrapped[src]; ok {
+		return x
+	}
+	x := p.analyse(src, sre)
+	p.wrapped[src] = x
+	return x
+}
+
+// analyse is wrap for a source not wrapped before.
+func (p *prefilter) analyse(src string, sre *syntax.Regexp) rx {
 	re := newLazyRegexp(src)
 	simple := sre.Simplify()
 	digits := minDigits(simple)

@@ -532,6 +532,10 @@ func compileAllMode(pre *prefilter, pats []string, where, key string, fold bool)
 		if fold && !strings.HasPrefix(p, "(?-i)") && !strings.HasPrefix(p, "(?i)") {
 			p = "(?i)" + p
 		}
+		if x, ok := pre.wrapped[p]; ok {
+			out = append(out, x) // parsed and analysed before
+			continue
+		}
 		// regexp.Compile reports exactly the errors of this parse
 		sre, err := syntax.Parse(p, syntax.Perl)
 		if err != nil {
