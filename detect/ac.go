@@ -74,7 +74,13 @@ type acTrie struct {
 // buildTrie builds the trie of lits, taking them in sorted order so that
 // each adds only the bytes it does not share with its predecessor.
 func buildTrie(m *acMachine, lits []string) *acTrie {
-	t := &acTrie{}
+	// at most a node a byte, and the root: sized once, not grown
+	n := 1
+	for _, l := range lits {
+		n += len(l)
+	}
+	t := &acTrie{first: make([]int32, 0, n), last: make([]int32, 0, n), sibling: make([]int32, 0, n),
+		class: make([]uint8, 0, n), ends: make([][]int32, 0, n)}
 	add := func(c uint8) int32 {
 		t.first = append(t.first, -1)
 		t.last = append(t.last, -1)

@@ -2,6 +2,7 @@ package detect
 
 import (
 	"regexp/syntax"
+	"slices"
 	"strings"
 	"sync"
 	"unicode"
@@ -700,7 +701,19 @@ func pickBest(cands [][]string) []string {
 	return best
 }
 
+// dedupe returns the distinct strings of in, in the order they first
+// occur. It is called on many small sets while patterns are analysed: those
+// are compared in place, larger ones through a map.
 func dedupe(in []string) []string {
+	if len(in) <= 16 {
+		out := make([]string, 0, len(in))
+		for _, s := range in {
+			if !slices.Contains(out, s) {
+				out = append(out, s)
+			}
+		}
+		return out
+	}
 	seen := make(map[string]bool, len(in))
 	out := in[:0:0]
 	for _, s := range in {
