@@ -114,7 +114,7 @@ func (p *prefilter) analyse(src string, sre *syntax.Regexp) rx {
 	re := newLazyRegexp(src)
 	simple := sre.Simplify()
 	digits := minDigits(simple)
-	cache := litCache{}
+	cache := make(litCache, countNodes(simple))
 	out := rx{re: re, digits: digits, group: -1, v: captureIndex(sre, "v")}
 	out.anchor = p.newAnchor(src, simple, cache)
 	if out.anchor == nil {
@@ -547,6 +547,15 @@ func minDigits(re *syntax.Regexp) int {
 // litCache memoises literalInfo over the nodes of one regex: the prefilter
 // asks about the same sub-expressions several times while wrapping it.
 type litCache map[*syntax.Regexp]litInfo
+
+// countNodes returns how many nodes re has, to size a litCache.
+func countNodes(re *syntax.Regexp) int {
+	n := 1
+	for _, sub := range re.Sub {
+		n += countNodes(sub)
+	}
+	return n
+}
 
 // literalInfo describes what re can match (see litInfo).
 func literalInfo(re *syntax.Regexp) litInfo { return litCache{}.info(re) }
