@@ -376,20 +376,41 @@ func shorten(set []string, limit int) []string {
 	for _, s := range set {
 		longest = max(longest, len(s))
 	}
-	for k := longest - 1; k >= minCut; k-- {
-		out := make([]string, 0, len(set))
-		for _, s := range set {
-			c := min(k, len(s))
-			for c > 0 && c < len(s) && !utf8.RuneStart(s[c]) {
-				c--
-			}
-			out = append(out, s[:c])
-		}
-		if out = dedupe(out); len(out) <= limit {
-			return out
+	// Cutting shorter never adds distinct strings (the cut at k is a
+	// prefix of the cut at k+1 and depends on it alone), so the longest k
+	// that leaves at most limit is found by bisection: lo fits (best is
+	// its cut) or is minCut-1, and hi+1 does not fit.
+	lo, hi := minCut-1, longest-1
+	var best []string
+	for lo < hi {
+		k := (lo + hi + 1) / 2
+		if out := cutAll(set, k); len(out) <= limit {
+			lo, best = k, out
+		} else {
+			hi = k - 1
 		}
 	}
-	return nil
+	return best // nil when no k from minCut fits
+}
+
+// cutAll returns the distinct strings of set cut to their first k bytes,
+// at a character boundary, for shorten.
+func cutAll(set []string, k int) []string {
+	out := make([]string, 0, len(set))
+	for _, s := range set {
+		out = append(out, s[:cutLen(s, k)])
+	}
+	return dedupe(out)
+}
+
+// cutLen returns where cutAll cuts s for k: at k, or before the character
+// that byte k is inside of.
+func cutLen(s string, k int) int {
+	c := min(k, len(s))
+	for c > 0 && c < len(s) && !utf8.RuneStart(s[c]) {
+		c--
+	}
+	return c
 }
 
 // nodeStarts returns strings one of which every match of n begins with,

@@ -303,3 +303,34 @@ func TestTopBranches(t *testing.T) {
 		}
 	}
 }
+
+// TestShorten checks shorten's bisection against trying every cut from the
+// longest down.
+func TestShorten(t *testing.T) {
+	linear := func(set []string, limit int) []string {
+		longest := 0
+		for _, s := range set {
+			longest = max(longest, len(s))
+		}
+		for k := longest - 1; k >= minCut; k-- {
+			if out := cutAll(set, k); len(out) <= limit {
+				return out
+			}
+		}
+		return nil
+	}
+	sets := [][]string{
+		{"fever", "fevers", "feverish", "flu", "flu shot", "flu shots", "fluid"},
+		{"año nuevo", "añorar", "años", "añadir", "a"},
+		{"ab", "abc"},
+		{"héllo wörld", "héllo wèrld", "hé", "hèllo", "h€llo there", "h€llo world"},
+		{"one two three", "one two four", "one three", "two one", "two two", "three"},
+	}
+	for _, set := range sets {
+		for limit := 0; limit <= len(set)+1; limit++ {
+			if got, want := shorten(set, limit), linear(set, limit); !reflect.DeepEqual(got, want) {
+				t.Errorf("shorten(%q, %d) = %q, want %q", set, limit, got, want)
+			}
+		}
+	}
+}
