@@ -35,39 +35,6 @@ const (
 	byteWord = 2 // … only at a word boundary
 )
 
-// newAnchor analyses the pattern src, parsed and simplified as re, and
-// registers its start literals; nil when it has neither start literals
-// nor narrow start bytes.
-func (p *prefilter) newAnchor(src string, re *syntax.Regexp, c litCache) *anchor {
-	a := &anchor{first: newLazyRegexp(`^(?:` + src + `)`)}
-	a.first.dfa = newPrefixDFA(a.first.src)
-	a.rest = a.first
-	if r, ok := withoutBeginBranch(re); ok {
-		// (?:^|[.!?]\s+)…: the text's start, or the other branches
-		rest := `^(?:` + r.String() + `)`
-		if _, err := syntax.Parse(rest, syntax.Perl); err != nil {
-			return nil // cannot happen; lazyRegexp must not fail to compile
-		}
-		re, a.begin = r, true
-		a.rest = newLazyRegexp(rest)
-		a.rest.dfa = newPrefixDFA(rest)
-	}
-	if set, wb, ok := c.startLiterals(re); ok {
-		a.lits, a.wb = p.ids(set), wb
-		a.lens = make([]int32, len(a.lits))
-		for k, id := range a.lits {
-			a.lens[k] = int32(len(p.lits[id]))
-		}
-		a.group = p.group(a.lits)
-		return a
-	}
-	if set, ok := startBytes(re); ok {
-		a.bytes = set
-		return a
-	}
-	return nil
-}
-
 // withoutBeginBranch returns re, a concatenation that begins with an
 // alternation with a ^ branch, without that branch.
 func withoutBeginBranch(re *syntax.Regexp) (*syntax.Regexp, bool) {

@@ -75,6 +75,8 @@ type prefilter struct {
 	// again registers the same literals and groups, so it is analysed once
 	// (and its regex compiled once).
 	wrapped map[string]rx
+	// plans are the patterns prepare analysed ahead, by source
+	plans map[string]*plan
 }
 
 func newPrefilter() *prefilter {
@@ -104,69 +106,7 @@ func (p *prefilter) wrap(src string, sre *syntax.Regexp) rx {
 	if x, ok := p.wrapped[src]; ok {
 		return x
 	}
-	x := p.analyse(src, sre)
-	p.wrapped[src] = x
-	return x
-}
-
-// analyse is wrap for a source not wrapped before.
-func (p *prefilter) analyse(src string, sre *syntax.Regexp) rx {
-	re := newLazyRegexp(src)
-	simple := sre.Simplify()
-	digits := minDigits(simple)
-	cache := make(litCache, countNodes(simple))
-	out := rx{re: re, digits: digits, group: -1, v: captureIndex(sre, "v")}
-	out.anchor = p.newAnchor(src, simple, cache)
-	if out.anchor == nil {
-		out.alts = p.wrapBranches(src, sre)
-	}
-	set, ok := cache.required(simple)
-	if !ok || len(set) == 0 || len(set) > 400 {
-		return out
-	}
-	out.lits, out.words = p.ids(set), isWordList(src, simple, cache)
-	out.group = p.group(out.lits)
-	if out.anchor == nil {
-		out.seps = separators(simple)
-	}
-	if simple.Op == syntax.OpConcat {
-		for _, extra := range cache.concatSets(simple) {
-			if len(extra) <= 400 && !sameSet(extra, set) && !weakSet(extra) {
-				ids := p.ids(extra)
-				out.more = append(out.more, ids)
-				out.moreGroups = append(out.moreGroups, p.group(ids))
-			}
-		}
-	}
-	return out
-}
-
-// wrapBranches wraps the top-level branches of the pattern src, parsed as
-// sre, for rx.alts; nil when src has a single branch, a branch has no
-// anchor (it would search the text anyway), or src has no long counted
-// repetition (`[^.!?]{0,40}`): only those make the DFA that searches for
-// the whole pattern grow past its bound.
-func (p *prefilter) wrapBranches(src string, sre *syntax.Regexp) []rx {
-	if !longRepeat(sre) {
-		return nil
-	}
-	branches := topBranches(src)
-	if len(branches) < 2 {
-		return nil
-	}
-	out := make([]rx, 0, len(branches))
-	for _, b := range branches {
-		sb, err := syntax.Parse(b, syntax.Perl)
-		if err != nil {
-			return nil
-		}
-		x := p.wrap(b, sb)
-		if x.anchor == nil {
-			return nil
-		}
-		out = append(out, x)
-	}
-	return out
+	return p.wrapPlan(analysePattern(src, sre))
 }
 
 // longRepeat reports a counted repetition of ten or more in re, as parsed.
@@ -262,6 +202,7 @@ func classEnd(src string, i int) int {
 // build builds the automaton and the index from literals to groups, once
 // every regex is wrapped.
 func (p *prefilter) build() {
+	p.plans = nil // every pattern is wrapped by now
 	p.ac = buildAC(p.lits)
 	byLit := make([][]int32, len(p.lits))
 	for g, ids := range p.groups {
