@@ -1,6 +1,9 @@
 package detect
 
 import (
+	"bytes"
+	_ "embed"
+	"encoding/gob"
 	"regexp/syntax"
 	"runtime"
 	"sync"
@@ -13,53 +16,54 @@ import (
 // the analysis, so that start-up can analyse many patterns at once
 // (prefilter.prepare) and register them in turn.
 
-// plan is what analysing a pattern finds, before registration.
+// plan is what analysing a pattern finds, before registration. Its fields
+// are exported for encoding/gob (embedded plans).
 type plan struct {
-	src    string
-	digits int // rx.digits
-	v      int // rx.v
-	anchor *anchorPlan
-	// alts are the plans of the branches wrapped for rx.alts, in order, up
-	// to the first that has no anchor; altsOK says none lacked one
-	alts   []*plan
-	altsOK bool
-	lits   []string   // required literals: rx.lits; nil for none
-	words  bool       // rx.words
-	seps   *[256]bool // rx.seps
-	more   [][]string // rx.more
+	Src    string
+	Digits int // rx.digits
+	V      int // rx.v
+	Anchor *anchorPlan
+	// Alts are the plans of the branches wrapped for rx.alts, in order, up
+	// to the first that has no anchor; AltsOK says none lacked one
+	Alts   []*plan
+	AltsOK bool
+	Lits   []string   // required literals: rx.lits; nil for none
+	Words  bool       // rx.words
+	Seps   *[256]bool // rx.seps
+	More   [][]string // rx.more
 }
 
 // anchorPlan is an anchor before registration: its start literals are
 // strings.
 type anchorPlan struct {
-	first, rest string // the anchored regexes; rest is first without a ^ branch
-	begin       bool
-	lits        []string // start literals, or
-	wb          bool
-	bytes       *[256]uint8 // start bytes
+	First, Rest string // the anchored regexes; Rest is First without a ^ branch
+	Begin       bool
+	Lits        []string // start literals, or
+	WB          bool
+	Bytes       *[256]uint8 // start bytes
 }
 
 // analysePattern analyses the pattern src, parsed as sre (Perl flags).
 func analysePattern(src string, sre *syntax.Regexp) *plan {
 	simple := sre.Simplify()
 	cache := make(litCache, countNodes(simple))
-	pl := &plan{src: src, digits: minDigits(simple), v: captureIndex(sre, "v")}
-	pl.anchor = analyseAnchor(src, simple, cache)
-	if pl.anchor == nil {
-		pl.alts, pl.altsOK = analyseBranches(src, sre)
+	pl := &plan{Src: src, Digits: minDigits(simple), V: captureIndex(sre, "v")}
+	pl.Anchor = analyseAnchor(src, simple, cache)
+	if pl.Anchor == nil {
+		pl.Alts, pl.AltsOK = analyseBranches(src, sre)
 	}
 	set, ok := cache.required(simple)
 	if !ok || len(set) == 0 || len(set) > 400 {
 		return pl
 	}
-	pl.lits, pl.words = set, isWordList(src, simple, cache)
-	if pl.anchor == nil {
-		pl.seps = separators(simple)
+	pl.Lits, pl.Words = set, isWordList(src, simple, cache)
+	if pl.Anchor == nil {
+		pl.Seps = separators(simple)
 	}
 	if simple.Op == syntax.OpConcat {
 		for _, extra := range cache.concatSets(simple) {
 			if len(extra) <= 400 && !sameSet(extra, set) && !weakSet(extra) {
-				pl.more = append(pl.more, extra)
+				pl.More = append(pl.More, extra)
 			}
 		}
 	}
@@ -70,22 +74,22 @@ func analysePattern(src string, sre *syntax.Regexp) *plan {
 // simplified as re, can start; nil when it has neither start literals nor
 // narrow start bytes.
 func analyseAnchor(src string, re *syntax.Regexp, c litCache) *anchorPlan {
-	a := &anchorPlan{first: `^(?:` + src + `)`}
-	a.rest = a.first
+	a := &anchorPlan{First: `^(?:` + src + `)`}
+	a.Rest = a.First
 	if r, ok := withoutBeginBranch(re); ok {
 		// (?:^|[.!?]\s+)…: the text's start, or the other branches
 		rest := `^(?:` + r.String() + `)`
 		if _, err := syntax.Parse(rest, syntax.Perl); err != nil {
 			return nil // cannot happen; lazyRegexp must not fail to compile
 		}
-		re, a.begin, a.rest = r, true, rest
+		re, a.Begin, a.Rest = r, true, rest
 	}
 	if set, wb, ok := c.startLiterals(re); ok {
-		a.lits, a.wb = set, wb
+		a.Lits, a.WB = set, wb
 		return a
 	}
 	if set, ok := startBytes(re); ok {
-		a.bytes = set
+		a.Bytes = set
 		return a
 	}
 	return nil
@@ -112,7 +116,7 @@ func analyseBranches(src string, sre *syntax.Regexp) (alts []*plan, ok bool) {
 		}
 		bp := analysePattern(b, sb)
 		alts = append(alts, bp)
-		if bp.anchor == nil {
+		if bp.Anchor == nil {
 			return alts, false
 		}
 	}
@@ -123,19 +127,19 @@ func analyseBranches(src string, sre *syntax.Regexp) (alts []*plan, ok bool) {
 // pattern always did, and returns its rx. A branch wrapped before (as a
 // pattern of its own or a branch of another) gives its rx again.
 func (p *prefilter) register(pl *plan) rx {
-	out := rx{re: newLazyRegexp(pl.src), digits: pl.digits, group: -1, v: pl.v}
-	if pl.anchor != nil {
-		out.anchor = p.registerAnchor(pl.anchor)
+	out := rx{re: newLazyRegexp(pl.Src), digits: pl.Digits, group: -1, v: pl.V}
+	if pl.Anchor != nil {
+		out.anchor = p.registerAnchor(pl.Anchor)
 	} else {
 		out.alts = p.registerBranches(pl)
 	}
-	if pl.lits == nil {
+	if pl.Lits == nil {
 		return out
 	}
-	out.lits, out.words = p.ids(pl.lits), pl.words
+	out.lits, out.words = p.ids(pl.Lits), pl.Words
 	out.group = p.group(out.lits)
-	out.seps = pl.seps
-	for _, extra := range pl.more {
+	out.seps = pl.Seps
+	for _, extra := range pl.More {
 		ids := p.ids(extra)
 		out.more = append(out.more, ids)
 		out.moreGroups = append(out.moreGroups, p.group(ids))
@@ -146,15 +150,15 @@ func (p *prefilter) register(pl *plan) rx {
 // registerAnchor makes the anchor of a plan, registering its start
 // literals.
 func (p *prefilter) registerAnchor(ap *anchorPlan) *anchor {
-	a := &anchor{first: newLazyRegexp(ap.first), begin: ap.begin, bytes: ap.bytes}
-	a.first.dfa = newPrefixDFA(ap.first)
+	a := &anchor{first: newLazyRegexp(ap.First), begin: ap.Begin, bytes: ap.Bytes}
+	a.first.dfa = newPrefixDFA(ap.First)
 	a.rest = a.first
-	if ap.rest != ap.first {
-		a.rest = newLazyRegexp(ap.rest)
-		a.rest.dfa = newPrefixDFA(ap.rest)
+	if ap.Rest != ap.First {
+		a.rest = newLazyRegexp(ap.Rest)
+		a.rest.dfa = newPrefixDFA(ap.Rest)
 	}
-	if ap.lits != nil {
-		a.lits, a.wb = p.ids(ap.lits), ap.wb
+	if ap.Lits != nil {
+		a.lits, a.wb = p.ids(ap.Lits), ap.WB
 		a.lens = make([]int32, len(a.lits))
 		for k, id := range a.lits {
 			a.lens[k] = int32(len(p.lits[id]))
@@ -168,10 +172,10 @@ func (p *prefilter) registerAnchor(ap *anchorPlan) *anchor {
 // every one has an anchor.
 func (p *prefilter) registerBranches(pl *plan) []rx {
 	var out []rx
-	for _, bp := range pl.alts {
+	for _, bp := range pl.Alts {
 		out = append(out, p.wrapPlan(bp))
 	}
-	if !pl.altsOK {
+	if !pl.AltsOK {
 		return nil
 	}
 	return out
@@ -179,23 +183,47 @@ func (p *prefilter) registerBranches(pl *plan) []rx {
 
 // wrapPlan is wrap for an analysed pattern.
 func (p *prefilter) wrapPlan(pl *plan) rx {
-	if x, ok := p.wrapped[pl.src]; ok {
+	if x, ok := p.wrapped[pl.Src]; ok {
 		return x
 	}
 	x := p.register(pl)
-	p.wrapped[pl.src] = x
+	p.wrapped[pl.Src] = x
 	return x
 }
 
-// prepare analyses the patterns srcs (as compileAllMode gives them to
-// wrap) on all cores, for wrap to register later without parsing them
-// again. A pattern that does not parse is left to compileAllMode, which
-// reports the error.
+// plansGob holds the plans of the default rules' patterns ([]*plan in
+// encoding/gob), made by go generate, so that start-up need not analyse
+// them. A plan is found by its pattern's source: a pattern changed since is
+// analysed afresh. TestEmbeddedPlans fails when the file is out of date.
+//
+//go:generate go test -run ^TestEmbeddedPlans$ -update-plans
+//go:embed rules/plans.gob
+var plansGob []byte
+
+// embeddedPlans returns the plans of plansGob by source (none if it does
+// not decode).
+func embeddedPlans() map[string]*plan {
+	var list []*plan
+	if err := gob.NewDecoder(bytes.NewReader(plansGob)).Decode(&list); err != nil {
+		return map[string]*plan{}
+	}
+	out := make(map[string]*plan, len(list))
+	for _, pl := range list {
+		out[pl.Src] = pl
+	}
+	return out
+}
+
+// prepare gets ready the plans of the patterns srcs (as compileAllMode
+// gives them to wrap), for wrap to register later without parsing them
+// again: from plansGob, or analysed on all cores. A pattern that does not
+// parse is left to compileAllMode, which reports the error.
 func (p *prefilter) prepare(srcs []string) {
+	known := embeddedPlans()
 	var todo []string
 	seen := make(map[string]bool, len(srcs))
 	for _, s := range srcs {
-		if _, done := p.wrapped[s]; !done && !seen[s] {
+		if _, done := p.wrapped[s]; !done && known[s] == nil && !seen[s] {
 			seen[s] = true
 			todo = append(todo, s)
 		}
@@ -217,12 +245,10 @@ func (p *prefilter) prepare(srcs []string) {
 		})
 	}
 	wg.Wait()
-	if p.plans == nil {
-		p.plans = make(map[string]*plan, len(todo))
-	}
 	for i, pl := range plans {
 		if pl != nil {
-			p.plans[todo[i]] = pl
+			known[todo[i]] = pl
 		}
 	}
+	p.plans = known
 }
