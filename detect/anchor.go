@@ -448,12 +448,11 @@ func cross(as, bs []string) []string {
 // where. Each literal's occurrences form a list through occ, in order.
 // The tables are as long as the literals are many, so they are pooled.
 type litHits struct {
-	present []bool   // by literal
-	groups  []bool   // by literal group (prefilter.groups): one of its literals is present
-	head    []int32  // by literal: 1 + index in occ of its first occurrence, 0 for none
-	occ     []litOcc // every occurrence
-	ms      []acMatch
-	found   []int32 // the literals present, each once: what putHits clears
+	groups []bool   // by literal group (prefilter.groups): one of its literals is present
+	head   []int32  // by literal: 1 + index in occ of its first occurrence, 0 for none (has)
+	occ    []litOcc // every occurrence
+	ms     []acMatch
+	found  []int32 // the literals present, each once: what putHits clears
 }
 
 // litOcc is one occurrence of a literal: where it ends, and 1 + the
@@ -465,15 +464,14 @@ type litOcc struct{ end, next int32 }
 func (p *prefilter) scanHits(lower string) *litHits {
 	h, _ := p.pool.Get().(*litHits)
 	if h == nil {
-		h = &litHits{present: make([]bool, len(p.lits)), head: make([]int32, len(p.lits)), groups: make([]bool, len(p.groups))}
+		h = &litHits{head: make([]int32, len(p.lits)), groups: make([]bool, len(p.groups))}
 	}
 	h.ms = p.ac.scanAll(lower, h.ms[:0])
 	ms := h.ms
 	h.occ = slices.Grow(h.occ[:0], len(ms))[:len(ms)]
 	for k := len(ms) - 1; k >= 0; k-- {
 		id := ms[k].id
-		if !h.present[id] {
-			h.present[id] = true
+		if h.head[id] == 0 { // its last occurrence: the first seen
 			h.found = append(h.found, id)
 			for _, g := range p.litGroups[p.litGroupAt[id]:p.litGroupAt[id+1]] {
 				h.groups[g] = true
@@ -485,13 +483,15 @@ func (p *prefilter) scanHits(lower string) *litHits {
 	return h
 }
 
+// has reports whether the literal id occurs.
+func (h *litHits) has(id int32) bool { return h.head[id] != 0 }
+
 // putHits clears h and returns it to the pool.
 func (p *prefilter) putHits(h *litHits) {
 	if h == nil {
 		return
 	}
 	for _, id := range h.found {
-		h.present[id] = false
 		h.head[id] = 0
 	}
 	h.found = h.found[:0]

@@ -333,11 +333,11 @@ func isWordByte(c byte) bool {
 }
 
 // matchWords reports whether one of a word-list regex's literals occurs in
-// s between word boundaries; present says which literals the prefilter
-// found in the text s belongs to.
-func (p *prefilter) matchWords(x *rx, s string, present []bool) bool {
+// s between word boundaries; h is what the prefilter found in the text s
+// belongs to.
+func (p *prefilter) matchWords(x *rx, s string, h *litHits) bool {
 	for _, id := range x.lits {
-		if !present[id] {
+		if !h.has(id) {
 			continue
 		}
 		w := p.lits[id]
