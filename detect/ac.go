@@ -83,20 +83,26 @@ func buildTrie(m *acMachine, lits []string) *acTrie {
 		t.ends = append(t.ends, nil)
 		return int32(len(t.class) - 1)
 	}
-	add(0)
 	sorted := make([]int32, len(lits))
 	for i := range sorted {
 		sorted[i] = int32(i)
 	}
 	slices.SortStableFunc(sorted, func(a, b int32) int { return strings.Compare(lits[a], lits[b]) })
+	// a node for each byte a literal does not share with the one before
+	// it in order, and the root: the slices are sized once, not grown
+	n, prev := 1, ""
+	for _, id := range sorted {
+		n += len(lits[id]) - commonPrefix(lits[id], prev)
+		prev = lits[id]
+	}
+	t.first, t.last, t.sibling = make([]int32, 0, n), make([]int32, 0, n), make([]int32, 0, n)
+	t.class, t.ends = make([]uint8, 0, n), make([][]int32, 0, n)
+	add(0)
 	path := []int32{0} // path[k]: the node of prev[:k]
-	prev := ""
+	prev = ""
 	for _, id := range sorted {
 		l := lits[id]
-		k := 0
-		for k < len(l) && k < len(prev) && l[k] == prev[k] {
-			k++
-		}
+		k := commonPrefix(l, prev)
 		path = path[:k+1]
 		for i := k; i < len(l); i++ {
 			parent := path[i]
@@ -113,6 +119,15 @@ func buildTrie(m *acMachine, lits []string) *acTrie {
 		prev = l
 	}
 	return t
+}
+
+// commonPrefix returns the length of the longest common prefix of a and b.
+func commonPrefix(a, b string) int {
+	k := 0
+	for k < len(a) && k < len(b) && a[k] == b[k] {
+		k++
+	}
+	return k
 }
 
 // number numbers the trie's nodes breadth first as m's states, so that

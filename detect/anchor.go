@@ -35,39 +35,6 @@ const (
 	byteWord = 2 // … only at a word boundary
 )
 
-// newAnchor analyses the pattern src, parsed and simplified as re, and
-// registers its start literals; nil when it has neither start literals
-// nor narrow start bytes.
-func (p *prefilter) newAnchor(src string, re *syntax.Regexp, c litCache) *anchor {
-	a := &anchor{first: newLazyRegexp(`^(?:` + src + `)`)}
-	a.first.dfa = newPrefixDFA(a.first.src)
-	a.rest = a.first
-	if r, ok := withoutBeginBranch(re); ok {
-		// (?:^|[.!?]\s+)…: the text's start, or the other branches
-		rest := `^(?:` + r.String() + `)`
-		if _, err := syntax.Parse(rest, syntax.Perl); err != nil {
-			return nil // cannot happen; lazyRegexp must not fail to compile
-		}
-		re, a.begin = r, true
-		a.rest = newLazyRegexp(rest)
-		a.rest.dfa = newPrefixDFA(rest)
-	}
-	if set, wb, ok := c.startLiterals(re); ok {
-		a.lits, a.wb = p.ids(set), wb
-		a.lens = make([]int32, len(a.lits))
-		for k, id := range a.lits {
-			a.lens[k] = int32(len(p.lits[id]))
-		}
-		a.group = p.group(a.lits)
-		return a
-	}
-	if set, ok := startBytes(re); ok {
-		a.bytes = set
-		return a
-	}
-	return nil
-}
-
 // withoutBeginBranch returns re, a concatenation that begins with an
 // alternation with a ^ branch, without that branch.
 func withoutBeginBranch(re *syntax.Regexp) (*syntax.Regexp, bool) {
@@ -376,20 +343,41 @@ func shorten(set []string, limit int) []string {
 	for _, s := range set {
 		longest = max(longest, len(s))
 	}
-	for k := longest - 1; k >= minCut; k-- {
-		out := make([]string, 0, len(set))
-		for _, s := range set {
-			c := min(k, len(s))
-			for c > 0 && c < len(s) && !utf8.RuneStart(s[c]) {
-				c--
-			}
-			out = append(out, s[:c])
-		}
-		if out = dedupe(out); len(out) <= limit {
-			return out
+	// Cutting shorter never adds distinct strings (the cut at k is a
+	// prefix of the cut at k+1 and depends on it alone), so the longest k
+	// that leaves at most limit is found by bisection: lo fits (best is
+	// its cut) or is minCut-1, and hi+1 does not fit.
+	lo, hi := minCut-1, longest-1
+	var best []string
+	for lo < hi {
+		k := (lo + hi + 1) / 2
+		if out := cutAll(set, k); len(out) <= limit {
+			lo, best = k, out
+		} else {
+			hi = k - 1
 		}
 	}
-	return nil
+	return best // nil when no k from minCut fits
+}
+
+// cutAll returns the distinct strings of set cut to their first k bytes,
+// at a character boundary, for shorten.
+func cutAll(set []string, k int) []string {
+	out := make([]string, 0, len(set))
+	for _, s := range set {
+		out = append(out, s[:cutLen(s, k)])
+	}
+	return dedupe(out)
+}
+
+// cutLen returns where cutAll cuts s for k: at k, or before the character
+// that byte k is inside of.
+func cutLen(s string, k int) int {
+	c := min(k, len(s))
+	for c > 0 && c < len(s) && !utf8.RuneStart(s[c]) {
+		c--
+	}
+	return c
 }
 
 // nodeStarts returns strings one of which every match of n begins with,
@@ -460,12 +448,11 @@ func cross(as, bs []string) []string {
 // where. Each literal's occurrences form a list through occ, in order.
 // The tables are as long as the literals are many, so they are pooled.
 type litHits struct {
-	present []bool   // by literal
-	groups  []bool   // by literal group (prefilter.groups): one of its literals is present
-	head    []int32  // by literal: 1 + index in occ of its first occurrence, 0 for none
-	occ     []litOcc // every occurrence
-	ms      []acMatch
-	found   []int32 // the literals present, each once: what putHits clears
+	groups []bool   // by literal group (prefilter.groups): one of its literals is present
+	head   []int32  // by literal: 1 + index in occ of its first occurrence, 0 for none (has)
+	occ    []litOcc // every occurrence
+	ms     []acMatch
+	found  []int32 // the literals present, each once: what putHits clears
 }
 
 // litOcc is one occurrence of a literal: where it ends, and 1 + the
@@ -477,15 +464,14 @@ type litOcc struct{ end, next int32 }
 func (p *prefilter) scanHits(lower string) *litHits {
 	h, _ := p.pool.Get().(*litHits)
 	if h == nil {
-		h = &litHits{present: make([]bool, len(p.lits)), head: make([]int32, len(p.lits)), groups: make([]bool, len(p.groups))}
+		h = &litHits{head: make([]int32, len(p.lits)), groups: make([]bool, len(p.groups))}
 	}
 	h.ms = p.ac.scanAll(lower, h.ms[:0])
 	ms := h.ms
 	h.occ = slices.Grow(h.occ[:0], len(ms))[:len(ms)]
 	for k := len(ms) - 1; k >= 0; k-- {
 		id := ms[k].id
-		if !h.present[id] {
-			h.present[id] = true
+		if h.head[id] == 0 { // its last occurrence: the first seen
 			h.found = append(h.found, id)
 			for _, g := range p.litGroups[p.litGroupAt[id]:p.litGroupAt[id+1]] {
 				h.groups[g] = true
@@ -497,13 +483,15 @@ func (p *prefilter) scanHits(lower string) *litHits {
 	return h
 }
 
+// has reports whether the literal id occurs.
+func (h *litHits) has(id int32) bool { return h.head[id] != 0 }
+
 // putHits clears h and returns it to the pool.
 func (p *prefilter) putHits(h *litHits) {
 	if h == nil {
 		return
 	}
 	for _, id := range h.found {
-		h.present[id] = false
 		h.head[id] = 0
 	}
 	h.found = h.found[:0]
@@ -571,6 +559,14 @@ func foldRisk(s string) bool {
 // that begins at byte base, trying the anchored regex at x's candidates
 // (base -1: s is not a part of it, run the regex).
 func (d *doc) matchAt(x *rx, s string, base int, h *litHits) bool {
+	if x.alts != nil && !d.risky && base >= 0 {
+		for i := range x.alts {
+			if d.matchAt(&x.alts[i], s, base, h) {
+				return true
+			}
+		}
+		return false
+	}
 	if x.anchor == nil || d.risky || base < 0 {
 		return x.re.matchAnywhere(s)
 	}

@@ -23,6 +23,7 @@ var anchorEdgeItems = []chaperone.Item{
 	{ID: "edge-10", Text: "take 400mg now", Context: "Should I take it? old man here"},
 	{ID: "edge-11", Text: "call +1 555-123-4567 or 1-800-555-1212,(312) 555-0100, a1 555 123 4567 x1-555-123-4567 ext. 4"},
 	{ID: "edge-12", Text: "See WWW.Example.COM/x, http://localhost or 'rafa.wordpress.com' <a.io>…me.us \"x.org\"/y jo@b.care.fund https://gofundme.com/f/a\tb"},
+	{ID: "edge-13", Text: "Heard a nurse call him 'the whale' today and nobody corrected her. \"Frequent flyer\" is a label, let's stop calling patients 'noncompliant'"},
 	{ID: "edge-6", Text: "Seen at 1234 Elm Street, Springfield IL 62704 on 3/14/2024 by Dr. Okafor", Context: "my son has a rash, what should I take?"},
 }
 
@@ -70,6 +71,17 @@ func TestAnchoredSame(t *testing.T) {
 		for xi := range all {
 			x := &all[xi]
 			if x.anchor == nil {
+				if x.alts != nil {
+					if got, want := d.matchAt(x, d.lower, 0, h), x.re.MatchString(d.lower); got != want {
+						t.Errorf("%q on %s: match by branches %v, regex %v", x.re.String(), it.ID, got, want)
+					}
+					for _, ab := range sents {
+						a, b := ab[0], ab[1]
+						if got, want := d.matchAt(x, d.lower[a:b], a, h), x.re.MatchString(d.lower[a:b]); got != want {
+							t.Errorf("%q on a sentence of %s: match by branches %v, regex %v", x.re.String(), it.ID, got, want)
+						}
+					}
+				}
 				if x.seps != nil {
 					if got, want := d.findAllAt(x, d.text, 0, h, true), x.re.FindAllStringSubmatchIndex(d.text, -1); !reflect.DeepEqual(got, want) {
 						t.Errorf("%q on %s: matches in runs %v, regex %v", x.re.String(), it.ID, got, want)
@@ -267,5 +279,58 @@ func TestDFABudget(t *testing.T) {
 	}
 	if dfaStates.Load() <= dfaBudget {
 		t.Fatalf("the budget of %d states was never reached (%d asked for)", dfaBudget, dfaStates.Load())
+	}
+}
+
+// TestTopBranches checks how a pattern is split into its top-level
+// branches for rx.alts.
+func TestTopBranches(t *testing.T) {
+	tests := []struct {
+		src  string
+		want []string
+	}{
+		{`a|b`, []string{"a", "b"}},
+		{`(?:a|b)c|[|)]d|\|e|x{0,40}`, []string{"(?:a|b)c", "[|)]d", `\|e`, "x{0,40}"}},
+		{`[]|]a|[^]|]b|[[:alpha:]|]c`, []string{"[]|]a", "[^]|]b", "[[:alpha:]|]c"}},
+		{`(?i)a|b`, nil},
+		{`(?i:a)|b`, []string{"(?i:a)", "b"}},
+		{`\Qa|b\E`, nil},
+		{`ab`, []string{"ab"}},
+	}
+	for _, tt := range tests {
+		if got := topBranches(tt.src); !reflect.DeepEqual(got, tt.want) {
+			t.Errorf("topBranches(%q) = %q, want %q", tt.src, got, tt.want)
+		}
+	}
+}
+
+// TestShorten checks shorten's bisection against trying every cut from the
+// longest down.
+func TestShorten(t *testing.T) {
+	linear := func(set []string, limit int) []string {
+		longest := 0
+		for _, s := range set {
+			longest = max(longest, len(s))
+		}
+		for k := longest - 1; k >= minCut; k-- {
+			if out := cutAll(set, k); len(out) <= limit {
+				return out
+			}
+		}
+		return nil
+	}
+	sets := [][]string{
+		{"fever", "fevers", "feverish", "flu", "flu shot", "flu shots", "fluid"},
+		{"año nuevo", "añorar", "años", "añadir", "a"},
+		{"ab", "abc"},
+		{"héllo wörld", "héllo wèrld", "hé", "hèllo", "h€llo there", "h€llo world"},
+		{"one two three", "one two four", "one three", "two one", "two two", "three"},
+	}
+	for _, set := range sets {
+		for limit := 0; limit <= len(set)+1; limit++ {
+			if got, want := shorten(set, limit), linear(set, limit); !reflect.DeepEqual(got, want) {
+				t.Errorf("shorten(%q, %d) = %q, want %q", set, limit, got, want)
+			}
+		}
 	}
 }

@@ -315,7 +315,7 @@ func TestPrefilterSound(t *testing.T) {
 			if !d.may(x) && (x.re.MatchString(d.lower) || x.re.MatchString(d.text)) {
 				t.Errorf("prefilter skipped %q on item %s", x.re.String(), it.ID)
 			}
-			if x.words && d.may(x) && e.pre.matchWords(x, d.lower, d.hits().present) != x.re.MatchString(d.lower) {
+			if x.words && d.may(x) && e.pre.matchWords(x, d.lower, d.hits()) != x.re.MatchString(d.lower) {
 				t.Errorf("word-list match of %q differs from the regex on item %s", x.re.String(), it.ID)
 			}
 		}

@@ -175,7 +175,7 @@ func (d *doc) cueMatches(c cueName, s string, base int, h *litHits) bool {
 // byte base of the text the prefilter found h in.
 func (d *doc) matchLower(x *rx, s string, base int, h *litHits) bool {
 	if x.words {
-		return d.e.pre.matchWords(x, s, h.present)
+		return d.e.pre.matchWords(x, s, h)
 	}
 	return d.matchAt(x, s, base, h)
 }

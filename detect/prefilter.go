@@ -2,6 +2,7 @@ package detect
 
 import (
 	"regexp/syntax"
+	"slices"
 	"strings"
 	"sync"
 	"unicode"
@@ -46,6 +47,12 @@ type rx struct {
 	// URL): findInRuns searches only the runs between them that hold a
 	// literal. nil when there are none or the regex asserts ^ or $.
 	seps *[256]bool
+	// alts, for a regex with no anchor that is an alternation, are its
+	// branches, wrapped each on its own: the regex matches a text when one
+	// of them does, so matchAt tries each at its own start candidates
+	// rather than search the text for the whole (whose DFA can grow too
+	// large, leaving the slow regex engine to run).
+	alts []rx
 }
 
 // prefilter collects literals while rules compile, then builds the automaton.
@@ -63,10 +70,17 @@ type prefilter struct {
 	groupIndex map[string]int32
 	litGroupAt []int32
 	litGroups  []int32
+	// wrapped holds the regexes wrapped so far, by source: many claims
+	// share their refutation patterns word for word, and a pattern wrapped
+	// again registers the same literals and groups, so it is analysed once
+	// (and its regex compiled once).
+	wrapped map[string]rx
+	// plans are the patterns prepare analysed ahead, by source
+	plans map[string]*plan
 }
 
 func newPrefilter() *prefilter {
-	return &prefilter{index: map[string]int32{}, groupIndex: map[string]int32{}}
+	return &prefilter{index: map[string]int32{}, groupIndex: map[string]int32{}, wrapped: map[string]rx{}}
 }
 
 // group registers a set of literal ids as a group and returns its index;
@@ -87,38 +101,108 @@ func (p *prefilter) group(ids []int32) int32 {
 
 // wrap computes the required literals of the pattern src, parsed as sre
 // (Perl flags), and registers them; the regex itself is compiled on first
-// use.
+// use. A source wrapped before gives the same rx again.
 func (p *prefilter) wrap(src string, sre *syntax.Regexp) rx {
-	re := newLazyRegexp(src)
-	simple := sre.Simplify()
-	digits := minDigits(simple)
-	cache := litCache{}
-	out := rx{re: re, digits: digits, group: -1, v: captureIndex(sre, "v")}
-	out.anchor = p.newAnchor(src, simple, cache)
-	set, ok := cache.required(simple)
-	if !ok || len(set) == 0 || len(set) > 400 {
-		return out
+	if x, ok := p.wrapped[src]; ok {
+		return x
 	}
-	out.lits, out.words = p.ids(set), isWordList(src, simple, cache)
-	out.group = p.group(out.lits)
-	if out.anchor == nil {
-		out.seps = separators(simple)
+	return p.wrapPlan(analysePattern(src, sre))
+}
+
+// longRepeat reports a counted repetition of ten or more in re, as parsed.
+func longRepeat(re *syntax.Regexp) bool {
+	if re.Op == syntax.OpRepeat && re.Max >= 10 {
+		return true
 	}
-	if simple.Op == syntax.OpConcat {
-		for _, extra := range cache.concatSets(simple) {
-			if len(extra) <= 400 && !sameSet(extra, set) && !weakSet(extra) {
-				ids := p.ids(extra)
-				out.more = append(out.more, ids)
-				out.moreGroups = append(out.moreGroups, p.group(ids))
+	for _, sub := range re.Sub {
+		if longRepeat(sub) {
+			return true
+		}
+	}
+	return false
+}
+
+// topBranches splits the pattern src at its top-level | into the source of
+// its branches; nil when it cannot tell them apart safely: a flag group
+// that applies to the branches after it ("(?i)a|b") or quoted text (\Q).
+func topBranches(src string) []string {
+	var out []string
+	depth, start := 0, 0
+	for i := 0; i < len(src); i++ {
+		switch src[i] {
+		case '\\':
+			if i+1 < len(src) && src[i+1] == 'Q' {
+				return nil
+			}
+			i++
+		case '[':
+			i = classEnd(src, i)
+			if i < 0 {
+				return nil
+			}
+		case '(':
+			if depth == 0 && strings.HasPrefix(src[i:], "(?") && flagGroup(src[i+2:]) {
+				return nil
+			}
+			depth++
+		case ')':
+			depth--
+		case '|':
+			if depth == 0 {
+				out = append(out, src[start:i])
+				start = i + 1
 			}
 		}
 	}
-	return out
+	return append(out, src[start:])
+}
+
+// flagGroup reports whether s, the text after "(?", sets flags for the
+// rest of its group ("i)…") rather than opening one ("i:…", "P<v>…").
+func flagGroup(s string) bool {
+	for i := 0; i < len(s); i++ {
+		switch c := s[i]; {
+		case c == ')':
+			return true
+		case c == '-' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z':
+		default:
+			return false
+		}
+	}
+	return false
+}
+
+// classEnd returns the index of the ] that closes the character class
+// opening at src[i], or -1.
+func classEnd(src string, i int) int {
+	j := i + 1
+	if j < len(src) && src[j] == '^' {
+		j++
+	}
+	if j < len(src) && src[j] == ']' {
+		j++ // a ] first is a literal
+	}
+	for ; j < len(src); j++ {
+		switch src[j] {
+		case '\\':
+			j++
+		case '[':
+			if strings.HasPrefix(src[j:], "[:") {
+				if k := strings.Index(src[j+2:], ":]"); k >= 0 {
+					j += k + 3
+				}
+			}
+		case ']':
+			return j
+		}
+	}
+	return -1
 }
 
 // build builds the automaton and the index from literals to groups, once
 // every regex is wrapped.
 func (p *prefilter) build() {
+	p.plans = nil // every pattern is wrapped by now
 	p.ac = buildAC(p.lits)
 	byLit := make([][]int32, len(p.lits))
 	for g, ids := range p.groups {
@@ -249,11 +333,11 @@ func isWordByte(c byte) bool {
 }
 
 // matchWords reports whether one of a word-list regex's literals occurs in
-// s between word boundaries; present says which literals the prefilter
-// found in the text s belongs to.
-func (p *prefilter) matchWords(x *rx, s string, present []bool) bool {
+// s between word boundaries; h is what the prefilter found in the text s
+// belongs to.
+func (p *prefilter) matchWords(x *rx, s string, h *litHits) bool {
 	for _, id := range x.lits {
-		if !present[id] {
+		if !h.has(id) {
 			continue
 		}
 		w := p.lits[id]
@@ -404,6 +488,15 @@ func minDigits(re *syntax.Regexp) int {
 // litCache memoises literalInfo over the nodes of one regex: the prefilter
 // asks about the same sub-expressions several times while wrapping it.
 type litCache map[*syntax.Regexp]litInfo
+
+// countNodes returns how many nodes re has, to size a litCache.
+func countNodes(re *syntax.Regexp) int {
+	n := 1
+	for _, sub := range re.Sub {
+		n += countNodes(sub)
+	}
+	return n
+}
 
 // literalInfo describes what re can match (see litInfo).
 func literalInfo(re *syntax.Regexp) litInfo { return litCache{}.info(re) }
@@ -558,7 +651,19 @@ func pickBest(cands [][]string) []string {
 	return best
 }
 
+// dedupe returns the distinct strings of in, in the order they first
+// occur. It is called on many small sets while patterns are analysed: those
+// are compared in place, larger ones through a map.
 func dedupe(in []string) []string {
+	if len(in) <= 16 {
+		out := make([]string, 0, len(in))
+		for _, s := range in {
+			if !slices.Contains(out, s) {
+				out = append(out, s)
+			}
+		}
+		return out
+	}
 	seen := make(map[string]bool, len(in))
 	out := in[:0:0]
 	for _, s := range in {

@@ -281,6 +281,7 @@ func compileRules(base *RuleFile, overlays ...*RuleFile) (*ruleSet, error) {
 		}
 		claims = append(claims, o.Claims...)
 	}
+	rs.pre.prepare(patternSources(rs.rules, cues, claims))
 	for _, r := range rs.rules {
 		if err := r.compile(rs.pre); err != nil {
 			return nil, err
@@ -529,8 +530,14 @@ func compileAll(pre *prefilter, pats []string, where, key string) ([]rx, error) 
 func compileAllMode(pre *prefilter, pats []string, where, key string, fold bool) ([]rx, error) {
 	out := make([]rx, 0, len(pats))
 	for i, p := range pats {
-		if fold && !strings.HasPrefix(p, "(?-i)") && !strings.HasPrefix(p, "(?i)") {
-			p = "(?i)" + p
+		p = foldPattern(p, fold)
+		if x, ok := pre.wrapped[p]; ok {
+			out = append(out, x) // parsed and analysed before
+			continue
+		}
+		if pl, ok := pre.plans[p]; ok {
+			out = append(out, pre.wrapPlan(pl)) // parsed and analysed by prepare
+			continue
 		}
 		// regexp.Compile reports exactly the errors of this parse
 		sre, err := syntax.Parse(p, syntax.Perl)
@@ -540,6 +547,43 @@ func compileAllMode(pre *prefilter, pats []string, where, key string, fold bool)
 		out = append(out, pre.wrap(p, sre))
 	}
 	return out, nil
+}
+
+// foldPattern returns the pattern p as compileAllMode compiles it: with fold,
+// case-insensitive unless it says otherwise.
+func foldPattern(p string, fold bool) string {
+	if fold && !strings.HasPrefix(p, "(?-i)") && !strings.HasPrefix(p, "(?i)") {
+		return "(?i)" + p
+	}
+	return p
+}
+
+// patternSources returns the patterns compileRules will wrap, as
+// compileAllMode gives them to wrap, for prefilter.prepare: the rules'
+// regexes and unless patterns, the cue lists, the claims' patterns and
+// unless patterns, and the age forms. Missing one costs only time.
+func patternSources(rules []*Rule, cues map[string][]string, claims []Claim) []string {
+	var out []string
+	add := func(pats []string, fold bool) {
+		for _, p := range pats {
+			out = append(out, foldPattern(p, fold))
+		}
+	}
+	for _, r := range rules {
+		add(eitherApostrophe(r.Regex), true)
+		add(eitherApostrophe(r.Unless), true)
+	}
+	for _, v := range cues {
+		add(eitherApostrophe(v), false)
+	}
+	for _, c := range claims {
+		add(eitherApostrophe(c.Patterns), true)
+		add(c.Unless, true)
+	}
+	for _, f := range ageForms {
+		add([]string{f.expr}, false)
+	}
+	return out
 }
 
 func lowerAll(v []string) []string {

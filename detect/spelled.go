@@ -408,6 +408,38 @@ func (t *deobText) replaced(a, b int) bool {
 	return false
 }
 
+// findReplaced returns the matches of x.re.FindAllStringIndex(norm, -1)
+// that findSpelledURLs can keep: every one that holds a replaced marker,
+// and maybe others (the caller tests each). With separators (rx.seps), no
+// match holds one, so it searches only the runs between them that hold a
+// marker; the matches there are the ones in the whole text, as in
+// findInRuns.
+func (t *deobText) findReplaced(x *rx) [][]int {
+	if x.seps == nil {
+		return x.re.FindAllStringIndex(t.norm, -1)
+	}
+	n := t.norm
+	var out [][]int
+	runEnd := 0
+	for _, r := range t.reps {
+		if r[0] < runEnd {
+			continue // in the run just searched
+		}
+		a := r[0]
+		for a > 0 && !x.seps[n[a-1]] {
+			a--
+		}
+		runEnd = r[1]
+		for runEnd < len(n) && !x.seps[n[runEnd]] {
+			runEnd++
+		}
+		for _, m := range x.re.FindAllStringIndex(n[a:runEnd], -1) {
+			out = append(out, []int{m[0] + a, m[1] + a})
+		}
+	}
+	return out
+}
+
 // at reports a real "@" at byte k of norm: one written so, bracketed or
 // in capitals (" AT "), not a plain " at " ("her page is at gofundme dot
 // com"); text is the document's text.
@@ -513,7 +545,7 @@ func (d *doc) findSpelledURLs(r *Rule) {
 	}
 	n := t.norm
 	for xi := range r.compiled {
-		for _, m := range r.compiled[xi].re.FindAllStringIndex(n, -1) {
+		for _, m := range t.findReplaced(&r.compiled[xi]) {
 			a, b := m[0], m[1]
 			for b > a && strings.IndexByte(".,;:!?)'\"/_@", n[b-1]) >= 0 {
 				b--

@@ -1,6 +1,11 @@
 package detect
 
-import "testing"
+import (
+	"reflect"
+	"testing"
+
+	chaperone "github.com/chaperone-project/chaperone"
+)
 
 // TestReadSpelledNumber checks the digits read from numbers said in words.
 func TestReadSpelledNumber(t *testing.T) {
@@ -43,6 +48,43 @@ func TestDeobfuscate(t *testing.T) {
 		}
 		if s, e := d.span(0, len(d.norm)); s != 0 || e != len(c.in) {
 			t.Errorf("%q: span %d-%d, want 0-%d", c.in, s, e, len(c.in))
+		}
+	}
+}
+
+// TestFindReplaced checks that searching only the runs that hold a marker
+// finds what the URL regex finds in the whole text, less the matches
+// without a marker, which findSpelledURLs skips.
+func TestFindReplaced(t *testing.T) {
+	e := engine(t)
+	items := append(loadSet(t, "../testdata/eval/heldout-a.jsonl"), anchorEdgeItems...)
+	for _, in := range []string{
+		"her page is gofundme dot com slash f slash x, or www.a.org/b and c.com",
+		"\"gofundme dot com\" 'caringbridge(dot)org/visit/x'<a[.]io>hxxps[:]//b.net",
+		"x.com dot com at y.org slash z  example[.]com",
+	} {
+		items = append(items, chaperone.Item{Text: in})
+	}
+	rule := e.Rule("contact-url")
+	for _, it := range items {
+		d := deobfuscate(asciiLower(it.Text))
+		for xi := range rule.compiled {
+			x := &rule.compiled[xi]
+			var want [][]int
+			for _, m := range x.re.FindAllStringIndex(d.norm, -1) {
+				if d.replaced(m[0], m[1]) {
+					want = append(want, m)
+				}
+			}
+			var got [][]int
+			for _, m := range d.findReplaced(x) {
+				if d.replaced(m[0], m[1]) {
+					got = append(got, m)
+				}
+			}
+			if !reflect.DeepEqual(got, want) {
+				t.Errorf("%q: %v, want %v", d.norm, got, want)
+			}
 		}
 	}
 }
