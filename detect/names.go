@@ -673,6 +673,9 @@ func (d *doc) nameRole(g nameGroup, ctxNames map[string]bool) (role, float64) {
 		return roleOther, 0 // "our Chief Nursing Officer, Ms. Angela Brightwater"
 	}
 	if e.set(lsPatientTitles)[pw] && (prevDot || (pi >= 0 && d.toks[pi].cap)) {
+		if e.set(lsPublicFigures)[pw+". "+d.lowerText(g.start, g.end)] || e.set(lsPublicFigures)[pw+" "+d.lowerText(g.start, g.end)] {
+			return roleOther, 0 // "Mr. Rogers", "Dr. House"
+		}
 		return rolePatient, 1
 	}
 	if d.item.Author.Name != "" && strings.Contains(strings.ToLower(d.item.Author.Name), first) {
