@@ -60,6 +60,7 @@ func (d *doc) findNames(r *Rule) {
 		if rl == roleUnknown && d.item.Channel == chaperone.ChannelBio && lex < 0.8 {
 			rl = roleOther // a bio's single names are the author's people
 		}
+
 		if rl == roleUnknown && d.item.Author.Account == chaperone.AccountPersonal && !d.ptCue && !d.cues(cueStoryStrong) {
 			rl = roleOther // a personal account's names are family and friends
 		}
@@ -109,11 +110,17 @@ func (d *doc) findNames(r *Rule) {
 	d.findLowercaseNames(r, base)
 }
 
+// stormWords name a storm, whose name is no person's: "Hurricane Ian".
+var stormWords = map[string]bool{"hurricane": true, "storm": true, "typhoon": true, "cyclone": true}
+
 // notNamePhrase reports a name group that is, as a whole, a listed
 // non-name ("Medi-Cal", "Wi-Fi", "Chuck E. Cheese", a device maker) or a
 // verb made of a noun ("OD’d", "Venmo’d").
 func (d *doc) notNamePhrase(g nameGroup) bool {
 	raw := d.text[g.start:g.end]
+	if stormWords[d.toks[g.first].lower] && g.last > g.first || stormWords[d.word(g.first-1)] {
+		return true // "Hurricane Ian", "after tropical storm Debby"
+	}
 	if strings.HasSuffix(raw, "’d") || strings.HasSuffix(raw, "'d") {
 		return true
 	}

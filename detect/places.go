@@ -70,6 +70,10 @@ func (d *doc) findCities(r *Rule) {
 		if d.e.set(lsNotPlaces)[phrase] || lex.State(d.text[t.start:d.toks[bestEnd].end]) {
 			continue
 		}
+		// "drunk at Ashley's": a given name's possessive is a bar or a home, not the town
+		if bestEnd == i && strings.HasSuffix(d.possWord(i), "'s") && d.givenName(t.lower, 1000) && !(i+3 < len(d.toks) && d.toks[i+3].cap) {
+			continue // ("Bailey's Elementary" is a school's name)
+		}
 		// a common word or first name after "in" is weaker evidence
 		score := r.ScoreOr(0.85)
 		if bestEnd == i {
