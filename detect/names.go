@@ -789,6 +789,10 @@ func (d *doc) nameRole(g nameGroup, ctxNames map[string]bool) (role, float64) {
 	if d.fromContext(g, ctxNames) {
 		return rolePatient, 1
 	}
+	// "Dr. Soto referred Caleb to speech therapy": the one a doctor cares for
+	if careVerbs[pw] && pi == g.first-1 {
+		return rolePatient, 0.9
+	}
 	// colleagues, staff events, signatures
 	if d.staffIn(d.sent[g.first]) && d.patientNear(g.first) < 1 && !(d.digitCount() > 0 && oldAgeRe.matchAnywhere(d.sentenceAt(d.toks[g.first].start))) {
 		if d.greetedName(g) {
@@ -1139,6 +1143,10 @@ func (d *doc) staffAppositive(g nameGroup) bool {
 	}
 	return false
 }
+
+// careVerbs come before the person cared for: "Dr. Soto referred Caleb".
+var careVerbs = map[string]bool{"referred": true, "treated": true, "admitted": true, "discharged": true, "examined": true,
+	"intubated": true, "diagnosed": true, "delivered": true, "stitched": true, "splinted": true, "transported": true, "resuscitated": true}
 
 // petWords name the practice's animals: "Meet Bill, our clinic therapy dog".
 var petWords = map[string]bool{"dog": true, "cat": true, "pup": true, "puppy": true, "kitten": true, "mascot": true, "goldfish": true, "bunny": true}
