@@ -473,13 +473,14 @@ func (d *doc) liftGreeted() bool {
 // blizzard and still pushed that baby out"). Names nameRole gave to
 // colleagues, authors or public figures are no candidates.
 func (d *doc) liftStoryNames() bool {
-	if !d.has(chaperone.FindingPatientStory) {
-		return false
+	story := d.has(chaperone.FindingPatientStory)
+	if !story && !d.yourCare() {
+		return false // without a story, only a name spoken to about their care: "June, if you're reading this: your scans were CLEAN"
 	}
 	lifted := false
 	for k := range d.cands {
 		c := &d.cands[k]
-		if c.typ == chaperone.SpanName && c.rule == "name-person" && c.score < Threshold && (c.score >= storyNameFloor && d.knownName(c.start, c.end) || d.personSyntaxAt(c.start, c.end)) {
+		if c.typ == chaperone.SpanName && c.rule == "name-person" && c.score < Threshold && (story && c.score >= storyNameFloor && d.knownName(c.start, c.end) || d.personSyntaxAt(c.start, c.end)) {
 			c.score = Threshold
 			lifted = true
 		}
