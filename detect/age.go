@@ -40,6 +40,8 @@ var ageForms = []ageForm{
 	// "Happy 94th", "her 100th birthday", "celebrated her 101st with"
 	{`(?i)\b(?P<v>(?:9\d|1[01]\d)(?:st|nd|rd|th))(?: birthday| bday|!| to)`, 0.6, false},
 	{`(?i)\b(?:her|his|their|happy|celebrated|celebrating|celebrates)\s+(?P<v>(?:9\d|1[01]\d)(?:st|nd|rd|th))\b`, 0.6, false},
+	// "Celebrated a patient's 90th in clinic", "Mr. Ortiz's 101st"
+	{`(?i)\b[a-z]+['’]s\s+(?P<v>(?:9\d|1[01]\d)(?:st|nd|rd|th))\b`, 0.6, false},
 	// "92 and fabulous", "91 and still driving", "97 years of sass"
 	{`(?i)\b(?P<v>(?:9\d|1[01]\d)(?:\s+years)?)\s+(?:and|of)\s+(?:still|fabulous|fierce|feisty|sharp|sassy|sass|spunk|grace|love|stubborn|wisdom|[a-z]+ing)\b`, 0.5, false},
 	// "pushing 100"

@@ -450,6 +450,10 @@ func (d *doc) inviteAt(off int) bool {
 	if k := d.tokAt(a); k > 0 && k < len(d.toks) && (d.toks[k-1].text == "–" || d.toks[k-1].text == "—" || d.toks[k-1].text == "-") {
 		a, _ = d.sentenceBounds(k - 1)
 	}
+	// the invitation may follow: "Valentine's craft hour Feb 14, 10-12! Kids of all ages welcome."
+	if k := d.tokAt(b); k < len(d.toks) {
+		_, b = d.sentenceBounds(k)
+	}
 	return d.listIn("event_invite_cues", a, b)
 }
 
@@ -792,7 +796,20 @@ func (d *doc) labelRange(off int) (int, int) {
 func (d *doc) placeholderNear(off int) bool {
 	a, b := d.sentenceRange(off)
 	la, lb := d.labelRange(off)
-	return d.listIn("placeholder_cues", a, b) || d.listIn("placeholder_cues", la, lb)
+	return d.listIn("placeholder_cues", a, b) && d.placeholderWords(a, b) || d.listIn("placeholder_cues", la, lb) && d.placeholderWords(la, lb)
+}
+
+// placeholderWords reports a placeholder cue in bytes [a,b) of the
+// lower-cased text as whole words: "our sweetest patient" holds no "test
+// patient". listIn, which finds the cues as substrings, has said one is
+// there.
+func (d *doc) placeholderWords(a, b int) bool {
+	for _, w := range d.e.rules.list("placeholder_cues") {
+		if containsWord(d.lower[a:b], w) {
+			return true
+		}
+	}
+	return false
 }
 
 // familySentence reports a sentence about the author's own family with no

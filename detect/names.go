@@ -922,6 +922,9 @@ func (d *doc) storySubject(i int) bool {
 	if d.nameHashtag(d.toks[i].lower) {
 		return true // "Hunter rang the bell today!!! … #hunterstrong"
 	}
+	if k := i + 1; k < n && (d.toks[k].lower == "passed" || d.toks[k].lower == "died" || d.toks[k].lower == "coded") {
+		return true // "Charlie passed on the morning of the 8th": a death is someone's
+	}
 	a := d.sent[i]
 	for k := i + 2; k < n && d.sent[k] <= a+1; k++ {
 		switch d.toks[k].lower {
@@ -1124,7 +1127,7 @@ func (d *doc) staffAppositive(g nameGroup) bool {
 	if e.set(lsGreetings)[d.word(g.first-1)] {
 		return false // "Hi Maria, our IT team saw…" addresses Maria
 	}
-	if g.last+2 < len(d.toks) && d.toks[g.last+1].text == "," && (d.toks[g.last+2].lower == "our" || d.toks[g.last+2].lower == "my") {
+	if g.last+2 < len(d.toks) && d.toks[g.last+1].text == "," && (d.toks[g.last+2].lower == "our" || d.toks[g.last+2].lower == "my" || d.toks[g.last+2].lower == "the") {
 		for k := g.last + 3; k < len(d.toks) && k <= g.last+5; k++ {
 			w := strings.Trim(d.toks[k].lower, "-")
 			if e.set(lsStaffRoles)[w] || strings.HasSuffix(w, "-lead") || w == "lead" || petWords[w] {
