@@ -234,7 +234,7 @@ func (d *doc) findNamedSubject() bool {
 // ("my son Darius passed his driving test"): its "his test" is no patient's.
 func (d *doc) familyIn(i int) bool {
 	a, b := d.sentenceBounds(i)
-	return d.listIn("author_family_cues", a, b)
+	return d.listWords("author_family_cues", a, b)
 }
 
 // wordBeforeCaps returns the word before the run of capitalised words that

@@ -796,16 +796,18 @@ func (d *doc) labelRange(off int) (int, int) {
 func (d *doc) placeholderNear(off int) bool {
 	a, b := d.sentenceRange(off)
 	la, lb := d.labelRange(off)
-	return d.listIn("placeholder_cues", a, b) && d.placeholderWords(a, b) || d.listIn("placeholder_cues", la, lb) && d.placeholderWords(la, lb)
+	return d.listWords("placeholder_cues", a, b) || d.listWords("placeholder_cues", la, lb)
 }
 
-// placeholderWords reports a placeholder cue in bytes [a,b) of the
-// lower-cased text as whole words: "our sweetest patient" holds no "test
-// patient". listIn, which finds the cues as substrings, has said one is
-// there.
-func (d *doc) placeholderWords(a, b int) bool {
-	for _, w := range d.e.rules.list("placeholder_cues") {
-		if containsWord(d.lower[a:b], w) {
+// listWords is listIn with every cue found as whole words: "our sweetest
+// patient" holds no "test patient", "your son" no "our son". Callers ask
+// it of the lists whose cues would read wrongly inside a longer word.
+func (d *doc) listWords(name string, a, b int) bool {
+	if !d.listIn(name, a, b) {
+		return false
+	}
+	for _, w := range d.e.rules.list(name) {
+		if containsWord(d.lower[a:b], strings.TrimSpace(w)) {
 			return true
 		}
 	}
@@ -820,5 +822,5 @@ func (d *doc) familySentence(off int) bool {
 		return false
 	}
 	a, b := d.sentenceRange(off)
-	return d.listIn("author_family_cues", a, b)
+	return d.listWords("author_family_cues", a, b)
 }

@@ -512,3 +512,25 @@ func TestEndsWithWord(t *testing.T) {
 		}
 	}
 }
+
+// TestListWords checks that the cue lists read as whole words do not match
+// inside a longer word, as listIn's substrings do: "our sweetest patient"
+// is no "test patient", "your son" no "our son".
+func TestListWords(t *testing.T) {
+	e := engine(t)
+	for _, tc := range []struct {
+		list, text string
+		want       bool
+	}{
+		{"placeholder_cues", "Our sweetest patient, Hector, brought tamales.", false},
+		{"placeholder_cues", "This is a test patient, not a real one.", true},
+		{"author_family_cues", "Saw your son at the game, he threw a strike.", false},
+		{"author_family_cues", "Took our son to the game, he threw a strike.", true},
+	} {
+		d := e.newDoc(chaperone.Item{Text: tc.text})
+		if got := d.listWords(tc.list, 0, len(d.lower)); got != tc.want {
+			t.Errorf("listWords(%s, %q) = %v, want %v", tc.list, tc.text, got, tc.want)
+		}
+		d.release()
+	}
+}

@@ -782,7 +782,7 @@ func (d *doc) nameRole(g nameGroup, ctxNames map[string]bool) (role, float64) {
 		}
 	}
 	// the author's family: "the kids are great, Jake made varsity"
-	if a, b := d.sentenceBounds(g.first); d.listIn("author_family_cues", a, b) && d.patientIn(d.sent[g.first]) < 1 {
+	if a, b := d.sentenceBounds(g.first); d.listWords("author_family_cues", a, b) && d.patientIn(d.sent[g.first]) < 1 {
 		return roleOther, 0
 	}
 	// vocatives and names taken from the review being answered

@@ -480,7 +480,7 @@ func (d *doc) authorsWorkplace(i, j int, phrase string) bool {
 			first = true
 		}
 	}
-	return first && d.listIn("career_words", a, b)
+	return first && d.listWords("career_words", a, b)
 }
 
 // headsPatientSentence reports whether the sentence holding token j ends
