@@ -244,7 +244,7 @@ var kinCareRe = mustLazyRegexp(`\byour (?:son|daughter|kid|child|baby|boy|girl|m
 
 // practiceVoice is the practice inviting the person back: with "your"
 // treatment, a reply from the practice that gives it.
-var practiceVoice = mustLazyRegexp(`\b(?:call us|call the office|call our office|see you (?:at|next|in|on|soon)|come (?:back )?in|stop by|message us|send us|book (?:your|a)|we'll (?:see|get|check|swap|adjust|schedule|hold|have|email|e-mail|send|mail|fax|text|call)|(?:is|are) ready(?: for (?:pick-?up|you))?|ready (?:for pick-?up|to pick up|whenever)|our (?:office|clinic|front desk|nurses?))\b`)
+var practiceVoice = mustLazyRegexp(`\b(?:call us|call the office|call our office|see you (?:at|next|in|on|soon)|come (?:back )?in|stop by|message us|send us|book (?:your|a)|we'll (?:see|get|check|swap|adjust|schedule|hold|have|email|e-mail|send|mail|fax|text|call)|(?:is|are) ready(?: for (?:pick-?up|you))?|see me (?:next|tomorrow|on|at|in|monday|tuesday|wednesday|thursday|friday)|ready (?:for pick-?up|to pick up|whenever)|our (?:office|clinic|front desk|nurses?))\b`)
 
 // ownPatientRe is a plain statement that someone is the author's patient.
 var ownPatientRe = mustLazyRegexp(`\b(?:is|was|are|were|'s|’s) (?:one of )?(?:my|our) (?:[a-z]+ )?(?:patients?|pts?|clients?|residents?)\b`)

@@ -517,6 +517,10 @@ func (d *doc) digitWindows() []digitWindow {
 // Effingham": the place after the preposition must be a road, a numbered
 // route or exit, or a town in the gazetteer, and the landmark no holiday
 // or family ("the Hendersons on Thanksgiving").
+// timeUnits after a number make it a duration: "in 14 minutes".
+var timeUnits = map[string]bool{"minutes": true, "minute": true, "min": true, "mins": true, "seconds": true, "secs": true,
+	"hours": true, "hour": true, "hrs": true, "days": true, "weeks": true, "months": true, "years": true}
+
 func validLandmark(d *doc, s, e int) bool {
 	v := d.text[s:e]
 	words := strings.Fields(v)
@@ -538,6 +542,9 @@ func validLandmark(d *doc, s, e int) bool {
 	}
 	place := words[k+1:]
 	last := strings.ToLower(strings.Trim(place[len(place)-1], ".,"))
+	if timeUnits[d.nextWordAfter(e)] {
+		return false // "got him to the OR in 14 minutes"
+	}
 	if d.e.lex.StreetSuffix(last) || d.e.set(lsMonths)[last] == false && strings.ContainsAny(strings.Join(place, " "), "0123456789") {
 		return true
 	}
