@@ -404,16 +404,12 @@ func (d *doc) boostNamesNearIDs() {
 // guideline says of quasi-identifiers in a story. It reports whether any
 // candidate was lifted. Names stay out, as in boostCompanions, and so do a
 // holiday or a month alone: "Mother's Day thought: maternal mortality …"
-// is too weak a date to block a post that may be no story at all. Nor is
-// a date or place in a sentence that invites people to the practice's event ("Join us
-// for our Teddy Bear Clinic on Saturday, May 9 at Fresno's Woodward Park").
+// is too weak a date to block a post that may be no story at all.
 func (d *doc) liftStoryCompanions() bool {
 	if !d.has(chaperone.FindingPatientStory) {
 		return false
 	}
-	return d.liftWeak(func(c *cand) bool {
-		return c.rule != "date-holiday" && c.rule != "date-month"
-	})
+	return d.liftWeak(func(c *cand) bool { return c.rule != "date-holiday" && c.rule != "date-month" })
 }
 
 // visitWords are a patient's visits: "your checkup", "your follow-up".

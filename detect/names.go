@@ -962,10 +962,8 @@ func (d *doc) nameHashtag(w string) bool {
 		if rest, ok := strings.CutPrefix(h, w); ok && cues[rest] {
 			return true
 		}
-		for c := range cues {
-			if h == c+w {
-				return true
-			}
+		if cue, ok := strings.CutSuffix(h, w); ok && cues[cue] {
+			return true
 		}
 	}
 	return false
