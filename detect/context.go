@@ -23,6 +23,7 @@ func (d *doc) readContext() {
 	clear(d.sents)
 	sents := d.sents
 	anyStaff := false
+	maxSent := 0.0 // the strongest sentence's patient cue, before the item-level readings
 	masks := d.tokLists()
 	reply := d.item.Channel.IsReply()
 	for i := range d.toks {
@@ -161,6 +162,7 @@ func (d *doc) readContext() {
 		if v := sents[s].patient; v > d.patientItem {
 			d.patientItem = v
 		}
+		maxSent = max(maxSent, sents[s].patient)
 		if sents[s].patient >= 1 {
 			sents[s].staff = false
 		}
@@ -200,6 +202,8 @@ func (d *doc) readContext() {
 			d.patientItem = 0.5
 		}
 	}
+	d.ownLife = d.item.Channel != chaperone.ChannelNote && !d.ptCue && !d.confirmed && !d.hypothetical &&
+		maxSent < 0.6 && !d.cues(cueStoryStrong) && !d.cues(cueStoryEvent) && d.ownLifeCue(masks)
 	if d.item.Channel == chaperone.ChannelNote {
 		d.patientItem = 1
 		for s := range sents {
@@ -235,6 +239,39 @@ func (d *doc) findNamedSubject() bool {
 func (d *doc) familyIn(i int) bool {
 	a, b := d.sentenceBounds(i)
 	return d.listWords("author_family_cues", a, b)
+}
+
+// ownLifeCue reports a sign that the text tells of the author's own life:
+// their family ("my sister", "with my 94-year-old grandpa", and on a
+// personal account a relative called by title, "Grandma Ruth turned 90
+// today!"), or their time off ("took the kids to Yellowstone", "Vacation
+// mode on"). "Our" is left out: "our kids" are a school's, "our unit" a
+// ward's. Called by readContext, which also asks that no sentence speaks
+// of a patient.
+func (d *doc) ownLifeCue(masks []listMask) bool {
+	if d.listWords("own_life_cues", 0, len(d.lower)) {
+		return true
+	}
+	personal := d.item.Author.Account == chaperone.AccountPersonal
+	for i := range d.toks {
+		t := &d.toks[i]
+		switch {
+		case t.lower == "my":
+			// "my 94-year-old grandpa", but not "my patient's son"
+			for j := i + 1; j <= i+3 && j < len(d.toks) && d.sent[j] == d.sent[i]; j++ {
+				if masks[j].has(lsPatientNouns) || d.toks[j].lower == "whose" || strings.HasSuffix(d.toks[j].lower, "'s") {
+					break
+				}
+				if masks[j].has(lsKinship) {
+					return true
+				}
+			}
+		case personal && masks[i].has(lsKinTitles) && t.cap && !t.allCaps && i+1 < len(d.toks) && d.toks[i+1].kind == tokWord && d.toks[i+1].cap &&
+			!isPossessive(d.prevWord(i)) && !isDeterminer(d.prevWord(i)):
+			return true // "Grandma Ruth turned 90 today!"
+		}
+	}
+	return false
 }
 
 // wordBeforeCaps returns the word before the run of capitalised words that

@@ -270,6 +270,9 @@ func (d *doc) resolve() []chaperone.Span {
 			if noPatient || placeholders && d.placeholderNear(x.start) {
 				continue
 			}
+			if d.ownLife && x.typ != chaperone.SpanEmail && x.typ != chaperone.SpanPhone && x.typ != chaperone.SpanSSN {
+				continue // "Grandma Ruth turned 90 today! Still drives herself to bingo in Kearney": the author's own life
+			}
 			if d.familySentence(x.start) {
 				continue // "Took my dad to Wrigley for his 91st birthday": the author's own family
 			}

@@ -534,3 +534,41 @@ func TestListWords(t *testing.T) {
 		d.release()
 	}
 }
+
+// TestOwnLife checks the reading of a text about the author's own life
+// (doc.ownLife), whose people, places and dates are no patient's, against
+// twins that speak of a patient.
+func TestOwnLife(t *testing.T) {
+	e := engine(t)
+	for _, tc := range []struct {
+		text     string
+		personal bool
+		want     bool
+	}{
+		{"Grandma Ruth turned 90 today! 🎂 Still drives herself to bingo in Kearney every Tuesday.", true, true},
+		{"Grabbed tacos in San Pedro after my shift with my 94-year-old grandpa. He out-ate me.", false, true},
+		{"Grace and I finally took the kids to Yellowstone. June is the month to go.", false, true},
+		{"Ate way too much poke in Kailua today 🐟 Beach, nap, repeat. Vacation mode on.", true, true},
+		// a relative called by title is the author's only on a personal account
+		{"Grandma Ruth turned 90 today! 🎂 Still drives herself to bingo in Kearney every Tuesday.", false, false},
+		{"Grandma Ruth in bed 4 turned 90 today! Still asks for her bingo cards.", true, false},
+		{"Took a splint off a chef from Nonna's Kitchen on Federal Hill today.", true, false},
+		{"My patient's grandma turned 95 today and brought me a pie.", false, false},
+		{"We have a baby in our unit whose parents live 4 hrs away in Yakima, her name is Mei-Ling.", false, false},
+		{"Refilled meds for a sweet lady who works at Jefferson High. She's been feeding our kids for 30 years.", false, false},
+	} {
+		it := chaperone.Item{Text: tc.text}
+		if tc.personal {
+			it.Author.Account = chaperone.AccountPersonal
+		}
+		d := e.newDoc(it)
+		d.readContext()
+		if d.ownLife != tc.want {
+			t.Errorf("ownLife(%q, personal %v) = %v, want %v", tc.text, tc.personal, d.ownLife, tc.want)
+		}
+		d.release()
+		if r := e.Screen(it); tc.want && r.Decision == chaperone.Block {
+			t.Errorf("Screen(%q) blocks the author's own life: %v", tc.text, r.Spans)
+		}
+	}
+}

@@ -33,6 +33,10 @@ type doc struct {
 	// hypothetical is set for teaching cases, simulations and made-up
 	// examples; confirmed for replies that confirm a relationship.
 	hypothetical bool
+	// ownLife is set for a text about the author's own life (ownLifeCue)
+	// with no patient in any sentence: its people, places and dates are
+	// no patient's, and it tells no patient's story.
+	ownLife      bool
 	namedSubject bool // a sentence opens with a given name that did something ("Sandy came in today with her first loose tooth")
 	confirmed    bool
 	ptCue        bool // "pt", "my pt's": clinicians' shorthand for a patient

@@ -232,7 +232,7 @@ func (d *doc) findStory(r *Rule) {
 			}
 		}
 	}
-	if d.item.Channel == chaperone.ChannelReviewReply || (d.item.Channel.IsReply() && d.replyConfirms() && !d.cues(cueStoryThirdPerson)) {
+	if d.ownLife || d.item.Channel == chaperone.ChannelReviewReply || (d.item.Channel.IsReply() && d.replyConfirms() && !d.cues(cueStoryThirdPerson)) {
 		score = 0
 	}
 	d.addFinding(r, score, "")
