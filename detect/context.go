@@ -23,7 +23,7 @@ func (d *doc) readContext() {
 	clear(d.sents)
 	sents := d.sents
 	anyStaff := false
-	maxSent := 0.0 // the strongest sentence's patient cue, before the item-level readings
+	careCue := 0.0 // the strongest patient cue a word gives, but for "born" and "license", and before the item-level readings
 	masks := d.tokLists()
 	reply := d.item.Channel.IsReply()
 	for i := range d.toks {
@@ -41,6 +41,8 @@ func (d *doc) readContext() {
 			v = 0
 		case (w == "pt" || w == "pts") && t.allCaps && d.possWord(i) == w:
 			v = 0 // "PT": physical therapy or therapist
+		case w == "patient" && patienceWords[prev]:
+			v = 0 // "1 very patient husband": an adjective (keepNonPatientWords)
 		case m.has(lsPatientNouns):
 			v = 1
 			if w == "patients" || w == "clients" || w == "residents" || w == "pts" {
@@ -91,12 +93,16 @@ func (d *doc) readContext() {
 		if w == "dob" || w == "mrn" || w == "ssn" || w == "d.o.b" {
 			v = 1
 		}
+		careCue = max(careCue, v)
 		ownLicence := (w == "license" || w == "licence") && d.tokIn(i-1, lsCredentials)
 		// "fax" labelling a number ("fax 504-555-0111") is the practice's
 		// line as often as a patient's; "fax the record to" is a record's
 		faxLabel := w == "fax" && i+1 < len(d.toks) && (d.toks[i+1].kind == tokNumber || d.toks[i+1].text == ":" || d.toks[i+1].text == "(")
 		if v < 0.8 && m.has(lsIdentifierLabels) && w != "age" && w != "phone" && w != "email" && !faxLabel && !ownLicence {
 			v = 0.8 // "acct 7720-33918": about a patient's records
+			if w != "born" && w != "license" && w != "licence" {
+				careCue = max(careCue, v) // "Born in 1922 in Ponce", "renewed his fishing license" may tell of the author's family
+			}
 		}
 		// "Dr. Okafor's last clinic day": a sentence about a colleague
 		if (w == "dr" || w == "doctor") && t.cap && i+2 < len(d.toks) && (i < 3 || d.sent[i-3] != s) {
@@ -162,7 +168,6 @@ func (d *doc) readContext() {
 		if v := sents[s].patient; v > d.patientItem {
 			d.patientItem = v
 		}
-		maxSent = max(maxSent, sents[s].patient)
 		if sents[s].patient >= 1 {
 			sents[s].staff = false
 		}
@@ -203,7 +208,7 @@ func (d *doc) readContext() {
 		}
 	}
 	d.ownLife = d.item.Channel != chaperone.ChannelNote && !d.ptCue && !d.confirmed && !d.hypothetical &&
-		maxSent < 0.6 && !d.cues(cueStoryStrong) && !d.cues(cueStoryEvent) && d.ownLifeCue(masks)
+		careCue < 0.6 && !d.cues(cueStoryStrong) && !(d.cues(cueStoryEvent) && d.clinicalWord(false)) && d.ownLifeCue(masks)
 	if d.item.Channel == chaperone.ChannelNote {
 		d.patientItem = 1
 		for s := range sents {
@@ -213,6 +218,11 @@ func (d *doc) readContext() {
 		}
 	}
 }
+
+// patienceWords make "patient" after them an adjective: "a very patient
+// husband", "be patient".
+var patienceWords = map[string]bool{"very": true, "so": true, "too": true, "more": true, "most": true, "super": true, "really": true,
+	"incredibly": true, "extremely": true, "infinitely": true, "be": true, "been": true, "being": true, "stay": true, "remain": true, "endlessly": true}
 
 // personNouns are nouns for a person that the name lists also hold: "Guy
 // came in with chest pain" tells of no one named Guy.
@@ -258,21 +268,28 @@ func (d *doc) ownLifeCue(masks []listMask) bool {
 		switch {
 		case t.lower == "my":
 			// "my 94-year-old grandpa", but not "my patient's son"
-			for j := i + 1; j <= i+3 && j < len(d.toks) && d.sent[j] == d.sent[i]; j++ {
+			for j, words := i+1, 0; words < 3 && j < len(d.toks) && d.sent[j] == d.sent[i]; j++ {
 				if masks[j].has(lsPatientNouns) || d.toks[j].lower == "whose" || strings.HasSuffix(d.toks[j].lower, "'s") {
 					break
 				}
 				if masks[j].has(lsKinship) {
 					return true
 				}
+				if d.toks[j].kind == tokWord {
+					words++
+				}
 			}
-		case personal && masks[i].has(lsKinTitles) && t.cap && !t.allCaps && i+1 < len(d.toks) && d.toks[i+1].kind == tokWord && d.toks[i+1].cap &&
+		case personal && t.cap && !t.allCaps && (masks[i].has(lsKinTitles) && i+1 < len(d.toks) && d.toks[i+1].kind == tokWord && d.toks[i+1].cap || ownKin[t.lower]) &&
 			!isPossessive(d.prevWord(i)) && !isDeterminer(d.prevWord(i)):
-			return true // "Grandma Ruth turned 90 today!"
+			return true // "Grandma Ruth turned 90 today!", "Dad's 90th at the VFW hall"
 		}
 	}
 	return false
 }
+
+// ownKin are relatives called by kinship alone, as one calls one's own:
+// "Dad turns 91 on Sunday".
+var ownKin = map[string]bool{"mom": true, "dad": true, "mum": true, "mama": true, "papa": true, "grandma": true, "grandpa": true, "granny": true, "nana": true, "gramps": true}
 
 // wordBeforeCaps returns the word before the run of capitalised words that
 // ends just before token i: for "a Yavapai County rancher" at "rancher" it

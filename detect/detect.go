@@ -181,7 +181,7 @@ func (e *Engine) newDoc(it chaperone.Item) *doc {
 	}
 	d.cand, d.findCand = d.bufs.cand, d.bufs.findCand
 	d.toks = tokenizeLower(d.bufs.toks, it.Text, d.lower)
-	d.keepTherapyPT()
+	d.keepNonPatientWords()
 	d.sent = sentenceIndexInto(d.bufs.sent, d.toks)
 	if it.Context != "" {
 		d.ctxLower = asciiLower(it.Context)
@@ -195,19 +195,23 @@ var therapyNouns = map[string]bool{"team": true, "staff": true, "department": tr
 	"aide": true, "aides": true, "assistant": true, "assistants": true, "program": true, "student": true, "students": true,
 	"school": true, "office": true, "practice": true, "crew": true, "squad": true, "session": true, "sessions": true}
 
-// keepTherapyPT puts "PT" back in capitals in the lower-cased text where
-// it means physical therapy ("our PT team", "the PT gym"), so that cues
-// written for "pt" the patient ("our pt") do not read it. Offsets do not
-// change. Called by newDoc, once the text is tokenised.
-func (d *doc) keepTherapyPT() {
+// keepNonPatientWords puts back in capitals, in the lower-cased text,
+// "PT" where it means physical therapy ("our PT team", "the PT gym") and
+// "patient" where it is an adjective ("1 very patient husband", "be
+// patient"), so that cues written for the patient ("our pt", "my
+// patient") do not read them. Offsets do not change. Called by newDoc,
+// once the text is tokenised.
+func (d *doc) keepNonPatientWords() {
 	var b []byte
 	for i := range d.toks {
 		t := &d.toks[i]
-		if (t.text == "PT" || t.text == "PTs") && i+1 < len(d.toks) && therapyNouns[d.toks[i+1].lower] {
+		therapy := (t.text == "PT" || t.text == "PTs") && i+1 < len(d.toks) && therapyNouns[d.toks[i+1].lower]
+		adjective := t.lower == "patient" && i > 0 && patienceWords[d.toks[i-1].lower]
+		if therapy || adjective {
 			if b == nil {
 				b = []byte(d.lower)
 			}
-			copy(b[t.start:t.end], t.text)
+			copy(b[t.start:t.end], strings.ToUpper(t.text))
 		}
 	}
 	if b != nil {

@@ -551,6 +551,13 @@ func TestOwnLife(t *testing.T) {
 		{"Grabbed tacos in San Pedro after my shift with my 94-year-old grandpa. He out-ate me.", false, true},
 		{"Grace and I finally took the kids to Yellowstone. June is the month to go.", false, true},
 		{"Ate way too much poke in Kailua today 🐟 Beach, nap, repeat. Vacation mode on.", true, true},
+		{"Dad turns 91 on Sunday and wants ONE thing: a ride in a convertible along Highway 1 through Big Sur.", true, true},
+		{"Took my 91-year-old grandmother to see the Grand Canyon. She said 'it's a big hole' and asked about lunch 😂", true, true},
+		{"Grandma Inés is 102 today 🎂 Born in 1922 in Ponce, still does her own taxes.", true, true},
+		// a story with a clinical word, a record or a patient in it is no one's own life
+		{"my dialysis uncle Sione (not my real uncle lol) turned ninety today and brought malasadas for the whole chair room", false, false},
+		{"Check that came in today with a note: “Sorry it’s late, my wife passed in October. — Ed, acct 3310-88.”", false, false},
+		{"Aroha flew all the way from Rotorua to see her moko and ended up seeing me instead — fractured wrist on day one of vacation.", false, false},
 		// a relative called by title is the author's only on a personal account
 		{"Grandma Ruth turned 90 today! 🎂 Still drives herself to bingo in Kearney every Tuesday.", false, false},
 		{"Grandma Ruth in bed 4 turned 90 today! Still asks for her bingo cards.", true, false},

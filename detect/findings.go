@@ -559,7 +559,7 @@ func (d *doc) findPersonal(r *Rule) {
 	if d.item.Author.Account != chaperone.AccountPersonal {
 		return
 	}
-	if d.has(chaperone.FindingPatientStory) || d.has(chaperone.FindingPHI) || d.cues(cuePersonalClinical) || d.patientItem >= 0.4 ||
+	if d.has(chaperone.FindingPatientStory) || d.has(chaperone.FindingPHI) || d.cues(cuePersonalClinical) || !d.ownLife && d.patientItem >= 0.4 ||
 		d.has(chaperone.FindingIndividualAdvice) || d.has(chaperone.FindingRelationshipConfirmed) {
 		d.addFinding(r, 0.8, "")
 	}

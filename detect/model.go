@@ -153,7 +153,7 @@ func (d *doc) eligible(t chaperone.FindingType) bool {
 	case chaperone.FindingPatientStory, chaperone.FindingConsentNeeded:
 		// a story needs someone in it: a patient cue, a person, an identifier
 		return !d.ownLife && (d.patientItem >= 0.4 || d.ptCue || len(d.spans) > 0 || d.cues(cueStoryStrong) || d.cues(cueStoryPerson) || d.cues(cueConsentImage) ||
-			d.clinicalWord() && (d.cues(cueStoryTime) || d.cues(cueStoryEvent)))
+			d.clinicalWord(true) && (d.cues(cueStoryTime) || d.cues(cueStoryEvent)))
 	}
 	return true
 }
@@ -536,13 +536,23 @@ var prospectRe = mustLazyRegexp(`\b(?:taking|accepting) new (?:patients|clients)
 // their care team's, so only a rule's confirming phrase confirms care.
 var ownDoctorRe = mustLazyRegexp(`\byour own (?:doctor|doc|provider|physician|dentist|clinician|care team|gp|pcp|pediatrician|ob|obgyn|therapist|prescriber|pharmacist)\b`)
 
+// commonWord reports a common English word (SCOWL level 35 or below).
+func (d *doc) commonWord(w string) bool {
+	lvl, ok := d.e.lex.WordLevel(w)
+	return ok && lvl <= 35
+}
+
 // clinicalWord reports a clinical term, body part, injury, clinical event
 // or drug in the text: with a time or an event ("Third forklift injury
 // this month", "finally let me look at that mole"), the model may judge
-// whether a patient's story is told. Called by eligible.
-func (d *doc) clinicalWord() bool {
+// whether a patient's story is told. Called by eligible, and by
+// readContext with commonDrugs false, where a brand that is a common word
+// ("Today") is no clinical word.
+func (d *doc) clinicalWord(commonDrugs bool) bool {
 	for i, m := range d.tokLists() {
-		if m.has(lsClinicalTerms) || m.has(lsBodyParts) || m.has(lsInjuryTerms) || m.has(lsClinicalEvents) || len(d.toks[i].lower) > 4 && d.e.lex.Drug(d.toks[i].lower) || d.e.lex.Condition(d.toks[i].lower) {
+		w := d.toks[i].lower
+		if m.has(lsClinicalTerms) || m.has(lsBodyParts) || m.has(lsInjuryTerms) || m.has(lsClinicalEvents) || d.e.lex.Condition(w) ||
+			len(w) > 4 && d.e.lex.Drug(w) && (commonDrugs || !d.commonWord(w)) {
 			return true
 		}
 	}
