@@ -272,7 +272,7 @@ func (d *doc) ownLifeCue(masks []listMask) bool {
 				if masks[j].has(lsPatientNouns) || d.toks[j].lower == "whose" || strings.HasSuffix(d.toks[j].lower, "'s") {
 					break
 				}
-				if masks[j].has(lsKinship) {
+				if masks[j].has(lsKinship) && !careKin[d.toks[j].lower] {
 					return true
 				}
 				if d.toks[j].kind == tokWord {
@@ -286,6 +286,11 @@ func (d *doc) ownLifeCue(masks []listMask) bool {
 	}
 	return false
 }
+
+// careKin are kinship words a clinician also uses of patients: "my angel
+// baby Ximena" on a NICU nurse's account.
+var careKin = map[string]bool{"baby": true, "babies": true, "twin": true,
+	"partner": true, "caregiver": true, "guardian": true, "parent": true, "parents": true, "sibling": true}
 
 // ownKin are relatives called by kinship alone, as one calls one's own:
 // "Dad turns 91 on Sunday".

@@ -554,6 +554,8 @@ func TestOwnLife(t *testing.T) {
 		{"Dad turns 91 on Sunday and wants ONE thing: a ride in a convertible along Highway 1 through Big Sur.", true, true},
 		{"Took my 91-year-old grandmother to see the Grand Canyon. She said 'it's a big hole' and asked about lunch 😂", true, true},
 		{"Grandma Inés is 102 today 🎂 Born in 1922 in Ponce, still does her own taxes.", true, true},
+		{"Camping at Itasca this weekend. Walked across the Mississippi headwaters and my 5yo was deeply unimpressed", true, true},
+		{"NICU nurse 👶 | Still thinking of my angel baby Ximena, always 🕊️ | follow her mama's page", false, false},
 		// a story with a clinical word, a record or a patient in it is no one's own life
 		{"my dialysis uncle Sione (not my real uncle lol) turned ninety today and brought malasadas for the whole chair room", false, false},
 		{"Check that came in today with a note: “Sorry it’s late, my wife passed in October. — Ed, acct 3310-88.”", false, false},
