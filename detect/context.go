@@ -207,8 +207,9 @@ func (d *doc) readContext() {
 			d.patientItem = 0.5
 		}
 	}
-	d.ownLife = d.item.Channel != chaperone.ChannelNote && !d.ptCue && !d.confirmed && !d.hypothetical &&
-		careCue < 0.6 && !d.cues(cueStoryStrong) && !(d.cues(cueStoryEvent) && d.clinicalWord(false)) && d.ownLifeCue(masks)
+	// the author's own life, or medicine's history, with no patient in it
+	d.aboutNoPatient = d.item.Channel != chaperone.ChannelNote && !d.ptCue && !d.confirmed && !d.hypothetical &&
+		careCue < 0.6 && !d.cues(cueStoryStrong) && (!(d.cues(cueStoryEvent) && d.clinicalWord(false)) && d.ownLifeCue(masks) || d.historyCue())
 	if d.item.Channel == chaperone.ChannelNote {
 		d.patientItem = 1
 		for s := range sents {
@@ -282,6 +283,25 @@ func (d *doc) ownLifeCue(masks []listMask) bool {
 		case personal && t.cap && !t.allCaps && (masks[i].has(lsKinTitles) && i+1 < len(d.toks) && d.toks[i+1].kind == tokWord && d.toks[i+1].cap || ownKin[t.lower]) &&
 			!isPossessive(d.prevWord(i)) && !isDeterminer(d.prevWord(i)):
 			return true // "Grandma Ruth turned 90 today!", "Dad's 90th at the VFW hall"
+		}
+	}
+	return false
+}
+
+// historyCue reports medicine's history told: a history cue ("#MedHistory",
+// "on this day in"), or a fun fact with a year half a century back ("Fun
+// fact: Fleming noticed the mold in September 1928"). Called by
+// readContext, which also asks that no sentence speaks of a patient.
+func (d *doc) historyCue() bool {
+	if d.listWords("history_cues", 0, len(d.lower)) {
+		return true
+	}
+	if !strings.Contains(d.lower, "fact") || !d.listWords("fact_cues", 0, len(d.lower)) {
+		return false
+	}
+	for i := range d.toks {
+		if t := &d.toks[i]; t.kind == tokNumber && len(t.text) == 4 && t.text >= "1500" && t.text <= "1975" {
+			return true
 		}
 	}
 	return false

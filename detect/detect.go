@@ -274,8 +274,11 @@ func (d *doc) resolve() []chaperone.Span {
 			if noPatient || placeholders && d.placeholderNear(x.start) {
 				continue
 			}
-			if d.ownLife && x.typ != chaperone.SpanEmail && x.typ != chaperone.SpanPhone && x.typ != chaperone.SpanSSN {
+			if d.aboutNoPatient && x.typ != chaperone.SpanEmail && x.typ != chaperone.SpanPhone && x.typ != chaperone.SpanSSN {
 				continue // "Grandma Ruth turned 90 today! Still drives herself to bingo in Kearney": the author's own life
+			}
+			if x.typ == chaperone.SpanDate && beforeLiving(d.text[x.start:x.end]) {
+				continue // "Florence Nightingale was born May 12, 1820": no living patient's date
 			}
 			if d.familySentence(x.start) {
 				continue // "Took my dad to Wrigley for his 91st birthday": the author's own family
@@ -327,6 +330,22 @@ func (d *doc) resolve() []chaperone.Span {
 	}
 	return spans
 }
+
+// beforeLiving reports a date whose year, four digits, is 1910 or earlier:
+// no living person's birth, and no patient's visit.
+func beforeLiving(date string) bool {
+	for i := 0; i+4 <= len(date); i++ {
+		if (i == 0 || !isASCIIDigit(date[i-1])) && (i+4 == len(date) || !isASCIIDigit(date[i+4])) &&
+			isASCIIDigit(date[i]) && isASCIIDigit(date[i+1]) && isASCIIDigit(date[i+2]) && isASCIIDigit(date[i+3]) {
+			if y := date[i : i+4]; y >= "1000" && y <= "1910" {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+func isASCIIDigit(c byte) bool { return '0' <= c && c <= '9' }
 
 func round2(f float64) float64 {
 	if f > 1 {

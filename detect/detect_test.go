@@ -537,10 +537,10 @@ func TestListWords(t *testing.T) {
 	}
 }
 
-// TestOwnLife checks the reading of a text about the author's own life
-// (doc.ownLife), whose people, places and dates are no patient's, against
-// twins that speak of a patient.
-func TestOwnLife(t *testing.T) {
+// TestAboutNoPatient checks the reading of a text about the author's own
+// life or medicine's history (doc.aboutNoPatient), whose people, places
+// and dates are no patient's, against twins that speak of a patient.
+func TestAboutNoPatient(t *testing.T) {
 	e := engine(t)
 	for _, tc := range []struct {
 		text     string
@@ -556,6 +556,9 @@ func TestOwnLife(t *testing.T) {
 		{"Grandma Inés is 102 today 🎂 Born in 1922 in Ponce, still does her own taxes.", true, true},
 		{"Camping at Itasca this weekend. Walked across the Mississippi headwaters and my 5yo was deeply unimpressed", true, true},
 		{"NICU nurse 👶 | Still thinking of my angel baby Ximena, always 🕊️ | follow her mama's page", false, false},
+		{"Dec 23, 1954: Joseph Murray's team at Peter Bent Brigham performs the first successful kidney transplant 🫘 #MedHistory", false, true},
+		{"Fun fact: Alexander Fleming noticed the mold on his plates in September 1928, penicillin's birthday, sort of.", false, true},
+		{"Fun fact from the pharmacy today: someone tried to fill a script written on a napkin 😂", false, false},
 		// a story with a clinical word, a record or a patient in it is no one's own life
 		{"my dialysis uncle Sione (not my real uncle lol) turned ninety today and brought malasadas for the whole chair room", false, false},
 		{"Check that came in today with a note: “Sorry it’s late, my wife passed in October. — Ed, acct 3310-88.”", false, false},
@@ -574,12 +577,27 @@ func TestOwnLife(t *testing.T) {
 		}
 		d := e.newDoc(it)
 		d.readContext()
-		if d.ownLife != tc.want {
-			t.Errorf("ownLife(%q, personal %v) = %v, want %v", tc.text, tc.personal, d.ownLife, tc.want)
+		if d.aboutNoPatient != tc.want {
+			t.Errorf("aboutNoPatient(%q, personal %v) = %v, want %v", tc.text, tc.personal, d.aboutNoPatient, tc.want)
 		}
 		d.release()
 		if r := e.Screen(it); tc.want && r.Decision == chaperone.Block {
 			t.Errorf("Screen(%q) blocks the author's own life: %v", tc.text, r.Spans)
+		}
+	}
+}
+
+// TestBeforeLiving checks the dates too old to be a living patient's.
+func TestBeforeLiving(t *testing.T) {
+	for _, tc := range []struct {
+		date string
+		want bool
+	}{
+		{"May 12, 1820", true}, {"June 7, 1909", true}, {"1910", true},
+		{"March 3, 1931", false}, {"12/03/1911", false}, {"May 12", false}, {"12019", false}, {"Oct 1, 2024", false},
+	} {
+		if got := beforeLiving(tc.date); got != tc.want {
+			t.Errorf("beforeLiving(%q) = %v, want %v", tc.date, got, tc.want)
 		}
 	}
 }

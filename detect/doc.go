@@ -33,14 +33,15 @@ type doc struct {
 	// hypothetical is set for teaching cases, simulations and made-up
 	// examples; confirmed for replies that confirm a relationship.
 	hypothetical bool
-	// ownLife is set for a text about the author's own life (ownLifeCue)
-	// with no patient in any sentence: its people, places and dates are
-	// no patient's, and it tells no patient's story.
-	ownLife      bool
-	namedSubject bool // a sentence opens with a given name that did something ("Sandy came in today with her first loose tooth")
-	confirmed    bool
-	ptCue        bool // "pt", "my pt's": clinicians' shorthand for a patient
-	adviceStrong bool // findAdvice: advice on someone's own symptoms, in so many words
+	// aboutNoPatient is set for a text about the author's own life
+	// (ownLifeCue) or medicine's history (historyCue) with no patient in
+	// any sentence: its people, places and dates are no patient's, and it
+	// tells no patient's story.
+	aboutNoPatient bool
+	namedSubject   bool // a sentence opens with a given name that did something ("Sandy came in today with her first loose tooth")
+	confirmed      bool
+	ptCue          bool // "pt", "my pt's": clinicians' shorthand for a patient
+	adviceStrong   bool // findAdvice: advice on someone's own symptoms, in so many words
 
 	replyChecked, replyResult bool     // replyConfirms, computed once
 	addressees                [][2]int // names a reply addresses that nameRole left out as strangers

@@ -232,7 +232,7 @@ func (d *doc) findStory(r *Rule) {
 			}
 		}
 	}
-	if d.ownLife || d.item.Channel == chaperone.ChannelReviewReply || (d.item.Channel.IsReply() && d.replyConfirms() && !d.cues(cueStoryThirdPerson)) {
+	if d.aboutNoPatient || d.item.Channel == chaperone.ChannelReviewReply || (d.item.Channel.IsReply() && d.replyConfirms() && !d.cues(cueStoryThirdPerson)) {
 		score = 0
 	}
 	d.addFinding(r, score, "")
@@ -559,7 +559,7 @@ func (d *doc) findPersonal(r *Rule) {
 	if d.item.Author.Account != chaperone.AccountPersonal {
 		return
 	}
-	if d.has(chaperone.FindingPatientStory) || d.has(chaperone.FindingPHI) || d.cues(cuePersonalClinical) || !d.ownLife && d.patientItem >= 0.4 ||
+	if d.has(chaperone.FindingPatientStory) || d.has(chaperone.FindingPHI) || d.cues(cuePersonalClinical) || !d.aboutNoPatient && d.patientItem >= 0.4 ||
 		d.has(chaperone.FindingIndividualAdvice) || d.has(chaperone.FindingRelationshipConfirmed) {
 		d.addFinding(r, 0.8, "")
 	}

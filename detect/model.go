@@ -152,7 +152,7 @@ func (d *doc) eligible(t chaperone.FindingType) bool {
 		return d.item.Author.Account == chaperone.AccountPersonal
 	case chaperone.FindingPatientStory, chaperone.FindingConsentNeeded:
 		// a story needs someone in it: a patient cue, a person, an identifier
-		return !d.ownLife && (d.patientItem >= 0.4 || d.ptCue || len(d.spans) > 0 || d.cues(cueStoryStrong) || d.cues(cueStoryPerson) || d.cues(cueConsentImage) ||
+		return !d.aboutNoPatient && (d.patientItem >= 0.4 || d.ptCue || len(d.spans) > 0 || d.cues(cueStoryStrong) || d.cues(cueStoryPerson) || d.cues(cueConsentImage) ||
 			d.clinicalWord(true) && (d.cues(cueStoryTime) || d.cues(cueStoryEvent)))
 	}
 	return true
