@@ -407,6 +407,11 @@ func (d *doc) valuesAfter(off int, list string) [][2]int {
 			continue
 		}
 		vEnd := d.scanIDValue(i, list)
+		if vEnd > i && skipped > 0 && yearLike(t[i:vEnd]) {
+			i = vEnd // words away from the label, a year: "that claim came from a retracted 1998 paper", "a DL from 2011 (OH RX493771)"
+			skipped++
+			continue
+		}
 		if vEnd > i {
 			out = append(out, [2]int{i, vEnd})
 			i = vEnd

@@ -660,6 +660,9 @@ func (d *doc) nameRole(g nameGroup, ctxNames map[string]bool) (role, float64) {
 	if e.set(lsStaffTitles)[pw] && (prevDot || d.toks[pi].cap || pw == "doctor" || pw == "nurse") {
 		return roleOther, 0
 	}
+	if e.set(lsPublicTitles)[pw] && pi >= 0 && d.toks[pi].cap || g.last > g.first && e.set(lsPublicTitles)[first] && d.toks[g.first].cap {
+		return roleOther, 0 // "Senator Whitcomb", read as one name or not
+	}
 	// "St. Vincent's", "Mt. Sinai", "Fort Worth": a place, not a person;
 	// but "Little Nevaeh made her debut" is a baby unless the whole is a
 	// town ("Little Rock")
@@ -728,6 +731,9 @@ func (d *doc) nameRole(g nameGroup, ctxNames map[string]bool) (role, float64) {
 	}
 	if hasAny(prevs[:min(2, len(prevs))], e.set(lsStaffRoles)) || (len(nexts) > 1 && nexts[0] == "from" && (nexts[1] == "our" || e.set(lsDepartments)[nexts[1]])) {
 		return roleOther, 0 // "our hygienist Rose", "Dana from accounting"
+	}
+	if d.signedWithRole(g) {
+		return roleOther, 0 // a signature: "— Marisol, Practice Manager"
 	}
 	if a, z := d.nameList(g); a < g.first || z > g.last {
 		if a >= 1 && d.toks[a-1].kind == tokWord && d.staffRole(d.toks[a-1].lower) {
@@ -1192,6 +1198,31 @@ func (d *doc) nameList(g nameGroup) (int, int) {
 }
 
 // staffRole reports a staff role word, singular or plural: "tech", "techs".
+// signedWithRole reports a name that signs the text with a staff role:
+// a comma, one or two words ending in the role, and nothing more but
+// punctuation ("Thanks for the review! — Marisol, Practice Manager").
+func (d *doc) signedWithRole(g nameGroup) bool {
+	k := g.last + 1
+	if k+1 >= len(d.toks) || d.toks[k].text != "," {
+		return false
+	}
+	role := -1
+	for m := k + 1; m <= k+2 && m < len(d.toks) && d.toks[m].kind == tokWord; m++ {
+		if d.staffRole(d.toks[m].lower) {
+			role = m
+		}
+	}
+	if role < 0 {
+		return false
+	}
+	for m := role + 1; m < len(d.toks); m++ {
+		if d.toks[m].kind == tokWord || d.toks[m].kind == tokNumber {
+			return false
+		}
+	}
+	return true
+}
+
 func (d *doc) staffRole(w string) bool {
 	roles := d.e.set(lsStaffRoles)
 	return roles[w] || len(w) > 3 && strings.HasSuffix(w, "s") && roles[w[:len(w)-1]]

@@ -325,7 +325,7 @@ func (d *doc) findPlacesAfterPrepositions(r *Rule) {
 		}
 		phrase := d.lowerText(t.start, end)
 		if m := d.e.wordLists(t.lower); lex.State(d.text[t.start:end]) || d.e.set(lsCountries)[phrase] || d.e.set(lsNotPlaces)[phrase] || m.has(lsMonths) || m.has(lsWeekdays) ||
-			m.has(lsNotNames) || d.e.brand.has(t.lower) || strings.HasSuffix(before, "here in ") {
+			m.has(lsNotNames) || m.has(lsPublicTitles) && j > i || d.e.brand.has(t.lower) || strings.HasSuffix(before, "here in ") {
 			i = j
 			continue
 		}

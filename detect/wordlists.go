@@ -56,6 +56,7 @@ const (
 	lsStaffEventWords
 	lsStaffRoles
 	lsStaffTitles
+	lsPublicTitles
 	lsTreatmentWords
 	lsVehicleWords
 	lsWebTLDs
@@ -117,6 +118,7 @@ var listNames = [numLists]string{
 	lsStaffEventWords:      "staff_event_words",
 	lsStaffRoles:           "staff_roles",
 	lsStaffTitles:          "staff_titles",
+	lsPublicTitles:         "public_titles",
 	lsTreatmentWords:       "treatment_words",
 	lsVehicleWords:         "vehicle_words",
 	lsWebTLDs:              "web_tlds",
