@@ -723,6 +723,9 @@ func (d *doc) nameRole(g nameGroup, ctxNames map[string]bool) (role, float64) {
 	if d.namedAs(g) {
 		return rolePatient, 1 // "a baby girl named June", "mom named her Pascua"
 	}
+	if pw == "our" && d.ageAfter(g) {
+		return rolePatient, 0.9 // "Our Hope, 7, beat relapsed ALL": a practice's patient, with her age
+	}
 	if g.first > 0 && d.toks[g.first-1].kind == tokWord && (pw == "his" || pw == "her" || pw == "their" || pw == "own" || pw == "my" || pw == "your" || pw == "our") {
 		return roleOther, 0 // "his own Foley", "her Sinatra records"
 	}
@@ -875,11 +878,8 @@ func (d *doc) personSyntax(g nameGroup) bool {
 	if d.personWord(w) || d.e.set(lsGreetings)[w] {
 		return false // "Sir, you have a sinus infection"
 	}
-	// "Sarge (87, Korea vet", "Rose (98 and sharp", "Bubba, 64, …": a name, a nickname even, with an age
-	if k := g.last + 1; k+1 < n && (d.toks[k].text == "(" || d.toks[k].text == "," || d.toks[k].text == "—" || d.toks[k].text == "–") && d.toks[k+1].kind == tokNumber && (k+2 == n || d.toks[k+2].text == "," || d.toks[k+2].text == ")" || d.toks[k].text == "(" && d.toks[k+2].lower == "and") {
-		if a := splitNums(d.toks[k+1].text); len(a) == 1 && a[0] > 0 && a[0] < 120 {
-			return true
-		}
+	if d.ageAfter(g) {
+		return true
 	}
 	if !d.givenName(w, 500) {
 		return false
@@ -907,6 +907,18 @@ func (d *doc) personSyntax(g nameGroup) bool {
 		return !d.e.set(lsDepartments)[d.toks[g.last+3].lower] && !d.e.set(lsStaffRoles)[d.toks[g.last+3].lower]
 	}
 	return d.storySubject(g.first)
+}
+
+// ageAfter reports an age set after a name: "Sarge (87, Korea vet", "Rose
+// (98 and sharp", "Bubba, 64, …": a name, a nickname even.
+func (d *doc) ageAfter(g nameGroup) bool {
+	n := len(d.toks)
+	if k := g.last + 1; k+1 < n && (d.toks[k].text == "(" || d.toks[k].text == "," || d.toks[k].text == "—" || d.toks[k].text == "–") && d.toks[k+1].kind == tokNumber && (k+2 == n || d.toks[k+2].text == "," || d.toks[k+2].text == ")" || d.toks[k].text == "(" && d.toks[k+2].lower == "and") {
+		if a := splitNums(d.toks[k+1].text); len(a) == 1 && a[0] > 0 && a[0] < 120 {
+			return true
+		}
+	}
+	return false
 }
 
 // personWord reports a word the name lists hold that speaks of a person
