@@ -207,9 +207,9 @@ func (d *doc) readContext() {
 			d.patientItem = 0.5
 		}
 	}
-	// the author's own life, or medicine's history, with no patient in it
+	// the author's own life, medicine's history or the news, with no patient in it
 	d.aboutNoPatient = d.item.Channel != chaperone.ChannelNote && !d.ptCue && !d.confirmed && !d.hypothetical &&
-		careCue < 0.6 && !d.cues(cueStoryStrong) && (!(d.cues(cueStoryEvent) && d.clinicalWord(false)) && d.ownLifeCue(masks) || d.historyCue())
+		careCue < 0.6 && !d.cues(cueStoryStrong) && (!(d.cues(cueStoryEvent) && d.clinicalWord(false)) && d.ownLifeCue(masks) || d.publicCue())
 	if d.item.Channel == chaperone.ChannelNote {
 		d.patientItem = 1
 		for s := range sents {
@@ -288,12 +288,13 @@ func (d *doc) ownLifeCue(masks []listMask) bool {
 	return false
 }
 
-// historyCue reports medicine's history told: a history cue ("#MedHistory",
-// "on this day in"), or a fun fact with a year half a century back ("Fun
-// fact: Fleming noticed the mold in September 1928"). Called by
+// publicCue reports medicine's history or the news told: a history cue
+// ("#MedHistory", "on this day in"), a fun fact with a year half a century
+// back ("Fun fact: Fleming noticed the mold in September 1928"), or a news
+// cue ("Heartbreaking news out of Uvalde", "per AP"). Called by
 // readContext, which also asks that no sentence speaks of a patient.
-func (d *doc) historyCue() bool {
-	if d.listWords("history_cues", 0, len(d.lower)) {
+func (d *doc) publicCue() bool {
+	if d.listWords("history_cues", 0, len(d.lower)) || d.listWords("news_cues", 0, len(d.lower)) {
 		return true
 	}
 	if !strings.Contains(d.lower, "fact") || !d.listWords("fact_cues", 0, len(d.lower)) {

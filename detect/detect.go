@@ -274,7 +274,7 @@ func (d *doc) resolve() []chaperone.Span {
 			if noPatient || placeholders && d.placeholderNear(x.start) {
 				continue
 			}
-			if d.aboutNoPatient && x.typ != chaperone.SpanEmail && x.typ != chaperone.SpanPhone && x.typ != chaperone.SpanSSN {
+			if d.aboutNoPatient && quasiIdentifier(x.typ) {
 				continue // "Grandma Ruth turned 90 today! Still drives herself to bingo in Kearney": the author's own life
 			}
 			if x.typ == chaperone.SpanDate && beforeLiving(d.text[x.start:x.end]) {
@@ -329,6 +329,17 @@ func (d *doc) resolve() []chaperone.Span {
 		spans[i] = chaperone.Span{Start: k.start, End: k.end, Type: k.typ, Rule: k.rule, Score: round2(k.score)}
 	}
 	return spans
+}
+
+// quasiIdentifier reports the span types that name or place a person
+// without a record's number: a text about no patient holds none of these
+// for a patient (doc.aboutNoPatient), while "case #24-11873" stays one.
+func quasiIdentifier(t chaperone.SpanType) bool {
+	switch t {
+	case chaperone.SpanName, chaperone.SpanAge, chaperone.SpanDate, chaperone.SpanLocation, chaperone.SpanFacility, chaperone.SpanVehicle, chaperone.SpanHandle:
+		return true
+	}
+	return false
 }
 
 // beforeLiving reports a date whose year, four digits, is 1910 or earlier:

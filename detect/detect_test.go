@@ -559,6 +559,8 @@ func TestAboutNoPatient(t *testing.T) {
 		{"Dec 23, 1954: Joseph Murray's team at Peter Bent Brigham performs the first successful kidney transplant 🫘 #MedHistory", false, true},
 		{"Fun fact: Alexander Fleming noticed the mold on his plates in September 1928, penicillin's birthday, sort of.", false, true},
 		{"Fun fact from the pharmacy today: someone tried to fill a script written on a napkin 😂", false, false},
+		{"Heartbreaking news out of Uvalde today. Thinking of every family.", false, true},
+		{"A 92-year-old woman in Ohio just finished her 10th marathon, per AP. Movement is medicine!", false, true},
 		// a story with a clinical word, a record or a patient in it is no one's own life
 		{"my dialysis uncle Sione (not my real uncle lol) turned ninety today and brought malasadas for the whole chair room", false, false},
 		{"Check that came in today with a note: “Sorry it’s late, my wife passed in October. — Ed, acct 3310-88.”", false, false},

@@ -34,7 +34,7 @@ type doc struct {
 	// examples; confirmed for replies that confirm a relationship.
 	hypothetical bool
 	// aboutNoPatient is set for a text about the author's own life
-	// (ownLifeCue) or medicine's history (historyCue) with no patient in
+	// (ownLifeCue), medicine's history or the news (publicCue) with no patient in
 	// any sentence: its people, places and dates are no patient's, and it
 	// tells no patient's story.
 	aboutNoPatient bool

@@ -372,7 +372,7 @@ var noPatientCues = []string{"not a patient", "isn't a patient", "not a real pat
 // substringLists are the word lists the screen searches for as substrings
 // of most texts' sentences or of the context; the prefilter finds them in
 // its one pass.
-var substringLists = []string{"placeholder_cues", "author_family_cues", "own_life_cues", "history_cues", "fact_cues", "treated_cues", "reviewer_patient_cues", "staff_context_cues",
+var substringLists = []string{"placeholder_cues", "author_family_cues", "own_life_cues", "history_cues", "news_cues", "fact_cues", "treated_cues", "reviewer_patient_cues", "staff_context_cues",
 	"contact_patient_cues", "contact_patient_after", "contact_own_cues", "spelled_contact_markers"}
 
 func mergeRule(dst, src *Rule) {
