@@ -62,7 +62,7 @@ func (d *doc) readContext() {
 			v = 0.6 // a relative called by name: "Mamaw Opal", "Abuela Rosa"
 		case m.has(lsClinicalEvents):
 			v = 0.6
-		case (m.has(lsClinicalTerms) || m.has(lsBodyParts) || m.has(lsInjuryTerms) || m.has(lsCareNouns) || d.e.lex.Condition(w)) && (isThirdPoss(prev) || isThirdPoss(d.word(i-2))) &&
+		case (m.has(lsClinicalTerms) || m.has(lsBodyParts) || m.has(lsInjuryTerms) || m.has(lsCareNouns) || d.e.lex.Condition(w)) && (isThirdPoss(prev) || isThirdPoss(d.word(i-2)) || visitWords[w] && isThirdPoss(d.word(i-3))) &&
 			(m.has(lsClinicalTerms) || m.has(lsBodyParts) || m.has(lsInjuryTerms) || d.e.lex.Condition(w) || !d.familyIn(i)) &&
 			!d.tokIn(i+1, lsWorkNouns): // "her billing certification" is a colleague's
 			v = 0.8 // "his troponin", "her new pump"
