@@ -99,6 +99,22 @@ func (d *doc) findCities(r *Rule) {
 	}
 }
 
+// cityTeam reports a run of capitalised words, tokens i to j, that is a
+// big city followed by a plural that is no place word: a team or a club
+// named after its city ("the Kansas City Chiefs", "the Boston Red Sox").
+func (d *doc) cityTeam(i, j int) bool {
+	last := d.toks[j].lower
+	if m := d.e.wordLists(last); j == i || len(last) < 4 || !strings.HasSuffix(last, "s") || m.has(lsPlaceWords) || m.has(lsFacilityWords) || m.has(lsWeekdays) {
+		return false
+	}
+	for k := j - 1; k >= i; k-- {
+		if pop, _, ok := d.e.lex.City(d.lowerText(d.toks[i].start, d.toks[k].end)); ok && pop >= 100000 {
+			return true // a big city's: "Blue Note Tuesdays" is no team
+		}
+	}
+	return false
+}
+
 // findFacilities finds named hospitals, nursing homes, schools and
 // workplaces tied to a patient's event: the CMS hospital list, the
 // author's own employer when a patient event happened there, and names
@@ -354,6 +370,10 @@ func (d *doc) findPlacesAfterPrepositions(r *Rule) {
 		if t.allCaps && len(t.text) <= 5 && !(j+1 < len(d.toks) && d.e.set(lsFacilityWords)[d.toks[j+1].lower]) && !lex.Hospital(phrase) {
 			i = j
 			continue // an acronym: "at ACEP", "in EPIC"
+		}
+		if d.cityTeam(i, j) {
+			i = j
+			continue // a team or club named after its city: "to the Kansas City Chiefs"
 		}
 		typ := chaperone.SpanLocation
 		if lex.Hospital(phrase) || strings.HasSuffix(phrase, "'s") || strings.HasSuffix(phrase, "’s") || d.e.set(lsFacilityWords)[d.word(j+1)] || d.e.set(lsFacilityWords)[d.toks[j].lower] {
