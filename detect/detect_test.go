@@ -394,8 +394,6 @@ func TestCompanionSpans(t *testing.T) {
 			Text: "Swipe ➡️ for @dev.smiles’s transformation! Nine months of aligners 😁"}, chaperone.SpanHandle, "@dev.smiles"},
 		{"doctor the practice is named after", chaperone.Item{Channel: chaperone.ChannelReviewReply, Author: chaperone.Author{Employer: "Lindgren Women's Health"},
 			Context: "Dr. Lindgren delivered both my babies", Text: "This is so sweet! Dr. Lindgren says baby #2 was her fastest delivery of the year."}, chaperone.SpanFacility, ""},
-		{"the author's employer", chaperone.Item{Channel: chaperone.ChannelComment, Author: chaperone.Author{Employer: "DaVita"},
-			Text: "Our unit is hiring! DaVita has great benefits, come work with me 💙"}, chaperone.SpanName, ""},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

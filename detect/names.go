@@ -691,11 +691,6 @@ func (d *doc) nameRole(g nameGroup, ctxNames map[string]bool) (role, float64) {
 	if d.item.Author.Name != "" && strings.Contains(strings.ToLower(d.item.Author.Name), first) {
 		return roleOther, 0
 	}
-	if emp := d.item.Author.Employer; emp != "" && containsWord(strings.ToLower(emp), d.lowerText(g.start, g.end)) {
-		if n, _, _ := e.lex.FirstName(first); n < 5000 || g.last > g.first {
-			return roleOther, 0 // the author's employer: "DaVita has great benefits, come work with me"; not "Grace" at Grace Family Clinic, a given name of 5,000 births or more
-		}
-	}
 	if g.last > g.first && e.set(lsPublicFigures)[d.lowerText(g.start, g.end)] {
 		return roleOther, 0 // "Taylor Swift"; a single word is weighed last
 	}
