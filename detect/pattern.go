@@ -314,8 +314,14 @@ func validSSN(d *doc, s, e int) bool {
 		return false
 	}
 	area, _ := strconv.Atoi(dg[:3])
-	if area == 0 || area == 666 || area >= 900 || dg[3:5] == "00" || dg[5:] == "0000" {
+	if area == 0 || dg[3:5] == "00" || dg[5:] == "0000" {
 		return false
+	}
+	if area == 666 || area >= 900 {
+		// never issued as an SSN, but an ITIN starts with 9: after its
+		// label ("her social is 912-44-8810") the number identifies someone
+		before := strings.ToLower(d.textBefore(s, 40))
+		return containsAny(before, []string{"ssn", "social", "ss#", "ss #", "itin", "tax id"})
 	}
 	// a phone number with a different grouping is not an SSN
 	before := d.textBefore(s, 12)
