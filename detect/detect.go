@@ -211,7 +211,11 @@ func (d *doc) keepNonPatientWords() {
 			if b == nil {
 				b = []byte(d.lower)
 			}
-			copy(b[t.start:t.end], strings.ToUpper(t.text))
+			if therapy {
+				copy(b[t.start:t.end], t.text)
+			} else {
+				copy(b[t.start:t.end], "PATIENT") // "patient", whatever its case: seven ASCII letters
+			}
 		}
 	}
 	if b != nil {
