@@ -349,18 +349,18 @@ func quasiIdentifier(t chaperone.SpanType) bool {
 // beforeLiving reports a date whose year, four digits, is 1910 or earlier:
 // no living person's birth, and no patient's visit.
 func beforeLiving(date string) bool {
-	for i := 0; i+4 <= len(date); i++ {
-		if (i == 0 || !isASCIIDigit(date[i-1])) && (i+4 == len(date) || !isASCIIDigit(date[i+4])) &&
-			isASCIIDigit(date[i]) && isASCIIDigit(date[i+1]) && isASCIIDigit(date[i+2]) && isASCIIDigit(date[i+3]) {
-			if y := date[i : i+4]; y >= "1000" && y <= "1910" {
-				return true
-			}
+	for i := 0; i < len(date); {
+		j := i
+		for j < len(date) && '0' <= date[j] && date[j] <= '9' {
+			j++
 		}
+		if y := date[i:j]; len(y) == 4 && y >= "1000" && y <= "1910" {
+			return true
+		}
+		i = max(j, i+1)
 	}
 	return false
 }
-
-func isASCIIDigit(c byte) bool { return '0' <= c && c <= '9' }
 
 func round2(f float64) float64 {
 	if f > 1 {
