@@ -46,11 +46,14 @@ func (d *doc) contactOwner(s int) (own, patient bool) {
 	// near and before are parts of the lower-cased text that end at s,
 	// after one that starts at e
 	patient = d.cueIn("contact_patient_cues", s-len(near), s) || d.cueIn("contact_patient_after", e, e+len(after))
-	own = d.cueIn("contact_own_cues", s-len(before), s) || d.callUs(s)
+	// "call 540-555-0133 to book": the reader is told to call, and what
+	// follows the number is booking a visit
+	book := !patient && strings.HasSuffix(near, "call ") && d.cueIn("contact_own_after", e, e+len(after))
+	own = book || d.cueIn("contact_own_cues", s-len(before), s) || d.callUs(s)
 	// an own cue far back in the sentence ("called the front desk 41
 	// times and faxed twice from …") yields to a relative's right there
 	// ("the son's office", "his daughter faxes")
-	if own && !patient && !d.cueIn("contact_own_cues", s-len(near), s) && !d.callUs(s) && d.cueIn("contact_patient_cues", s-len(before), s) {
+	if own && !patient && !book && !d.cueIn("contact_own_cues", s-len(near), s) && !d.callUs(s) && d.cueIn("contact_patient_cues", s-len(before), s) {
 		own, patient = false, true
 	}
 	for _, c := range d.item.Author.ClinicContacts {
@@ -335,8 +338,9 @@ func (d *doc) findHandles(r *Rule) {
 		if containsAny(before, d.e.rules.list("own_handle_cues")) {
 			continue
 		}
-		if d.item.Channel == chaperone.ChannelBio && d.patientNear(i) < 1 {
-			continue // a bio's handles are the author's own
+		owns := d.handleOwnsCare(i)
+		if d.item.Channel == chaperone.ChannelBio && d.patientNear(i) < 1 && !owns && !containsAny(h, illnessHandleParts) {
+			continue // a bio's handles are the author's own, but for a patient's page ("forever fighting for my boy @brave_kenji_fights")
 		}
 		// the practice or author being answered: "@CityHealthClinic" in the context
 		score := r.ScoreOr(0.9)
@@ -345,7 +349,7 @@ func (d *doc) findHandles(r *Rule) {
 		case d.item.Channel.IsReply() && d.replyConfirms():
 		case d.patientItem >= 0.5:
 			score *= 0.9
-		case d.handleTreated(i):
+		case owns || d.handleTreated(i):
 			score *= 0.9 // "Congrats @marcus on 405 a year after your L4–5 fusion", "Swipe for @kaylee's transformation"
 		case containsAny(h, illnessHandleParts):
 			score *= 0.9 // a patient's own account: "@zoey.beats.cancer", "@teamliamstrong"
@@ -400,6 +404,21 @@ func (d *doc) handleTreated(i int) bool {
 		return true // "Adjustment day for @marisol.runs": the person pictured, on a day of their care
 	}
 	return d.item.Channel == chaperone.ChannelImageCaption && d.cues(cueConsentImage)
+}
+
+// handleOwnsCare reports a handle whose possessive names a body part or a
+// treatment: "transformed @kaylaknowsbest's smile", "@bo_b's new knee".
+// Called by findHandles.
+func (d *doc) handleOwnsCare(i int) bool {
+	if k := d.word(i + 1); (k != "'" && k != "’") || d.word(i+2) != "s" {
+		return false
+	}
+	for j := i + 3; j <= i+4 && j < len(d.toks); j++ {
+		if w := d.toks[j].lower; d.e.set(lsBodyParts)[w] || d.e.set(lsTreatmentWords)[w] || w == "smile" || w == "recovery" || w == "transformation" || w == "results" {
+			return true
+		}
+	}
+	return false
 }
 
 // orgHandle reports a handle of a practice, a clinician or a company:

@@ -36,6 +36,7 @@ func (d *doc) readContext() {
 		m := masks[i] // the lists holding w
 		prev := d.word(i - 1)
 		var v float64
+		kinByName := false
 		switch {
 		case m.has(lsPatientNouns) && d.tokIn(i+1, lsPatientNounNotBefore):
 			v = 0
@@ -60,6 +61,7 @@ func (d *doc) readContext() {
 			}
 		case m.has(lsKinTitles) && t.cap && !t.sentStart && i+1 < len(d.toks) && d.toks[i+1].kind == tokWord && d.toks[i+1].cap && !d.toks[i+1].allCaps:
 			v = 0.6 // a relative called by name: "Mamaw Opal", "Abuela Rosa"
+			kinByName = true
 		case m.has(lsClinicalEvents):
 			v = 0.6
 		case (m.has(lsClinicalTerms) || m.has(lsBodyParts) || m.has(lsInjuryTerms) || m.has(lsCareNouns) || d.e.lex.Condition(w)) && (isThirdPoss(prev) || isThirdPoss(d.word(i-2)) || visitWords[w] && isThirdPoss(d.word(i-3))) &&
@@ -93,7 +95,9 @@ func (d *doc) readContext() {
 		if w == "dob" || w == "mrn" || w == "ssn" || w == "d.o.b" {
 			v = 1
 		}
-		careCue = max(careCue, v)
+		if !kinByName || d.item.Author.Account != chaperone.AccountPersonal {
+			careCue = max(careCue, v) // on a personal account "Tía Carmen" is the author's own family (ownLifeCue)
+		}
 		ownLicence := (w == "license" || w == "licence") && d.tokIn(i-1, lsCredentials)
 		// "fax" labelling a number ("fax 504-555-0111") is the practice's
 		// line as often as a patient's; "fax the record to" is a record's

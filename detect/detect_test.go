@@ -566,6 +566,8 @@ func TestAboutNoPatient(t *testing.T) {
 		// a relative called by title is the author's only on a personal account
 		{"Grandma Ruth turned 90 today! 🎂 Still drives herself to bingo in Kearney every Tuesday.", false, false},
 		{"Grandma Ruth in bed 4 turned 90 today! Still asks for her bingo cards.", true, false},
+		{"Mom's 70th at Tía Carmen's house in Hialeah 🎉 the whole familia showed up", true, true},
+		{"Mom's 70th at Tía Carmen's house in Hialeah 🎉 the whole familia showed up", false, false},
 		{"Took a splint off a chef from Nonna's Kitchen on Federal Hill today.", true, false},
 		{"My patient's grandma turned 95 today and brought me a pie.", false, false},
 		{"We have a baby in our unit whose parents live 4 hrs away in Yakima, her name is Mei-Ling.", false, false},

@@ -144,7 +144,26 @@ func (d *doc) orgName(g nameGroup) bool {
 	if next == "family" || next == "families" {
 		return org[d.word(g.last+2)] && d.word(g.last+2) != "family" // "the Kraft family foundation", not "the Nguyen family"
 	}
+	if d.shopAfter(g) {
+		return true
+	}
 	return g.org && !familyWord(d.toks[g.last+1].lower) || g.last+1 < len(d.toks) && d.toks[g.last+1].kind == tokWord && org[next]
+}
+
+// shopAfter reports a name that owns a shop or a restaurant: "Mama Fu's
+// Noodle House", "Big Al's Auto Repair": the possessive is followed by
+// capitalised words, one of them a business word. Called by orgName.
+func (d *doc) shopAfter(g nameGroup) bool {
+	k := g.last + 1
+	if k+2 >= len(d.toks) || d.toks[k].text != "'" && d.toks[k].text != "’" || d.toks[k+1].text != "s" {
+		return false
+	}
+	for j := k + 2; j < len(d.toks) && j <= k+4 && d.toks[j].kind == tokWord && d.toks[j].cap; j++ {
+		if d.tokIn(j, lsBusinessWords) || d.tokIn(j, lsOrgWords) {
+			return true
+		}
+	}
+	return false
 }
 
 // familyWord reports "family" or "families", which org_words holds for

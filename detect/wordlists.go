@@ -9,6 +9,7 @@ type listID uint8
 const (
 	lsAgeNotBefore listID = iota
 	lsBodyParts
+	lsBusinessWords
 	lsCareNouns
 	lsClinicalEvents
 	lsClinicalTerms
@@ -71,6 +72,7 @@ const (
 var listNames = [numLists]string{
 	lsAgeNotBefore:         "age_not_before",
 	lsBodyParts:            "body_parts",
+	lsBusinessWords:        "business_words",
 	lsCareNouns:            "care_nouns",
 	lsClinicalEvents:       "clinical_events",
 	lsClinicalTerms:        "clinical_terms",
