@@ -202,7 +202,7 @@ func (d *doc) findLowercaseNames(r *Rule, base float64) {
 			}
 		}
 		// any one of these cues (the dictionary one last, being dearest)
-		cue, subject := false, false
+		cue, subject, owner := false, false, false
 		switch {
 		case pm.has(lsPatientTitles) && d.toks[i-1].text == ".":
 			cue = true
@@ -220,6 +220,8 @@ func (d *doc) findLowercaseNames(r *Rule, base float64) {
 			cue = true // "had to call a code gray on marcus again", not "pan dulce"
 		case i+3 < len(d.toks) && (d.toks[i+1].text == "'" || d.toks[i+1].text == "’") && d.toks[i+2].lower == "s" && d.tokIn(i+3, lsKinship) && d.strongLowerName(t.lower):
 			cue = true // "dolores's daughter called me at 2am"
+		case d.patientItem >= 0.6 && !d.staffIn(d.sent[i]) && d.familyOf(i) && d.givenName(t.lower, 5000) && !d.tokIn(i, lsMonths) && !d.personWord(t.lower) && !isDeterminer(prev) && !isPossessive(prev):
+			cue, owner = true, true // "will's family brought the unit tamales": a word with a family is a name, common or not
 		case t.sentStart && d.givenName(t.lower, 1000) && !d.personWord(t.lower) && d.storySubject(i):
 			subject = true // "faith came back today to ring the bell!!! 16 rounds and she never once stopped smiling"
 		}
@@ -243,7 +245,7 @@ func (d *doc) findLowercaseNames(r *Rule, base float64) {
 			}
 			continue
 		}
-		if !d.lowerNameLike(t.lower, pm.has(lsPatientTitles)) && !(prev == "named" && d.rareLowerName(t.lower)) {
+		if !owner && !d.lowerNameLike(t.lower, pm.has(lsPatientTitles)) && !(prev == "named" && d.rareLowerName(t.lower)) {
 			continue
 		}
 		end := t.end
@@ -284,6 +286,16 @@ func (d *doc) lowerNameLike(w string, afterTitle bool) bool {
 	_, sur := lex.Surname(w)
 	f, l := lex.IntlName(w)
 	return ok && n >= 500 || sur || f || l
+}
+
+// familyOf reports a word at token i followed by a possessive and a
+// relative: "will's family", "grace's mom". Called by findLowercaseNames.
+func (d *doc) familyOf(i int) bool {
+	if i+3 >= len(d.toks) || d.toks[i+1].text != "'" && d.toks[i+1].text != "’" || d.toks[i+2].lower != "s" {
+		return false
+	}
+	w := d.toks[i+3].lower
+	return d.tokIn(i+3, lsKinship) || w == "family" || w == "parents" || w == "folks"
 }
 
 // rareLowerName reports a lower-case word that is a first name too rare
