@@ -102,7 +102,8 @@ func (d *doc) readContext() {
 		// "fax" labelling a number ("fax 504-555-0111") is the practice's
 		// line as often as a patient's; "fax the record to" is a record's
 		faxLabel := w == "fax" && i+1 < len(d.toks) && (d.toks[i+1].kind == tokNumber || d.toks[i+1].text == ":" || d.toks[i+1].text == "(")
-		if v < 0.8 && m.has(lsIdentifierLabels) && w != "age" && w != "phone" && w != "email" && !faxLabel && !ownLicence {
+		commonRoom := (w == "room" || w == "rm") && commonRooms[prev] // "cake in the 3rd floor break room at 2pm"
+		if v < 0.8 && m.has(lsIdentifierLabels) && w != "age" && w != "phone" && w != "email" && !faxLabel && !ownLicence && !commonRoom {
 			v = 0.8 // "acct 7720-33918": about a patient's records
 			if w != "born" && w != "license" && w != "licence" {
 				careCue = max(careCue, v) // "Born in 1922 in Ponce", "renewed his fishing license" may tell of the author's family
@@ -223,6 +224,12 @@ func (d *doc) readContext() {
 		}
 	}
 }
+
+// commonRooms name a room that is no patient's: "the break room", "the
+// waiting room".
+var commonRooms = map[string]bool{"break": true, "waiting": true, "conference": true, "family": true, "locker": true, "call": true,
+	"dining": true, "living": true, "board": true, "class": true, "court": true, "emergency": true, "operating": true, "staff": true,
+	"lunch": true, "supply": true, "med": true, "nurses": true, "nurses'": true, "community": true, "meeting": true, "training": true}
 
 // patienceWords make "patient" after them an adjective: "a very patient
 // husband", "be patient".

@@ -335,6 +335,8 @@ func (d *doc) contextScoreWith(off int, base, alone float64) float64 {
 	switch {
 	case i >= 0 && d.patientNear(i) >= 0.5:
 		return base
+	case i >= 0 && d.staffIn(d.sent[i]):
+		return base * alone // "our charge nurse retires Friday 6/27": a colleague's date
 	case d.patientItem >= 0.5:
 		return base * 0.9
 	}
