@@ -89,6 +89,8 @@ func (d *doc) readContext() {
 			}
 		case isAgeToken(w):
 			v = 0.5
+		case (w == "case" || w == "cases") && d.publicHealthCase(i):
+			v = 0.6 // "3 cases of tularemia, all from the same subdivision", "the TB case lives in 60623"
 		case reply && (prev == "your" || prev == "you're") && m.has(lsCareNouns):
 			v = 1
 		}
@@ -378,6 +380,26 @@ func isDeterminer(w string) bool {
 		return true
 	}
 	return false
+}
+
+// caseCounts are the words that count cases: "3 cases of tularemia".
+var caseCounts = map[string]bool{"two": true, "three": true, "four": true, "five": true, "six": true, "seven": true, "eight": true,
+	"nine": true, "ten": true, "several": true, "a": true, "one": true, "another": true, "index": true, "confirmed": true, "probable": true, "suspected": true}
+
+// caseAfter are the words after "case" that tell of the person: "the TB
+// case lives in", "cases from the same subdivision".
+var caseAfter = map[string]bool{"lives": true, "lived": true, "works": true, "worked": true, "attends": true, "attended": true, "who": true,
+	"visited": true, "from": true, "traveled": true, "travelled": true, "had": true, "was": true}
+
+// publicHealthCase reports "case" or "cases" at token i meaning patients,
+// as public health says: counted and of a disease ("3 cases of
+// tularemia"), or a disease's case who did something ("the TB case lives
+// in 60623"). Called by readContext.
+func (d *doc) publicHealthCase(i int) bool {
+	prev, next := d.word(i-1), d.word(i+1)
+	counted := i > 0 && d.toks[i-1].kind == tokNumber || caseCounts[prev]
+	disease := i > 0 && (d.toks[i-1].allCaps && len(prev) >= 2 || d.e.lex.Condition(prev))
+	return counted && (next == "of" || caseAfter[next]) || disease && caseAfter[next]
 }
 
 // isAgeToken reports words such as "34yo", "58-year-old", "22m", "16yo".
