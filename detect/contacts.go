@@ -410,7 +410,7 @@ func (d *doc) handleTreated(i int) bool {
 // treatment: "transformed @kaylaknowsbest's smile", "@bo_b's new knee".
 // Called by findHandles.
 func (d *doc) handleOwnsCare(i int) bool {
-	if k := d.word(i + 1); (k != "'" && k != "’") || d.word(i+2) != "s" {
+	if !d.possessiveAfter(i) {
 		return false
 	}
 	for j := i + 3; j <= i+4 && j < len(d.toks); j++ {

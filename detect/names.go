@@ -155,7 +155,7 @@ func (d *doc) orgName(g nameGroup) bool {
 // capitalised words, one of them a business word. Called by orgName.
 func (d *doc) shopAfter(g nameGroup) bool {
 	k := g.last + 1
-	if k+2 >= len(d.toks) || d.toks[k].text != "'" && d.toks[k].text != "’" || d.toks[k+1].text != "s" {
+	if !d.possessiveAfter(g.last) {
 		return false
 	}
 	for j := k + 2; j < len(d.toks) && j <= k+4 && d.toks[j].kind == tokWord && d.toks[j].cap; j++ {
@@ -218,7 +218,7 @@ func (d *doc) findLowercaseNames(r *Rule, base float64) {
 			cue = true
 		case d.patientItem >= 0.6 && !d.staffIn(d.sent[i]) && (functionWords[prev] || i > 0 && d.toks[i-1].kind != tokWord) && d.strongLowerName(t.lower):
 			cue = true // "had to call a code gray on marcus again", not "pan dulce"
-		case i+3 < len(d.toks) && (d.toks[i+1].text == "'" || d.toks[i+1].text == "’") && d.toks[i+2].lower == "s" && d.tokIn(i+3, lsKinship) && d.strongLowerName(t.lower):
+		case d.possessiveAfter(i) && i+3 < len(d.toks) && d.tokIn(i+3, lsKinship) && d.strongLowerName(t.lower):
 			cue = true // "dolores's daughter called me at 2am"
 		case d.patientItem >= 0.6 && !d.staffIn(d.sent[i]) && d.familyOf(i) && d.givenName(t.lower, 5000) && !d.tokIn(i, lsMonths) && !d.personWord(t.lower) && !isDeterminer(prev) && !isPossessive(prev):
 			cue, owner = true, true // "will's family brought the unit tamales": a word with a family is a name, common or not
@@ -288,10 +288,16 @@ func (d *doc) lowerNameLike(w string, afterTitle bool) bool {
 	return ok && n >= 500 || sur || f || l
 }
 
+// possessiveAfter reports token i followed by "'s" or "’s", which the
+// tokeniser splits in two: "will's family", "Mama Fu's Noodle House".
+func (d *doc) possessiveAfter(i int) bool {
+	return i+2 < len(d.toks) && (d.toks[i+1].text == "'" || d.toks[i+1].text == "’") && d.toks[i+2].lower == "s"
+}
+
 // familyOf reports a word at token i followed by a possessive and a
 // relative: "will's family", "grace's mom". Called by findLowercaseNames.
 func (d *doc) familyOf(i int) bool {
-	if i+3 >= len(d.toks) || d.toks[i+1].text != "'" && d.toks[i+1].text != "’" || d.toks[i+2].lower != "s" {
+	if !d.possessiveAfter(i) || i+3 >= len(d.toks) {
 		return false
 	}
 	w := d.toks[i+3].lower
