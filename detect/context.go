@@ -23,7 +23,8 @@ func (d *doc) readContext() {
 	clear(d.sents)
 	sents := d.sents
 	anyStaff := false
-	careCue := 0.0 // the strongest patient cue a word gives, but for "born" and "license", and before the item-level readings
+	careWord := 0.0 // careCue but for a person noun with an event ("the bartender cried"), kinByName included
+	careCue := 0.0  // the strongest patient cue a word gives, but for "born" and "license", and before the item-level readings
 	masks := d.tokLists()
 	reply := d.item.Channel.IsReply()
 	for i := range d.toks {
@@ -37,6 +38,7 @@ func (d *doc) readContext() {
 		prev := d.word(i - 1)
 		var v float64
 		kinByName := false
+		personEvent := false // v is a person noun's with an event in its sentence: "the bartender cried"
 		switch {
 		case m.has(lsPatientNouns) && d.tokIn(i+1, lsPatientNounNotBefore):
 			v = 0
@@ -86,6 +88,7 @@ func (d *doc) readContext() {
 			}
 			if sents[s].event > 0 {
 				v = 0.6
+				personEvent = true
 			}
 		case isAgeToken(w):
 			v = 0.5
@@ -100,15 +103,21 @@ func (d *doc) readContext() {
 		if !kinByName || d.item.Author.Account != chaperone.AccountPersonal {
 			careCue = max(careCue, v) // on a personal account "Tía Carmen" is the author's own family (ownLifeCue)
 		}
+		if !personEvent {
+			careWord = max(careWord, v)
+		}
 		ownLicence := (w == "license" || w == "licence") && d.tokIn(i-1, lsCredentials)
 		// "fax" labelling a number ("fax 504-555-0111") is the practice's
 		// line as often as a patient's; "fax the record to" is a record's
 		faxLabel := w == "fax" && i+1 < len(d.toks) && (d.toks[i+1].kind == tokNumber || d.toks[i+1].text == ":" || d.toks[i+1].text == "(")
 		commonRoom := (w == "room" || w == "rm") && commonRooms[prev] // "cake in the 3rd floor break room at 2pm"
-		if v < 0.8 && m.has(lsIdentifierLabels) && w != "age" && w != "phone" && w != "email" && !faxLabel && !ownLicence && !commonRoom {
+		// "cell" labels a number ("cell 555-0142", "cell #", "cell phone"), not "zero cell service"
+		cellWord := w == "cell" && !cellKinds[prev] && !(i+1 < len(d.toks) && (d.toks[i+1].kind == tokNumber || d.toks[i+1].text == ":" || d.toks[i+1].text == "#" || d.toks[i+1].text == "(" || cellNouns[d.toks[i+1].lower]))
+		if v < 0.8 && m.has(lsIdentifierLabels) && w != "age" && w != "phone" && w != "email" && !faxLabel && !ownLicence && !commonRoom && !cellWord {
 			v = 0.8 // "acct 7720-33918": about a patient's records
 			if w != "born" && w != "license" && w != "licence" {
 				careCue = max(careCue, v) // "Born in 1922 in Ponce", "renewed his fishing license" may tell of the author's family
+				careWord = max(careWord, v)
 			}
 		}
 		// "Dr. Okafor's last clinic day": a sentence about a colleague
@@ -216,7 +225,8 @@ func (d *doc) readContext() {
 	}
 	// the author's own life, medicine's history or the news, with no patient in it
 	d.aboutNoPatient = d.item.Channel != chaperone.ChannelNote && !d.ptCue && !d.confirmed && !d.hypothetical &&
-		careCue < 0.6 && !d.cues(cueStoryStrong) && (!(d.cues(cueStoryEvent) && d.clinicalWord(false)) && d.ownLifeCue(masks) || d.publicCue())
+		!d.cues(cueStoryStrong) && (careCue < 0.6 && !(d.cues(cueStoryEvent) && d.clinicalWord(false)) && d.ownLifeCue(masks, false) ||
+		careWord < 0.6 && !d.cues(cueStoryTime) && !d.clinicalWord(false) && d.ownLifeCue(masks, true) || careCue < 0.6 && d.publicCue())
 	if d.item.Channel == chaperone.ChannelNote {
 		d.patientItem = 1
 		for s := range sents {
@@ -226,6 +236,12 @@ func (d *doc) readContext() {
 		}
 	}
 }
+
+// cellNouns follow "cell" when it labels a number: "cell phone", "cell no".
+var cellNouns = map[string]bool{"phone": true, "number": true, "no": true, "num": true, "#": true, "is": true, "ph": true}
+
+// cellKinds name a kind of cell, a clinical word: "a basal cell on the nose".
+var cellKinds = map[string]bool{"basal": true, "squamous": true, "sickle": true, "merkel": true, "stem": true, "giant": true, "clear": true, "small": true, "hairy": true, "mast": true, "islet": true, "plasma": true, "t": true, "b": true, "white": true, "red": true, "blood": true}
 
 // commonRooms name a room that is no patient's: "the break room", "the
 // waiting room".
@@ -270,9 +286,11 @@ func (d *doc) familyIn(i int) bool {
 // personal account a relative called by title, "Grandma Ruth turned 90
 // today!"), or their time off ("took the kids to Yellowstone", "Vacation
 // mode on"). "Our" is left out: "our kids" are a school's, "our unit" a
-// ward's. Called by readContext, which also asks that no sentence speaks
-// of a patient.
-func (d *doc) ownLifeCue(masks []listMask) bool {
+// ward's. With mine set only the words that say "mine" count ("my
+// sister", "Vacation mode on"), not a relative called by title, which a
+// patient may be too ("Grandpa J.R. in the memory unit"). Called by
+// readContext, which also asks that no sentence speaks of a patient.
+func (d *doc) ownLifeCue(masks []listMask, mine bool) bool {
 	if d.listWords("own_life_cues", 0, len(d.lower)) {
 		return true
 	}
@@ -293,7 +311,7 @@ func (d *doc) ownLifeCue(masks []listMask) bool {
 					words++
 				}
 			}
-		case personal && t.cap && !t.allCaps && (masks[i].has(lsKinTitles) && i+1 < len(d.toks) && d.toks[i+1].kind == tokWord && d.toks[i+1].cap || ownKin[t.lower]) &&
+		case personal && !mine && t.cap && !t.allCaps && (masks[i].has(lsKinTitles) && i+1 < len(d.toks) && d.toks[i+1].kind == tokWord && d.toks[i+1].cap || ownKin[t.lower]) &&
 			!isPossessive(d.prevWord(i)) && !isDeterminer(d.prevWord(i)):
 			return true // "Grandma Ruth turned 90 today!", "Dad's 90th at the VFW hall"
 		}

@@ -36,6 +36,8 @@ func TestScreenDecisions(t *testing.T) {
 	}{
 		{"empty", chaperone.Item{}, chaperone.Allow, nil},
 		{"education", chaperone.Item{Text: "Crohn's and ulcerative colitis are not the same thing. Get your flu shot!"}, chaperone.Allow, nil},
+		{"cell service", chaperone.Item{Text: "Back from 10 days in Juneau 🐋 saw humpbacks, ate way too much salmon, zero cell service. 10/10 recommend", Author: chaperone.Author{Account: chaperone.AccountPersonal}}, chaperone.Allow, nil},
+		{"dog rolled in", chaperone.Item{Text: "Took Pretzel to the dog beach at Fort Funston and he rolled in something unspeakable 🐕💩", Author: chaperone.Author{Account: chaperone.AccountPersonal}}, chaperone.Allow, nil},
 		{"ssn", chaperone.Item{Text: "pt's SSN is 519-04-7732, can someone fix the claim?"}, chaperone.Block, []chaperone.FindingType{chaperone.FindingPHI}},
 		{"story", chaperone.Item{Text: "my pt last night was a sweet old man who kept asking me to dance"}, chaperone.Review, []chaperone.FindingType{chaperone.FindingPatientStory}},
 		{"relationship", chaperone.Item{Channel: chaperone.ChannelReviewReply, Context: "Lab tech had to stick me 5 times.",
@@ -572,6 +574,12 @@ func TestAboutNoPatient(t *testing.T) {
 		{"My patient's grandma turned 95 today and brought me a pie.", false, false},
 		{"We have a baby in our unit whose parents live 4 hrs away in Yakima, her name is Mei-Ling.", false, false},
 		{"Refilled meds for a sweet lady who works at Jefferson High. She's been feeding our kids for 30 years.", false, false},
+		// a stranger who does something at the author's party is no patient; one in a story told with a time may be
+		{"Happy 40th to my husband Faisal! 🎉 Surprise party at Rosie's in Hoboken, he cried, I cried, the bartender cried", true, true},
+		{"Grandpa J.R. in the memory unit asked me to marry him for the 12th time this week 😂 Told him my husband might mind.", true, false},
+		{"My husband's surprise party at Rosie's in Hoboken: the bartender collapsed and I did CPR", true, false},
+		// "cell" is a label only before a number
+		{"Back from 10 days in Juneau with my sister 🐋 zero cell service, saw humpbacks", true, true},
 	} {
 		it := chaperone.Item{Text: tc.text}
 		if tc.personal {
