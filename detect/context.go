@@ -328,6 +328,9 @@ func (d *doc) publicCue() bool {
 	if d.listWords("history_cues", 0, len(d.lower)) || d.listWords("news_cues", 0, len(d.lower)) {
 		return true
 	}
+	if d.historyDate() {
+		return true
+	}
 	if !strings.Contains(d.lower, "fact") || !d.listWords("fact_cues", 0, len(d.lower)) {
 		return false
 	}
@@ -338,6 +341,50 @@ func (d *doc) publicCue() bool {
 	}
 	return false
 }
+
+// historyDate reports a date from before most patients' lifetimes told as
+// history: a year from 1800 to 1940 after a month or "in" ("July 4, 1939:
+// Lou Gehrig …", "In Oct 1984 at Loma Linda, 'Baby Fae' …") in a sentence
+// with no first person and no patient noun, and no birth or record label
+// before it ("born March 3, 1929", "DOB 4/2/1934" are a patient's).
+// Called by publicCue.
+func (d *doc) historyDate() bool {
+	masks := d.tokLists()
+	for i := range d.toks {
+		t := &d.toks[i]
+		if t.kind != tokNumber || len(t.text) != 4 || t.text < "1800" || t.text > "1940" {
+			continue
+		}
+		dated := false
+		for k := i - 1; k >= 0 && k >= i-3; k-- {
+			if w := d.toks[k].lower; masks[k].has(lsMonths) || w == "in" || w == "of" {
+				dated = true
+			}
+		}
+		if !dated {
+			continue
+		}
+		ok := true
+		for k := max(0, i-5); k < i; k++ {
+			if w := d.toks[k].lower; w == "born" || w == "b" || w == "dob" || w == "birth" || w == "since" || masks[k].has(lsIdentifierLabels) {
+				ok = false
+			}
+		}
+		a, b := d.sentenceBounds(i)
+		for k := d.tokAt(a); ok && k < len(d.toks) && d.toks[k].start < b; k++ {
+			if firstPerson[d.toks[k].lower] || masks[k].has(lsPatientNouns) {
+				ok = false
+			}
+		}
+		if ok {
+			return true
+		}
+	}
+	return false
+}
+
+// firstPerson are the author's words for themselves and their team.
+var firstPerson = map[string]bool{"i": true, "i'm": true, "i’m": true, "i've": true, "i’ve": true, "i'd": true, "i’d": true, "me": true, "my": true, "we": true, "our": true, "us": true, "we're": true, "we’re": true, "we've": true, "we’ve": true}
 
 // careKin are kinship words a clinician also uses of patients: "my angel
 // baby Ximena" on a NICU nurse's account.

@@ -479,17 +479,19 @@ func (d *doc) yourCare() bool {
 // Saturday, May 9 at Fresno's Woodward Park!"
 func (d *doc) inviteAt(off int) bool {
 	i := d.tokAt(off)
-	if i >= len(d.toks) {
-		return false
+	if i >= len(d.toks) || d.patientIn(d.sent[i]) >= 1 {
+		return false // "Our patient who teaches at Lincoln missed her own retirement party"
 	}
 	a, b := d.sentenceBounds(i)
-	// a range split at its dash: "Oct 15–Dec 7" reads as two sentences
-	if k := d.tokAt(a); k > 0 && k < len(d.toks) && (d.toks[k-1].text == "–" || d.toks[k-1].text == "—" || d.toks[k-1].text == "-") {
-		a, _ = d.sentenceBounds(k - 1)
-	}
-	// the invitation may follow: "Valentine's craft hour Feb 14, 10-12! Kids of all ages welcome."
+	// the invitation may follow ("Valentine's craft hour Feb 14, 10-12! Kids
+	// of all ages welcome.") or come just before ("Free flu shot clinic 💉
+	// Saturday Sept 14, 9am–1pm at the Lincoln Elementary gym"; a range
+	// split at its dash, "Oct 15–Dec 7", reads as two sentences)
 	if k := d.tokAt(b); k < len(d.toks) {
 		_, b = d.sentenceBounds(k)
+	}
+	if k := d.tokAt(a); k > 0 && k <= len(d.toks) {
+		a, _ = d.sentenceBounds(k - 1)
 	}
 	return d.listIn("event_invite_cues", a, b)
 }

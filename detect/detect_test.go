@@ -38,6 +38,10 @@ func TestScreenDecisions(t *testing.T) {
 		{"education", chaperone.Item{Text: "Crohn's and ulcerative colitis are not the same thing. Get your flu shot!"}, chaperone.Allow, nil},
 		{"cell service", chaperone.Item{Text: "Back from 10 days in Juneau 🐋 saw humpbacks, ate way too much salmon, zero cell service. 10/10 recommend", Author: chaperone.Author{Account: chaperone.AccountPersonal}}, chaperone.Allow, nil},
 		{"dog rolled in", chaperone.Item{Text: "Took Pretzel to the dog beach at Fort Funston and he rolled in something unspeakable 🐕💩", Author: chaperone.Author{Account: chaperone.AccountPersonal}}, chaperone.Allow, nil},
+		{"flu clinic notice", chaperone.Item{Text: "Free flu shot clinic 💉 Saturday Sept 14, 9am–1pm at the Lincoln Elementary gym, 1212 W Oak St, Paris TX. No insurance needed, ages 6 months+."}, chaperone.Allow, nil},
+		{"closing notice", chaperone.Item{Text: "⚠️ All Knoxville and Maryville offices are CLOSED Tuesday, Jan 21 due to ice on I-40 and Alcoa Hwy. Patients with appointments will get a text to reschedule."}, chaperone.Allow, nil},
+		{"closed for a patient", chaperone.Item{Text: "Our patient who teaches 3rd grade at Lincoln Elementary had her surgery moved because the OR is closed Jan 21."}, chaperone.Block, []chaperone.FindingType{chaperone.FindingPHI}},
+		{"antibiotics for viral crud", chaperone.Item{Text: "Got a cold that won't quit after 3 days? Come see us — a quick Z-Pak knocks out even the worst viral crud 💊"}, chaperone.Review, []chaperone.FindingType{chaperone.FindingMisinformation}},
 		{"ssn", chaperone.Item{Text: "pt's SSN is 519-04-7732, can someone fix the claim?"}, chaperone.Block, []chaperone.FindingType{chaperone.FindingPHI}},
 		{"story", chaperone.Item{Text: "my pt last night was a sweet old man who kept asking me to dance"}, chaperone.Review, []chaperone.FindingType{chaperone.FindingPatientStory}},
 		{"relationship", chaperone.Item{Channel: chaperone.ChannelReviewReply, Context: "Lab tech had to stick me 5 times.",
@@ -578,6 +582,10 @@ func TestAboutNoPatient(t *testing.T) {
 		{"Happy 40th to my husband Faisal! 🎉 Surprise party at Rosie's in Hoboken, he cried, I cried, the bartender cried", true, true},
 		{"Grandpa J.R. in the memory unit asked me to marry him for the 12th time this week 😂 Told him my husband might mind.", true, false},
 		{"My husband's surprise party at Rosie's in Hoboken: the bartender collapsed and I did CPR", true, false},
+		// history a century back, told with no first person and no patient
+		{"Anne Sullivan arrived in Tuscumbia, Alabama on March 3, 1887 to teach 6-yo Helen Keller. Happy #OTMonth!", false, true},
+		{"Mr. Oakes was born March 3, 1931 in Tuscumbia and still mows his own lawn.", false, false},
+		{"On March 3, 1931 I was not born yet, but Mr. Oakes was, in Tuscumbia.", false, false},
 		// "cell" is a label only before a number
 		{"Back from 10 days in Juneau with my sister 🐋 zero cell service, saw humpbacks", true, true},
 	} {

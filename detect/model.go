@@ -151,7 +151,11 @@ func (d *doc) eligible(t chaperone.FindingType) bool {
 	case chaperone.FindingPersonalAccountClinical:
 		return d.item.Author.Account == chaperone.AccountPersonal
 	case chaperone.FindingPatientStory, chaperone.FindingConsentNeeded:
-		// a story needs someone in it: a patient cue, a person, an identifier
+		// a story needs someone in it: a patient cue, a person, an identifier;
+		// a notice of the practice's own event or closing tells none
+		if d.patientItem < 0.5 && !d.ptCue && !d.cues(cueStoryStrong) && d.listIn("event_invite_cues", 0, len(d.lower)) {
+			return false
+		}
 		return !d.aboutNoPatient && (d.patientItem >= 0.4 || d.ptCue || len(d.spans) > 0 || d.cues(cueStoryStrong) || d.cues(cueStoryPerson) || d.cues(cueConsentImage) ||
 			d.clinicalWord(true) && (d.cues(cueStoryTime) || d.cues(cueStoryEvent)))
 	}
