@@ -70,6 +70,9 @@ func (d *doc) readContext() {
 			(m.has(lsClinicalTerms) || m.has(lsBodyParts) || m.has(lsInjuryTerms) || d.e.lex.Condition(w) || !d.familyIn(i)) &&
 			!d.tokIn(i+1, lsWorkNouns): // "her billing certification" is a colleague's
 			v = 0.8 // "his troponin", "her new pump"
+			if w == "care" && (d.word(i-2) == "in" || d.word(i-2) == "under") {
+				v = 0 // "grew up in his care": the carer's, not a patient's
+			}
 		case w == "resident" && (d.tokIn(i-1, lsSpecialtyWords) || d.word(i+1) == "at" || d.word(i+1) == "physician"):
 			v = 0 // a doctor in training
 		case m.has(lsPersonNouns) && (isDeterminer(prev) || isAgeToken(prev) || isDeterminer(d.word(i-2)) || t.sentStart && t.cap || strings.HasSuffix(d.prevWord(i-1), "'s") || isDeterminer(d.wordBeforeCaps(i))):
@@ -121,7 +124,8 @@ func (d *doc) readContext() {
 			}
 		}
 		// "Dr. Okafor's last clinic day": a sentence about a colleague
-		if (w == "dr" || w == "doctor") && t.cap && i+2 < len(d.toks) && (i < 3 || d.sent[i-3] != s) {
+		if (w == "dr" || w == "doctor") && t.cap && i+2 < len(d.toks) && (i < 3 || d.sent[i-3] != s || d.tributeLead(i)) ||
+			d.credentialled(i) && d.tributeLead(d.nameStart(i)) {
 			sents[s].staff = true // "Dr. Okafor's last clinic day is …"
 			sents[s].byTitle = true
 			anyStaff = true
@@ -164,6 +168,14 @@ func (d *doc) readContext() {
 			sents[d.sent[i+1]].staff = true
 		}
 	}
+	// a colleague named by title stays the subject of the next sentence
+	// that opens with a pronoun: "Remembering Patricia Gallagher, RN. She
+	// started in our nursery in 1953 and volunteered until she was 90."
+	for i := 1; i < len(d.toks); i++ {
+		if s := d.sent[i]; s > 0 && d.sent[i-1] == s-1 && sents[s-1].byTitle && sents[s].patient < 1 && subjectPronouns[d.toks[i].lower] {
+			sents[s].staff, sents[s].byTitle = true, true
+		}
+	}
 	// a public person's own disclosure ("Magic Johnson announced his HIV
 	// diagnosis in 1991") is no patient's story
 	if d.cues(cuePublicDisclosure) {
@@ -181,6 +193,9 @@ func (d *doc) readContext() {
 		}
 	}
 	for s := range sents {
+		if sents[s].byTitle && sents[s].staff && sents[s].patient < 1 {
+			continue // "RIP Dr. Walter Fenwick, 93, who delivered half of Greene County": a colleague's life
+		}
 		if v := sents[s].patient; v > d.patientItem {
 			d.patientItem = v
 		}
@@ -235,6 +250,59 @@ func (d *doc) readContext() {
 			}
 		}
 	}
+}
+
+// subjectPronouns open a sentence that goes on about the last one's subject.
+var subjectPronouns = map[string]bool{"he": true, "she": true, "they": true, "his": true, "her": true}
+
+// tributeWords open a sentence that honours, mourns or greets a
+// colleague: "Rest in peace, Dr. Samuel Adeyemi", "Remembering Patricia
+// Gallagher, RN".
+var tributeWords = map[string]bool{"rip": true, "rest": true, "in": true, "peace": true, "remembering": true, "memory": true, "of": true,
+	"honoring": true, "honouring": true, "celebrating": true, "farewell": true, "to": true, "congrats": true, "congratulations": true,
+	"welcome": true, "thank": true, "you": true, "happy": true, "retirement": true, "birthday": true, "mourning": true, "loving": true,
+	"a": true, "tribute": true, "salute": true, "goodbye": true, "our": true, "beloved": true, "dear": true, "friend": true, "mentor": true, "colleague": true}
+
+// tributeLead reports that only tribute words (and punctuation) come
+// before token i in its sentence, at most six of them.
+func (d *doc) tributeLead(i int) bool {
+	n := 0
+	for k := i - 1; k >= 0 && d.sent[k] == d.sent[i]; k-- {
+		if d.toks[k].kind != tokWord {
+			continue
+		}
+		if n++; n > 6 || !tributeWords[d.toks[k].lower] {
+			return false
+		}
+	}
+	return true
+}
+
+// credentialled reports that token i is a capitalised name followed by
+// ", RN" or another credential: "Patricia 'Patty' Gallagher, RN".
+func (d *doc) credentialled(i int) bool {
+	t := &d.toks[i]
+	if t.kind != tokWord || !t.cap || i+2 >= len(d.toks) || d.toks[i+1].text != "," {
+		return false
+	}
+	c := &d.toks[i+2]
+	return c.allCaps && len(c.text) > 1 && d.tokIn(i+2, lsCredentials)
+}
+
+// nameStart returns the first token of the run of capitalised words and
+// quoted nicknames that ends at token i: for "Patricia 'Patty' Gallagher"
+// at "Gallagher", "Patricia".
+func (d *doc) nameStart(i int) int {
+	k := i
+	for k > 0 {
+		p := &d.toks[k-1]
+		if p.kind == tokWord && p.cap || p.text == "'" || p.text == "‘" || p.text == "’" || p.text == "\"" || p.text == "“" || p.text == "”" {
+			k--
+			continue
+		}
+		break
+	}
+	return k
 }
 
 // cellNouns follow "cell" when it labels a number: "cell phone", "cell no".

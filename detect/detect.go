@@ -450,7 +450,10 @@ func (d *doc) liftStoryCompanions() bool {
 	if !d.has(chaperone.FindingPatientStory) {
 		return false
 	}
-	return d.liftWeak(func(c *cand) bool { return c.rule != "date-holiday" && c.rule != "date-month" })
+	// a colleague's own sentence keeps its dates and ages: "Remembering Patricia Gallagher, RN, who died Aug 9 at 94"
+	return d.liftWeak(func(c *cand) bool {
+		return c.rule != "date-holiday" && c.rule != "date-month" && !d.colleagueAt(c.start)
+	})
 }
 
 // visitWords are a patient's visits: "your checkup", "your follow-up".

@@ -152,14 +152,44 @@ func (d *doc) eligible(t chaperone.FindingType) bool {
 		return d.item.Author.Account == chaperone.AccountPersonal
 	case chaperone.FindingPatientStory, chaperone.FindingConsentNeeded:
 		// a story needs someone in it: a patient cue, a person, an identifier;
-		// a notice of the practice's own event or closing tells none
-		if d.patientItem < 0.5 && !d.ptCue && !d.cues(cueStoryStrong) && d.listIn("event_invite_cues", 0, len(d.lower)) {
+		// a notice of the practice's own event or closing tells none, nor a
+		// tribute to a colleague
+		if d.patientItem < 0.5 && !d.ptCue && !d.cues(cueStoryStrong) && d.listIn("event_invite_cues", 0, len(d.lower)) || d.colleagueOnly() {
 			return false
 		}
 		return !d.aboutNoPatient && (d.patientItem >= 0.4 || d.ptCue || len(d.spans) > 0 || d.cues(cueStoryStrong) || d.cues(cueStoryPerson) || d.cues(cueConsentImage) ||
 			d.clinicalWord(true) && (d.cues(cueStoryTime) || d.cues(cueStoryEvent)))
 	}
 	return true
+}
+
+// colleagueOnly reports a text whose story is a colleague's: some sentence
+// names a colleague by title or credential ("RIP Dr. Walter Fenwick, 93,
+// who delivered half of Greene County"), and no other sentence holds a
+// patient cue or a story cue. Called by eligible.
+func (d *doc) colleagueOnly() bool {
+	any := false
+	for i := 0; i < len(d.toks); i++ {
+		s := d.sent[i]
+		first := i
+		a, b := d.sentenceBounds(i)
+		for i+1 < len(d.toks) && d.sent[i+1] == s {
+			i++
+		}
+		ages := false // "Dr. Patel and I just finished a Whipple on a 67yo grandfather"
+		for k := first; k <= i; k++ {
+			ages = ages || isAgeToken(d.toks[k].lower)
+		}
+		// "Thank you Dr. Amadi for saving my leg!" is a patient's
+		if d.sents[s].byTitle && d.sents[s].staff && d.sents[s].patient < 0.8 && !d.sents[s].person && !ages && !d.bodyOrTermIn(first, i+1) {
+			any = true
+			continue
+		}
+		if d.sents[s].patient >= 0.4 || d.clinicalIn(first, i+1) || d.cuesAt(cueStoryStrong, a, b) || d.cuesAt(cueStoryPerson, a, b) || d.cuesAt(cueStoryEvent, a, b) {
+			return false
+		}
+	}
+	return any
 }
 
 // prob returns the model's probability for finding type index t.
@@ -553,8 +583,29 @@ func (d *doc) commonWord(w string) bool {
 // readContext with commonDrugs false, where a brand that is a common word
 // ("Today") is no clinical word.
 func (d *doc) clinicalWord(commonDrugs bool) bool {
-	for i, m := range d.tokLists() {
-		w := d.toks[i].lower
+	return d.clinicalWordIn(0, len(d.toks), commonDrugs)
+}
+
+// clinicalIn reports a clinical word among tokens [a, b), common drug
+// names left out.
+func (d *doc) clinicalIn(a, b int) bool { return d.clinicalWordIn(a, b, false) }
+
+// bodyOrTermIn reports a clinical term, body part, injury or condition
+// among tokens [a, b): a clinical word but for events ("died") and drugs.
+func (d *doc) bodyOrTermIn(a, b int) bool {
+	masks := d.tokLists()
+	for i := a; i < b; i++ {
+		if m := masks[i]; m.has(lsClinicalTerms) || m.has(lsBodyParts) || m.has(lsInjuryTerms) || d.e.lex.Condition(d.toks[i].lower) {
+			return true
+		}
+	}
+	return false
+}
+
+func (d *doc) clinicalWordIn(a, b int, commonDrugs bool) bool {
+	masks := d.tokLists()
+	for i := a; i < b; i++ {
+		m, w := masks[i], d.toks[i].lower
 		if m.has(lsClinicalTerms) || m.has(lsBodyParts) || m.has(lsInjuryTerms) || m.has(lsClinicalEvents) || d.e.lex.Condition(w) ||
 			len(w) > 4 && d.e.lex.Drug(w) && (commonDrugs || !d.commonWord(w)) {
 			return true

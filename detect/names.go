@@ -840,7 +840,7 @@ func (d *doc) nameRole(g nameGroup, ctxNames map[string]bool) (role, float64) {
 		return rolePatient, 0.9
 	}
 	// colleagues, staff events, signatures
-	if d.staffIn(d.sent[g.first]) && d.patientNear(g.first) < 1 && !(d.digitCount() > 0 && oldAgeRe.matchAnywhere(d.sentenceAt(d.toks[g.first].start))) {
+	if d.staffIn(d.sent[g.first]) && d.patientNear(g.first) < 1 && (d.sents[d.sent[g.first]].byTitle || !(d.digitCount() > 0 && oldAgeRe.matchAnywhere(d.sentenceAt(d.toks[g.first].start)))) {
 		if d.greetedName(g) {
 			d.greeted = append(d.greeted, [2]int{g.start, g.end}) // liftGreeted's, if the text is a patient's story
 		}
