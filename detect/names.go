@@ -1347,6 +1347,12 @@ func (d *doc) findHashtagNames(r *Rule) {
 			continue
 		}
 		parts := camelParts(t.text[1:])
+		// a hashtag that stands for the patient a noun names: "my patient
+		// #DeShawn just got his transplant call", "missing my patient #LiamKnight"
+		if i > 0 && d.tokIn(i-1, lsPatientNouns) && d.hashtagIsName(parts) {
+			d.add(t.start+1, t.end, chaperone.SpanName, r.ID, r.ScoreOr(0.85))
+			continue
+		}
 		if len(parts) < 2 {
 			if s, e, ok := d.lowerHashtagName(t.text[1:]); ok {
 				d.add(t.start+1+s, t.start+1+e, chaperone.SpanName, r.ID, r.ScoreOr(0.85))
@@ -1395,6 +1401,26 @@ func (d *doc) findHashtagNames(r *Rule) {
 			d.add(off, off+len(p.s), chaperone.SpanName, r.ID, score)
 		}
 	}
+}
+
+// hashtagIsName reports a hashtag body, split at its capitals, that opens
+// with a given name the dictionaries know that is no common word
+// ("DeShawn", "LiamKnight").
+func (d *doc) hashtagIsName(parts []camelPart) bool {
+	if len(parts) == 0 || len(parts) > 3 {
+		return false
+	}
+	first := strings.ToLower(parts[0].s)
+	if len(parts) > 1 && len(parts[0].s) <= 3 {
+		if _, _, ok := d.e.lex.FirstName(strings.ToLower(parts[0].s + parts[1].s)); ok {
+			first = strings.ToLower(parts[0].s + parts[1].s) // "De" + "Shawn"
+		}
+	}
+	if n, _, ok := d.e.lex.FirstName(first); !ok || n < 200 {
+		return false
+	}
+	lvl, ok := d.e.lex.WordLevel(first)
+	return !ok || lvl > 35 // "#Grace" may be a patient's, "#Hope" is no one's
 }
 
 // placeOverName reports a given name (n babies) that is more often a
