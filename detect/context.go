@@ -58,8 +58,8 @@ func (d *doc) readContext() {
 			v = 1
 		case m.has(lsKinship) && isPossessive(d.prevWord(i)):
 			v = 0.8
-			if prev == "my" || prev == "our" {
-				v = 0
+			if prev == "my" || prev == "our" || prev == "your" && !reply && genericLead[d.word(i-2)] {
+				v = 0 // "my mom"; in a post, "if your kid isn't vaccinated" is any reader's
 			}
 		case m.has(lsKinTitles) && t.cap && !t.sentStart && i+1 < len(d.toks) && d.toks[i+1].kind == tokWord && d.toks[i+1].cap && !d.toks[i+1].allCaps:
 			v = 0.6 // a relative called by name: "Mamaw Opal", "Abuela Rosa"
@@ -75,7 +75,7 @@ func (d *doc) readContext() {
 			}
 		case w == "resident" && (d.tokIn(i-1, lsSpecialtyWords) || d.word(i+1) == "at" || d.word(i+1) == "physician"):
 			v = 0 // a doctor in training
-		case m.has(lsPersonNouns) && (isDeterminer(prev) || isAgeToken(prev) || isDeterminer(d.word(i-2)) || t.sentStart && t.cap || strings.HasSuffix(d.prevWord(i-1), "'s") || isDeterminer(d.wordBeforeCaps(i))):
+		case m.has(lsPersonNouns) && (isDeterminer(prev) || isAgeToken(prev) || isDeterminer(d.word(i-2)) || t.sentStart && t.cap || i > 0 && d.toks[i-1].sentStart && d.toks[i-1].cap && d.toks[i-1].kind == tokWord && !t.cap && personWhere[d.word(i+1)] && d.item.Channel != chaperone.ChannelBio || strings.HasSuffix(d.prevWord(i-1), "'s") || isDeterminer(d.wordBeforeCaps(i))):
 			v = 0.4
 			if !groupNoun(w) {
 				sents[s].person = true
@@ -308,12 +308,22 @@ func (d *doc) nameStart(i int) int {
 // cellNouns follow "cell" when it labels a number: "cell phone", "cell no".
 var cellNouns = map[string]bool{"phone": true, "number": true, "no": true, "num": true, "#": true, "is": true, "ph": true}
 
+// genericLead come before "your" when it means any reader's: "if your
+// kid isn't vaccinated", "make sure your teen".
+var genericLead = map[string]bool{"if": true, "when": true, "whether": true, "does": true, "is": true, "has": true, "sure": true,
+	"before": true, "until": true, "once": true, "while": true, "unless": true, "keep": true, "protect": true, "vaccinate": true}
+
+// personWhere follow a person noun that opens a story after one word:
+// "Vaping kid from Bishop Kelly HS", "Third grader at Lincoln".
+var personWhere = map[string]bool{"from": true, "at": true, "in": true, "who": true, "with": true, "on": true}
+
 // cellKinds name a kind of cell, a clinical word: "a basal cell on the nose".
 var cellKinds = map[string]bool{"basal": true, "squamous": true, "sickle": true, "merkel": true, "stem": true, "giant": true, "clear": true, "small": true, "hairy": true, "mast": true, "islet": true, "plasma": true, "t": true, "b": true, "white": true, "red": true, "blood": true}
 
 // commonRooms name a room that is no patient's: "the break room", "the
 // waiting room".
-var commonRooms = map[string]bool{"break": true, "waiting": true, "conference": true, "family": true, "locker": true, "call": true,
+var commonRooms = map[string]bool{"safe": true, "storm": true, "panic": true, "rest": true, "bath": true, "laundry": true, "play": true, "game": true, "sun": true, "mud": true, "escape": true, "chat": true, "war": true, "weight": true, "sleeping": true,
+	"break": true, "waiting": true, "conference": true, "family": true, "locker": true, "call": true,
 	"dining": true, "living": true, "board": true, "class": true, "court": true, "emergency": true, "operating": true, "staff": true,
 	"lunch": true, "supply": true, "med": true, "nurses": true, "nurses'": true, "community": true, "meeting": true, "training": true}
 

@@ -278,6 +278,9 @@ func (d *doc) resolve() []chaperone.Span {
 			if noPatient || placeholders && d.placeholderNear(x.start) {
 				continue
 			}
+			if twinTypes[x.typ] && oneDigitRepeated(d.text[x.start:x.end]) {
+				continue // "MRN 0000000", "member ID 11111111": a placeholder
+			}
 			if d.aboutNoPatient && quasiIdentifier(x.typ) {
 				continue // "Grandma Ruth turned 90 today! Still drives herself to bingo in Kearney": the author's own life
 			}
@@ -344,6 +347,23 @@ func quasiIdentifier(t chaperone.SpanType) bool {
 		return true
 	}
 	return false
+}
+
+// oneDigitRepeated reports a value whose digits, six or more, are all
+// one digit: "0000000", "9999-9999" (an SSN may well end in 0000).
+func oneDigitRepeated(v string) bool {
+	n, first := 0, byte(0)
+	for i := 0; i < len(v); i++ {
+		if c := v[i]; c >= '0' && c <= '9' {
+			if n == 0 {
+				first = c
+			} else if c != first {
+				return false
+			}
+			n++
+		}
+	}
+	return n >= 6
 }
 
 // beforeLiving reports a date whose year, four digits, is 1910 or earlier:
