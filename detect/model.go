@@ -154,11 +154,11 @@ func (d *doc) eligible(t chaperone.FindingType) bool {
 		// a story needs someone in it: a patient cue, a person, an identifier;
 		// a notice of the practice's own event or closing tells none, nor a
 		// tribute to a colleague
-		if d.patientItem < 0.5 && !d.ptCue && !d.cues(cueStoryStrong) && d.listIn("event_invite_cues", 0, len(d.lower)) || d.colleagueOnly() {
+		if d.aboutNoPatient || !(d.patientItem >= 0.4 || d.ptCue || len(d.spans) > 0 || d.cues(cueStoryStrong) || d.cues(cueStoryPerson) || d.cues(cueConsentImage) ||
+			d.clinicalWord(true) && (d.cues(cueStoryTime) || d.cues(cueStoryEvent))) {
 			return false
 		}
-		return !d.aboutNoPatient && (d.patientItem >= 0.4 || d.ptCue || len(d.spans) > 0 || d.cues(cueStoryStrong) || d.cues(cueStoryPerson) || d.cues(cueConsentImage) ||
-			d.clinicalWord(true) && (d.cues(cueStoryTime) || d.cues(cueStoryEvent)))
+		return !(d.patientItem < 0.5 && !d.ptCue && !d.cues(cueStoryStrong) && d.listIn("event_invite_cues", 0, len(d.lower)) || d.colleagueOnly())
 	}
 	return true
 }
@@ -168,6 +168,13 @@ func (d *doc) eligible(t chaperone.FindingType) bool {
 // who delivered half of Greene County"), and no other sentence holds a
 // patient cue or a story cue. Called by eligible.
 func (d *doc) colleagueOnly() bool {
+	titled := false
+	for s := range d.sents {
+		titled = titled || d.sents[s].byTitle
+	}
+	if !titled {
+		return false // most texts: no colleague named by title, nothing to read
+	}
 	any := false
 	for i := 0; i < len(d.toks); i++ {
 		s := d.sent[i]
