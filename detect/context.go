@@ -385,6 +385,9 @@ func (d *doc) ownLifeCue(masks []listMask, mine bool) bool {
 				if masks[j].has(lsKinship) && !careKin[d.toks[j].lower] {
 					return true
 				}
+				if w := d.toks[j].lower; (w == "girl" || w == "boy") && j == i+2 && (d.toks[i+1].lower == "baby" || d.toks[i+1].lower == "little") {
+					return true // "my baby girl Marisol turned 7 today"
+				}
 				if d.toks[j].kind == tokWord {
 					words++
 				}

@@ -590,6 +590,9 @@ func TestAboutNoPatient(t *testing.T) {
 		{"Happy 40th to my husband Faisal! 🎉 Surprise party at Rosie's in Hoboken, he cried, I cried, the bartender cried", true, true},
 		{"Grandpa J.R. in the memory unit asked me to marry him for the 12th time this week 😂 Told him my husband might mind.", true, false},
 		{"My husband's surprise party at Rosie's in Hoboken: the bartender collapsed and I did CPR", true, false},
+		// in-laws and "my baby girl" are the author's family
+		{"my mother-in-law Ingrid (91!!) beat me at Scrabble again on Christmas Eve.", true, true},
+		{"my baby girl Marisol turned 7 today, took her to City Park for the carousel", true, true},
 		// history a century back, told with no first person and no patient
 		{"Anne Sullivan arrived in Tuscumbia, Alabama on March 3, 1887 to teach 6-yo Helen Keller. Happy #OTMonth!", false, true},
 		{"Mr. Oakes was born March 3, 1931 in Tuscumbia and still mows his own lawn.", false, false},
