@@ -192,7 +192,7 @@ func (d *doc) colleagueOnly() bool {
 			any = true
 			continue
 		}
-		if d.sents[s].patient >= 0.4 || d.clinicalIn(first, i+1) || d.cuesAt(cueStoryStrong, a, b) || d.cuesAt(cueStoryPerson, a, b) || d.cuesAt(cueStoryEvent, a, b) {
+		if d.sents[s].patient >= 0.4 || d.clinicalWordIn(first, i+1, false) || d.cuesAt(cueStoryStrong, a, b) || d.cuesAt(cueStoryPerson, a, b) || d.cuesAt(cueStoryEvent, a, b) {
 			return false
 		}
 	}
@@ -593,28 +593,30 @@ func (d *doc) clinicalWord(commonDrugs bool) bool {
 	return d.clinicalWordIn(0, len(d.toks), commonDrugs)
 }
 
-// clinicalIn reports a clinical word among tokens [a, b), common drug
-// names left out.
-func (d *doc) clinicalIn(a, b int) bool { return d.clinicalWordIn(a, b, false) }
+// clinicalTermWord reports a clinical term, body part, injury or condition:
+// the clinical words but for events ("died") and drugs. m holds the lists
+// of w.
+func (d *doc) clinicalTermWord(m listMask, w string) bool {
+	return m.has(lsClinicalTerms) || m.has(lsBodyParts) || m.has(lsInjuryTerms) || d.e.lex.Condition(w)
+}
 
-// bodyOrTermIn reports a clinical term, body part, injury or condition
-// among tokens [a, b): a clinical word but for events ("died") and drugs.
+// bodyOrTermIn reports a clinicalTermWord among tokens [a, b).
 func (d *doc) bodyOrTermIn(a, b int) bool {
 	masks := d.tokLists()
 	for i := a; i < b; i++ {
-		if m := masks[i]; m.has(lsClinicalTerms) || m.has(lsBodyParts) || m.has(lsInjuryTerms) || d.e.lex.Condition(d.toks[i].lower) {
+		if d.clinicalTermWord(masks[i], d.toks[i].lower) {
 			return true
 		}
 	}
 	return false
 }
 
+// clinicalWordIn is clinicalWord over tokens [a, b).
 func (d *doc) clinicalWordIn(a, b int, commonDrugs bool) bool {
 	masks := d.tokLists()
 	for i := a; i < b; i++ {
 		m, w := masks[i], d.toks[i].lower
-		if m.has(lsClinicalTerms) || m.has(lsBodyParts) || m.has(lsInjuryTerms) || m.has(lsClinicalEvents) || d.e.lex.Condition(w) ||
-			len(w) > 4 && d.e.lex.Drug(w) && (commonDrugs || !d.commonWord(w)) {
+		if d.clinicalTermWord(m, w) || m.has(lsClinicalEvents) || len(w) > 4 && d.e.lex.Drug(w) && (commonDrugs || !d.commonWord(w)) {
 			return true
 		}
 	}
