@@ -369,7 +369,7 @@ func (d *doc) familyIn(i int) bool {
 // patient may be too ("Grandpa J.R. in the memory unit"). Called by
 // readContext, which also asks that no sentence speaks of a patient.
 func (d *doc) ownLifeCue(masks []listMask, mine bool) bool {
-	if d.listWords("own_life_cues", 0, len(d.lower)) {
+	if d.listWords("own_life_cues", 0, len(d.lower)) && d.ownLifeWordMine(masks) {
 		return true
 	}
 	personal := d.item.Author.Account == chaperone.AccountPersonal
@@ -381,6 +381,9 @@ func (d *doc) ownLifeCue(masks []listMask, mine bool) bool {
 			for j, words := i+1, 0; words < 3 && j < len(d.toks) && d.sent[j] == d.sent[i]; j++ {
 				if masks[j].has(lsPatientNouns) || d.toks[j].lower == "whose" || strings.HasSuffix(d.toks[j].lower, "'s") {
 					break
+				}
+				if d.toks[j].kind == tokWord && !masks[j].has(lsPersonNouns) && !masks[j].has(lsKinship) && (d.clinicalTermWord(masks[j], d.toks[j].lower) || d.toks[j].allCaps && len(d.toks[j].text) > 1) {
+					break // "my ACL kid", "my NICU baby": a patient called by their care
 				}
 				if masks[j].has(lsKinship) && !careKin[d.toks[j].lower] {
 					return true
@@ -395,6 +398,40 @@ func (d *doc) ownLifeCue(masks []listMask, mine bool) bool {
 		case personal && !mine && t.cap && !t.allCaps && (masks[i].has(lsKinTitles) && i+1 < len(d.toks) && d.toks[i+1].kind == tokWord && d.toks[i+1].cap || ownKin[t.lower]) &&
 			!isPossessive(d.prevWord(i)) && !isDeterminer(d.prevWord(i)):
 			return true // "Grandma Ruth turned 90 today!", "Dad's 90th at the VFW hall"
+		}
+	}
+	return false
+}
+
+// ownLifeWordMine reports an own_life_cues word ("camping", "vacation")
+// that is not told of a stranger: "a guy camping at the lake" is a
+// patient's trip, not the author's. Called by ownLifeCue once the list has
+// matched.
+func (d *doc) ownLifeWordMine(masks []listMask) bool {
+	for _, w := range d.e.rules.list("own_life_cues") {
+		w = strings.TrimSpace(w)
+		for off := 0; ; {
+			k := strings.Index(d.lower[off:], w)
+			if k < 0 {
+				break
+			}
+			a, b := off+k, off+k+len(w)
+			off = a + 1
+			if a > 0 && isAlnum(d.lower[a-1]) || b < len(d.lower) && isAlnum(d.lower[b]) {
+				continue
+			}
+			i, stranger := d.tokAt(a), false
+			for j := i - 1; j >= 0 && j >= i-3 && d.sent[j] == d.sent[min(i, len(d.toks)-1)]; j-- {
+				if firstPerson[d.toks[j].lower] {
+					break
+				}
+				if masks[j].has(lsPatientNouns) || masks[j].has(lsPersonNouns) && isDeterminer(d.prevWord(j)) && !firstPerson[d.prevWord(j)] {
+					stranger = true
+				}
+			}
+			if !stranger {
+				return true
+			}
 		}
 	}
 	return false
