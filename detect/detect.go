@@ -505,6 +505,9 @@ func (d *doc) inviteAt(off int) bool {
 	if i >= len(d.toks) || d.patientIn(d.sent[i]) >= 1 {
 		return false // "Our patient who teaches at Lincoln missed her own retirement party"
 	}
+	if s := d.sent[i]; s < len(d.sents) && d.sents[s].patient >= 0.5 && d.sents[s].person && d.sents[s].event > 0 {
+		return false // "Found a melanoma on a lifeguard from North Myrtle Beach during our free screening June 14": a patient's event
+	}
 	a, b := d.sentenceBounds(i)
 	// the invitation may follow ("Valentine's craft hour Feb 14, 10-12! Kids
 	// of all ages welcome.") or come just before ("Free flu shot clinic 💉

@@ -764,7 +764,10 @@ func (d *doc) nameRole(g nameGroup, ctxNames map[string]bool) (role, float64) {
 	if pw == "resident" && g.first > 0 && d.toks[g.first-1].kind == tokWord && d.digitCount() > 0 && oldAgeRe.matchAnywhere(d.lower) {
 		return rolePatient, 0.9 // "Our resident Florence turned 100 today": a care home's resident, not a doctor in training
 	}
-	if hasAny(prevs[:min(2, len(prevs))], e.set(lsStaffRoles)) || (len(nexts) > 1 && nexts[0] == "from" && (nexts[1] == "our" || e.set(lsDepartments)[nexts[1]])) {
+	// "I was the L&D nurse for Tasha Greenwood's delivery": the one cared
+	// for, when the possessive names their care (below)
+	caredFor := len(prevs) >= 2 && prevs[0] == "for" && e.set(lsStaffRoles)[prevs[1]] && d.possessiveAfter(g.last)
+	if !caredFor && hasAny(prevs[:min(2, len(prevs))], e.set(lsStaffRoles)) || (len(nexts) > 1 && nexts[0] == "from" && (nexts[1] == "our" || e.set(lsDepartments)[nexts[1]])) {
 		return roleOther, 0 // "our hygienist Rose", "Dana from accounting"
 	}
 	if d.signedWithRole(g) {
