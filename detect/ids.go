@@ -497,6 +497,12 @@ func (d *doc) scanIDValue(i int, list string) int {
 	if e := d.spelledIDValue(i, list); e > i {
 		return e
 	}
+	// a bed or bay by its letter: "bed B in our unit"
+	if list == "label_room" && i < len(t) && t[i] >= 'A' && t[i] <= 'Z' && (i+1 == len(t) || !isAlnum(t[i+1]) && t[i+1] != '\'' && t[i+1] != '.') {
+		if b := strings.TrimRight(d.lower[max(0, i-5):i], " "); strings.HasSuffix(b, "bed") || strings.HasSuffix(b, "bay") {
+			return i + 1
+		}
+	}
 	end := i
 	groups := 0
 	hasDigit := false
