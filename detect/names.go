@@ -45,8 +45,8 @@ func (d *doc) findNames(r *Rule) {
 			continue
 		}
 		i = g.last
-		if d.notNamePhrase(g) || d.makerAround(g) || d.orgName(g) {
-			continue
+		if d.notNamePhrase(g) || d.makerAround(g) || d.orgName(g) || d.cityTeam(g.first, g.last) {
+			continue // "the Atlanta Falcons visited our peds unit": a team, no one's name
 		}
 		lex := d.nameLexScore(g)
 		rl, cue := d.nameRole(g, ctxNames)
@@ -109,6 +109,12 @@ func (d *doc) findNames(r *Rule) {
 	}
 	d.findLowercaseNames(r, base)
 }
+
+// famous words, just before a name or one word before it, make it a
+// public figure's: "Olympic hurdler Grant Holloway", "NBA legend …".
+var famous = map[string]bool{"olympic": true, "olympian": true, "medalist": true, "hurdler": true, "sprinter": true, "nfl": true, "nba": true, "mlb": true,
+	"nhl": true, "wnba": true, "pga": true, "lpga": true, "ufc": true, "quarterback": true, "popstar": true, "rapper": true,
+	"actor": true, "actress": true, "astronaut": true, "grammy": true, "oscar": true, "emmy": true, "billionaire": true, "comedian": true}
 
 // stormWords name a storm, whose name is no person's: "Hurricane Ian".
 var stormWords = map[string]bool{"hurricane": true, "storm": true, "typhoon": true, "cyclone": true}
@@ -699,6 +705,9 @@ func (d *doc) nameRole(g nameGroup, ctxNames map[string]bool) (role, float64) {
 	}
 	if e.set(lsPublicTitles)[pw] && pi >= 0 && d.toks[pi].cap || g.last > g.first && e.set(lsPublicTitles)[first] && d.toks[g.first].cap {
 		return roleOther, 0 // "Senator Whitcomb", read as one name or not
+	}
+	if famous[pw] || len(prevs) >= 2 && famous[prevs[1]] && pi == g.first-1 {
+		return roleOther, 0 // "Olympic hurdler Grant Holloway", "NFL star Bijan Robinson": a public figure
 	}
 	// "St. Vincent's", "Mt. Sinai", "Fort Worth": a place, not a person;
 	// but "Little Nevaeh made her debut" is a baby unless the whole is a
