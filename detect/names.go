@@ -628,6 +628,11 @@ func (d *doc) wordNameScore(w, orig string, allCaps bool) float64 {
 	if n := len(w); n > 4 && w[n-1] == 's' && (e.brand.has(w[:n-1]) || lex.Drug(w[:n-1])) {
 		return 0
 	}
+	for _, rel := range d.item.Author.Relationships {
+		if f := strings.Fields(strings.ToLower(rel)); len(f) > 0 && len(w) > 3 && (f[0] == w || strings.Join(f, " ") == w) {
+			return 0 // the author's declared company: "Herbalife shakes are what I recommend"
+		}
+	}
 	if m, ok := lex.CanonicalMaker(w); ok && len(w) > 3 {
 		// a maker's short name that is no person's ("Pfizer"); a frequent
 		// given name stays one ("Arthur", "Hope", "Leo") unless the
@@ -705,6 +710,9 @@ func (d *doc) nameRole(g nameGroup, ctxNames map[string]bool) (role, float64) {
 	}
 	if e.set(lsPublicTitles)[pw] && pi >= 0 && d.toks[pi].cap || g.last > g.first && e.set(lsPublicTitles)[first] && d.toks[g.first].cap {
 		return roleOther, 0 // "Senator Whitcomb", read as one name or not
+	}
+	if len(prevs) >= 2 && prevs[0] == "for" && prevs[1] == "ask" && d.item.Channel.IsReply() {
+		return roleOther, 0 // "call our office at … and ask for Pam": the practice's staff
 	}
 	if famous[pw] || len(prevs) >= 2 && famous[prevs[1]] && pi == g.first-1 {
 		return roleOther, 0 // "Olympic hurdler Grant Holloway", "NFL star Bijan Robinson": a public figure
