@@ -385,6 +385,9 @@ func (d *doc) applyModel(m *Model) {
 		if t == chaperone.FindingConsentNeeded && !hasType(keep, chaperone.FindingPatientStory) && !hasType(keep, chaperone.FindingPHI) {
 			p = 0
 		}
+		if t == chaperone.FindingPatientStory && d.hypothetical && !d.ptCue {
+			p -= 0.15 // a case told as hypothetical needs a surer model: "Hypothetical: a 62-year-old smoker asks …"
+		}
 		if p < 0.5 {
 			continue
 		}
