@@ -369,7 +369,7 @@ func (d *doc) familyIn(i int) bool {
 // patient may be too ("Grandpa J.R. in the memory unit"). Called by
 // readContext, which also asks that no sentence speaks of a patient.
 func (d *doc) ownLifeCue(masks []listMask, mine bool) bool {
-	if d.listWords("own_life_cues", 0, len(d.lower)) && d.ownLifeWordMine(masks) {
+	if d.listIn("own_life_cues", 0, len(d.lower)) && d.ownLifeWordMine(masks) {
 		return true
 	}
 	personal := d.item.Author.Account == chaperone.AccountPersonal
@@ -403,23 +403,14 @@ func (d *doc) ownLifeCue(masks []listMask, mine bool) bool {
 	return false
 }
 
-// ownLifeWordMine reports an own_life_cues word ("camping", "vacation")
-// that is not told of a stranger: "a guy camping at the lake" is a
-// patient's trip, not the author's. Called by ownLifeCue once the list has
-// matched.
+// ownLifeWordMine reports an own_life_cues word ("camping", "vacation"),
+// as a whole word, that is not told of a stranger: "a guy camping at the
+// lake" is a patient's trip, not the author's. Called by ownLifeCue once
+// the prefilter has found one of the list's words.
 func (d *doc) ownLifeWordMine(masks []listMask) bool {
 	for _, w := range d.e.rules.list("own_life_cues") {
 		w = strings.TrimSpace(w)
-		for off := 0; ; {
-			k := strings.Index(d.lower[off:], w)
-			if k < 0 {
-				break
-			}
-			a, b := off+k, off+k+len(w)
-			off = a + 1
-			if a > 0 && isAlnum(d.lower[a-1]) || b < len(d.lower) && isAlnum(d.lower[b]) {
-				continue
-			}
+		for a := wordIndex(d.lower, w, 0); a >= 0; a = wordIndex(d.lower, w, a+1) {
 			i, stranger := d.tokAt(a), false
 			for j := i - 1; j >= 0 && j >= i-3 && d.sent[j] == d.sent[min(i, len(d.toks)-1)]; j-- {
 				if firstPerson[d.toks[j].lower] {

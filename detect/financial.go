@@ -158,18 +158,23 @@ func (d *doc) distinctiveWord(name string) string {
 }
 
 // containsWord reports whether w occurs in s between word boundaries.
-func containsWord(s, w string) bool {
-	for off := 0; ; {
+func containsWord(s, w string) bool { return wordIndex(s, w, 0) >= 0 }
+
+// wordIndex returns the offset of the first occurrence of w in s, at or
+// after from, that stands between word boundaries, or -1.
+func wordIndex(s, w string, from int) int {
+	for off := from; off <= len(s); {
 		k := strings.Index(s[off:], w)
 		if k < 0 {
-			return false
+			return -1
 		}
 		a, b := off+k, off+k+len(w)
 		if (a == 0 || !isAlnum(s[a-1])) && (b == len(s) || !isAlnum(s[b])) {
-			return true
+			return a
 		}
 		off = a + 1
 	}
+	return -1
 }
 
 var _ = chaperone.FindingUndisclosedFinancial
