@@ -51,6 +51,8 @@ func TestScreenDecisions(t *testing.T) {
 		{"repeated-digit placeholder", chaperone.Item{Text: "Training reminder: the sandbox uses fake data only — MRN 0000000. Please never paste real patient info into it!"}, chaperone.Allow, nil},
 		{"person after one word", chaperone.Item{Text: "Vaping kid from Bishop Kelly HS in Boise on ECMO now. 17. I'm begging parents to check backpacks."}, chaperone.Block, []chaperone.FindingType{chaperone.FindingPHI}},
 		{"ssn", chaperone.Item{Text: "pt's SSN is 519-04-7732, can someone fix the claim?"}, chaperone.Block, []chaperone.FindingType{chaperone.FindingPHI}},
+		{"ssn last four after the label", chaperone.Item{Text: "verified pt with DOB and last4 SSN 4471, still pulled the wrong chart"}, chaperone.Block, []chaperone.FindingType{chaperone.FindingPHI}},
+		{"your nurse again", chaperone.Item{Text: "congrats Esperanza!!! 🎉 3rd baby, 3rd time i've been your nurse, see u for #4 lol"}, chaperone.Block, []chaperone.FindingType{chaperone.FindingPHI}},
 		{"hypothetical case", chaperone.Item{Text: "Hypothetical: a 62-year-old smoker asks if he needs a lung cancer screening. Answer: yes, if ≥20 pack-years and quit <15 yrs ago. #USPSTF"}, chaperone.Allow, nil},
 		{"history", chaperone.Item{Text: "Today we remember Sidney Farber, who in 1947 gave the first remission-inducing chemotherapy for childhood leukemia. #History"}, chaperone.Allow, nil},
 		{"crash victims confirmed", chaperone.Item{Channel: chaperone.ChannelComment, Context: "Two injured in house fire on Pinecrest Dr, both taken to hospital",
