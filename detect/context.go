@@ -37,6 +37,8 @@ func (d *doc) readContext() {
 		m := masks[i] // the lists holding w
 		prev := d.word(i - 1)
 		var v float64
+		// "we will never ask for your MRN, SSN or password": any reader's
+		readersOwn := !reply && (m.has(lsIdentifierLabels) || m.has(lsClinicalEvents)) && d.readersLabel(i)
 		kinByName := false
 		personEvent := false // v is a person noun's with an event in its sentence: "the bartender cried"
 		switch {
@@ -64,7 +66,7 @@ func (d *doc) readContext() {
 		case m.has(lsKinTitles) && t.cap && !t.sentStart && i+1 < len(d.toks) && d.toks[i+1].kind == tokWord && d.toks[i+1].cap && !d.toks[i+1].allCaps:
 			v = 0.6 // a relative called by name: "Mamaw Opal", "Abuela Rosa"
 			kinByName = true
-		case m.has(lsClinicalEvents):
+		case m.has(lsClinicalEvents) && !readersOwn:
 			v = 0.6
 		case (m.has(lsClinicalTerms) || m.has(lsBodyParts) || m.has(lsInjuryTerms) || m.has(lsCareNouns) || d.e.lex.Condition(w)) && (isThirdPoss(prev) || isThirdPoss(d.word(i-2)) || visitWords[w] && isThirdPoss(d.word(i-3))) &&
 			(m.has(lsClinicalTerms) || m.has(lsBodyParts) || m.has(lsInjuryTerms) || d.e.lex.Condition(w) || !d.familyIn(i)) &&
@@ -100,7 +102,7 @@ func (d *doc) readContext() {
 		case reply && (prev == "your" || prev == "you're") && m.has(lsCareNouns):
 			v = 1
 		}
-		if w == "dob" || w == "mrn" || w == "ssn" || w == "d.o.b" {
+		if (w == "dob" || w == "mrn" || w == "ssn" || w == "d.o.b") && !readersOwn {
 			v = 1
 		}
 		if !kinByName || d.item.Author.Account != chaperone.AccountPersonal {
@@ -113,10 +115,10 @@ func (d *doc) readContext() {
 		// "fax" labelling a number ("fax 504-555-0111") is the practice's
 		// line as often as a patient's; "fax the record to" is a record's
 		faxLabel := w == "fax" && i+1 < len(d.toks) && (d.toks[i+1].kind == tokNumber || d.toks[i+1].text == ":" || d.toks[i+1].text == "(")
-		commonRoom := (w == "room" || w == "rm") && commonRooms[prev] // "cake in the 3rd floor break room at 2pm"
+		commonRoom := (w == "room" || w == "rm") && (commonRooms[prev] || d.roomOfBuilding(i)) // "cake in the 3rd floor break room at 2pm", "lab draws are in Room 4 on the 1st floor"
 		// "cell" labels a number ("cell 555-0142", "cell #", "cell phone"), not "zero cell service"
 		cellWord := w == "cell" && !cellKinds[prev] && !(i+1 < len(d.toks) && (d.toks[i+1].kind == tokNumber || d.toks[i+1].text == ":" || d.toks[i+1].text == "#" || d.toks[i+1].text == "(" || cellNouns[d.toks[i+1].lower]))
-		if v < 0.8 && m.has(lsIdentifierLabels) && w != "age" && w != "phone" && w != "email" && !faxLabel && !ownLicence && !commonRoom && !cellWord {
+		if v < 0.8 && m.has(lsIdentifierLabels) && !readersOwn && w != "age" && w != "phone" && w != "email" && !faxLabel && !ownLicence && !commonRoom && !cellWord {
 			v = 0.8 // "acct 7720-33918": about a patient's records
 			if w != "born" && w != "license" && w != "licence" {
 				careCue = max(careCue, v) // "Born in 1922 in Ponce", "renewed his fishing license" may tell of the author's family
@@ -319,6 +321,56 @@ var personWhere = map[string]bool{"from": true, "at": true, "in": true, "who": t
 
 // cellKinds name a kind of cell, a clinical word: "a basal cell on the nose".
 var cellKinds = map[string]bool{"basal": true, "squamous": true, "sickle": true, "merkel": true, "stem": true, "giant": true, "clear": true, "small": true, "hairy": true, "mast": true, "islet": true, "plasma": true, "t": true, "b": true, "white": true, "red": true, "blood": true}
+
+// readersLabel reports an identifier label at token i that a post asks of
+// any reader: "your MRN, SSN or portal password", "bring your insurance
+// card". Called by readContext.
+func (d *doc) readersLabel(i int) bool {
+	for k := i - 1; k >= 0 && k >= i-6; k-- {
+		switch w := d.toks[k].lower; {
+		case w == "your" || w == "ur":
+			return d.anyReaderSentence(k)
+		case w == "," || w == "or" || w == "and" || w == "/" || w == "&" || d.tokIn(k, lsIdentifierLabels):
+		default:
+			return false
+		}
+	}
+	return false
+}
+
+// anyReaderSentence reports that the sentence of token i speaks to any
+// reader, as a notice or a rule does: "we will never ask for your MRN",
+// "bring your insurance card", "protect your SSN".
+func (d *doc) anyReaderSentence(i int) bool {
+	a, b := d.sentenceBounds(i)
+	for k := d.tokAt(a); k < len(d.toks) && d.toks[k].start < b; k++ {
+		if noticeWords[d.toks[k].lower] {
+			return true
+		}
+	}
+	return false
+}
+
+// noticeWords make a sentence a notice to any reader.
+var noticeWords = map[string]bool{"never": true, "bring": true, "protect": true, "scam": true, "scams": true, "phishing": true, "anyone": true, "always": true,
+	"won't": true, "won’t": true, "don't": true, "don’t": true, "keep": true, "guard": true, "share": true, "sharing": true, "post": true, "posting": true}
+
+// roomOfBuilding reports a room, token i, that its sentence places in the
+// building or tells of as a room: "Lab draws are in Room 4 on the 1st
+// floor", "Room 512 on our unit just got renovated". Called by
+// readContext.
+func (d *doc) roomOfBuilding(i int) bool {
+	for k := i + 1; k < len(d.toks) && d.sent[k] == d.sent[i]; k++ {
+		if buildingWords[d.toks[k].lower] {
+			return true
+		}
+	}
+	return false
+}
+
+// buildingWords place a room in the building, or tell of it as a room.
+var buildingWords = map[string]bool{"floor": true, "wing": true, "building": true, "suite": true, "lobby": true, "elevator": true, "elevators": true, "entrance": true, "hallway": true,
+	"renovated": true, "renovation": true, "remodeled": true, "remodelled": true, "repainted": true, "located": true, "signage": true}
 
 // commonRooms name a room that is no patient's: "the break room", "the
 // waiting room".

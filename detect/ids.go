@@ -173,6 +173,9 @@ func (d *doc) findLabelledIDs(r *Rule) {
 			if ageValue(d.lower[v[0]:v[1]]) {
 				continue // "Tonight's trauma: 19yo shot outside …": an age, not a room
 			}
+			if d.phoneNotID(le, v[0], v[1]) {
+				continue // "Give us a ring at 520-555-0192", "Poison Control: 1-800-222-1222"
+			}
 			vt := typ
 			if list == "label_id" {
 				vt = d.idTypeFromWordBefore(ls, typ)
@@ -191,6 +194,9 @@ func (d *doc) findLabelledIDs(r *Rule) {
 				}
 				if w := lastWord(before); containsAny(w+" ", []string{"exam ", "hygiene ", "waiting ", "break ", "supply ", "conference ", "staff ", "call ", "operating ", "procedure ", "bath", "rest", "utility ", "storage ", "family ", "quiet ", "lactation ", "mother's ", "server "}) {
 					continue // a room of the practice, not a patient's
+				}
+				if k := d.tokAt(ls); k < len(d.toks) && d.roomOfBuilding(k) && d.patientIn(d.sent[k]) < 0.4 && !d.personIn(d.sent[k]) {
+					continue // "Lab draws are in Room 4 on the 1st floor": the building's room, no one in it
 				}
 				vs, ve := ls, v[1]
 				score = d.contextScoreWith(vs, base, 0.4)
@@ -250,7 +256,7 @@ func (d *doc) findLabelledIDs(r *Rule) {
 		}
 		for k := d.tokAt(h[1]); k < len(d.toks) && d.toks[k].start < h[1]+160; k++ {
 			t := &d.toks[k]
-			if t.kind == tokNumber && len(digitsOf(t.text)) >= 6 && !strings.ContainsAny(t.text, "/.,:") {
+			if t.kind == tokNumber && len(digitsOf(t.text)) >= 6 && !strings.ContainsAny(t.text, "/.,:") && !d.phoneNotID(h[1], t.start, t.end) {
 				if _, ok := found[t.text]; !ok {
 					d.add(t.start, t.end, typeOf[li.kind[label]], r.ID, base*0.75)
 				}
@@ -274,6 +280,27 @@ func (d *doc) findLabelledIDs(r *Rule) {
 		}
 	}
 }
+
+// phoneNotID reports a value at [s,e), after a label that ends at le,
+// written as a telephone number is and so read as one, not as the
+// label's identifier: a toll-free number (a business or a hotline), or a
+// number the words between label and value call a line ("Aetna, BCBS and
+// Cigna. Give us a ring at 520-555-0192"). Called by findLabelledIDs.
+func (d *doc) phoneNotID(le, s, e int) bool {
+	m := phoneShape.FindStringSubmatch(d.text[s:e])
+	if m == nil {
+		return false
+	}
+	switch m[1] {
+	case "800", "888", "877", "866", "855", "844", "833":
+		return true
+	}
+	return le <= s && containsCue(d.lower[le:s], d.e.rules.list("phone_cues"))
+}
+
+// phoneShape is a North American number with its separators: "(615)
+// 555-0148", "1-800-222-1222", "520.555.0192".
+var phoneShape = regexp.MustCompile(`^(?:1[-. ])?\(?(\d{3})\)?[-. ]\d{3}[-. ]\d{4}$`)
 
 // ssnShaped reports digits grouped as a Social Security number is,
 // "448-19-2207", "448 19 2207", or one by one, "4 4 8 - 1 9 - 2 2 0 7".
