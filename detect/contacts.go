@@ -364,6 +364,10 @@ func (d *doc) findHandles(r *Rule) {
 		if i == 0 && d.item.Channel.IsReply() && !d.confirmed && !d.replyConfirms() && d.cues(cueAdviceDirective) {
 			score = min(score, r.ScoreOr(0.9)*0.3)
 		}
+		// a creator credited for what the post shares: "h/t @PTonICE for this hip mobility flow"
+		if creditedHandle.MatchString(d.lower[max(0, t.start-16):min(len(d.lower), t.end+48)]) {
+			score *= 0.3
+		}
 		// the handle of someone being argued with is not a patient's
 		if d.e.set(lsInsultWords)[d.word(i+2)] || d.e.set(lsInsultWords)[d.word(i+3)] {
 			score *= 0.3
@@ -382,6 +386,10 @@ func (d *doc) findHandles(r *Rule) {
 		d.add(m[0], m[1], chaperone.SpanHandle, r.ID, score)
 	}
 }
+
+// creditedHandle is a handle credited for something shared: "h/t
+// @PTonICE for this hip mobility flow", "via @EMcrit: great thread on".
+var creditedHandle = regexp.MustCompile(`(?:\bh/t|\bht|\bvia|\bcredit:?|\bhat tip(?: to)?|\bsource:?) @[a-z0-9_.]+:? (?:for (?:this|the|that|their|his|her|a) (?:[a-z'-]+ ){0,3}(?:flow|video|post|thread|tip|tips|idea|graphic|infographic|article|paper|study|resource|drill|drills|exercise|exercises|recipe|summary|review|chart|table|visual|tool|protocol|explainer|series|podcast|episode|clip|reel|talk|lecture|slides?)\b|(?:great|excellent|awesome|fantastic|nice|helpful) (?:thread|post|video|summary|explainer|review)\b)`)
 
 // illnessHandleParts make a handle a patient's or their family's
 // account of an illness: "@zoey.beats.cancer", "@liam_strong".

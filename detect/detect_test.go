@@ -68,6 +68,8 @@ func TestScreenDecisions(t *testing.T) {
 			Text: "Glad you and your dad got in and out fast! tell him his warfarin refill is ready too whenever he wants to swing by 😊"}, chaperone.Block, []chaperone.FindingType{chaperone.FindingRelationshipConfirmed}},
 		{"sessions paid off", chaperone.Item{Channel: chaperone.ChannelComment, Context: "Leo said 'mama' for the first time today 😭",
 			Text: "CRYING. all those tuesday sessions paid off!!! you superstar 🌟"}, chaperone.Block, []chaperone.FindingType{chaperone.FindingRelationshipConfirmed}},
+		{"creator credited", chaperone.Item{Text: "h/t @PTonICE for this hip mobility flow — been using a modified version with my Parkinson's group class all month. #neuroPT"}, chaperone.Allow, nil},
+		{"patient credited", chaperone.Item{Text: "h/t @bigmike_lifts for letting me share his rehab journey 💪 6 weeks post ACL"}, chaperone.Block, []chaperone.FindingType{chaperone.FindingPHI}},
 		{"your nurse again", chaperone.Item{Text: "congrats Esperanza!!! 🎉 3rd baby, 3rd time i've been your nurse, see u for #4 lol"}, chaperone.Block, []chaperone.FindingType{chaperone.FindingPHI}},
 		{"hypothetical case", chaperone.Item{Text: "Hypothetical: a 62-year-old smoker asks if he needs a lung cancer screening. Answer: yes, if ≥20 pack-years and quit <15 yrs ago. #USPSTF"}, chaperone.Allow, nil},
 		{"history", chaperone.Item{Text: "Today we remember Sidney Farber, who in 1947 gave the first remission-inducing chemotherapy for childhood leukemia. #History"}, chaperone.Allow, nil},
