@@ -357,6 +357,31 @@ func (d *doc) clinicalTerm(i, j int) bool {
 	return false
 }
 
+// quoted reports that quotation marks enclose [s,e) of text, the opening
+// one at most 16 bytes before it and the closing one at most 24 after:
+// someone's words, quoted.
+func quoted(text string, s, e int) bool {
+	open := -1
+	for i := s - 1; i >= max(0, s-16); i-- {
+		if c := text[i]; c == '"' || c == '\'' || strings.HasPrefix(text[i:], "“") || strings.HasPrefix(text[i:], "‘") {
+			if c == '\'' && i > 0 && isAlnum(text[i-1]) {
+				return false // an apostrophe: "don't"
+			}
+			open = i
+			break
+		}
+	}
+	if open < 0 {
+		return false
+	}
+	for i := e; i < min(len(text), e+24); i++ {
+		if c := text[i]; c == '"' || strings.HasPrefix(text[i:], "”") || strings.HasPrefix(text[i:], "’") && (i+3 >= len(text) || !isAlnum(text[i+3])) || c == '\'' && (i+1 >= len(text) || !isAlnum(text[i+1])) {
+			return true
+		}
+	}
+	return false
+}
+
 // findRelationship raises RELATIONSHIP_CONFIRMED for replies and comments
 // that confirm a patient relationship or discuss the person's care.
 func (d *doc) findRelationship(r *Rule) {
@@ -499,6 +524,11 @@ func (d *doc) findMisinformation(r *Rule) {
 					}
 				}
 			}
+		}
+		// a myth in quotation marks, put up to be answered: "'Fluoride is
+		// poison' — ok let's talk", "\"The flu shot gave me the flu\" — it can't."
+		if quoted(d.text, m[0], m[1]) {
+			return true
 		}
 		// a question answered no: "Vaccines cause autism? No."
 		if strings.HasSuffix(strings.TrimSpace(d.lower[a:b]), "?") {
