@@ -131,6 +131,17 @@ func (d *doc) findPhones(r *Rule) {
 	d.findSpelledPhones(r)
 }
 
+// tollFree reports a North American toll-free area code: the number of a
+// business or a hotline, never a patient's. Called by addPhone and
+// phoneNotID.
+func tollFree(area string) bool {
+	switch area {
+	case "800", "888", "877", "866", "855", "844", "833":
+		return true
+	}
+	return false
+}
+
 // addPhone reports the phone number at [s,e) with digits dg, unless it is
 // a placeholder, a toll-free number or the practice's own. Called by
 // findPhones and findSpelledPhones.
@@ -145,9 +156,8 @@ func (d *doc) addPhone(r *Rule, s, e int, dg string) {
 		if dg[0] < '2' {
 			return
 		}
-		switch dg[:3] {
-		case "800", "888", "877", "866", "855", "844", "833":
-			return // toll-free: a business or hotline
+		if tollFree(dg[:3]) {
+			return // a business or hotline
 		}
 	}
 	typ := chaperone.SpanPhone

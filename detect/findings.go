@@ -361,17 +361,16 @@ func (d *doc) clinicalTerm(i, j int) bool {
 // one at most 16 bytes before it and the closing one at most 24 after:
 // someone's words, quoted.
 func quoted(text string, s, e int) bool {
-	open := -1
-	for i := s - 1; i >= max(0, s-16); i-- {
+	opened := false
+	for i := s - 1; i >= max(0, s-16) && !opened; i-- {
 		if c := text[i]; c == '"' || c == '\'' || strings.HasPrefix(text[i:], "“") || strings.HasPrefix(text[i:], "‘") {
 			if c == '\'' && i > 0 && isAlnum(text[i-1]) {
 				return false // an apostrophe: "don't"
 			}
-			open = i
-			break
+			opened = true
 		}
 	}
-	if open < 0 {
+	if !opened {
 		return false
 	}
 	for i := e; i < min(len(text), e+24); i++ {

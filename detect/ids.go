@@ -291,11 +291,7 @@ func (d *doc) phoneNotID(le, s, e int) bool {
 	if m == nil {
 		return false
 	}
-	switch m[1] {
-	case "800", "888", "877", "866", "855", "844", "833":
-		return true
-	}
-	return le <= s && containsCue(d.lower[le:s], d.e.rules.list("phone_cues"))
+	return tollFree(m[1]) || le <= s && containsCue(d.lower[le:s], d.e.rules.list("phone_cues"))
 }
 
 // phoneShape is a North American number with its separators: "(615)
