@@ -45,15 +45,19 @@ func (d *doc) contactOwner(s int) (own, patient bool) {
 	}
 	// near and before are parts of the lower-cased text that end at s,
 	// after one that starts at e
-	patient = d.cueIn("contact_patient_cues", s-len(near), s) || d.cueIn("contact_patient_after", e, e+len(after))
+	// "reach her at" is a patient's or relative's number, unless staff were
+	// named before it: "our office manager … reach her at"
+	pronoun := d.cueIn("contact_pronoun_cues", s-len(near), s)
+	staff := pronoun && d.staffNamed(s)
+	patient = d.cueIn("contact_patient_cues", s-len(near), s) || d.cueIn("contact_patient_after", e, e+len(after)) || pronoun && !staff
 	// "call 540-555-0133 to book": the reader is told to call, and what
 	// follows the number is booking a visit
 	book := !patient && strings.HasSuffix(near, "call ") && d.cueIn("contact_own_after", e, e+len(after))
-	own = book || d.cueIn("contact_own_cues", s-len(before), s) || d.callUs(s)
+	own = book || staff || d.cueIn("contact_own_cues", s-len(before), s) || d.callUs(s)
 	// an own cue far back in the sentence ("called the front desk 41
 	// times and faxed twice from …") yields to a relative's right there
 	// ("the son's office", "his daughter faxes")
-	if own && !patient && !book && !d.cueIn("contact_own_cues", s-len(near), s) && !d.callUs(s) && d.cueIn("contact_patient_cues", s-len(before), s) {
+	if own && !patient && !book && !d.cueIn("contact_own_cues", s-len(near), s) && !d.callUs(s) && (d.cueIn("contact_patient_cues", s-len(before), s) || d.cueIn("contact_pronoun_cues", s-len(before), s) && !d.staffNamed(s)) {
 		own, patient = false, true
 	}
 	for _, c := range d.item.Author.ClinicContacts {
@@ -62,6 +66,14 @@ func (d *doc) contactOwner(s int) (own, patient bool) {
 		}
 	}
 	return own, patient
+}
+
+// staffNamed reports a member of staff the reader may contact named in the
+// 160 bytes before s, this sentence or the one before ("Our office
+// manager would love to hear more. You can reach her at …"): a pronoun's
+// number there is theirs. Called by contactOwner.
+func (d *doc) staffNamed(s int) bool {
+	return d.cueIn("contact_staff_cues", max(0, s-160), s)
 }
 
 // callUs reports a contact that a sentence opens by telling the reader

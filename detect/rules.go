@@ -373,7 +373,7 @@ var noPatientCues = []string{"not a patient", "isn't a patient", "not a real pat
 // of most texts' sentences or of the context; the prefilter finds them in
 // its one pass.
 var substringLists = []string{"placeholder_cues", "author_family_cues", "own_life_cues", "history_cues", "news_cues", "fact_cues", "treated_cues", "reviewer_patient_cues", "staff_context_cues",
-	"contact_patient_cues", "contact_patient_after", "contact_own_cues", "contact_own_after", "spelled_contact_markers", "event_invite_cues"}
+	"contact_patient_cues", "contact_pronoun_cues", "contact_staff_cues", "contact_patient_after", "contact_own_cues", "contact_own_after", "spelled_contact_markers", "event_invite_cues"}
 
 func mergeRule(dst, src *Rule) {
 	if src.Kind != "" {
