@@ -38,6 +38,8 @@ func TestScreenDecisions(t *testing.T) {
 		{"education", chaperone.Item{Text: "Crohn's and ulcerative colitis are not the same thing. Get your flu shot!"}, chaperone.Allow, nil},
 		{"cell service", chaperone.Item{Text: "Back from 10 days in Juneau 🐋 saw humpbacks, ate way too much salmon, zero cell service. 10/10 recommend", Author: chaperone.Author{Account: chaperone.AccountPersonal}}, chaperone.Allow, nil},
 		{"own child's career day", chaperone.Item{Text: "career day in Theo's 3rd grade class at Lincoln Elementary 🩺 19 kids listened to their own hearts and one asked if his was \"broken\" bc it was so loud lol", Author: chaperone.Author{Account: chaperone.AccountPersonal}}, chaperone.Allow, nil},
+		{"a medic's run", chaperone.Item{Text: "ran a call out on Ridgeview Rd tonight for a lady who'd fallen in her garden"}, chaperone.Block, []chaperone.FindingType{chaperone.FindingPHI}},
+		{"a child on the unit", chaperone.Item{Text: "little jonah on our floor beat me at uno again, he's been with us since Easter 🐣"}, chaperone.Block, []chaperone.FindingType{chaperone.FindingPHI}},
 		{"dog rolled in", chaperone.Item{Text: "Took Pretzel to the dog beach at Fort Funston and he rolled in something unspeakable 🐕💩", Author: chaperone.Author{Account: chaperone.AccountPersonal}}, chaperone.Allow, nil},
 		{"flu clinic notice", chaperone.Item{Text: "Free flu shot clinic 💉 Saturday Sept 14, 9am–1pm at the Lincoln Elementary gym, 1212 W Oak St, Paris TX. No insurance needed, ages 6 months+."}, chaperone.Allow, nil},
 		{"closing notice", chaperone.Item{Text: "⚠️ All Knoxville and Maryville offices are CLOSED Tuesday, Jan 21 due to ice on I-40 and Alcoa Hwy. Patients with appointments will get a text to reschedule."}, chaperone.Allow, nil},
