@@ -145,6 +145,10 @@ func (li *labelIndex) find(lower string, h *litHits) [][2]int {
 
 // findLabelledIDs finds identifier values that follow a label. The label
 // decides the type; the value must hold a digit. Values seen once are
+// ownVehicle matches the practice's own vehicle named just before a plate:
+// "our very own clinic van", "our mobile unit", "the clinic's new bus".
+var ownVehicle = regexp.MustCompile(`\b(?:our|the clinic['’]s|the practice['’]s)\s+(?:[a-z\-]+\s+){0,3}(?:van|bus|truck|rv|ambulance|rig|mobile unit|vehicle|car|suv|coach)\b[^.!?]{0,25}$`)
+
 // found again wherever they recur in the text.
 func (d *doc) findLabelledIDs(r *Rule) {
 	li := d.e.labels()
@@ -222,6 +226,10 @@ func (d *doc) findLabelledIDs(r *Rule) {
 				score = d.contextScoreWith(v[0], base, 0.75)
 				// CPT codes: "99214-25"
 				if list == "label_id" && cptCode.MatchString(d.text[v[0]:v[1]]) {
+					score = 0
+				}
+				// "our very own clinic van, plate GORGE-MD": the practice's vehicle
+				if list == "label_vehicle" && ownVehicle.MatchString(d.lower[max(0, ls-60):ls]) {
 					score = 0
 				}
 			}
