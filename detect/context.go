@@ -66,7 +66,7 @@ func (d *doc) readContext() {
 		case m.has(lsKinTitles) && t.cap && !t.sentStart && i+1 < len(d.toks) && d.toks[i+1].kind == tokWord && d.toks[i+1].cap && !d.toks[i+1].allCaps:
 			v = 0.6 // a relative called by name: "Mamaw Opal", "Abuela Rosa"
 			kinByName = true
-		case m.has(lsClinicalEvents) && !readersOwn:
+		case m.has(lsClinicalEvents) && !readersOwn && !d.statistic(i):
 			v = 0.6
 		case (m.has(lsClinicalTerms) || m.has(lsBodyParts) || m.has(lsInjuryTerms) || m.has(lsCareNouns) || d.e.lex.Condition(w)) && (isThirdPoss(prev) || isThirdPoss(d.word(i-2)) || visitWords[w] && isThirdPoss(d.word(i-3))) &&
 			(m.has(lsClinicalTerms) || m.has(lsBodyParts) || m.has(lsInjuryTerms) || d.e.lex.Condition(w) || !d.familyIn(i)) &&
@@ -252,6 +252,20 @@ func (d *doc) readContext() {
 			}
 		}
 	}
+}
+
+// statistic reports a clinical event counted in aggregate, in a sentence
+// with a rate or a share and not told of one person: "Overdose deaths in
+// Pike County rose 30% last year", "the highest overdose death rate".
+// Called by readContext.
+func (d *doc) statistic(i int) bool {
+	switch prev := d.word(i - 1); {
+	case isThirdPoss(prev) || isPossessive(prev) || prev == "a" || prev == "an" || prev == "this" || prev == "that":
+		return false // "her overdose", "an overdose": one person's
+	}
+	a, b := d.sentenceBounds(i)
+	s := d.lower[a:b]
+	return strings.Contains(s, "%") || containsAny(s, []string{" rate", "per 1", "percent", "per capita", "doubled", "tripled", "statewide", "nationwide", "county health", "health dept", "health department", "cdc", "data"})
 }
 
 // subjectPronouns open a sentence that goes on about the last one's subject.

@@ -54,6 +54,8 @@ func TestScreenDecisions(t *testing.T) {
 		{"practice chart", chaperone.Item{Text: "Epic tip: practice your order sets on ZZTEST, DONALD (MRN 000000002) in the PLAY environment, never on a live chart"}, chaperone.Allow, nil},
 		{"the practice's van", chaperone.Item{Text: "Our mobile clinic is back on the road 🚐 Say hi if you see our shiny new van, plate CARE-4U, around town this summer!"}, chaperone.Allow, nil},
 		{"staff flu shots", chaperone.Item{Text: "Staff flu shots 💉 Room 114, Garden Level, Mon/Wed 7a–3p through Nov 14. Bring your badge!"}, chaperone.Allow, nil},
+		{"a county's overdose rate", chaperone.Item{Text: "Mercer County now has the highest overdose death rate in the state. Narcan is free at our front desk."}, chaperone.Allow, nil},
+		{"one overdose in a county", chaperone.Item{Text: "her overdose in Mercer County last week was her third this year"}, chaperone.Block, []chaperone.FindingType{chaperone.FindingPHI}},
 		{"repeated-digit placeholder", chaperone.Item{Text: "Training reminder: the sandbox uses fake data only — MRN 0000000. Please never paste real patient info into it!"}, chaperone.Allow, nil},
 		{"person after one word", chaperone.Item{Text: "Vaping kid from Bishop Kelly HS in Boise on ECMO now. 17. I'm begging parents to check backpacks."}, chaperone.Block, []chaperone.FindingType{chaperone.FindingPHI}},
 		{"ssn", chaperone.Item{Text: "pt's SSN is 519-04-7732, can someone fix the claim?"}, chaperone.Block, []chaperone.FindingType{chaperone.FindingPHI}},
