@@ -45,11 +45,9 @@ func (d *doc) contactOwner(s int) (own, patient bool) {
 	}
 	// near and before are parts of the lower-cased text that end at s,
 	// after one that starts at e
-	// "reach her at" is a patient's or relative's number, unless staff were
-	// named before it: "our office manager … reach her at"
-	pronoun := d.cueIn("contact_pronoun_cues", s-len(near), s)
-	staff := pronoun && d.staffNamed(s)
-	patient = d.cueIn("contact_patient_cues", s-len(near), s) || d.cueIn("contact_patient_after", e, e+len(after)) || pronoun && !staff
+	// "our office manager … reach her at": the staff member's number
+	staff := d.cueIn("contact_pronoun_cues", s-len(near), s) && d.staffNamed(s)
+	patient = d.patientCue(s-len(near), s) || d.cueIn("contact_patient_after", e, e+len(after))
 	// "call 540-555-0133 to book": the reader is told to call, and what
 	// follows the number is booking a visit
 	book := !patient && strings.HasSuffix(near, "call ") && d.cueIn("contact_own_after", e, e+len(after))
@@ -57,7 +55,7 @@ func (d *doc) contactOwner(s int) (own, patient bool) {
 	// an own cue far back in the sentence ("called the front desk 41
 	// times and faxed twice from …") yields to a relative's right there
 	// ("the son's office", "his daughter faxes")
-	if own && !patient && !book && !d.cueIn("contact_own_cues", s-len(near), s) && !d.callUs(s) && (d.cueIn("contact_patient_cues", s-len(before), s) || d.cueIn("contact_pronoun_cues", s-len(before), s) && !d.staffNamed(s)) {
+	if own && !patient && !book && !d.cueIn("contact_own_cues", s-len(near), s) && !d.callUs(s) && d.patientCue(s-len(before), s) {
 		own, patient = false, true
 	}
 	for _, c := range d.item.Author.ClinicContacts {
@@ -66,6 +64,14 @@ func (d *doc) contactOwner(s int) (own, patient bool) {
 		}
 	}
 	return own, patient
+}
+
+// patientCue reports a cue in the lower-cased text [a,s) that the contact
+// at s is a patient's or a relative's: "his daughter's", "called you at",
+// or a pronoun's ("reach her at") unless staff were named before it
+// (staffNamed). Called by contactOwner.
+func (d *doc) patientCue(a, s int) bool {
+	return d.cueIn("contact_patient_cues", a, s) || d.cueIn("contact_pronoun_cues", a, s) && !d.staffNamed(s)
 }
 
 // staffNamed reports a member of staff the reader may contact named in the

@@ -265,7 +265,7 @@ func (d *doc) statistic(i int) bool {
 	}
 	a, b := d.sentenceBounds(i)
 	s := d.lower[a:b]
-	return strings.Contains(s, "%") || containsAny(s, []string{" rate", "per 1", "percent", "per capita", "doubled", "tripled", "statewide", "nationwide", "county health", "health dept", "health department", "cdc", "data"})
+	return strings.Contains(s, "%") || containsAny(s, d.e.rules.list("statistic_cues"))
 }
 
 // subjectPronouns open a sentence that goes on about the last one's subject.

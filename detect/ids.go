@@ -143,12 +143,13 @@ func (li *labelIndex) find(lower string, h *litHits) [][2]int {
 	return out
 }
 
-// findLabelledIDs finds identifier values that follow a label. The label
-// decides the type; the value must hold a digit. Values seen once are
 // ownVehicle matches the practice's own vehicle named just before a plate:
 // "our very own clinic van", "our mobile unit", "the clinic's new bus".
+// Used by findLabelledIDs.
 var ownVehicle = regexp.MustCompile(`\b(?:our|the clinic['’]s|the practice['’]s)\s+(?:[a-z\-]+\s+){0,3}(?:van|bus|truck|rv|ambulance|rig|mobile unit|vehicle|car|suv|coach)\b[^.!?]{0,25}$`)
 
+// findLabelledIDs finds identifier values that follow a label. The label
+// decides the type; the value must hold a digit. Values seen once are
 // found again wherever they recur in the text.
 func (d *doc) findLabelledIDs(r *Rule) {
 	li := d.e.labels()
