@@ -259,8 +259,7 @@ func (d *doc) readContext() {
 // Pike County rose 30% last year", "the highest overdose death rate".
 // Called by readContext.
 func (d *doc) statistic(i int) bool {
-	switch prev := d.word(i - 1); {
-	case isThirdPoss(prev) || isPossessive(prev) || prev == "a" || prev == "an" || prev == "this" || prev == "that":
+	if prev := d.word(i - 1); isThirdPoss(prev) || isPossessive(prev) || prev == "a" || prev == "an" || prev == "this" || prev == "that" {
 		return false // "her overdose", "an overdose": one person's
 	}
 	a, b := d.sentenceBounds(i)
