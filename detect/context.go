@@ -243,7 +243,8 @@ func (d *doc) readContext() {
 	// the author's own life, medicine's history or the news, with no patient in it
 	d.aboutNoPatient = d.item.Channel != chaperone.ChannelNote && !d.ptCue && !d.confirmed && !d.hypothetical &&
 		!d.cues(cueStoryStrong) && (careCue < 0.6 && !(d.cues(cueStoryEvent) && d.clinicalWord(false)) && d.ownLifeCue(masks, false) ||
-		careWord < 0.6 && !d.cues(cueStoryTime) && !d.clinicalWord(false) && d.ownLifeCue(masks, true) || careCue < 0.6 && d.publicCue())
+		careWord < 0.6 && !d.cues(cueStoryTime) && !d.clinicalWord(false) && d.ownLifeCue(masks, true) || careCue < 0.6 && d.publicCue() ||
+		d.kinStory(masks))
 	if d.item.Channel == chaperone.ChannelNote {
 		d.patientItem = 1
 		for s := range sents {
@@ -461,8 +462,69 @@ func (d *doc) ownLifeCue(masks []listMask, mine bool) bool {
 				}
 			}
 		case personal && !mine && t.cap && !t.allCaps && (masks[i].has(lsKinTitles) && i+1 < len(d.toks) && d.toks[i+1].kind == tokWord && d.toks[i+1].cap || ownKin[t.lower]) &&
-			!isPossessive(d.prevWord(i)) && !isDeterminer(d.prevWord(i)):
+			!isPossessive(d.prevWord(i)) && !isDeterminer(d.prevWord(i)) && !d.atWork():
 			return true // "Grandma Ruth turned 90 today!", "Dad's 90th at the VFW hall"
+		}
+	}
+	return false
+}
+
+// kinStory reports a text about the health of the author's own relative,
+// who opens it, called as one calls one's own ("my dad Ray is 72 and just
+// ran his first 5K after his knee replacement", "Dad's heart cath went
+// great"; a bare "mom" or "Dad" only on a personal account), with no
+// patient or stranger ("the bartender") named anywhere: the relative is
+// no patient of the author's. "Mom of 3", "my dad's neighbor", a "Mom" met
+// later in a birth story,
+// "my patient's mom" and a "Grandpa J.R. in the memory unit" (workWords)
+// are not. Called by readContext.
+func (d *doc) kinStory(masks []listMask) bool {
+	next := func(i int) int { // the next word in i's sentence, or -1
+		for j := i + 1; j < len(d.toks) && d.sent[j] == d.sent[i]; j++ {
+			if d.toks[j].kind == tokWord {
+				return j
+			}
+		}
+		return -1
+	}
+	k := -1 // the first word
+	for i := range d.toks {
+		if masks[i].has(lsPatientNouns) || masks[i].has(lsPersonNouns) && !masks[i].has(lsKinship) && !ownKin[d.toks[i].lower] {
+			return false
+		}
+		if k < 0 && d.toks[i].kind == tokWord {
+			k = i
+		}
+	}
+	if k < 0 || d.atWork() {
+		return false
+	}
+	bare := d.toks[k].lower != "my"
+	if !bare {
+		if k = next(k); k < 0 {
+			return false
+		}
+	}
+	w := d.toks[k].lower
+	kin := strings.TrimSuffix(w, "'s")
+	if !ownKin[kin] && (bare || !masks[k].has(lsKinship) || careKin[kin]) || bare && d.item.Author.Account != chaperone.AccountPersonal {
+		return false
+	}
+	n := next(k)
+	return n < 0 || d.toks[n].lower != "of" && (w == kin || !masks[n].has(lsPersonNouns) && !masks[n].has(lsKinship))
+}
+
+// workWords say a text is told from the author's work, where a "Grandpa"
+// or a "Mom" is a patient or a patient's kin (atWork).
+var workWords = map[string]bool{"unit": true, "ward": true, "shift": true, "shifts": true, "floor": true, "rounds": true, "charting": true}
+
+// atWork reports a workWords word in the text: "Grandpa R.T. in the
+// memory unit" is a patient, not the author's grandfather. Called by
+// kinStory and ownLifeCue.
+func (d *doc) atWork() bool {
+	for i := range d.toks {
+		if workWords[d.toks[i].lower] {
+			return true
 		}
 	}
 	return false
