@@ -578,9 +578,11 @@ func (d *doc) publicCue() bool {
 	return false
 }
 
-// historyDate reports a date from before most patients' lifetimes told as
-// history: a year from 1800 to 1940 after a month or "in" ("July 4, 1939:
-// Lou Gehrig …", "In Oct 1984 at Loma Linda, 'Baby Fae' …") in a sentence
+// historyDate reports a date half a century back told as history: a year
+// from 1800 to 1940 after a month or "in", or a date to 1975 that opens
+// its sentence ("July 4, 1939: Lou Gehrig …", "Dec 3, 1967: Christiaan
+// Barnard …", "1848, tamping iron through …"; "Married June 3, 1955" is a
+// living couple's) in a sentence
 // with no first person and no patient noun, and no birth or record label
 // before it ("born March 3, 1929", "DOB 4/2/1934" are a patient's).
 // Called by publicCue.
@@ -588,12 +590,13 @@ func (d *doc) historyDate() bool {
 	masks := d.tokLists()
 	for i := range d.toks {
 		t := &d.toks[i]
-		if t.kind != tokNumber || len(t.text) != 4 || t.text < "1800" || t.text > "1940" {
+		if t.kind != tokNumber || len(t.text) != 4 || t.text < "1800" || t.text > "1975" {
 			continue
 		}
-		dated := false
+		opens := func(k int) bool { return k == 0 || d.sent[k-1] != d.sent[k] }
+		dated := opens(i) // "1848, tamping iron through the left frontal lobe"
 		for k := i - 1; k >= 0 && k >= i-3; k-- {
-			if w := d.toks[k].lower; masks[k].has(lsMonths) || w == "in" || w == "of" {
+			if w := d.toks[k].lower; masks[k].has(lsMonths) && (t.text <= "1940" || opens(k)) || (w == "in" || w == "of") && t.text <= "1940" {
 				dated = true
 			}
 		}
