@@ -205,7 +205,7 @@ func (d *doc) readContext() {
 			sents[s].staff = false
 		}
 	}
-	d.hypothetical = d.cues(cueStoryHypothetical)
+	d.hypothetical = d.cues(cueStoryHypothetical) && !containsAny(d.lower, d.e.rules.list("real_case_cues"))
 	// a person noun with a time: "last night's unresponsive guy"
 	if d.patientItem >= 0.4 && d.patientItem < 0.6 && d.cues(cueStoryTime) {
 		d.patientItem = 0.6
@@ -240,10 +240,11 @@ func (d *doc) readContext() {
 			d.patientItem = 0.5
 		}
 	}
-	// the author's own life, medicine's history or the news, with no patient in it
+	// the author's own life, medicine's history, the news or a job posting, with no patient in it
 	d.aboutNoPatient = d.item.Channel != chaperone.ChannelNote && !d.ptCue && !d.confirmed && !d.hypothetical &&
 		!d.cues(cueStoryStrong) && (careCue < 0.6 && !(d.cues(cueStoryEvent) && d.clinicalWord(false)) && d.ownLifeCue(masks, false) ||
 		careWord < 0.6 && !d.cues(cueStoryTime) && !d.clinicalWord(false) && d.ownLifeCue(masks, true) || careCue < 0.6 && d.publicCue() ||
+		careCue < 0.6 && containsAny(d.lower, d.e.rules.list("job_post_cues")) ||
 		d.kinStory(masks))
 	if d.item.Channel == chaperone.ChannelNote {
 		d.patientItem = 1
