@@ -394,8 +394,8 @@ func (d *doc) applyModel(m *Model) {
 		if _, ok := ruleOf[t]; !ok && t == chaperone.FindingPersonalAccountClinical && p < personalAlone {
 			continue
 		}
-		if _, ok := ruleOf[t]; !ok && t == chaperone.FindingRelationshipConfirmed && (d.sympathyOnly() || prospectRe.matchAnywhere(d.ctxLower) || ownDoctorRe.matchAnywhere(d.lower)) {
-			continue // "sending love to your family 💔", an answer to "are you taking new patients?", "your own doctor will walk you through it"
+		if _, ok := ruleOf[t]; !ok && t == chaperone.FindingRelationshipConfirmed && (d.sympathyOnly() || prospectRe.matchAnywhere(d.ctxLower) || ownDoctorRe.matchAnywhere(d.lower) || d.ctxListIn("practice_news_cues")) {
+			continue // "sending love to your family 💔", an answer to "are you taking new patients?", "your own doctor will walk you through it", a cheer under "Our hospital just earned Magnet designation"
 		}
 		if _, ok := ruleOf[t]; !ok && t == chaperone.FindingRelationshipConfirmed && p < relationshipAlone {
 			continue // without a rule's confirming phrase, only a confident model confirms care: a miss leaks, a false one blocks
