@@ -476,9 +476,8 @@ func (d *doc) ownLifeCue(masks []listMask, mine bool) bool {
 // great"; a bare "mom" or "Dad" only on a personal account), with no
 // patient or stranger ("the bartender") named anywhere: the relative is
 // no patient of the author's. "Mom of 3", "my dad's neighbor", a "Mom" met
-// later in a birth story,
-// "my patient's mom" and a "Grandpa J.R. in the memory unit" (workWords)
-// are not. Called by readContext.
+// later in a birth story, "my patient's mom" and a "Grandpa J.R. in the
+// memory unit" (atWork) are not. Called by readContext.
 func (d *doc) kinStory(masks []listMask) bool {
 	next := func(i int) int { // the next word in i's sentence, or -1
 		for j := i + 1; j < len(d.toks) && d.sent[j] == d.sent[i]; j++ {
@@ -589,12 +588,12 @@ func (d *doc) publicCue() bool {
 // Called by publicCue.
 func (d *doc) historyDate() bool {
 	masks := d.tokLists()
+	opens := func(k int) bool { return k == 0 || d.sent[k-1] != d.sent[k] } // token k opens its sentence
 	for i := range d.toks {
 		t := &d.toks[i]
 		if t.kind != tokNumber || len(t.text) != 4 || t.text < "1800" || t.text > "1975" {
 			continue
 		}
-		opens := func(k int) bool { return k == 0 || d.sent[k-1] != d.sent[k] }
 		dated := opens(i) // "1848, tamping iron through the left frontal lobe"
 		for k := i - 1; k >= 0 && k >= i-3; k-- {
 			if w := d.toks[k].lower; masks[k].has(lsMonths) && (t.text <= "1940" || opens(k)) || (w == "in" || w == "of") && t.text <= "1940" {
