@@ -629,7 +629,7 @@ func (d *doc) wordNameScore(w, orig string, allCaps bool) float64 {
 		return 0
 	}
 	for _, rel := range d.item.Author.Relationships {
-		if f := strings.Fields(strings.ToLower(rel)); len(f) > 0 && len(w) > 3 && (f[0] == w || strings.Join(f, " ") == w) {
+		if f := strings.Fields(strings.ToLower(rel)); len(f) > 0 && len(w) > 3 && f[0] == w {
 			return 0 // the author's declared company: "Herbalife shakes are what I recommend"
 		}
 	}
