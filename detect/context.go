@@ -46,6 +46,8 @@ func (d *doc) readContext() {
 			v = 0
 		case (w == "pt" || w == "pts") && t.allCaps && d.possWord(i) == w:
 			v = 0 // "PT": physical therapy or therapist
+		case (w == "inpatient" || w == "outpatient") && !isDeterminer(prev) && !isPossessive(prev):
+			v = 0 // "outpatient ortho", "inpatient rehab": a setting, not "an outpatient"
 		case w == "patient" && patienceWords[prev]:
 			v = 0 // "1 very patient husband": an adjective (keepNonPatientWords)
 		case m.has(lsPatientNouns):
@@ -489,7 +491,8 @@ func (d *doc) kinStory(masks []listMask) bool {
 	}
 	k := -1 // the first word
 	for i := range d.toks {
-		if masks[i].has(lsPatientNouns) || masks[i].has(lsPersonNouns) && !masks[i].has(lsKinship) && !ownKin[d.toks[i].lower] {
+		if masks[i].has(lsPatientNouns) || masks[i].has(lsPersonNouns) && !masks[i].has(lsKinship) && !ownKin[d.toks[i].lower] &&
+			!(masks[i].has(lsBodyParts) && isPossessive(d.prevWord(i))) { // "squeezing my hand" names no farm hand
 			return false
 		}
 		if k < 0 && d.toks[i].kind == tokWord {

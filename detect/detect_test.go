@@ -69,6 +69,7 @@ func TestScreenDecisions(t *testing.T) {
 		{"person after one word", chaperone.Item{Text: "Vaping kid from Bishop Kelly HS in Boise on ECMO now. 17. I'm begging parents to check backpacks."}, chaperone.Block, []chaperone.FindingType{chaperone.FindingPHI}},
 		{"ssn", chaperone.Item{Text: "pt's SSN is 519-04-7732, can someone fix the claim?"}, chaperone.Block, []chaperone.FindingType{chaperone.FindingPHI}},
 		{"ssn last four after the label", chaperone.Item{Text: "verified pt with DOB and last4 SSN 4471, still pulled the wrong chart"}, chaperone.Block, []chaperone.FindingType{chaperone.FindingPHI}},
+		{"outpatient setting", chaperone.Item{Text: "PT clinic in Ossining hiring a PTA, outpatient ortho and sports. Mentorship and a CEU stipend. Apply: harborpt.com/jobs"}, chaperone.Allow, nil},
 		{"room of the building", chaperone.Item{Text: "Lab draws are in Room 4 on the 1st floor. Parking is validated 🚗"}, chaperone.Allow, nil},
 		{"room of a patient on a floor", chaperone.Item{Text: "the lady in room 12 on the 3rd floor keeps pulling her IV"}, chaperone.Block, []chaperone.FindingType{chaperone.FindingPHI}},
 		{"reader's own MRN", chaperone.Item{Text: "🚨 Scam alert: Lakeview Health will NEVER text or DM you asking for your MRN, SSN or portal password."}, chaperone.Allow, nil},
@@ -639,6 +640,8 @@ func TestAboutNoPatient(t *testing.T) {
 		{"Anne Sullivan arrived in Tuscumbia, Alabama on March 3, 1887 to teach 6-yo Helen Keller. Happy #OTMonth!", false, true},
 		{"Mr. Oakes was born March 3, 1931 in Tuscumbia and still mows his own lawn.", false, false},
 		{"On March 3, 1931 I was not born yet, but Mr. Oakes was, in Tuscumbia.", false, false},
+		// "my hand" is a body part, not a farm hand
+		{"dad's in the CCU at St. Vincent after his bypass Tuesday. he squeezed my hand this morning 🙏 thanks for all the prayers", true, true},
 		// "cell" is a label only before a number
 		{"Back from 10 days in Juneau with my sister 🐋 zero cell service, saw humpbacks", true, true},
 	} {
