@@ -70,6 +70,7 @@ func TestScreenDecisions(t *testing.T) {
 		{"ssn", chaperone.Item{Text: "pt's SSN is 519-04-7732, can someone fix the claim?"}, chaperone.Block, []chaperone.FindingType{chaperone.FindingPHI}},
 		{"ssn last four after the label", chaperone.Item{Text: "verified pt with DOB and last4 SSN 4471, still pulled the wrong chart"}, chaperone.Block, []chaperone.FindingType{chaperone.FindingPHI}},
 		{"outpatient setting", chaperone.Item{Text: "PT clinic in Ossining hiring a PTA, outpatient ortho and sports. Mentorship and a CEU stipend. Apply: harborpt.com/jobs"}, chaperone.Allow, nil},
+		{"a case said to be fictional", chaperone.Item{Text: "Case (fictional): 'Dee,' a 35yo teacher, worst headache of her life at the gym. What's on your differential? Think SAH, RCVS, dissection."}, chaperone.Allow, nil},
 		{"room of the building", chaperone.Item{Text: "Lab draws are in Room 4 on the 1st floor. Parking is validated 🚗"}, chaperone.Allow, nil},
 		{"room of a patient on a floor", chaperone.Item{Text: "the lady in room 12 on the 3rd floor keeps pulling her IV"}, chaperone.Block, []chaperone.FindingType{chaperone.FindingPHI}},
 		{"reader's own MRN", chaperone.Item{Text: "🚨 Scam alert: Lakeview Health will NEVER text or DM you asking for your MRN, SSN or portal password."}, chaperone.Allow, nil},

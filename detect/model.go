@@ -387,6 +387,9 @@ func (d *doc) applyModel(m *Model) {
 		}
 		if t == chaperone.FindingPatientStory && d.hypothetical && !d.ptCue {
 			p -= 0.15 // a case told as hypothetical needs a surer model: "Hypothetical: a 62-year-old smoker asks …"
+			if containsAny(d.lower, d.e.rules.list("fiction_cues")) {
+				p = 0 // and one said to be made up ("Teaching vignette (fictional): …") is no one's
+			}
 		}
 		if p < 0.5 {
 			continue
