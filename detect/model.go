@@ -125,6 +125,13 @@ const personalAlone = 0.8
 // address to a five-star reviewer confirms no one.
 const relationshipAlone = 0.7
 
+// personalOwnLife is the probability the model needs to raise
+// PERSONAL_ACCOUNT_CLINICAL on its own for a text about the author's own
+// life with no clinical word in it ("Grandma Rosalind turned 97 today 🎂"):
+// only a near-certain model calls that a clinical post ("Date night with
+// the husband 🍝 After 3 codes this week I needed this").
+const personalOwnLife = 0.97
+
 // eligible reports whether finding type t can apply to the document at
 // all; the model decides only within these bounds, and is trained on the
 // eligible items of each type. MISINFORMATION stays with the curated claims.
@@ -394,7 +401,7 @@ func (d *doc) applyModel(m *Model) {
 		if p < 0.5 {
 			continue
 		}
-		if _, ok := ruleOf[t]; !ok && t == chaperone.FindingPersonalAccountClinical && p < personalAlone {
+		if _, ok := ruleOf[t]; !ok && t == chaperone.FindingPersonalAccountClinical && (p < personalAlone || p < personalOwnLife && d.aboutNoPatient && !d.clinicalWord(false)) {
 			continue
 		}
 		if _, ok := ruleOf[t]; !ok && t == chaperone.FindingRelationshipConfirmed && (d.sympathyOnly() || prospectRe.matchAnywhere(d.ctxLower) || ownDoctorRe.matchAnywhere(d.lower) || d.ctxListIn("practice_news_cues")) {
