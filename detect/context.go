@@ -50,6 +50,8 @@ func (d *doc) readContext() {
 			v = 0 // "outpatient ortho", "inpatient rehab": a setting, not "an outpatient"
 		case w == "patient" && patienceWords[prev]:
 			v = 0 // "1 very patient husband": an adjective (keepNonPatientWords)
+		case w == "resident" && (d.tokIn(i-1, lsSpecialtyWords) || d.word(i+1) == "at" && isDeterminer(prev) || d.word(i+1) == "physician"):
+			v = 0 // a doctor in training: "every neuro resident", "a resident at Mercy", not "ur 99 y/o resident at Sunrise"
 		case m.has(lsPatientNouns):
 			v = 1
 			if w == "patients" || w == "clients" || w == "residents" || w == "pts" {
@@ -77,8 +79,6 @@ func (d *doc) readContext() {
 			if w == "care" && (d.word(i-2) == "in" || d.word(i-2) == "under") {
 				v = 0 // "grew up in his care": the carer's, not a patient's
 			}
-		case w == "resident" && (d.tokIn(i-1, lsSpecialtyWords) || d.word(i+1) == "at" || d.word(i+1) == "physician"):
-			v = 0 // a doctor in training
 		case m.has(lsPersonNouns) && (isDeterminer(prev) || isAgeToken(prev) || isDeterminer(d.word(i-2)) || t.sentStart && t.cap || i > 0 && d.toks[i-1].sentStart && d.toks[i-1].cap && d.toks[i-1].kind == tokWord && !t.cap && personWhere[d.word(i+1)] && d.item.Channel != chaperone.ChannelBio || strings.HasSuffix(d.prevWord(i-1), "'s") || isDeterminer(d.wordBeforeCaps(i))):
 			v = 0.4
 			if !groupNoun(w) {
