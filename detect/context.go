@@ -567,7 +567,7 @@ func (d *doc) publicCue() bool {
 	if d.listWords("history_cues", 0, len(d.lower)) || d.listWords("news_cues", 0, len(d.lower)) {
 		return true
 	}
-	if d.historyDate() {
+	if d.historyDate() || d.publicFigure() {
 		return true
 	}
 	if !strings.Contains(d.lower, "fact") || !d.listWords("fact_cues", 0, len(d.lower)) {
@@ -576,6 +576,27 @@ func (d *doc) publicCue() bool {
 	for i := range d.toks {
 		if t := &d.toks[i]; t.kind == tokNumber && len(t.text) == 4 && t.text >= "1500" && t.text <= "1975" {
 			return true
+		}
+	}
+	return false
+}
+
+// publicFigure reports a public figure named in full as the subject that
+// opens a sentence ("Lou Gehrig gave his 'luckiest man' speech …", "Jimmy
+// Carter entered home hospice …"; public_figures entries of two words or
+// more, but not a "Grandpa Joe", who may be anyone's): their health is
+// public news. Called by publicCue, which readContext asks only when no
+// word of the text is a patient's.
+func (d *doc) publicFigure() bool {
+	for _, w := range d.e.rules.list("public_figures") {
+		sp := strings.IndexByte(w, ' ')
+		if sp <= 0 || ownKin[w[:sp]] {
+			continue
+		}
+		for a := wordIndex(d.lower, w, 0); a >= 0; a = wordIndex(d.lower, w, a+1) {
+			if i := d.tokAt(a); i < len(d.toks) && (i == 0 || d.sent[i-1] != d.sent[i]) {
+				return true
+			}
 		}
 	}
 	return false
