@@ -78,6 +78,7 @@ func TestScreenDecisions(t *testing.T) {
 		{"a named member off insulin", chaperone.Item{Text: "Our walking club turns one! 🎉 Congrats especially to Marcus, down 35 lbs and off insulin 🙌"}, chaperone.Block, []chaperone.FindingType{chaperone.FindingPHI}},
 		{"a public figure's health news", chaperone.Item{Text: "Jimmy Carter entered home hospice in Feb 2023 and still made it to his 100th birthday. Hospice is comfort, not giving up. #HospiceMyths"}, chaperone.Allow, nil},
 		{"a winked hypothetical", chaperone.Item{Text: "Hypothetical 😉 case: a 94yo from Ajo shows up at the ER last night with a sodium of 109 and says she just felt tired. What's your first move? #FOAMed"}, chaperone.Block, []chaperone.FindingType{chaperone.FindingPHI}},
+		{"a plural label before an ID", chaperone.Item{Text: "Front desk friends: stop texting me photos of insurance cards with member IDs like QHW582017734 showing 🙃"}, chaperone.Block, []chaperone.FindingType{chaperone.FindingPHI}},
 		{"room of the building", chaperone.Item{Text: "Lab draws are in Room 4 on the 1st floor. Parking is validated 🚗"}, chaperone.Allow, nil},
 		{"room of a patient on a floor", chaperone.Item{Text: "the lady in room 12 on the 3rd floor keeps pulling her IV"}, chaperone.Block, []chaperone.FindingType{chaperone.FindingPHI}},
 		{"reader's own MRN", chaperone.Item{Text: "🚨 Scam alert: Lakeview Health will NEVER text or DM you asking for your MRN, SSN or portal password."}, chaperone.Allow, nil},
