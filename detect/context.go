@@ -588,13 +588,13 @@ func (d *doc) publicCue() bool {
 // public news. Called by publicCue, which readContext asks only when no
 // word of the text is a patient's.
 func (d *doc) publicFigure() bool {
-	for _, w := range d.e.rules.list("public_figures") {
-		sp := strings.IndexByte(w, ' ')
-		if sp <= 0 || ownKin[w[:sp]] {
+	figures := d.e.set(lsPublicFigures)
+	for i := range d.toks {
+		if !d.toks[i].cap || i > 0 && d.sent[i-1] == d.sent[i] || ownKin[d.toks[i].lower] {
 			continue
 		}
-		for a := wordIndex(d.lower, w, 0); a >= 0; a = wordIndex(d.lower, w, a+1) {
-			if i := d.tokAt(a); i < len(d.toks) && (i == 0 || d.sent[i-1] != d.sent[i]) {
+		for j := i + 1; j < len(d.toks) && j <= i+3 && d.sent[j] == d.sent[i]; j++ {
+			if figures[strings.TrimSuffix(d.lowerText(d.toks[i].start, d.toks[j].end), "'s")] {
 				return true
 			}
 		}
