@@ -590,7 +590,7 @@ func (d *doc) publicCue() bool {
 func (d *doc) publicFigure() bool {
 	figures := d.e.set(lsPublicFigures)
 	for i := range d.toks {
-		if !d.toks[i].cap || i > 0 && d.sent[i-1] == d.sent[i] || ownKin[d.toks[i].lower] {
+		if !d.toks[i].cap || !d.opensSentence(i) || ownKin[d.toks[i].lower] {
 			continue
 		}
 		for j := i + 1; j < len(d.toks) && j <= i+3 && d.sent[j] == d.sent[i]; j++ {
@@ -602,6 +602,11 @@ func (d *doc) publicFigure() bool {
 	return false
 }
 
+// opensSentence reports that token k is the first of its sentence, of
+// whatever kind ("1848, tamping iron …" opens with a number). Called by
+// historyDate and publicFigure.
+func (d *doc) opensSentence(k int) bool { return k == 0 || d.sent[k-1] != d.sent[k] }
+
 // historyDate reports a date half a century back told as history: a year
 // from 1800 to 1940 after a month or "in", or a date to 1975 that opens
 // its sentence ("July 4, 1939: Lou Gehrig …", "Dec 3, 1967: Christiaan
@@ -612,15 +617,14 @@ func (d *doc) publicFigure() bool {
 // Called by publicCue.
 func (d *doc) historyDate() bool {
 	masks := d.tokLists()
-	opens := func(k int) bool { return k == 0 || d.sent[k-1] != d.sent[k] } // token k opens its sentence
 	for i := range d.toks {
 		t := &d.toks[i]
 		if t.kind != tokNumber || len(t.text) != 4 || t.text < "1800" || t.text > "1975" {
 			continue
 		}
-		dated := opens(i) // "1848, tamping iron through the left frontal lobe"
+		dated := d.opensSentence(i) // "1848, tamping iron through the left frontal lobe"
 		for k := i - 1; k >= 0 && k >= i-3; k-- {
-			if w := d.toks[k].lower; masks[k].has(lsMonths) && (t.text <= "1940" || opens(k)) || (w == "in" || w == "of") && t.text <= "1940" {
+			if w := d.toks[k].lower; masks[k].has(lsMonths) && (t.text <= "1940" || d.opensSentence(k)) || (w == "in" || w == "of") && t.text <= "1940" {
 				dated = true
 			}
 		}
