@@ -150,6 +150,9 @@ func validDate(d *doc, s, e int) bool {
 	if d.e.set(lsDateNotBefore)[next] {
 		return false
 	}
+	if next == "per" && strings.Count(v, "-")+strings.Count(v, "/")+strings.Count(v, ".") == 1 {
+		return false // a rate: "1-2 per million", not "2016-08-22 per the registry"
+	}
 	if s > 0 {
 		c := d.text[s-1]
 		if c == '/' || c == '$' || c == '#' || c == '.' || c == '-' || c == '+' || (c >= '0' && c <= '9') {
