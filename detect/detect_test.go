@@ -83,6 +83,7 @@ func TestScreenDecisions(t *testing.T) {
 		{"the reviewer's own lenses", chaperone.Item{Channel: chaperone.ChannelReviewReply, Context: "Love my new glasses!!", Text: "Yay!! that frame suits you 🤓 reminder your contact lens trial ends soon, just call!"}, chaperone.Block, []chaperone.FindingType{chaperone.FindingRelationshipConfirmed}},
 		{"a star gone public", chaperone.Item{Text: "Really moving to see Linda Ronstadt back on stage after going public with Parkinson's. It is rare before 50 (about 1-2 per 10,000) and often missed for years."}, chaperone.Allow, nil},
 		{"a star's handle", chaperone.Item{Channel: chaperone.ChannelComment, Context: "Kevin Love opens up about his panic attacks", Text: "Grateful when public figures like @kevinlove talk openly about anxiety. It gets people into therapy sooner."}, chaperone.Allow, nil},
+		{"event notice split by emoji and a time range", chaperone.Item{Text: "FREE flu shots 💉📚 Sat Aug 9, 10am–2pm at the Westside YMCA, 2210 Elm Ave, Fresno. Qs: (559) 555-0177"}, chaperone.Allow, nil},
 		{"room of the building", chaperone.Item{Text: "Lab draws are in Room 4 on the 1st floor. Parking is validated 🚗"}, chaperone.Allow, nil},
 		{"room of a patient on a floor", chaperone.Item{Text: "the lady in room 12 on the 3rd floor keeps pulling her IV"}, chaperone.Block, []chaperone.FindingType{chaperone.FindingPHI}},
 		{"reader's own MRN", chaperone.Item{Text: "🚨 Scam alert: Lakeview Health will NEVER text or DM you asking for your MRN, SSN or portal password."}, chaperone.Allow, nil},
@@ -236,6 +237,27 @@ func TestTokenize(t *testing.T) {
 	want := []string{"Mr", ".", "O'Connell", "'", "s", "92-year-old", "mom", "(", "DOB", "3", "/", "14", ")", "@jess_runs_26", "#PrayForLiam", "🙏", "555-440-2201", "."}
 	if strings.Join(got, "|") != strings.Join(want, "|") {
 		t.Errorf("tokens\n got %q\nwant %q", got, want)
+	}
+}
+
+func TestSentences(t *testing.T) {
+	tests := []struct {
+		text string
+		want int // sentences
+	}{
+		{"Sat Aug 3, 9am–1pm at the rec center", 1},
+		{"Sat Aug 3, 9am – 1pm at the rec center", 1},
+		{"stay home 2—3 days", 1},
+		{"she was fine — then she wasn't", 2},
+		{"open Oct 15–Dec 7", 2},
+		{"FREE physicals 🏀 Sat Aug 3", 2},
+	}
+	for _, tt := range tests {
+		toks := tokenize(tt.text)
+		sent := sentenceIndexInto(nil, toks)
+		if got := sent[len(sent)-1] + 1; got != tt.want {
+			t.Errorf("%q: %d sentences, want %d", tt.text, got, tt.want)
+		}
 	}
 }
 

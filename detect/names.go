@@ -705,6 +705,9 @@ func (d *doc) nameRole(g nameGroup, ctxNames map[string]bool) (role, float64) {
 	prevs := d.prevWords(pbuf[:], g.first, 4)
 	nexts := d.nextWords(nbuf[:], g.last, 4)
 	first := d.toks[g.first].lower
+	if d.addressTown(g) {
+		return roleOther, 0 // "1400 Pine St, Dayton": the town of a street address
+	}
 	if e.set(lsStaffTitles)[pw] && (prevDot || d.toks[pi].cap || pw == "doctor" || pw == "nurse") {
 		return roleOther, 0
 	}
@@ -1698,4 +1701,23 @@ func latinWord(s string) bool {
 		}
 	}
 	return true
+}
+
+// addressTown reports a town the dictionaries know closing a street
+// address in its sentence: "1400 Pine St, Dayton", "418 Orchard Ln,
+// Suite B, Millbrook". nameRole leaves it to the place rules.
+func (d *doc) addressTown(g nameGroup) bool {
+	if g.first < 3 || d.toks[g.first-1].text != "," {
+		return false
+	}
+	if _, _, ok := d.e.lex.City(d.lowerText(g.start, g.end)); !ok {
+		return false
+	}
+	for k := g.first - 2; k >= 0 && k >= g.first-9 && d.sent[k] == d.sent[g.first]; k-- {
+		t := &d.toks[k]
+		if t.kind == tokNumber && len(t.text) <= 6 && k+1 < g.first-1 && d.toks[k+1].kind == tokWord && d.toks[k+1].cap {
+			return true
+		}
+	}
+	return false
 }

@@ -122,8 +122,11 @@ func tokenizeLower(buf []token, text, lower string) []token {
 			switch t.text {
 			case ".", "!", "?", "…":
 				sentStart = !isAbbrevBefore(toks[:len(toks)-1])
-			case ":", "|", "•", "—", "–":
+			case ":", "|", "•":
 				sentStart = true
+			case "—", "–":
+				// a range of times or numbers is no break: "9am–1pm", "2–3 days"
+				sentStart = !(len(toks) > 1 && isASCIIDigit(toks[len(toks)-2].text[0]) && digitAfterSpace(text, i))
 			}
 		}
 		if kind == tokSymbol {
@@ -131,6 +134,15 @@ func tokenizeLower(buf []token, text, lower string) []token {
 		}
 	}
 	return toks
+}
+
+// digitAfterSpace reports whether the first byte after text[i:]'s
+// spaces is an ASCII digit.
+func digitAfterSpace(text string, i int) bool {
+	for i < len(text) && text[i] == ' ' {
+		i++
+	}
+	return i < len(text) && isASCIIDigit(text[i])
 }
 
 // isAbbrevBefore reports whether the period just seen ends an abbreviation
@@ -333,3 +345,6 @@ func sentenceIndexInto(buf []int, toks []token) []int {
 	}
 	return idx
 }
+
+// isASCIIDigit reports whether c is 0-9.
+func isASCIIDigit(c byte) bool { return c >= '0' && c <= '9' }
