@@ -25,6 +25,7 @@ func (d *doc) readContext() {
 	anyStaff := false
 	careWord := 0.0 // careCue but for a person noun with an event ("the bartender cried"), kinByName included
 	careCue := 0.0  // the strongest patient cue a word gives, but for "born" and "license", and before the item-level readings
+	careOwn := 0.0  // careCue but for a third person's care ("his frontal lobe"), which may be a public figure's
 	masks := d.tokLists()
 	reply := d.item.Channel.IsReply()
 	for i := range d.toks {
@@ -40,6 +41,7 @@ func (d *doc) readContext() {
 		// "we will never ask for your MRN, SSN or password": any reader's
 		readersOwn := !reply && (m.has(lsIdentifierLabels) || m.has(lsClinicalEvents)) && d.readersLabel(i)
 		kinByName := false
+		thirdCare := false   // v is for "his"/"her" before a care word
 		personEvent := false // v is a person noun's with an event in its sentence: "the bartender cried"
 		switch {
 		case m.has(lsPatientNouns) && d.tokIn(i+1, lsPatientNounNotBefore):
@@ -76,6 +78,7 @@ func (d *doc) readContext() {
 			(m.has(lsClinicalTerms) || m.has(lsBodyParts) || m.has(lsInjuryTerms) || d.e.lex.Condition(w) || !d.familyIn(i)) &&
 			!d.tokIn(i+1, lsWorkNouns): // "her billing certification" is a colleague's
 			v = 0.8 // "his troponin", "her new pump"
+			thirdCare = true
 			if w == "care" && (d.word(i-2) == "in" || d.word(i-2) == "under") {
 				v = 0 // "grew up in his care": the carer's, not a patient's
 			}
@@ -109,6 +112,9 @@ func (d *doc) readContext() {
 		}
 		if !kinByName || d.item.Author.Account != chaperone.AccountPersonal {
 			careCue = max(careCue, v) // on a personal account "Tía Carmen" is the author's own family (ownLifeCue)
+			if !thirdCare {
+				careOwn = max(careOwn, v)
+			}
 		}
 		if !personEvent {
 			careWord = max(careWord, v)
@@ -124,6 +130,7 @@ func (d *doc) readContext() {
 			v = 0.8 // "acct 7720-33918": about a patient's records
 			if w != "born" && w != "license" && w != "licence" {
 				careCue = max(careCue, v) // "Born in 1922 in Ponce", "renewed his fishing license" may tell of the author's family
+				careOwn = max(careOwn, v)
 				careWord = max(careWord, v)
 			}
 		}
@@ -246,6 +253,7 @@ func (d *doc) readContext() {
 	d.aboutNoPatient = d.item.Channel != chaperone.ChannelNote && !d.ptCue && !d.confirmed && !d.hypothetical &&
 		!d.cues(cueStoryStrong) && (careCue < 0.6 && !(d.cues(cueStoryEvent) && d.clinicalWord(false)) && d.ownLifeCue(masks, false) ||
 		careWord < 0.6 && !d.cues(cueStoryTime) && !d.clinicalWord(false) && d.ownLifeCue(masks, true) || careCue < 0.6 && d.publicCue() ||
+		careOwn < 0.6 && d.publicFigure() || // "Phineas Gage survived an iron rod through his frontal lobe": a famous patient's own care
 		careCue < 0.6 && containsAny(d.lower, d.e.rules.list("job_post_cues")) ||
 		d.kinStory(masks))
 	if d.item.Channel == chaperone.ChannelNote {
