@@ -590,15 +590,16 @@ func (d *doc) publicCue() bool {
 }
 
 // publicFigure reports a public figure named in full as the subject that
-// opens a sentence ("Lou Gehrig gave his 'luckiest man' speech …", "Jimmy
-// Carter entered home hospice …"; public_figures entries of two words or
+// opens a sentence or follows its opening phrase ("Lou Gehrig gave his
+// 'luckiest man' speech …", "Born in Roanoke in 1920, Henrietta Lacks
+// never consented …"; public_figures entries of two words or
 // more, but not a "Grandpa Joe", who may be anyone's): their health is
 // public news. Called by publicCue, which readContext asks only when no
 // word of the text is a patient's.
 func (d *doc) publicFigure() bool {
 	figures := d.e.set(lsPublicFigures)
 	for i := range d.toks {
-		if !d.toks[i].cap || !d.opensSentence(i) || ownKin[d.toks[i].lower] {
+		if !d.toks[i].cap || !(d.opensSentence(i) || i > 0 && d.toks[i-1].text == ",") || ownKin[d.toks[i].lower] {
 			continue
 		}
 		for j := i + 1; j < len(d.toks) && j <= i+3 && d.sent[j] == d.sent[i]; j++ {

@@ -85,6 +85,7 @@ func TestScreenDecisions(t *testing.T) {
 		{"a star's handle", chaperone.Item{Channel: chaperone.ChannelComment, Context: "Kevin Love opens up about his panic attacks", Text: "Grateful when public figures like @kevinlove talk openly about anxiety. It gets people into therapy sooner."}, chaperone.Allow, nil},
 		{"event notice split by emoji and a time range", chaperone.Item{Text: "FREE flu shots 💉📚 Sat Aug 9, 10am–2pm at the Westside YMCA, 2210 Elm Ave, Fresno. Qs: (559) 555-0177"}, chaperone.Allow, nil},
 		{"a famous patient's own care", chaperone.Item{Text: "Mary Mallon cooked for families in Oyster Bay in 1906 while her gallbladder shed typhoid. Still my go-to case for teaching carriers."}, chaperone.Allow, nil},
+		{"a famous patient after an opening phrase", chaperone.Item{Text: "Born in Cooperstown in 1869, Mary Mallon never believed she carried typhoid. Every epi student should know her story."}, chaperone.Allow, nil},
 		{"room of the building", chaperone.Item{Text: "Lab draws are in Room 4 on the 1st floor. Parking is validated 🚗"}, chaperone.Allow, nil},
 		{"room of a patient on a floor", chaperone.Item{Text: "the lady in room 12 on the 3rd floor keeps pulling her IV"}, chaperone.Block, []chaperone.FindingType{chaperone.FindingPHI}},
 		{"reader's own MRN", chaperone.Item{Text: "🚨 Scam alert: Lakeview Health will NEVER text or DM you asking for your MRN, SSN or portal password."}, chaperone.Allow, nil},
