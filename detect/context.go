@@ -173,10 +173,15 @@ func (d *doc) readContext() {
 			}
 		}
 	}
-	// a staff heading carries to what follows it: "Night crew MVPs: June …"
+	// a staff heading carries to what follows it: "Night crew MVPs: June …",
+	// and through a short label after it: "Meet our new front desk team!
+	// L to R: Keisha, Bao and Teodora"
 	for i := range d.toks {
-		if (d.toks[i].text == ":" || d.toks[i].text == "—") && sents[d.sent[i]].staff && i+1 < len(d.toks) {
-			sents[d.sent[i+1]].staff = true
+		if (d.toks[i].text == ":" || d.toks[i].text == "—") && i+1 < len(d.toks) {
+			s := d.sent[i]
+			if sents[s].staff || s > 0 && sents[s-1].staff && sents[s].patient == 0 && d.wordsInSentence(i) <= 4 {
+				sents[d.sent[i+1]].staff = true
+			}
 		}
 	}
 	// a colleague named by title stays the subject of the next sentence
@@ -783,4 +788,20 @@ func (d *doc) hasLabelledValue() bool {
 		}
 	}
 	return false
+}
+
+// wordsInSentence counts the word tokens in token i's sentence.
+func (d *doc) wordsInSentence(i int) int {
+	n := 0
+	for k := i; k >= 0 && d.sent[k] == d.sent[i]; k-- {
+		if d.toks[k].kind == tokWord {
+			n++
+		}
+	}
+	for k := i + 1; k < len(d.toks) && d.sent[k] == d.sent[i]; k++ {
+		if d.toks[k].kind == tokWord {
+			n++
+		}
+	}
+	return n
 }
