@@ -82,7 +82,7 @@ func (d *doc) readContext() {
 			if w == "care" && (d.word(i-2) == "in" || d.word(i-2) == "under") {
 				v = 0 // "grew up in his care": the carer's, not a patient's
 			}
-		case m.has(lsPersonNouns) && (isDeterminer(prev) || isAgeToken(prev) || isDeterminer(d.word(i-2)) || t.sentStart && t.cap || i > 0 && d.toks[i-1].sentStart && d.toks[i-1].cap && d.toks[i-1].kind == tokWord && !t.cap && personWhere[d.word(i+1)] && d.item.Channel != chaperone.ChannelBio || strings.HasSuffix(d.prevWord(i-1), "'s") || isDeterminer(d.wordBeforeCaps(i))):
+		case m.has(lsPersonNouns) && (isDeterminer(prev) || isAgeToken(prev) || isDeterminer(d.word(i-2)) || t.sentStart && t.cap && !d.placeTailAt(i+1) || i > 0 && d.toks[i-1].sentStart && d.toks[i-1].cap && d.toks[i-1].kind == tokWord && !t.cap && personWhere[d.word(i+1)] && d.item.Channel != chaperone.ChannelBio || strings.HasSuffix(d.prevWord(i-1), "'s") || isDeterminer(d.wordBeforeCaps(i))):
 			v = 0.4
 			if !groupNoun(w) {
 				sents[s].person = true
@@ -805,3 +805,15 @@ func (d *doc) wordsInSentence(i int) int {
 	}
 	return n
 }
+
+// placeTailAt reports a capitalised word at token i that ends a place's
+// name: "County" after "Cook", "Street" after "Baker". Called by
+// readContext, for whom "Cook" there is no person.
+func (d *doc) placeTailAt(i int) bool {
+	return i < len(d.toks) && d.toks[i].cap && placeTails[d.toks[i].lower]
+}
+
+// placeTails end a place's name.
+var placeTails = map[string]bool{"county": true, "parish": true, "street": true, "st": true, "road": true, "rd": true, "avenue": true, "ave": true,
+	"park": true, "lake": true, "river": true, "creek": true, "library": true, "hall": true, "center": true, "centre": true, "island": true,
+	"bay": true, "valley": true, "hill": true, "hills": true, "springs": true, "falls": true, "city": true, "township": true}
