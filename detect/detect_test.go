@@ -90,6 +90,7 @@ func TestScreenDecisions(t *testing.T) {
 		{"staff photo roster after the heading", chaperone.Item{Text: "Say hello to our new billing crew! Left to right: Marisol, Dev and Priyanka 👋 Stop by and welcome them."}, chaperone.Allow, nil},
 		{"a county's toll", chaperone.Item{Text: "Baker County lost 212 people to overdoses in 2023. Narcan is free at the Baker County Library, no ID, no questions."}, chaperone.Allow, nil},
 		{"an awareness 5K", chaperone.Item{Text: "See you at the Polo Field in Golden Gate Park, 6am Sunday, for our Stroke Awareness 5K 🏃‍♀️🧠 BE FAST saves lives!"}, chaperone.Allow, nil},
+		{"a Marine's motto", chaperone.Item{Text: "A 72yo retired Marine came in today wanting help quitting chew after 40 years. Semper Fi, sir."}, chaperone.Review, []chaperone.FindingType{chaperone.FindingPatientStory}},
 		{"room of the building", chaperone.Item{Text: "Lab draws are in Room 4 on the 1st floor. Parking is validated 🚗"}, chaperone.Allow, nil},
 		{"room of a patient on a floor", chaperone.Item{Text: "the lady in room 12 on the 3rd floor keeps pulling her IV"}, chaperone.Block, []chaperone.FindingType{chaperone.FindingPHI}},
 		{"reader's own MRN", chaperone.Item{Text: "🚨 Scam alert: Lakeview Health will NEVER text or DM you asking for your MRN, SSN or portal password."}, chaperone.Allow, nil},
