@@ -25,7 +25,7 @@ func (d *doc) readContext() {
 	anyStaff := false
 	careWord := 0.0 // careCue but for a person noun with an event ("the bartender cried"), kinByName included
 	careCue := 0.0  // the strongest patient cue a word gives, but for "born" and "license", and before the item-level readings
-	careOwn := 0.0  // careCue but for a third person's care ("his frontal lobe"), which may be a public figure's
+	careOwn := 0.0  // careCue but for a third person's care ("his frontal lobe") and a person noun with an event ("told … he was 'the luckiest man'"), which may be a public figure's
 	masks := d.tokLists()
 	reply := d.item.Channel.IsReply()
 	for i := range d.toks {
@@ -112,7 +112,7 @@ func (d *doc) readContext() {
 		}
 		if !kinByName || d.item.Author.Account != chaperone.AccountPersonal {
 			careCue = max(careCue, v) // on a personal account "Tía Carmen" is the author's own family (ownLifeCue)
-			if !thirdCare {
+			if !thirdCare && !personEvent {
 				careOwn = max(careOwn, v)
 			}
 		}

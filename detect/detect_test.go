@@ -91,6 +91,8 @@ func TestScreenDecisions(t *testing.T) {
 		{"a county's toll", chaperone.Item{Text: "Baker County lost 212 people to overdoses in 2023. Narcan is free at the Baker County Library, no ID, no questions."}, chaperone.Allow, nil},
 		{"an awareness 5K", chaperone.Item{Text: "See you at the Polo Field in Golden Gate Park, 6am Sunday, for our Stroke Awareness 5K 🏃‍♀️🧠 BE FAST saves lives!"}, chaperone.Allow, nil},
 		{"a Marine's motto", chaperone.Item{Text: "A 72yo retired Marine came in today wanting help quitting chew after 40 years. Semper Fi, sir."}, chaperone.Review, []chaperone.FindingType{chaperone.FindingPatientStory}},
+		{"a famous doctor's first", chaperone.Item{Text: "Born 1821 in Bristol, England, Elizabeth Blackwell became the first woman to earn an MD in the US. A man laughed at her in class."}, chaperone.Allow, nil},
+		{"open enrollment dates", chaperone.Item{Text: "Medicare open enrollment runs Oct 15 – Dec 7! Our front desk can help you compare plans, call 555-0142."}, chaperone.Allow, nil},
 		{"room of the building", chaperone.Item{Text: "Lab draws are in Room 4 on the 1st floor. Parking is validated 🚗"}, chaperone.Allow, nil},
 		{"room of a patient on a floor", chaperone.Item{Text: "the lady in room 12 on the 3rd floor keeps pulling her IV"}, chaperone.Block, []chaperone.FindingType{chaperone.FindingPHI}},
 		{"reader's own MRN", chaperone.Item{Text: "🚨 Scam alert: Lakeview Health will NEVER text or DM you asking for your MRN, SSN or portal password."}, chaperone.Allow, nil},
@@ -256,7 +258,9 @@ func TestSentences(t *testing.T) {
 		{"Sat Aug 3, 9am – 1pm at the rec center", 1},
 		{"stay home 2—3 days", 1},
 		{"she was fine — then she wasn't", 2},
-		{"open Oct 15–Dec 7", 2},
+		{"open Oct 15–Dec 7", 1},
+		{"open Oct 15 – December 7", 1},
+		{"day 15 – Decided to stay", 2},
 		{"FREE physicals 🏀 Sat Aug 3", 2},
 	}
 	for _, tt := range tests {

@@ -125,8 +125,8 @@ func tokenizeLower(buf []token, text, lower string) []token {
 			case ":", "|", "•":
 				sentStart = true
 			case "—", "–":
-				// a range of times or numbers is no break: "9am–1pm", "2–3 days"
-				sentStart = !(len(toks) > 1 && isASCIIDigit(toks[len(toks)-2].text[0]) && digitAfterSpace(text, i))
+				// a range of times, numbers or dates is no break: "9am–1pm", "2–3 days", "Oct 15–Dec 7"
+				sentStart = !(len(toks) > 1 && isASCIIDigit(toks[len(toks)-2].text[0]) && (digitAfterSpace(text, i) || monthAfterSpace(text, i)))
 			}
 		}
 		if kind == tokSymbol {
@@ -144,6 +144,30 @@ func digitAfterSpace(text string, i int) bool {
 	}
 	return i < len(text) && isASCIIDigit(text[i])
 }
+
+// monthAfterSpace reports whether the first word after text[i:]'s spaces
+// is a month's name or abbreviation ("Dec", "Sept", "December").
+func monthAfterSpace(text string, i int) bool {
+	for i < len(text) && text[i] == ' ' {
+		i++
+	}
+	j := i
+	for j < len(text) && j-i < 10 && (text[j]|0x20 >= 'a' && text[j]|0x20 <= 'z') {
+		j++
+	}
+	if j-i < 3 || j < len(text) && text[j]|0x20 >= 'a' && text[j]|0x20 <= 'z' {
+		return false
+	}
+	w := asciiLower(text[i:j])
+	for _, m := range monthNames {
+		if w == m[:3] || w == m || w == "sept" && m == "september" {
+			return true
+		}
+	}
+	return false
+}
+
+var monthNames = [...]string{"january", "february", "march", "april", "may", "june", "july", "august", "september", "october", "november", "december"}
 
 // isAbbrevBefore reports whether the period just seen ends an abbreviation
 // such as "Mr." or "Dr." rather than a sentence.
