@@ -511,8 +511,8 @@ func (d *doc) inviteAt(off int) bool {
 	a, b := d.sentenceBounds(i)
 	// the invitation may follow ("Valentine's craft hour Feb 14, 10-12! Kids
 	// of all ages welcome.") or come just before ("Free flu shot clinic 💉
-	// Saturday Sept 14, 9am–1pm at the Lincoln Elementary gym"; a range
-	// split at its dash, "Oct 15–Dec 7", reads as two sentences)
+	// Saturday Sept 14, 9am–1pm at the Lincoln Elementary gym", where the
+	// emoji ends the heading's sentence)
 	if k := d.tokAt(b); k < len(d.toks) {
 		_, b = d.sentenceBounds(k)
 	}
