@@ -167,6 +167,7 @@ func monthAfterSpace(text string, i int) bool {
 	return false
 }
 
+// monthNames are the months in English, for monthAfterSpace.
 var monthNames = [...]string{"january", "february", "march", "april", "may", "june", "july", "august", "september", "october", "november", "december"}
 
 // isAbbrevBefore reports whether the period just seen ends an abbreviation
