@@ -580,7 +580,7 @@ func (d *doc) publicCue() bool {
 	if d.listWords("history_cues", 0, len(d.lower)) || d.listWords("news_cues", 0, len(d.lower)) {
 		return true
 	}
-	if d.historyDate() || d.publicFigure() {
+	if d.historyDate() {
 		return true
 	}
 	if !strings.Contains(d.lower, "fact") || !d.listWords("fact_cues", 0, len(d.lower)) {
@@ -599,8 +599,9 @@ func (d *doc) publicCue() bool {
 // 'luckiest man' speech …", "Born in Roanoke in 1920, Henrietta Lacks
 // never consented …"; public_figures entries of two words or
 // more, but not a "Grandpa Joe", who may be anyone's): their health is
-// public news. Called by publicCue, which readContext asks only when no
-// word of the text is a patient's.
+// public news. Called by readContext, which asks it only when no word of
+// the text is a patient's but for a third person's care or a person with an
+// event, which may be the figure's (careOwn).
 func (d *doc) publicFigure() bool {
 	figures := d.e.set(lsPublicFigures)
 	for i := range d.toks {
