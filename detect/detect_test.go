@@ -93,6 +93,7 @@ func TestScreenDecisions(t *testing.T) {
 		{"a Marine's motto", chaperone.Item{Text: "A 72yo retired Marine came in today wanting help quitting chew after 40 years. Semper Fi, sir."}, chaperone.Review, []chaperone.FindingType{chaperone.FindingPatientStory}},
 		{"a famous doctor's first", chaperone.Item{Text: "Born 1821 in Bristol, England, Elizabeth Blackwell became the first woman to earn an MD in the US. A man laughed at her in class."}, chaperone.Allow, nil},
 		{"open enrollment dates", chaperone.Item{Text: "Medicare open enrollment runs Oct 15 – Dec 7! Our front desk can help you compare plans, call 555-0142."}, chaperone.Allow, nil},
+		{"exam prep vignette", chaperone.Item{Text: "UWorld question of the night: a 93-year-old woman on warfarin falls at home. Next step?"}, chaperone.Allow, nil},
 		{"room of the building", chaperone.Item{Text: "Lab draws are in Room 4 on the 1st floor. Parking is validated 🚗"}, chaperone.Allow, nil},
 		{"room of a patient on a floor", chaperone.Item{Text: "the lady in room 12 on the 3rd floor keeps pulling her IV"}, chaperone.Block, []chaperone.FindingType{chaperone.FindingPHI}},
 		{"reader's own MRN", chaperone.Item{Text: "🚨 Scam alert: Lakeview Health will NEVER text or DM you asking for your MRN, SSN or portal password."}, chaperone.Allow, nil},
