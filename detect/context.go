@@ -54,6 +54,8 @@ func (d *doc) readContext() {
 			v = 0 // "1 very patient husband": an adjective (keepNonPatientWords)
 		case w == "resident" && (d.tokIn(i-1, lsSpecialtyWords) || d.word(i+1) == "at" && isDeterminer(prev) || d.word(i+1) == "physician"):
 			v = 0 // a doctor in training: "every neuro resident", "a resident at Mercy", not "ur 99 y/o resident at Sunrise"
+		case m.has(lsPatientNouns) && (prev == "every" || prev == "any"):
+			v = 0.4 // "every patient I've ever prepped": patients at large, as "patients" is
 		case m.has(lsPatientNouns):
 			v = 1
 			if w == "patients" || w == "clients" || w == "residents" || w == "pts" {
@@ -773,9 +775,41 @@ func isAgeToken(w string) bool {
 var recordHint = mustLazyRegexp(`\b(?:0?[1-9]|1[0-2])/(?:0?[1-9]|[12]\d|3[01])\b|\b\d{2,6} [a-z]+ (?:st|ave|rd|ln|dr|way|ct|blvd)\b|\bon file\b`)
 
 // recordHint reports a match of recordHint in the lower-cased text; each
-// needs an ASCII digit or "on file".
+// needs an ASCII digit or "on file". A match in a sentence the author
+// tells of themselves, with "I", "my" or "me" and no "you", is the
+// author's own: "I had my own colonoscopy on 6/3". Called by readContext
+// for replies.
 func (d *doc) recordHint() bool {
-	return (d.digitCount() > 0 || strings.Contains(d.lower, "on file")) && recordHint.matchAnywhere(d.lower)
+	if d.digitCount() == 0 && !strings.Contains(d.lower, "on file") || !recordHint.matchAnywhere(d.lower) {
+		return false
+	}
+	for _, m := range recordHint.FindAllStringIndex(d.lower, -1) {
+		if !d.ownSentence(d.tokAt(m[0])) {
+			return true
+		}
+	}
+	return false
+}
+
+// ownSentence reports that token i's sentence speaks of the author alone:
+// it has "I", "my" or "me" and no "you" or "your".
+func (d *doc) ownSentence(i int) bool {
+	if i < 0 || i >= len(d.toks) {
+		return false
+	}
+	own, s := false, d.sent[i]
+	for i > 0 && d.sent[i-1] == s {
+		i--
+	}
+	for k := i; k < len(d.toks) && d.sent[k] == s; k++ {
+		switch d.toks[k].lower {
+		case "i", "my", "me", "i'm", "i’m", "i've", "i’ve":
+			own = true
+		case "you", "your", "yours", "you're", "you’re", "ur", "u":
+			return false
+		}
+	}
+	return own
 }
 
 func isThirdPoss(w string) bool { return w == "his" || w == "her" || w == "their" }
