@@ -128,7 +128,7 @@ func (d *doc) readContext() {
 		commonRoom := (w == "room" || w == "rm") && (commonRooms[prev] || d.roomOfBuilding(i)) // "cake in the 3rd floor break room at 2pm", "lab draws are in Room 4 on the 1st floor"
 		// "cell" labels a number ("cell 555-0142", "cell #", "cell phone"), not "zero cell service"
 		cellWord := w == "cell" && !cellKinds[prev] && !(i+1 < len(d.toks) && (d.toks[i+1].kind == tokNumber || d.toks[i+1].text == ":" || d.toks[i+1].text == "#" || d.toks[i+1].text == "(" || cellNouns[d.toks[i+1].lower]))
-		if v < 0.8 && m.has(lsIdentifierLabels) && !readersOwn && w != "age" && w != "phone" && w != "email" && !faxLabel && !ownLicence && !commonRoom && !cellWord {
+		if v < 0.8 && m.has(lsIdentifierLabels) && !readersOwn && w != "age" && !d.bornHere(i) && w != "phone" && w != "email" && !faxLabel && !ownLicence && !commonRoom && !cellWord {
 			v = 0.8 // "acct 7720-33918": about a patient's records
 			if w != "born" && w != "license" && w != "licence" {
 				careCue = max(careCue, v) // "Born in 1922 in Ponce", "renewed his fishing license" may tell of the author's family
@@ -768,6 +768,16 @@ func isAgeToken(w string) bool {
 		return true
 	}
 	return false
+}
+
+// bornHere reports a bio's "born" that tells where the author comes
+// from: "Hilo born", "born and raised in Tulsa", not "baby Willow, born
+// in the back of a Subaru". Called by readContext.
+func (d *doc) bornHere(i int) bool {
+	if d.item.Channel != chaperone.ChannelBio || d.toks[i].lower != "born" {
+		return false
+	}
+	return d.word(i+1) == "and" && d.word(i+2) == "raised" || i > 0 && d.toks[i-1].kind == tokWord && d.toks[i-1].cap && d.sent[i-1] == d.sent[i]
 }
 
 // recordHint matches what only a record holds: a numeric date, an

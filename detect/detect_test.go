@@ -97,6 +97,9 @@ func TestScreenDecisions(t *testing.T) {
 		{"own procedure date in a reply", chaperone.Item{Channel: chaperone.ChannelReply, Text: "I had my own colonoscopy on 6/3. but seriously: screening starts at 45, go book yours"}, chaperone.Allow, nil},
 		{"reader's procedure date in a reply", chaperone.Item{Channel: chaperone.ChannelReply, Text: "Glad you had your colonoscopy on 6/3. Screening starts at 45!"}, chaperone.Block, nil},
 		{"boards question of the day", chaperone.Item{Text: "Boards Q of the day 🧠: A 91-year-old woman from a nursing home presents with fever and new confusion. Next best step? #USMLE"}, chaperone.Allow, nil},
+		{"match list with arrows", chaperone.Item{Text: "So proud of our PGY-3s! Fatima → Hopkins fellowship, Jae-won → UCLA, Brendan → Mayo 🎉"}, chaperone.Allow, nil},
+		{"bio home town", chaperone.Item{Channel: chaperone.ChannelBio, Text: "RN 👶 L&D @ Kapiʻolani | Hilo born 🌺 | IBCLC | coffee > sleep"}, chaperone.Allow, nil},
+		{"bio favourite birth", chaperone.Item{Channel: chaperone.ChannelBio, Text: "L&D nurse 👶 | 2,000+ babies caught | all-time favorite: baby Willow, born in the back of a Subaru on Route 7 near Shelburne Falls"}, chaperone.Block, nil},
 		{"room of the building", chaperone.Item{Text: "Lab draws are in Room 4 on the 1st floor. Parking is validated 🚗"}, chaperone.Allow, nil},
 		{"room of a patient on a floor", chaperone.Item{Text: "the lady in room 12 on the 3rd floor keeps pulling her IV"}, chaperone.Block, []chaperone.FindingType{chaperone.FindingPHI}},
 		{"reader's own MRN", chaperone.Item{Text: "🚨 Scam alert: Lakeview Health will NEVER text or DM you asking for your MRN, SSN or portal password."}, chaperone.Allow, nil},
@@ -266,6 +269,7 @@ func TestSentences(t *testing.T) {
 		{"open Oct 15 – December 7", 1},
 		{"day 15 – Decided to stay", 2},
 		{"FREE physicals 🏀 Sat Aug 3", 2},
+		{"Fatima → Hopkins fellowship, Brendan → Mayo", 1},
 	}
 	for _, tt := range tests {
 		toks := tokenize(tt.text)

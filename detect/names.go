@@ -708,6 +708,9 @@ func (d *doc) nameRole(g nameGroup, ctxNames map[string]bool) (role, float64) {
 	if d.addressTown(g) {
 		return roleOther, 0 // "1400 Pine St, Dayton": the town of a street address
 	}
+	if g.last+1 < len(d.toks) && d.bornHere(g.last+1) {
+		return roleOther, 0 // a bio's "Hilo born": the author's home town
+	}
 	if e.set(lsStaffTitles)[pw] && (prevDot || d.toks[pi].cap || pw == "doctor" || pw == "nurse") {
 		return roleOther, 0
 	}

@@ -129,8 +129,8 @@ func tokenizeLower(buf []token, text, lower string) []token {
 				sentStart = !(len(toks) > 1 && isASCIIDigit(toks[len(toks)-2].text[0]) && (digitAfterSpace(text, i) || monthAfterSpace(text, i)))
 			}
 		}
-		if kind == tokSymbol {
-			sentStart = true // emoji usually ends a clause in posts
+		if kind == tokSymbol && (r < 0x2190 || r > 0x21ff) {
+			sentStart = true // emoji usually ends a clause in posts; an arrow joins its two sides: "Fatima → Hopkins"
 		}
 	}
 	return toks
