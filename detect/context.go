@@ -261,6 +261,7 @@ func (d *doc) readContext() {
 		!d.cues(cueStoryStrong) && (careCue < 0.6 && !(d.cues(cueStoryEvent) && d.clinicalWord(false)) && d.ownLifeCue(masks, false) ||
 		careWord < 0.6 && !d.cues(cueStoryTime) && !d.clinicalWord(false) && d.ownLifeCue(masks, true) || careCue < 0.6 && d.publicCue() ||
 		careOwn < 0.6 && d.publicFigure() || // "Phineas Gage survived an iron rod through his frontal lobe": a famous patient's own care
+		careOwn < 0.6 && d.cues(cueOwnCare) || // "3 weeks post-op from my own ACL repair", "34 weeks today … baby girl due 5/19"
 		careCue < 0.6 && containsAny(d.lower, d.e.rules.list("job_post_cues")) ||
 		d.kinStory(masks))
 	if d.item.Channel == chaperone.ChannelNote {

@@ -18,6 +18,7 @@ const (
 	cueConsentQuote
 	cueConsentShared
 	cueDisclosure
+	cueOwnCare
 	cuePersonalClinical
 	cuePrivacyTemplate
 	cuePublicDisclosure
@@ -58,6 +59,7 @@ var cueNames = [numCueNames]string{
 	cuePersonalClinical:       "personal_clinical",
 	cuePrivacyTemplate:        "privacy_template",
 	cuePublicDisclosure:       "public_disclosure",
+	cueOwnCare:                "own_care",
 	cueRefutation:             "refutation",
 	cueRelationshipConfirm:    "relationship_confirm",
 	cueRelationshipYourCare:   "relationship_your_care",
