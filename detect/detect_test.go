@@ -733,3 +733,28 @@ func TestBeforeLiving(t *testing.T) {
 		}
 	}
 }
+
+// TestPetNames checks that a pet's name is no one's NAME span, and that a
+// patient named beside a pet still is.
+func TestPetNames(t *testing.T) {
+	e := engine(t)
+	tests := []struct {
+		text  string
+		names int
+	}{
+		{"Pepper (14, beagle) had her TPLO last Tuesday and is already stealing socks again 🐕", 0},
+		{"my cat Mochi had a dental under GA yesterday and I was a wreck in the waiting room 😹", 0},
+		{"Sweet Mr. Nakamura passed on the 22nd, peacefully, with his cat Mochi on his lap.", 1},
+	}
+	for _, tt := range tests {
+		n := 0
+		for _, s := range e.Screen(chaperone.Item{Text: tt.text}).Spans {
+			if s.Type == chaperone.SpanName {
+				n++
+			}
+		}
+		if n != tt.names {
+			t.Errorf("%q: %d NAME spans, want %d", tt.text, n, tt.names)
+		}
+	}
+}

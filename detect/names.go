@@ -711,6 +711,9 @@ func (d *doc) nameRole(g nameGroup, ctxNames map[string]bool) (role, float64) {
 	if g.last+1 < len(d.toks) && d.bornHere(g.last+1) {
 		return roleOther, 0 // a bio's "Hilo born": the author's home town
 	}
+	if petName(pw, nexts) {
+		return roleOther, 0 // "my cat Mochi", "Pepper (14, beagle)", "Mr. Brown is my cat": a pet
+	}
 	if e.set(lsStaffTitles)[pw] && (prevDot || d.toks[pi].cap || pw == "doctor" || pw == "nurse") {
 		return roleOther, 0
 	}
@@ -1229,6 +1232,32 @@ func (d *doc) staffAppositive(g nameGroup) bool {
 // careVerbs come before the person cared for: "Dr. Soto referred Caleb".
 var careVerbs = map[string]bool{"referred": true, "treated": true, "admitted": true, "discharged": true, "examined": true,
 	"intubated": true, "diagnosed": true, "delivered": true, "stitched": true, "splinted": true, "transported": true, "resuscitated": true}
+
+// petName reports a name said to be a pet's by the word before it ("my
+// cat Mochi") or the words after it ("Pepper (14, beagle)", "Biscuit,
+// our new rescue beagle", "Mr. Brown is my cat"): pw is the word before
+// the name, nexts the words after it. Called by nameRole.
+func petName(pw string, nexts []string) bool {
+	if petNouns[pw] {
+		return true
+	}
+	for _, w := range nexts {
+		switch {
+		case petNouns[w]:
+			return true
+		case w == "is" || w == "my" || w == "our" || w == "a" || w == "the" || w == "new" || w == "rescue" || w == "old" || w == "senior" || w == "sweet" || w == "good" || w != "" && isASCIIDigit(w[0]) || w == "y" || w == "yo" || w == "mo":
+			continue
+		}
+		return false
+	}
+	return false
+}
+
+// petNouns name an animal kept as a pet (petName).
+var petNouns = map[string]bool{"dog": true, "cat": true, "pup": true, "puppy": true, "kitten": true, "kitty": true, "doggo": true, "pupper": true,
+	"beagle": true, "labrador": true, "retriever": true, "goldendoodle": true, "labradoodle": true, "doodle": true, "corgi": true, "pug": true,
+	"husky": true, "poodle": true, "terrier": true, "dachshund": true, "chihuahua": true, "bulldog": true, "collie": true, "greyhound": true,
+	"pittie": true, "tabby": true, "hamster": true, "parakeet": true, "parrot": true, "tortoise": true, "bunny": true, "mutt": true}
 
 // petWords name the practice's animals: "Meet Bill, our clinic therapy dog".
 var petWords = map[string]bool{"dog": true, "cat": true, "pup": true, "puppy": true, "kitten": true, "mascot": true, "goldfish": true, "bunny": true}
