@@ -52,7 +52,9 @@ func (d *doc) readContext() {
 			v = 0 // "outpatient ortho", "inpatient rehab": a setting, not "an outpatient"
 		case w == "patient" && patienceWords[prev]:
 			v = 0 // "1 very patient husband": an adjective (keepNonPatientWords)
-		case w == "resident" && (d.tokIn(i-1, lsSpecialtyWords) || d.word(i+1) == "at" && isDeterminer(prev) || d.word(i+1) == "physician"):
+		case (w == "patient" || w == "pt") && (prev == "the" || prev == "a") && d.word(i-2) == "as":
+			v = 0 // "at urgent care as the PATIENT for once": the author
+		case w == "resident" && (d.tokIn(i-1, lsSpecialtyWords) || prev == "chief" || d.word(i+1) == "at" && isDeterminer(prev) || d.word(i+1) == "physician"):
 			v = 0 // a doctor in training: "every neuro resident", "a resident at Mercy", not "ur 99 y/o resident at Sunrise"
 		case m.has(lsPatientNouns) && (prev == "every" || prev == "any"):
 			v = 0.4 // "every patient I've ever prepped": patients at large, as "patients" is
@@ -137,7 +139,7 @@ func (d *doc) readContext() {
 			}
 		}
 		// "Dr. Okafor's last clinic day": a sentence about a colleague
-		if (w == "dr" || w == "doctor") && t.cap && i+2 < len(d.toks) && (i < 3 || d.sent[i-3] != s || d.tributeLead(i)) ||
+		if (w == "dr" || w == "doctor") && t.cap && i+2 < len(d.toks) && (i < 3 || d.sent[i-3] != s || d.tributeLead(i) || d.tokIn(i-1, lsStaffRoles)) ||
 			d.credentialled(i) && d.tributeLead(d.nameStart(i)) {
 			sents[s].staff = true // "Dr. Okafor's last clinic day is …"
 			sents[s].byTitle = true

@@ -104,6 +104,9 @@ func TestScreenDecisions(t *testing.T) {
 		{"own pregnancy", chaperone.Item{Text: "34 weeks today and still doing 12s on L&D. my feet hate me. baby girl due 5/19 🩷"}, chaperone.Allow, nil},
 		{"usmle-style case", chaperone.Item{Text: "USMLE-style: A 26yo woman develops watery diarrhea 3 days after returning from Cancún. No fever. Most likely organism?"}, chaperone.Allow, nil},
 		{"board-style real case", chaperone.Item{Text: "Board-style Q based on my actual pt yesterday 👀: 92yo woman from Brookline, new AF, prior GI bleed. Anticoagulate or not?"}, chaperone.Block, nil},
+		{"chief resident's wedding", chaperone.Item{Text: "Our chief resident Dr. Fatima Zahra Benali married Dr. Lucas Meyer this weekend in Marrakech 💍 the whole ICU sends love!"}, chaperone.Allow, nil},
+		{"centenarian in the news", chaperone.Item{Text: "The 101-year-old WWII vet in this story running a 5K is my new hero 🏃‍♂️ Movement is medicine at every age."}, chaperone.Allow, nil},
+		{"clinic hours over a day range", chaperone.Item{Text: "Our brand-new 3T MRI suite is open 📸 (pictured: the empty scanner room, no patients). Open Mon–Sat 7a–9p at 4100 Lakeview Pkwy, Suite B."}, chaperone.Allow, nil},
 		{"room of the building", chaperone.Item{Text: "Lab draws are in Room 4 on the 1st floor. Parking is validated 🚗"}, chaperone.Allow, nil},
 		{"room of a patient on a floor", chaperone.Item{Text: "the lady in room 12 on the 3rd floor keeps pulling her IV"}, chaperone.Block, []chaperone.FindingType{chaperone.FindingPHI}},
 		{"reader's own MRN", chaperone.Item{Text: "🚨 Scam alert: Lakeview Health will NEVER text or DM you asking for your MRN, SSN or portal password."}, chaperone.Allow, nil},
@@ -274,6 +277,9 @@ func TestSentences(t *testing.T) {
 		{"day 15 – Decided to stay", 2},
 		{"FREE physicals 🏀 Sat Aug 3", 2},
 		{"Fatima → Hopkins fellowship, Brendan → Mayo", 1},
+		{"Open Mon–Sat 7a–9p at 4100 Lakeview Pkwy", 1},
+		{"closed Mon — Tuesday we reopen", 1},
+		{"see you Monday — Bring snacks", 2},
 	}
 	for _, tt := range tests {
 		toks := tokenize(tt.text)

@@ -125,8 +125,13 @@ func tokenizeLower(buf []token, text, lower string) []token {
 			case ":", "|", "•":
 				sentStart = true
 			case "—", "–":
-				// a range of times, numbers or dates is no break: "9am–1pm", "2–3 days", "Oct 15–Dec 7"
-				sentStart = !(len(toks) > 1 && isASCIIDigit(toks[len(toks)-2].text[0]) && (digitAfterSpace(text, i) || monthAfterSpace(text, i)))
+				// a range of times, numbers, dates or days is no break: "9am–1pm", "2–3 days", "Oct 15–Dec 7", "Mon–Fri"
+				sentStart = true
+				if len(toks) > 1 {
+					prev := &toks[len(toks)-2]
+					sentStart = !(isASCIIDigit(prev.text[0]) && (digitAfterSpace(text, i) || monthAfterSpace(text, i)) ||
+						prev.kind == tokWord && weekdays[prev.lower] && weekdays[wordAfterSpace(text, i)])
+				}
 			}
 		}
 		if kind == tokSymbol && (r < 0x2190 || r > 0x21ff) {
@@ -148,6 +153,21 @@ func digitAfterSpace(text string, i int) bool {
 // monthAfterSpace reports whether the first word after text[i:]'s spaces
 // is a month's name or abbreviation ("Dec", "Sept", "December").
 func monthAfterSpace(text string, i int) bool {
+	w := wordAfterSpace(text, i)
+	if w == "" {
+		return false
+	}
+	for _, m := range monthNames {
+		if w == m[:3] || w == m || w == "sept" && m == "september" {
+			return true
+		}
+	}
+	return false
+}
+
+// wordAfterSpace returns, lower-cased, the ASCII word of 3 to 10 letters
+// that comes first after text[i:]'s spaces, or "" when there is none.
+func wordAfterSpace(text string, i int) string {
 	for i < len(text) && text[i] == ' ' {
 		i++
 	}
@@ -156,16 +176,15 @@ func monthAfterSpace(text string, i int) bool {
 		j++
 	}
 	if j-i < 3 || j < len(text) && text[j]|0x20 >= 'a' && text[j]|0x20 <= 'z' {
-		return false
+		return ""
 	}
-	w := asciiLower(text[i:j])
-	for _, m := range monthNames {
-		if w == m[:3] || w == m || w == "sept" && m == "september" {
-			return true
-		}
-	}
-	return false
+	return asciiLower(text[i:j])
 }
+
+// weekdays are the days of the week and their abbreviations: a dash
+// between two of them ("Mon–Fri") is a range, no sentence break.
+var weekdays = map[string]bool{"mon": true, "monday": true, "tue": true, "tues": true, "tuesday": true, "wed": true, "wednesday": true,
+	"thu": true, "thur": true, "thurs": true, "thursday": true, "fri": true, "friday": true, "sat": true, "saturday": true, "sun": true, "sunday": true}
 
 // monthNames are the months in English, for monthAfterSpace.
 var monthNames = [...]string{"january", "february", "march", "april", "may", "june", "july", "august", "september", "october", "november", "december"}
