@@ -803,6 +803,15 @@ func (d *doc) nameRole(g nameGroup, ctxNames map[string]bool) (role, float64) {
 		if a >= 1 && d.toks[a-1].kind == tokWord && d.staffRole(d.toks[a-1].lower) {
 			return roleOther, 0 // "our techs June, Art and Grace"
 		}
+		eponyms := 0
+		for k := a; k <= z; k++ {
+			if d.toks[k].kind == tokWord && d.toks[k].cap && (k < g.first || k > g.last) && e.lex.Eponym(d.toks[k].lower) {
+				eponyms++
+			}
+		}
+		if eponyms >= 2 {
+			return roleOther, 0 // "Graves, Crohn, Parkinson, Hashimoto and Addison were all real people": eponyms listed
+		}
 		if d.item.Channel == chaperone.ChannelBio && z+3 < len(d.toks) && (d.toks[z+1].text == "'" || d.toks[z+1].text == "’") && d.toks[z+2].lower == "s" && e.set(lsKinship)[d.toks[z+3].lower] {
 			return roleOther, 0 // a bio's "Hope, Grace & June's mom": the author's children
 		}
