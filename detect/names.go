@@ -1262,7 +1262,8 @@ func petName(pw string, nexts []string) bool {
 	return false
 }
 
-// petNouns name an animal kept as a pet (petName).
+// petNouns name an animal kept as a pet, by kind or breed (petName). The
+// practice's own animals, with its "mascot", are petWords (staffAppositive).
 var petNouns = map[string]bool{"dog": true, "cat": true, "pup": true, "puppy": true, "kitten": true, "kitty": true, "doggo": true, "pupper": true,
 	"beagle": true, "labrador": true, "retriever": true, "goldendoodle": true, "labradoodle": true, "doodle": true, "corgi": true, "pug": true,
 	"husky": true, "poodle": true, "terrier": true, "dachshund": true, "chihuahua": true, "bulldog": true, "collie": true, "greyhound": true,

@@ -182,7 +182,9 @@ func wordAfterSpace(text string, i int) string {
 }
 
 // weekdays are the days of the week and their abbreviations: a dash
-// between two of them ("Mon–Fri") is a range, no sentence break.
+// between two of them ("Mon–Fri") is a range, no sentence break. The
+// tokenizer runs without a rule set, so it keeps its own list, as it does
+// monthNames; the rule files' "weekdays" list serves the recognizers.
 var weekdays = map[string]bool{"mon": true, "monday": true, "tue": true, "tues": true, "tuesday": true, "wed": true, "wednesday": true,
 	"thu": true, "thur": true, "thurs": true, "thursday": true, "fri": true, "friday": true, "sat": true, "saturday": true, "sun": true, "sunday": true}
 
