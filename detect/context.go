@@ -80,7 +80,7 @@ func (d *doc) readContext() {
 			v = 0.6
 		case (m.has(lsClinicalTerms) || m.has(lsBodyParts) || m.has(lsInjuryTerms) || m.has(lsCareNouns) || d.e.lex.Condition(w)) && (isThirdPoss(prev) || isThirdPoss(d.word(i-2)) || visitWords[w] && isThirdPoss(d.word(i-3))) &&
 			(m.has(lsClinicalTerms) || m.has(lsBodyParts) || m.has(lsInjuryTerms) || d.e.lex.Condition(w) || !d.familyIn(i)) &&
-			!d.tokIn(i+1, lsWorkNouns): // "her billing certification" is a colleague's
+			!d.tokIn(i+1, lsWorkNouns) && !d.examPassed(i): // "her billing certification", "passed his BCPS exam" are a colleague's
 			v = 0.8 // "his troponin", "her new pump"
 			thirdCare = true
 			if w == "care" && (d.word(i-2) == "in" || d.word(i-2) == "under") {
@@ -127,7 +127,7 @@ func (d *doc) readContext() {
 		// "fax" labelling a number ("fax 504-555-0111") is the practice's
 		// line as often as a patient's; "fax the record to" is a record's
 		faxLabel := w == "fax" && i+1 < len(d.toks) && (d.toks[i+1].kind == tokNumber || d.toks[i+1].text == ":" || d.toks[i+1].text == "(")
-		commonRoom := (w == "room" || w == "rm") && (commonRooms[prev] || d.roomOfBuilding(i)) // "cake in the 3rd floor break room at 2pm", "lab draws are in Room 4 on the 1st floor"
+		commonRoom := (w == "room" || w == "rm") && (commonRooms[prev] || prev == "every" || prev == "each" || d.roomOfBuilding(i)) // "cake in the 3rd floor break room at 2pm", "lab draws are in Room 4 on the 1st floor", "restocked every room"
 		// "cell" labels a number ("cell 555-0142", "cell #", "cell phone"), not "zero cell service"
 		cellWord := w == "cell" && !cellKinds[prev] && !(i+1 < len(d.toks) && (d.toks[i+1].kind == tokNumber || d.toks[i+1].text == ":" || d.toks[i+1].text == "#" || d.toks[i+1].text == "(" || cellNouns[d.toks[i+1].lower]))
 		if v < 0.8 && m.has(lsIdentifierLabels) && !readersOwn && w != "age" && !d.bornHere(i) && w != "phone" && w != "email" && !faxLabel && !ownLicence && !commonRoom && !cellWord {
@@ -407,12 +407,28 @@ func (d *doc) roomOfBuilding(i int) bool {
 var buildingWords = map[string]bool{"floor": true, "wing": true, "building": true, "suite": true, "lobby": true, "elevator": true, "elevators": true, "entrance": true, "hallway": true,
 	"renovated": true, "renovation": true, "remodeled": true, "remodelled": true, "repainted": true, "located": true, "signage": true}
 
+// examPassed reports an exam at token i that someone passed or sat ("just
+// passed his BCPS exam", "passed her boards"): a qualification, not a
+// patient's care. Called by readContext.
+func (d *doc) examPassed(i int) bool {
+	if w := d.toks[i].lower; w != "exam" && w != "exams" && w != "boards" {
+		return false
+	}
+	for k := i - 2; k >= i-4 && k >= 0; k-- {
+		switch d.word(k) {
+		case "pass", "passed", "passes", "passing", "aced", "sat", "studying", "failed":
+			return true
+		}
+	}
+	return false
+}
+
 // commonRooms name a room that is no patient's: "the break room", "the
 // waiting room".
 var commonRooms = map[string]bool{"safe": true, "storm": true, "panic": true, "rest": true, "bath": true, "laundry": true, "play": true, "game": true, "sun": true, "mud": true, "escape": true, "chat": true, "war": true, "weight": true, "sleeping": true,
 	"break": true, "waiting": true, "conference": true, "family": true, "locker": true, "call": true,
 	"dining": true, "living": true, "board": true, "class": true, "court": true, "emergency": true, "operating": true, "staff": true,
-	"lunch": true, "supply": true, "med": true, "nurses": true, "nurses'": true, "community": true, "meeting": true, "training": true}
+	"lunch": true, "supply": true, "med": true, "nurses": true, "nurses'": true, "community": true, "meeting": true, "training": true, "conf": true}
 
 // patienceWords make "patient" after them an adjective: "a very patient
 // husband", "be patient".

@@ -197,7 +197,7 @@ func (d *doc) findLabelledIDs(r *Rule) {
 				if w := lastWord(before); w == "room" || w == "rm" {
 					before = before[:len(before)-len(w)]
 				}
-				if w := lastWord(before); containsAny(w+" ", []string{"exam ", "hygiene ", "waiting ", "break ", "supply ", "conference ", "staff ", "call ", "operating ", "procedure ", "bath", "rest", "utility ", "storage ", "family ", "quiet ", "lactation ", "mother's ", "server "}) {
+				if w := lastWord(before); containsAny(w+" ", []string{"exam ", "hygiene ", "waiting ", "break ", "supply ", "conference ", "staff ", "call ", "operating ", "procedure ", "bath", "rest", "utility ", "storage ", "family ", "quiet ", "lactation ", "mother's ", "server ", "conf "}) {
 					continue // a room of the practice, not a patient's
 				}
 				if k := d.tokAt(ls); k < len(d.toks) && d.roomOfBuilding(k) && d.patientIn(d.sent[k]) < 0.4 && !d.personIn(d.sent[k]) {
@@ -469,7 +469,7 @@ func (d *doc) valuesAfter(off int, list string) [][2]int {
 		// skip filler: state codes, label words, "no.", "number", "is", "on his card is"
 		switch {
 		case len(w) == 2 && w == strings.ToUpper(w) && d.e.lex.State(w):
-		case d.e.set(lsIdFiller)[lw]:
+		case d.e.set(lsIdFiller)[lw] && (list != "label_room" || roomFiller[lw]):
 		case d.e.labels().kind[lw] != "":
 		case lw != "" && unicode.IsLower(rune(lw[0])) && skipped < 5 && list != "label_room":
 		default:
@@ -486,6 +486,12 @@ func (d *doc) valuesAfter(off int, list string) [][2]int {
 	}
 	return out
 }
+
+// roomFiller are the words that may stand between a room label and its
+// number ("room no. 12", "bed # 4", "her room is 412"); the other filler
+// words read as prose after a room ("restocked every room in 11 minutes").
+// Used by valuesAfter.
+var roomFiller = map[string]bool{"no": true, "no.": true, "number": true, "num": true, "nbr": true, "is": true, "was": true, "#": true}
 
 // wordLabel reports a label ending at off that is a whole English word of
 // five letters or more ("group", "member"), whose period can only end a
