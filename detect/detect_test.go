@@ -110,6 +110,7 @@ func TestScreenDecisions(t *testing.T) {
 		{"party in the conference room", chaperone.Item{Text: "After 12 years, our beloved charge nurse Bernadette is retiring Friday. Retirement party Friday 3/28 at 3pm in Conf Room B."}, chaperone.Allow, nil},
 		{"a colleague's exam", chaperone.Item{Text: "Shoutout to our night pharmacist Ike, who just passed his BCPS exam 🎉"}, chaperone.Allow, nil},
 		{"every room in minutes", chaperone.Item{Text: "She once restocked every room in 11 minutes flat."}, chaperone.Allow, nil},
+		{"a resident in training", chaperone.Item{Text: "Congrats to our surgery resident Tomás on his podium talk at ACS in Boston!"}, chaperone.Allow, nil},
 		{"room of the building", chaperone.Item{Text: "Lab draws are in Room 4 on the 1st floor. Parking is validated 🚗"}, chaperone.Allow, nil},
 		{"room of a patient on a floor", chaperone.Item{Text: "the lady in room 12 on the 3rd floor keeps pulling her IV"}, chaperone.Block, []chaperone.FindingType{chaperone.FindingPHI}},
 		{"reader's own MRN", chaperone.Item{Text: "🚨 Scam alert: Lakeview Health will NEVER text or DM you asking for your MRN, SSN or portal password."}, chaperone.Allow, nil},
